@@ -1,0 +1,293 @@
+"""Settings: the shipped defaults plus the user's overrides, validated into frozen dataclasses.
+
+The shipped `default.toml` is the list of keys: every key in it has a parser below, and a user key
+that is not in it is an error with a did-you-mean. Every error is a `UserError` naming the file
+and key, what is wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import time
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import exercises
+from .errors import UserError
+from .exercises import Exercise, Preferences
+from .timespec import parse_clock, parse_duration
+
+
+@dataclass(frozen=True)
+class Settings:
+    every: int  # seconds of sitting before a break is due
+    natural_break: int  # seconds away that count as a break taken
+    snooze: int
+    snooze_choices: tuple[int, ...]
+    remind_again: int
+    max_reminders: int
+    morning: time
+    prefs: Preferences
+    catalog: tuple[Exercise, ...]  # built-in and custom, offered or not
+
+    @property
+    def offered(self) -> tuple[Exercise, ...]:
+        return exercises.offered(self.catalog, self.prefs)
+
+
+# --- value parsers: (value, where) -> python value ---------------------------------------------
+
+Parser = Callable[[Any, str], Any]
+
+
+def _fail(where: str, problem: str):
+    raise UserError(where, problem)
+
+
+def _duration(value: Any, where: str) -> int:
+    if not isinstance(value, str):
+        _fail(where, f'must be a duration string like "30m" or "1h30m", not {value!r}')
+    try:
+        seconds = parse_duration(value)
+    except ValueError as err:
+        _fail(where, str(err))
+    if seconds <= 0:
+        _fail(where, "must be longer than zero")
+    return seconds
+
+
+def _durations(value: Any, where: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        _fail(where, 'must be a non-empty list of durations, like ["5m", "10m", "20m"]')
+    return tuple(_duration(item, where) for item in value)
+
+
+def _whole(low: int, high: int) -> Parser:
+    def parse(value: Any, where: str) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            _fail(where, f"must be a whole number from {low} to {high}, not {value!r}")
+        return value
+
+    return parse
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        _fail(where, f"must be true or false (no quotes), not {value!r}")
+    return value
+
+
+def _clock(value: Any, where: str) -> time:
+    if not isinstance(value, str):
+        _fail(where, f'must be a time of day in quotes, like "07:00", not {value!r}')
+    try:
+        return parse_clock(value)
+    except ValueError as err:
+        _fail(where, str(err))
+
+
+def _words(allowed: tuple[str, ...] | None = None) -> Parser:
+    def parse(value: Any, where: str) -> frozenset[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            _fail(where, 'must be a list of strings, like ["wall", "band"]')
+        for item in value:
+            if allowed is not None and item not in allowed:
+                _fail(where, f'"{item}" is not allowed; choose from {", ".join(allowed)}')
+        return frozenset(value)
+
+    return parse
+
+
+def _custom(value: Any, where: str) -> tuple[Exercise, ...]:
+    return exercises.parse_catalog(value, where, taken=(e.id for e in exercises.builtin()))
+
+
+SCHEMA: dict[str, dict[str, Parser]] = {
+    "breaks": {
+        "every": _duration,
+        "natural_break": _duration,
+        "snooze": _duration,
+        "snooze_choices": _durations,
+        "remind_again": _duration,
+        "max_reminders": _whole(1, 20),
+    },
+    "pause": {"morning": _clock},
+    "exercises": {
+        "equipment": _words(exercises.EQUIPMENT),
+        "floor": _boolean,
+        "disabled": _words(),
+        "level": _whole(1, 2),
+        "custom": _custom,
+    },
+}
+
+
+# --- files ------------------------------------------------------------------------------------
+
+def default_path() -> Path:
+    """The shipped defaults: inside the installed package, or config/ in a source checkout."""
+    packaged = Path(str(resources.files(__package__) / "default.toml"))
+    return packaged if packaged.is_file() else Path(__file__).resolve().parent.parent / "config" / "default.toml"
+
+
+@cache
+def defaults() -> dict[str, dict[str, Any]]:
+    return tomllib.loads(default_path().read_text("utf-8"))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; a missing file is empty; syntax errors name line and column."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as err:
+        raise UserError(str(path), f"cannot be read ({err.strerror}); check its permissions") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UserError(str(path), "is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        place = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        reason = re.sub(r"\s*\(at .*?\)", "", message).rstrip(".")
+        where = f"{path}: line {place[1]}, column {place[2]}" if place else str(path)
+        raise UserError(where, f"{reason[:1].lower()}{reason[1:]}; fix the TOML syntax there "
+                               '(text values need "quotes")') from None
+
+
+def _unknown(name: str, known, where: str, what: str) -> UserError:
+    hint = difflib.get_close_matches(name, list(known), n=1)
+    suffix = f'did you mean "{hint[0]}"?' if hint else f"known {what}s: {', '.join(known)}"
+    return UserError(where, f"unknown {what}; {suffix}")
+
+
+def check_shape(user: dict[str, Any], path: Path) -> None:
+    """Every section and key the user wrote exists, and every value parses."""
+    for section, table in user.items():
+        if section not in SCHEMA:
+            raise _unknown(section, SCHEMA, f"{path}: [{section}]", "section")
+        if not isinstance(table, dict):
+            raise UserError(f"{path}: {section}", f"must be a [{section}] table of settings")
+        for key, value in table.items():
+            if key not in SCHEMA[section]:
+                raise _unknown(key, SCHEMA[section], f"{path}: [{section}] {key}", "key")
+            SCHEMA[section][key](value, f"{path}: [{section}] {key}")
+
+
+def build(user: dict[str, Any], path: Path) -> Settings:
+    """Settings from the user's overrides (already read from `path`) over the defaults."""
+    check_shape(user, path)
+    values: dict[str, Any] = {}
+    for section, parsers in SCHEMA.items():
+        for key, parse in parsers.items():
+            if key in user.get(section, {}):
+                values[key] = parse(user[section][key], f"{path}: [{section}] {key}")
+            else:
+                values[key] = parse(defaults()[section][key], f"{default_path()}: [{section}] {key}")
+
+    def origin(section: str, key: str) -> str:
+        return f"{path if key in user.get(section, {}) else default_path()}: [{section}] {key}"
+
+    if values["snooze"] > values["every"]:
+        if "snooze" in user.get("breaks", {}) or "every" not in user.get("breaks", {}):
+            raise UserError(origin("breaks", "snooze"), "is longer than [breaks] every; make it "
+                            "shorter")
+        raise UserError(origin("breaks", "every"), "is shorter than [breaks] snooze; make it "
+                        "longer, or set a shorter snooze first")
+    catalog = exercises.builtin() + values["custom"]
+    ids = [e.id for e in catalog]
+    for ident in sorted(values["disabled"]):
+        if ident not in ids:
+            raise _unknown(ident, ids, origin("exercises", "disabled") + f' "{ident}"', "exercise id")
+    settings = Settings(
+        every=values["every"],
+        natural_break=values["natural_break"],
+        snooze=values["snooze"],
+        snooze_choices=values["snooze_choices"],
+        remind_again=values["remind_again"],
+        max_reminders=values["max_reminders"],
+        morning=values["morning"],
+        prefs=Preferences(equipment=values["equipment"], floor=values["floor"],
+                          disabled=values["disabled"], level=values["level"]),
+        catalog=catalog,
+    )
+    if not settings.offered:
+        raise UserError(f"{path}: [exercises]", "leaves no exercise to suggest; enable some "
+                        "(see `glutewake exercises`) or add equipment")
+    return settings
+
+
+def load(path: Path) -> Settings:
+    return build(read_toml(path), path)
+
+
+# --- writing the user file --------------------------------------------------------------------
+
+USER_HEADER = """\
+# glutewake settings: only the keys you change from the defaults.
+# `glutewake config show --defaults` lists every key with what it does.
+# Durations are strings: "45s", "10m", "1h30m". Saved changes apply to a running glutewake.
+"""
+
+
+def parse_key(dotted: str) -> tuple[str, str]:
+    """"breaks.every" -> ("breaks", "every"), with did-you-mean errors."""
+    section, _, key = dotted.partition(".")
+    if section not in SCHEMA:
+        raise _unknown(section, SCHEMA, f"config key {dotted}", "section")
+    if key not in SCHEMA[section]:
+        known = [f"{section}.{k}" for k in SCHEMA[section]]
+        raise _unknown(dotted, known, f"config key {dotted}", "key")
+    return section, key
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value: TOML when it parses as such (5, true, ["wall"]), else a string."""
+    try:
+        return tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def set_value(path: Path, dotted: str, text: str) -> Settings:
+    """Validate KEY = VALUE against the whole file, then write the file atomically, keeping a .bak."""
+    section, key = parse_key(dotted)
+    if key == "custom":
+        raise UserError(f"config key {dotted}", "custom exercises are tables; add them with "
+                        "`glutewake config edit`")
+    user = read_toml(path)
+    user.setdefault(section, {})[key] = parse_value(text)
+    settings = build(user, path)
+    write_user(path, user)
+    return settings
+
+
+def write_user(path: Path, data: dict[str, Any]) -> None:
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        shutil.copy2(path, path.with_name(path.name + ".bak"))
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as out:
+        out.write(USER_HEADER + "\n" + tomli_w.dumps(data))
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+
+
+def ensure_user_file(path: Path) -> Path:
+    """Create the user file with its explanatory header when it does not exist yet."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(USER_HEADER + "\n# Example:\n# [breaks]\n# every = \"45m\"\n", "utf-8")
+    return path

@@ -1,0 +1,279 @@
+"""The running glutewake: owns the threads, feeds the coach under one lock, carries out effects.
+
+Threads: the APScheduler thread runs the tick (in its own thread: the DebugExecutor runs jobs
+inline, so no pool), the control server answers CLI commands, a watchdog catches up after the
+wall clock is set back (APScheduler plans in wall time), and the caller's thread waits for stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from . import config, paths
+from .coach import (Answer, Coach, Command, Done, History, Observation, Pause, Reconfigure, Record,
+                    Remind, Resume, Skip, Snooze, Status, Stop, Withdraw)
+from .desktop.activity import IdleSource
+from .desktop.notify import Notifier
+from .errors import UserError
+from .journal import Journal
+from .phrases import clock, status_line
+from .timespec import parse_duration, parse_pause
+
+log = logging.getLogger(__name__)
+
+TICK = 15.0  # the longest the daemon goes without looking; the coach asks for earlier looks
+SHORTEST_WAIT = 0.2
+WATCHDOG = 60.0
+
+
+class SettingsFile:
+    """The user's config file: reloaded when it changes; a bad edit keeps the last good settings."""
+
+    def __init__(self, path: Path, report: Callable[[str], None]):
+        self.path = path
+        self._report = report
+        self._stamp = self._read_stamp()
+        try:
+            self.settings = config.load(path)
+        except UserError as err:
+            report(f"{err} (using the default settings until this is fixed)")
+            self.settings = config.build({}, path)
+
+    def _read_stamp(self) -> tuple[int, int] | None:
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def changed(self) -> config.Settings | None:
+        """New settings when the file changed and is valid; None otherwise."""
+        stamp = self._read_stamp()
+        if stamp == self._stamp:
+            return None
+        self._stamp = stamp
+        try:
+            self.settings = config.load(self.path)
+        except UserError as err:
+            self._report(f"{err} (keeping the last good settings)")
+            return None
+        self._report(f"settings reloaded from {self.path}")
+        return self.settings
+
+
+@dataclass
+class Parts:
+    """The outside systems the daemon talks to, chosen by the caller."""
+
+    notifier: Notifier
+    idle: IdleSource | None = None
+    locked: Callable[[], bool] = lambda: False
+
+
+class Daemon:
+    def __init__(self, settings: SettingsFile, journal: Journal, parts: Parts,
+                 report: Callable[[str], None], wall: Callable[[], float] = time.time,
+                 mono: Callable[[], float] = time.monotonic):
+        self.settings = settings
+        self.journal = journal
+        self.parts = parts
+        self.report = report
+        self._wall, self._mono = wall, mono
+        self._lock = threading.RLock()
+        history = History(journal.last_times("done"), journal.last_times("reminded"))
+        self.coach = Coach(settings.settings, history)
+        self.stopping = threading.Event()
+        self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
+        self._scheduler = None
+        self._control = None
+        self._last_tick = mono()
+
+    # --- looking and acting, always under the lock ---
+
+    def _observe(self) -> None:
+        idle = self.parts.idle.idle_seconds() if self.parts.idle else None
+        obs = Observation(self._wall(), self._mono(), idle, self._locked())
+        self._apply(self.coach.observe(obs))
+
+    def _locked(self) -> bool:
+        try:
+            return self.parts.locked()
+        except Exception as err:
+            log.warning("lock state unknown (%s)", err)
+            return False
+
+    def _apply(self, effects) -> Answer | None:
+        answer = None
+        for effect in effects:
+            if isinstance(effect, Record):
+                self.journal.record(effect)
+            elif isinstance(effect, Remind):
+                self._notify("show", effect)
+            elif isinstance(effect, Withdraw):
+                self._notify("withdraw")
+            elif isinstance(effect, Answer):
+                answer = effect
+        if effects:
+            status = self.coach.status()
+            for listener in self.on_change:
+                try:
+                    listener(status)
+                except Exception:
+                    log.exception("a status listener failed")
+        return answer
+
+    def _notify(self, action: str, *args) -> None:
+        try:
+            getattr(self.parts.notifier, action)(*args)
+        except Exception as err:  # a notifier must never take the daemon down
+            self.report(f"notification failed ({self.parts.notifier.name}: {err})")
+
+    def tick(self) -> None:
+        with self._lock:
+            new = self.settings.changed()
+            if new is not None:
+                self._apply(self.coach.command(Reconfigure(new)))
+            self._observe()
+            if self.journal.pending:
+                self.journal.flush()
+            self._last_tick = self._mono()
+
+    def run(self, command: Command) -> Answer:
+        """Carry out a user command from any thread (tray, notification, control channel)."""
+        with self._lock:
+            self._observe()
+            answer = self._apply(self.coach.command(command))
+        self._reschedule()
+        assert answer is not None
+        return answer
+
+    def status(self) -> dict:
+        with self._lock:
+            self._observe()
+            status = self.coach.status()
+        now = self._wall()
+        return {
+            "pid": os.getpid(),
+            "line": status_line(status, now),
+            "phase": status.phase,
+            "sitting": round(status.sitting),
+            "due_in": round(status.due_in),
+            "exercise": status.exercise.summary,
+            "done_today": self.journal.count("done", date.today()),
+            "idle_source": self.parts.idle.name if self.parts.idle else "unknown (no idle source)",
+            "notifier": self.parts.notifier.name,
+            "config": str(self.settings.path),
+            "journal": str(self.journal.path),
+            "log": str(paths.log_file()),
+        }
+
+    # --- the control channel ---
+
+    def handle(self, request: dict) -> dict:
+        name = request.get("cmd")
+        try:
+            if name == "status":
+                return {"ok": True, "status": self.status()}
+            if name == "quit":
+                self.stopping.set()
+                return {"ok": True, "text": "glutewake is stopping."}
+            answer = self.run(self.parse(str(name), str(request.get("arg") or "")))
+            return {"ok": answer.ok, "text": answer.text}
+        except UserError as err:
+            return {"ok": False, "text": str(err)}
+
+    def parse(self, name: str, arg: str) -> Command:
+        if name == "done":
+            return Done()
+        if name == "skip":
+            return Skip()
+        if name == "resume":
+            return Resume()
+        if name == "snooze":
+            try:
+                return Snooze(parse_duration(arg) if arg else None)
+            except ValueError as err:
+                raise UserError(f"snooze {arg}", str(err)) from None
+        if name == "pause":
+            return self.pause_command(arg)
+        raise UserError(f"command {name!r}", "is not a glutewake command; see `glutewake --help`")
+
+    def pause_command(self, spec: str) -> Pause:
+        now = datetime.now().astimezone()
+        try:
+            end = parse_pause(spec, now, self.settings.settings.morning)
+        except ValueError as err:
+            raise UserError("pause", str(err)) from None
+        if end is None:
+            return Pause(None, "until you resume")
+        return Pause(end.timestamp(), f"until {clock(end.timestamp(), now.timestamp())}")
+
+    # --- life cycle ---
+
+    def start(self, control: bool = True) -> None:
+        from apscheduler.executors.debug import DebugExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.triggers.base import BaseTrigger
+
+        daemon = self
+
+        class NextLook(BaseTrigger):
+            """Fire again when the coach next needs a look, and at least every TICK seconds."""
+
+            def get_next_fire_time(self, previous_fire_time, now):
+                return datetime.now(timezone.utc) + timedelta(seconds=daemon._next_wait())
+
+        with self._lock:
+            self._observe()  # journals "started"
+        self._scheduler = BackgroundScheduler(timezone=timezone.utc,
+                                              executors={"default": DebugExecutor()})
+        self._scheduler.add_job(self.tick, NextLook(), id="tick", coalesce=True, max_instances=1,
+                                misfire_grace_time=None,
+                                next_run_time=datetime.now(timezone.utc)
+                                + timedelta(seconds=self._next_wait()))
+        self._scheduler.start()
+        if control:
+            from .control import ControlServer
+
+            self._control = ControlServer(self.handle)
+            self._control.start()
+        threading.Thread(target=self._watchdog, name="watchdog", daemon=True).start()
+
+    def _next_wait(self) -> float:
+        with self._lock:
+            wanted = self.coach.wake_in()
+        wait = TICK if wanted is None else min(TICK, wanted + 0.05)
+        return max(SHORTEST_WAIT, wait)
+
+    def _reschedule(self) -> None:
+        if self._scheduler is not None and not self.stopping.is_set():
+            when = datetime.now(timezone.utc) + timedelta(seconds=self._next_wait())
+            try:
+                self._scheduler.modify_job("tick", next_run_time=when)
+            except Exception as err:  # the scheduler is shutting down
+                log.debug("reschedule skipped: %s", err)
+
+    def _watchdog(self) -> None:
+        while not self.stopping.wait(WATCHDOG):
+            if self._mono() - self._last_tick > 3 * TICK:
+                log.warning("the wall clock moved back; looking now instead of waiting for it")
+                self._reschedule()
+
+    def shutdown(self) -> None:
+        """Journal `stopped`, take the reminder down, and release everything."""
+        self.stopping.set()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+        if self._control is not None:
+            self._control.close()
+        with self._lock:
+            self._observe()
+            self._apply(self.coach.command(Stop()))
+        self.journal.close()

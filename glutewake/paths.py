@@ -1,0 +1,59 @@
+"""Where glutewake keeps its files, per platform (platformdirs), and the private runtime dir."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+from .errors import UserError
+
+APP = "glutewake"
+
+
+def config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def journal_file() -> Path:
+    return data_dir() / "journal.sqlite3"
+
+
+def log_file() -> Path:
+    return Path(platformdirs.user_log_dir(APP, appauthor=False)) / "glutewake.log"
+
+
+def runtime_dir(create: bool = True) -> Path:
+    """A directory only this user can enter, for the control socket, key and lock file."""
+    if sys.platform.startswith("linux") or sys.platform == "darwin":
+        base = os.environ.get("XDG_RUNTIME_DIR")
+        if base and os.path.isdir(base) and os.access(base, os.W_OK):
+            path = Path(base) / APP
+        else:
+            path = Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
+    else:
+        path = Path(platformdirs.user_runtime_dir(APP, appauthor=False))
+    if create:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        check_private(path)
+    return path
+
+
+def check_private(path: Path) -> None:
+    """Refuse a runtime dir or key file that someone else owns or can read."""
+    if os.name != "posix":
+        return  # per-user profile directories already carry the user's ACL on Windows
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
+        raise UserError(str(path), "is not owned by you; remove it and start glutewake again")
+    if info.st_mode & 0o077:
+        fix = "chmod 700" if stat.S_ISDIR(info.st_mode) else "chmod 600"
+        raise UserError(str(path), f"can be read by other users; run `{fix} {path}` and retry")

@@ -1,0 +1,48 @@
+"""The words glutewake shows people: status lines and reminder texts, the same everywhere."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from .coach import Remind, Status
+from .timespec import humanize
+
+
+def clock(wall: float, now: float) -> str:
+    """"14:05" today, "tomorrow 07:00", or "Mon 09:00" further out."""
+    moment, today = datetime.fromtimestamp(wall), datetime.fromtimestamp(now)
+    days = (moment.date() - today.date()).days
+    if days == 0:
+        return moment.strftime("%H:%M")
+    if days == 1:
+        return moment.strftime("tomorrow %H:%M")
+    return moment.strftime("%a %H:%M")
+
+
+def status_line(status: Status, now: float) -> str:
+    """One line for the tray tooltip and `glutewake status`."""
+    sitting = humanize(status.sitting)
+    if status.phase == "paused":
+        if status.paused_until == math.inf or status.paused_until is None:
+            return "Paused until you resume"
+        return f"Paused until {clock(status.paused_until, now)}"
+    if status.phase == "away":
+        return f"Away {humanize(status.away_for)}"
+    if status.phase == "due":
+        return f"Break due · sitting {sitting}"
+    if status.phase == "snoozed":
+        return f"Sitting {sitting} · snoozed, reminder in {humanize(status.due_in)}"
+    return f"Sitting {sitting} · break in {humanize(status.due_in)}"
+
+
+def reminder_title(remind: Remind) -> str:
+    return f"Time to stand — {humanize(remind.sitting)} sitting"
+
+
+def reminder_body(remind: Remind) -> str:
+    exercise = remind.exercise
+    return f"{exercise.summary}\n{exercise.cue}"
+
+
+ANSWER_HINT = "Answer with: glutewake done | snooze | skip"

@@ -1,0 +1,76 @@
+"""Shared test helpers: settings from a dict, and a fake clock that drives a coach."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glutewake import config
+from glutewake.coach import Coach, Observation, Record, Remind
+
+START_WALL = 1_763_800_000.0  # a fixed moment, so tests never depend on today's date
+
+
+def settings(**breaks):
+    """Settings with [breaks] keys overridden, e.g. settings(every="30m")."""
+    return config.build({"breaks": breaks} if breaks else {}, Path("test.toml"))
+
+
+class Desk:
+    """A person at a desk, seen by a coach: time passes, input stops and starts, screens lock."""
+
+    def __init__(self, coach: Coach | None = None, **breaks):
+        self.coach = coach or Coach(settings(**breaks))
+        self.wall, self.mono = START_WALL, 1000.0
+        self.idle: float | None = 0.0
+        self.effects: list = []
+        self.observe()
+
+    def observe(self, locked: bool = False):
+        new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked))
+        self.effects += new
+        return new
+
+    def sit(self, seconds: float, step: float = 15.0, locked: bool = False):
+        """Time passes with regular input (idle stays near zero), observed every `step` s."""
+        new = []
+        while seconds > 1e-9:
+            dt = min(step, seconds)
+            self.wall += dt
+            self.mono += dt
+            self.idle = 0.0 if self.idle is not None else None
+            new += self.observe(locked)
+            seconds -= dt
+        return new
+
+    def leave(self, seconds: float, step: float = 15.0, locked: bool = False):
+        """No input for `seconds` (idle grows), observed every `step` seconds."""
+        new = []
+        idle = self.idle or 0.0
+        while seconds > 1e-9:
+            dt = min(step, seconds)
+            self.wall += dt
+            self.mono += dt
+            idle += dt
+            self.idle = idle
+            new += self.observe(locked)
+            seconds -= dt
+        return new
+
+    def sleep(self, seconds: float):
+        """The machine is suspended: wall time jumps, the monotonic clock stands still."""
+        self.wall += seconds
+        self.idle = 0.0
+        return self.observe()
+
+    def command(self, cmd):
+        new = self.coach.command(cmd)
+        self.effects += new
+        return new
+
+
+def reminders(effects):
+    return [e for e in effects if isinstance(e, Remind)]
+
+
+def records(effects, kind=None):
+    return [e for e in effects if isinstance(e, Record) and (kind is None or e.kind == kind)]
