@@ -242,8 +242,7 @@ def configure(args) -> int:
         print(f"{target}: ok")
     elif args.action == "set":
         config.set_value(path, args.key, args.value)
-        print(f"{args.key} = {args.value} saved in {path}; a running glutewake applies it within "
-              "seconds")
+        print(f"{args.key} = {args.value} saved in {path}" + tell_daemon())
     elif args.action == "edit":
         config.ensure_user_file(path)
         subprocess.call([*editor(), str(path)])
@@ -252,8 +251,19 @@ def configure(args) -> int:
         except UserError as err:
             raise UserError(err.where, f"{err.problem} (your edit is saved; run `glutewake config "
                                        "edit` again to fix it)") from None
-        print(f"{path}: ok")
+        print(f"{path}: ok" + tell_daemon())
     return 0
+
+
+def tell_daemon() -> str:
+    """Have a running daemon apply changed settings now rather than at its next look."""
+    from .control import NotRunning, request
+
+    try:
+        request({"cmd": "reload"}, timeout=5)
+    except (NotRunning, UserError, OSError):
+        return " (glutewake is not running; it will use this when it starts)"
+    return "; the running glutewake now uses it"
 
 
 def editor() -> list[str]:

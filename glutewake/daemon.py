@@ -28,7 +28,7 @@ from .timespec import parse_duration, parse_pause
 
 log = logging.getLogger(__name__)
 
-TICK = 15.0  # the longest the daemon goes without looking; the coach asks for earlier looks
+TICK = 10.0  # the longest the daemon goes without looking; the coach asks for earlier looks
 SHORTEST_WAIT = 0.2
 WATCHDOG = 60.0
 
@@ -98,6 +98,9 @@ class Daemon:
     # --- looking and acting, always under the lock ---
 
     def _observe(self) -> None:
+        new = self.settings.changed()  # a stat: cheap enough for every look
+        if new is not None:
+            self._apply(self.coach.command(Reconfigure(new)))
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         obs = Observation(self._wall(), self._mono(), idle, self._locked())
         self._apply(self.coach.observe(obs))
@@ -137,9 +140,6 @@ class Daemon:
 
     def tick(self) -> None:
         with self._lock:
-            new = self.settings.changed()
-            if new is not None:
-                self._apply(self.coach.command(Reconfigure(new)))
             self._observe()
             if self.journal.pending:
                 self.journal.flush()
@@ -181,6 +181,10 @@ class Daemon:
         try:
             if name == "status":
                 return {"ok": True, "status": self.status()}
+            if name == "reload":  # settings changed by `glutewake config`: apply them now
+                self.status()
+                self._reschedule()
+                return {"ok": True, "text": "settings checked"}
             if name == "quit":
                 self.stopping.set()
                 return {"ok": True, "text": "glutewake is stopping."}

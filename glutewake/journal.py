@@ -167,8 +167,8 @@ class Journal:
                      for r in self._pending],
                 )
         except sqlite3.Error as err:
-            self._fail(f"cannot write to {self.path} ({err}); {len(self._pending)} event(s) kept "
-                       "in memory and retried")
+            self._fail(f"cannot write to {self.path} ({err}); events are kept in memory and "
+                       "retried")
             return False
         if self._last_error:
             self._report(f"journal: writing to {self.path} works again; nothing was lost")

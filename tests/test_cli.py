@@ -1,0 +1,89 @@
+"""The command line as a user meets it: exit codes and one-line messages."""
+
+import csv
+import io
+
+from glutewake.cli import CSV_COLUMNS
+from glutewake.coach import Record
+from glutewake.journal import Journal
+from tests.conftest import glutewake, journal_path, write_config
+from tests.helpers import START_WALL
+
+
+def test_config_check_with_a_misspelt_key_prints_one_line_and_exits_2(home):
+    path = write_config(home, '[breaks]\nevrey = "20m"\n')
+    result = glutewake(home, "config", "check")
+    assert result.returncode == 2
+    assert result.stderr == (f'glutewake: {path}: [breaks] evrey: unknown key; '
+                             'did you mean "every"?\n')
+    assert "Traceback" not in result.stderr
+
+
+def test_config_check_ok_and_missing(home, tmp_path):
+    assert "defaults are in use" in glutewake(home, "config", "check").stdout
+    path = write_config(home, '[breaks]\nevery = "20m"\n')
+    result = glutewake(home, "config", "check")
+    assert result.returncode == 0 and result.stdout == f"{path}: ok\n"
+    other = tmp_path / "other.toml"
+    other.write_text("[breaks\n")
+    result = glutewake(home, "config", "check", str(other))
+    assert result.returncode == 2 and f"{other}: line 1, column" in result.stderr
+
+
+def test_config_set_show_and_path(home):
+    assert glutewake(home, "config", "set", "breaks.every", "45m").returncode == 0
+    shown = glutewake(home, "config", "show").stdout
+    assert 'every = "45m"  # yours' in shown and 'snooze = "10m"\n' in shown
+    assert glutewake(home, "config", "path").stdout.strip().endswith("glutewake/config.toml")
+    assert "[breaks]" in glutewake(home, "config", "show", "--defaults").stdout
+    bad = glutewake(home, "config", "set", "breaks.max_reminders", "lots")
+    assert bad.returncode == 2 and "[breaks] max_reminders" in bad.stderr
+
+
+def test_config_edit_runs_the_editor_then_checks(home, tmp_path):
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf \'[breaks]\\nevery = "oops"\\n\' > "$1"\n')
+    editor.chmod(0o755)
+    env = dict(home, VISUAL=str(editor))
+    result = glutewake(env, "config", "edit")
+    assert result.returncode == 2 and "every" in result.stderr and "your edit is saved" in result.stderr
+
+
+def test_unknown_command_is_one_line_with_a_suggestion(home):
+    result = glutewake(home, "statsu")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "glutewake: unknown command 'statsu' (did you mean 'status'?); run `glutewake --help` "
+        "for the list"]
+
+
+def test_exercises_list_and_show(home):
+    listing = glutewake(home, "exercises")
+    assert listing.returncode == 0
+    assert "standing-hip-drive" in listing.stdout and "floor = true" in listing.stdout
+    one = glutewake(home, "exercises", "show", "bird-dog")
+    assert one.returncode == 0 and "Cue:" in one.stdout and "Not offered" in one.stdout
+    wrong = glutewake(home, "exercises", "show", "bird-dgo")
+    assert wrong.returncode == 2 and 'did you mean "bird-dog"' in wrong.stderr
+
+
+def test_log_plain_and_csv(home):
+    journal = Journal(journal_path(home))
+    journal.record(Record("started", START_WALL, 0))
+    journal.record(Record("done", START_WALL + 1900, 1834, "wall-lean", "early"))
+    journal.close()
+    plain = glutewake(home, "log")
+    assert plain.returncode == 0
+    assert "done" in plain.stdout and "wall-lean" in plain.stdout and "sat 30 min" in plain.stdout
+    rows = list(csv.reader(io.StringIO(glutewake(home, "log", "--csv").stdout)))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert rows[2][3:] == ["done", "wall-lean", "1834", "early"]
+    assert rows[2][0].endswith("Z")
+    assert glutewake(home, "log", "--since", "2999-01-01", "--csv").stdout.count("\n") == 1
+    bad = glutewake(home, "log", "--since", "last week")
+    assert bad.returncode == 2 and "log --since" in bad.stderr
+
+
+def test_log_on_a_fresh_machine(home):
+    result = glutewake(home, "log")
+    assert result.returncode == 0 and "nothing logged yet" in result.stdout

@@ -1,0 +1,183 @@
+"""Settings: defaults, overrides, and a one-line error for every kind of mistake."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from glutewake import config
+from glutewake.errors import UserError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def error_for(tmp_path, text) -> str:
+    with pytest.raises(UserError) as err:
+        config.load(write(tmp_path, text))
+    message = str(err.value)
+    assert "\n" not in message
+    return message
+
+
+def test_every_default_key_has_a_parser_and_every_parser_a_default():
+    defaults = config.defaults()
+    assert {s: set(k) for s, k in defaults.items()} == {s: set(k) for s, k in config.SCHEMA.items()}
+
+
+def test_every_default_key_is_commented():
+    lines = config.default_path().read_text("utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if "=" in line and not line.startswith("#"):
+            assert lines[number - 1].startswith("#"), f"no comment above: {line}"
+
+
+def test_defaults_are_the_documented_values(tmp_path):
+    settings = config.load(tmp_path / "missing.toml")
+    assert settings.every == 1800 and settings.natural_break == 300 and settings.snooze == 600
+    assert settings.remind_again == 300 and settings.max_reminders == 3
+    assert settings.snooze_choices == (300, 600, 1200)
+    assert settings.prefs.equipment == {"wall"} and not settings.prefs.floor
+    assert all(e.posture == "standing" and e.equipment in ("none", "wall") for e in settings.offered)
+
+
+def test_overrides_apply(tmp_path):
+    settings = config.load(write(tmp_path, '[breaks]\nevery = "45m"\n[exercises]\nfloor = true\n'
+                                           'equipment = ["wall", "band"]\n'))
+    assert settings.every == 2700
+    assert any(e.posture == "floor" for e in settings.offered)
+    assert any(e.equipment == "band" for e in settings.offered)
+
+
+def test_misspelt_key_names_file_key_and_suggestion(tmp_path):
+    message = error_for(tmp_path, '[breaks]\nevrey = "20m"\n')
+    assert message == f'{tmp_path / "config.toml"}: [breaks] evrey: unknown key; did you mean "every"?'
+
+
+def test_unknown_section(tmp_path):
+    assert 'did you mean "breaks"' in error_for(tmp_path, '[brakes]\nevery = "20m"\n')
+
+
+def test_wrong_type(tmp_path):
+    message = error_for(tmp_path, "[breaks]\nmax_reminders = \"three\"\n")
+    assert "[breaks] max_reminders: must be a whole number from 1 to 20" in message
+
+
+def test_bad_duration(tmp_path):
+    message = error_for(tmp_path, '[breaks]\nevery = "half an hour"\n')
+    assert "[breaks] every" in message and '"1h30m"' in message
+
+
+def test_number_instead_of_duration(tmp_path):
+    assert "must be a duration string" in error_for(tmp_path, "[breaks]\nevery = 30\n")
+
+
+def test_snooze_longer_than_every_blames_the_key_the_user_wrote(tmp_path):
+    assert "[breaks] snooze: is longer than [breaks] every" in error_for(
+        tmp_path, '[breaks]\nsnooze = "40m"\n')
+    message = error_for(tmp_path, '[breaks]\nevery = "5m"\n')
+    assert str(tmp_path) in message and "[breaks] every: is shorter than [breaks] snooze" in message
+
+
+def test_unknown_exercise_id(tmp_path):
+    message = error_for(tmp_path, '[exercises]\ndisabled = ["wall-leen"]\n')
+    assert '[exercises] disabled "wall-leen"' in message and 'did you mean "wall-lean"' in message
+
+
+def test_toml_syntax_error_names_line_and_column(tmp_path):
+    message = error_for(tmp_path, '[breaks]\nevery = 30m\n')
+    assert f"{tmp_path / 'config.toml'}: line 2, column" in message and "TOML syntax" in message
+
+
+def test_not_a_table(tmp_path):
+    assert "must be a [breaks] table" in error_for(tmp_path, 'breaks = "often"\n')
+
+
+def test_disabling_everything_is_refused(tmp_path):
+    ids = [e.id for e in config.load(tmp_path / "none.toml").offered]
+    message = error_for(tmp_path, f"[exercises]\ndisabled = {ids!r}\n".replace("'", '"'))
+    assert "leaves no exercise to suggest" in message
+
+
+CUSTOM = '''
+[[exercises.custom]]
+id = "stair-climb"
+name = "Stair climb"
+posture = "standing"
+equipment = "none"
+level = 1
+sets = 1
+reps = [2, 3]
+per_side = false
+targets = ["gluteus maximus"]
+steps = ["Walk up two flights."]
+cue = "Push through the whole foot."
+'''
+
+
+def test_custom_exercise_joins_the_catalog(tmp_path):
+    settings = config.load(write(tmp_path, CUSTOM))
+    custom = [e for e in settings.catalog if e.id == "stair-climb"]
+    assert custom and custom[0] in settings.offered
+    assert custom[0].prescription == "1 × 2–3"
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("per_side = false", "per_side = \"no\""), "per_side: must be true or false"),
+    (("reps = [2, 3]", "reps = [3, 2]"), "reps: must be a positive whole number or [low, high]"),
+    (("reps = [2, 3]", "hold = 5\nreps = 2"), "give exactly one of reps"),
+    (('posture = "standing"', 'posture = "sitting"'), "posture: must be one of"),
+    (('id = "stair-climb"', 'id = "wall-lean"'), '"wall-lean" is already used'),
+    (("cue = ", "kue = "), 'unknown field; did you mean "cue"?'),
+])
+def test_custom_exercise_errors(tmp_path, change, expected):
+    message = error_for(tmp_path, CUSTOM.replace(*change))
+    assert expected in message and "[exercises] custom #1" in message
+
+
+def test_set_value_validates_writes_atomically_and_keeps_a_backup(tmp_path):
+    path = tmp_path / "config.toml"
+    config.set_value(path, "breaks.every", "45m")
+    config.set_value(path, "breaks.max_reminders", "5")
+    config.set_value(path, "exercises.equipment", '["wall", "band"]')
+    data = tomllib.loads(path.read_text())
+    assert data == {"breaks": {"every": "45m", "max_reminders": 5},
+                    "exercises": {"equipment": ["wall", "band"]}}
+    assert path.read_text().startswith("# glutewake settings")
+    backup = tomllib.loads((tmp_path / "config.toml.bak").read_text())
+    assert backup == {"breaks": {"every": "45m", "max_reminders": 5}}  # the file before the last set
+    with pytest.raises(UserError, match="must be a duration"):
+        config.set_value(path, "breaks.every", "5")
+    assert tomllib.loads(path.read_text())["breaks"]["every"] == "45m"  # untouched
+    with pytest.raises(UserError, match='did you mean "breaks.snooze"'):
+        config.set_value(path, "breaks.snoze", "5m")
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+# Random documents: loading either succeeds or raises one-line UserError, never anything else.
+values = st.recursive(
+    st.one_of(st.booleans(), st.integers(-5, 50), st.text(max_size=12),
+              st.sampled_from(["30m", "5m", "1h", "10s", "07:00", "wall", "band", "none"])),
+    lambda children: st.lists(children, max_size=4), max_leaves=6)
+keys = st.sampled_from([f"{s}.{k}" for s, ks in config.SCHEMA.items() for k in ks] + ["breaks.x"])
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.dictionaries(keys, values, max_size=6))
+def test_random_settings_never_crash(tmp_path_factory, assignments):
+    import tomli_w
+
+    document: dict = {}
+    for dotted, value in assignments.items():
+        section, key = dotted.split(".")
+        document.setdefault(section, {})[key] = value
+    path = tmp_path_factory.mktemp("fuzz") / "config.toml"
+    path.write_text(tomli_w.dumps(document))
+    try:
+        config.load(path)
+    except UserError as err:
+        assert "\n" not in str(err) and str(path) in str(err)

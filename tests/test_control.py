@@ -1,0 +1,86 @@
+"""The control channel: authentication, privacy of its files, single instance."""
+
+import os
+from multiprocessing import AuthenticationError
+from multiprocessing import connection as mpc
+
+import pytest
+
+from glutewake import paths
+from glutewake.control import (AlreadyRunning, ControlServer, InstanceLock, NotRunning, read_key,
+                               request)
+from glutewake.errors import UserError
+
+
+@pytest.fixture
+def server(home):
+    folder = paths.runtime_dir()
+    seen = []
+    server = ControlServer(lambda message: seen.append(message) or {"ok": True, "echo": message},
+                           folder)
+    server.start()
+    yield server, seen
+    server.close()
+
+
+def test_request_round_trip(server):
+    _, seen = server
+    assert request({"cmd": "status"}) == {"ok": True, "echo": {"cmd": "status"}}
+    assert seen == [{"cmd": "status"}]
+
+
+def test_files_are_private(server):
+    folder = server[0].folder
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert oct((folder / "control.key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_client_with_the_wrong_key_is_refused(server):
+    address = str(server[0].folder / "control.sock")
+    with pytest.raises(AuthenticationError):
+        mpc.Client(address, "AF_UNIX", authkey=b"not the key")
+    _, seen = server
+    assert seen == []
+
+
+def test_a_readable_key_file_is_refused_with_the_fix(server):
+    key = server[0].folder / "control.key"
+    key.chmod(0o644)
+    with pytest.raises(UserError) as err:
+        read_key(server[0].folder)
+    assert f"chmod 600 {key}" in str(err.value)
+
+
+def test_no_daemon_means_not_running(home):
+    with pytest.raises(NotRunning):
+        request({"cmd": "status"})
+
+
+def test_a_stale_socket_is_replaced(home):
+    folder = paths.runtime_dir()
+    (folder / "control.sock").write_text("left by a crash")
+    server = ControlServer(lambda message: {"ok": True}, folder)
+    server.start()
+    try:
+        assert request({"cmd": "x"}) == {"ok": True}
+    finally:
+        server.close()
+    assert not (folder / "control.sock").exists() and not (folder / "control.key").exists()
+
+
+def test_instance_lock_is_exclusive_and_released(home):
+    folder = paths.runtime_dir()
+    first = InstanceLock(folder)
+    with pytest.raises(AlreadyRunning) as err:
+        InstanceLock(folder)
+    assert str(err.value) == str(os.getpid())
+    first.release()
+    InstanceLock(folder).release()
+    assert not (folder / "daemon.lock").exists()
+
+
+def test_a_runtime_dir_others_can_enter_is_refused(home, tmp_path):
+    folder = paths.runtime_dir()
+    folder.chmod(0o755)
+    with pytest.raises(UserError, match="chmod 700"):
+        paths.runtime_dir()
