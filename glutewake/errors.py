@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a value the user typed) shown as escapes, not obeyed."""
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+
 
 class UserError(Exception):
     """A mistake in something the user wrote: a config file, a command, an argument.
@@ -10,6 +19,6 @@ class UserError(Exception):
     """
 
     def __init__(self, where: str, problem: str):
-        super().__init__(f"{where}: {problem}")
-        self.where = where
-        self.problem = problem
+        self.where = one_line(where)
+        self.problem = one_line(problem)
+        super().__init__(f"{self.where}: {self.problem}")

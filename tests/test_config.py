@@ -181,3 +181,8 @@ def test_random_settings_never_crash(tmp_path_factory, assignments):
         config.load(path)
     except UserError as err:
         assert "\n" not in str(err) and str(path) in str(err)
+
+
+def test_a_value_with_a_newline_still_gives_one_line(tmp_path):
+    message = error_for(tmp_path, '[breaks]\nevery = "30\\nm"\n')
+    assert '"30\\nm" is not a duration' in message
