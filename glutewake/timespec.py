@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
-_DURATION = re.compile(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?", re.IGNORECASE)
+_DURATION = re.compile(r"(?:(\d+) *h)? *(?:(\d+) *m(?:in)?)? *(?:(\d+) *s)?", re.IGNORECASE)
 DURATION_HINT = 'write it like "45s", "10m", "1h" or "1h30m"'
 
 
