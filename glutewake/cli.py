@@ -133,6 +133,7 @@ def print_status(status: dict) -> None:
     print(f"Today: {status['done_today']} break(s) done")
     print(f"Idle detection: {status['idle_source']}")
     print(f"Notifications: {status['notifier']}")
+    print(f"Tray: {status.get('tray', 'none')}")
     print(f"Settings: {status['config']}")
     print(f"Journal: {status['journal']}")
     print(f"Log: {status['log']}")
@@ -154,8 +155,6 @@ def parse_day(text: str, option: str) -> date:
 
 
 def show_log(args) -> int:
-    from datetime import datetime, timezone
-
     from .journal import Journal
     from .timespec import humanize
 
@@ -167,13 +166,7 @@ def show_log(args) -> int:
     journal = Journal(path, report=lambda message: print(f"glutewake: {message}", file=sys.stderr))
     try:
         if args.csv:
-            out = csv.writer(sys.stdout, lineterminator="\n")
-            out.writerow(CSV_COLUMNS)
-            for event in journal.events(since):
-                utc = datetime.fromtimestamp(event.ts, timezone.utc)
-                out.writerow([utc.isoformat(timespec="seconds").replace("+00:00", "Z"),
-                              event.local_time.isoformat(timespec="seconds"), event.local_date,
-                              event.kind, event.exercise or "", round(event.sitting), event.detail])
+            write_csv(journal, sys.stdout, since)
             return 0
         for event in journal.events(since):
             sat = f"sat {humanize(event.sitting)}" if event.sitting else ""
@@ -182,6 +175,19 @@ def show_log(args) -> int:
     finally:
         journal.close()
     return 0
+
+
+def write_csv(journal, out, since: date | None = None) -> None:
+    """The journal as CSV with the documented columns (README: `glutewake log --csv`)."""
+    from datetime import datetime, timezone
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in journal.events(since):
+        utc = datetime.fromtimestamp(event.ts, timezone.utc)
+        writer.writerow([utc.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                         event.local_time.isoformat(timespec="seconds"), event.local_date,
+                         event.kind, event.exercise or "", round(event.sitting), event.detail])
 
 
 # --- exercises ----------------------------------------------------------------------------------

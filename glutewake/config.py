@@ -35,6 +35,7 @@ class Settings:
     remind_again: int
     max_reminders: int
     morning: time
+    notification_timeout: int  # seconds a reminder stays on screen; 0 = until answered
     prefs: Preferences
     catalog: tuple[Exercise, ...]  # built-in and custom, offered or not
 
@@ -79,6 +80,14 @@ def _whole(low: int, high: int) -> Parser:
     return parse
 
 
+def _timeout(value: Any, where: str) -> int:
+    if value == "never":
+        return 0
+    if not isinstance(value, str):
+        _fail(where, f'must be "never" or a duration like "45s", not {value!r}')
+    return _duration(value, where)
+
+
 def _boolean(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         _fail(where, f"must be true or false (no quotes), not {value!r}")
@@ -119,6 +128,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "remind_again": _duration,
         "max_reminders": _whole(1, 20),
     },
+    "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
     "exercises": {
         "equipment": _words(exercises.EQUIPMENT),
@@ -190,34 +200,36 @@ def build(user: dict[str, Any], path: Path) -> Settings:
     for section, parsers in SCHEMA.items():
         for key, parse in parsers.items():
             if key in user.get(section, {}):
-                values[key] = parse(user[section][key], f"{path}: [{section}] {key}")
+                values[f"{section}.{key}"] = parse(user[section][key], f"{path}: [{section}] {key}")
             else:
-                values[key] = parse(defaults()[section][key], f"{default_path()}: [{section}] {key}")
+                values[f"{section}.{key}"] = parse(defaults()[section][key],
+                                                   f"{default_path()}: [{section}] {key}")
 
     def origin(section: str, key: str) -> str:
         return f"{path if key in user.get(section, {}) else default_path()}: [{section}] {key}"
 
-    if values["snooze"] > values["every"]:
+    if values["breaks.snooze"] > values["breaks.every"]:
         if "snooze" in user.get("breaks", {}) or "every" not in user.get("breaks", {}):
             raise UserError(origin("breaks", "snooze"), "is longer than [breaks] every; make it "
                             "shorter")
         raise UserError(origin("breaks", "every"), "is shorter than [breaks] snooze; make it "
                         "longer, or set a shorter snooze first")
-    catalog = exercises.builtin() + values["custom"]
+    catalog = exercises.builtin() + values["exercises.custom"]
     ids = [e.id for e in catalog]
-    for ident in sorted(values["disabled"]):
+    for ident in sorted(values["exercises.disabled"]):
         if ident not in ids:
             raise _unknown(ident, ids, origin("exercises", "disabled") + f' "{ident}"', "exercise id")
     settings = Settings(
-        every=values["every"],
-        natural_break=values["natural_break"],
-        snooze=values["snooze"],
-        snooze_choices=values["snooze_choices"],
-        remind_again=values["remind_again"],
-        max_reminders=values["max_reminders"],
-        morning=values["morning"],
-        prefs=Preferences(equipment=values["equipment"], floor=values["floor"],
-                          disabled=values["disabled"], level=values["level"]),
+        every=values["breaks.every"],
+        natural_break=values["breaks.natural_break"],
+        snooze=values["breaks.snooze"],
+        snooze_choices=values["breaks.snooze_choices"],
+        remind_again=values["breaks.remind_again"],
+        max_reminders=values["breaks.max_reminders"],
+        morning=values["pause.morning"],
+        notification_timeout=values["notifications.timeout"],
+        prefs=Preferences(equipment=values["exercises.equipment"], floor=values["exercises.floor"],
+                          disabled=values["exercises.disabled"], level=values["exercises.level"]),
         catalog=catalog,
     )
     if not settings.offered:

@@ -91,6 +91,7 @@ class Daemon:
         self.coach = Coach(settings.settings, history)
         self.stopping = threading.Event()
         self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
+        self.tray_name = "none"
         self._scheduler = None
         self._control = None
         self._last_tick = mono()
@@ -123,7 +124,7 @@ class Daemon:
                 self._notify("withdraw")
             elif isinstance(effect, Answer):
                 answer = effect
-        if effects:
+        if self.on_change:  # every look: the tray's ring advances between events too
             status = self.coach.status()
             for listener in self.on_change:
                 try:
@@ -144,6 +145,18 @@ class Daemon:
             if self.journal.pending:
                 self.journal.flush()
             self._last_tick = self._mono()
+
+    def look_now(self) -> None:
+        """Something changed outside (screen locked, machine waking): look at once."""
+        self.tick()
+        self._reschedule()
+
+    def now(self) -> float:
+        return self._wall()
+
+    def snapshot(self) -> Status:
+        with self._lock:
+            return self.coach.status()
 
     def run(self, command: Command) -> Answer:
         """Carry out a user command from any thread (tray, notification, control channel)."""
@@ -169,6 +182,7 @@ class Daemon:
             "done_today": self.journal.count("done", date.today()),
             "idle_source": self.parts.idle.name if self.parts.idle else "unknown (no idle source)",
             "notifier": self.parts.notifier.name,
+            "tray": self.tray_name,
             "config": str(self.settings.path),
             "journal": str(self.journal.path),
             "log": str(paths.log_file()),

@@ -1,4 +1,10 @@
-"""`glutewake run`: choose the mode, wire the parts together, run until asked to stop."""
+"""`glutewake run`: choose the mode, wire the parts together, run until asked to stop.
+
+Console mode prints reminders in the terminal. Desktop mode adds desktop notifications with
+buttons, idle and lock detection, and (unless --no-tray) the tray icon, whose event loop owns the
+main thread. Every part that is missing on this desktop is logged and left out; the daemon runs
+with what there is.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,18 @@ import logging
 import logging.handlers
 import os
 import signal
+import subprocess
 import sys
+import threading
+from datetime import date
+from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, config, paths
+from .coach import Done, Resume, Skip, Snooze
 from .control import AlreadyRunning, InstanceLock
 from .daemon import Daemon, Parts, SettingsFile
-from .desktop.activity import find_idle_source
-from .desktop.notify import ConsoleNotifier
+from .desktop.activity import find_idle_source, watch_locks
+from .desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
 from .journal import Journal
 from .timespec import humanize
 
@@ -23,6 +34,7 @@ def setup_logging() -> None:
     """A rotating log file, plus warnings on the terminal when there is one."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO
     loud = logging.StreamHandler(sys.stderr)
     loud.setLevel(logging.WARNING)
     loud.setFormatter(logging.Formatter("glutewake: %(message)s"))
@@ -51,7 +63,7 @@ def report(message: str) -> None:
 
 
 def run(console: bool = False, tray: bool = True) -> int:
-    console = console or not has_desktop()
+    desktop = not console and has_desktop()
     setup_logging()
     try:
         lock = InstanceLock(paths.runtime_dir())
@@ -60,21 +72,150 @@ def run(console: bool = False, tray: bool = True) -> int:
               "`glutewake quit`", file=sys.stderr)
         return 1
     try:
-        settings = SettingsFile(paths.config_file(), report)
-        journal = Journal(paths.journal_file(), report)
-        parts = Parts(notifier=ConsoleNotifier(), idle=find_idle_source())
-        daemon = Daemon(settings, journal, parts, report)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: daemon.stopping.set())
-        daemon.start()
-        log.info("glutewake %s started in console mode (pid %d)", __version__, os.getpid())
-        print(f"glutewake is watching your sitting time; a break is due after "
-              f"{humanize(settings.settings.every)} of sitting. Ctrl-C stops it.", flush=True)
-        while not daemon.stopping.wait(3600):
-            pass
-        daemon.shutdown()
-        print("glutewake stopped.", flush=True)
-        return 0
+        return Session(desktop, tray).run()
     finally:
         lock.release()
 
+
+class Session:
+    """One run of the daemon with the parts this desktop offers."""
+
+    def __init__(self, desktop: bool, tray: bool):
+        self.desktop, self.want_tray = desktop, tray
+        self.settings = SettingsFile(paths.config_file(), report)
+        self.journal = Journal(paths.journal_file(), report)
+        linux = sys.platform.startswith("linux")
+        self.bus = self.system_bus = None
+        if desktop and linux:
+            from .desktop.bus import connect
+
+            self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
+        self.daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None), report)
+        if desktop:
+            self.daemon.parts.idle = find_idle_source(self.bus)
+            locks = watch_locks(self.system_bus, self.daemon.look_now)
+            if locks is not None:
+                self.daemon.parts.locked = locks.locked
+        self.tray = None
+
+    def _notifier(self):
+        if not self.desktop:
+            return ConsoleNotifier()
+        icon = str(write_app_icon())
+        timeout = lambda: self.settings.settings.notification_timeout * 1000  # noqa: E731
+        chain = []
+        if self.bus is not None:
+            chain.append(FreedesktopNotifier(self.bus, icon, timeout,
+                                             lambda: self.settings.settings.snooze,
+                                             self.notification_answer))
+        try:
+            chain.append(PlyerNotifier(icon, timeout))
+        except Exception as err:
+            log.info("notifications: plyer is not available (%s)", err)
+        chain.append(ConsoleNotifier())
+        return FallbackNotifier(chain, report)
+
+    def notification_answer(self, key: str) -> None:
+        """A button pressed on the notification."""
+        answer = self.daemon.run(Done() if key == "done" else Snooze())
+        log.info("notification button %s: %s", key, answer.text)
+
+    # --- the tray ---
+
+    def menu(self):
+        from .desktop import menu
+        from .phrases import status_line
+
+        status = self.daemon.snapshot()
+        view = menu.View(status, status_line(status, self.daemon.now()),
+                         self.journal.count("done", date.today()),
+                         self.settings.settings.snooze_choices)
+        run = self.daemon.run
+        controls = menu.Controls(
+            done=lambda: run(Done()), snooze=lambda seconds: run(Snooze(seconds)),
+            skip=lambda: run(Skip()), pause=lambda spec: run(self.daemon.pause_command(spec)),
+            resume=lambda: run(Resume()), open_settings=self.open_settings,
+            open_log=self.open_log, quit=self.daemon.stopping.set)
+        return menu.build(view, controls)
+
+    def open_settings(self) -> None:
+        open_path(config.ensure_user_file(self.settings.path))
+
+    def open_log(self) -> None:
+        from .cli import write_csv
+
+        path = paths.data_dir() / "break-log.csv"
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            write_csv(self.journal, out)
+        open_path(path)
+
+    def _start_tray(self):
+        from .desktop.icon import look_for
+        from .desktop.tray import make_tray
+        from .phrases import status_line
+
+        status = self.daemon.coach.status()
+        every = lambda: self.settings.settings.every  # noqa: E731
+        tray = make_tray(self.menu, look_for(status, every()),
+                         status_line(status, self.daemon.now()), self.bus)
+        if tray is None:
+            return None
+        self.daemon.tray_name = tray.name
+
+        def changed(status) -> None:
+            tray.update(look_for(status, every()), status_line(status, self.daemon.now()))
+
+        self.daemon.on_change.append(changed)
+        return tray
+
+    # --- life cycle ---
+
+    def run(self) -> int:
+        daemon = self.daemon
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: daemon.stopping.set())
+        daemon.start()
+        mode = "desktop" if self.desktop else "console"
+        log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())
+        print(f"glutewake is watching your sitting time; a break is due after "
+              f"{humanize(self.settings.settings.every)} of sitting. Ctrl-C stops it.", flush=True)
+        self.tray = self._start_tray() if self.desktop and self.want_tray else None
+        if self.tray is not None:
+            tray = self.tray
+            threading.Thread(target=lambda: (daemon.stopping.wait(), tray.stop()),
+                             name="tray-stop", daemon=True).start()
+            tray.run(ready=lambda: log.info("tray: icon shown"))
+            daemon.stopping.set()  # the tray loop ended: quit from the tray or a signal
+        while not daemon.stopping.wait(3600):
+            pass
+        daemon.shutdown()
+        for bus in (self.bus, self.system_bus):
+            if bus is not None:
+                bus.close()
+        print("glutewake stopped.", flush=True)
+        return 0
+
+
+def write_app_icon() -> Path:
+    """The application icon as a PNG, for notifications to show."""
+    from .desktop.icon import app_icon
+
+    path = paths.data_dir() / "glutewake.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        app_icon(128).save(path)
+    return path
+
+
+def open_path(path: Path) -> None:
+    """Open a file the way the desktop opens it (its editor, its spreadsheet)."""
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    try:
+        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    except OSError as err:
+        report(f"cannot open {path} ({opener}: {err.strerror}); open it yourself")

@@ -1,14 +1,20 @@
 """How long since the last keyboard or mouse input, and whether the screen is locked.
 
-Each source is a small class with a `name` and `idle_seconds()`; `find_idle_source` picks the
-first one that answers on this desktop. A source that stops answering returns None ("unknown")
-and the coach keeps counting, so the daemon never depends on one.
+Each idle source is a small class with a `name` and `idle_seconds()`; `find_idle_source` picks the
+first one that answers here, in order of preference: GNOME's Mutter IdleMonitor (also on Wayland),
+the X11 screensaver extension, the freedesktop ScreenSaver service (KDE), Windows
+GetLastInputInfo, macOS CGEventSource. A source that stops answering returns None ("unknown")
+and the coach keeps counting, so the daemon never depends on one. `LockWatch` follows logind's
+LockedHint and PrepareForSleep on the system bus.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import sys
+from collections.abc import Callable
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -20,8 +26,65 @@ class IdleSource(Protocol):
     def idle_seconds(self) -> float | None: ...
 
 
-class X11Idle:
-    """The MIT-SCREEN-SAVER extension of the X server (X11 sessions, and XWayland's own input)."""
+class _Quiet:
+    """Turns a failing source into "unknown", saying so once per outage."""
+
+    name = "idle source"
+
+    def idle_seconds(self) -> float | None:
+        try:
+            value = self._read()
+        except Exception as err:
+            if not getattr(self, "_failed", False):
+                log.warning("idle: %s stopped answering (%s); idle time unknown", self.name, err)
+                self._failed = True
+            return None
+        if getattr(self, "_failed", False):
+            log.info("idle: %s answers again", self.name)
+        self._failed = False
+        return value
+
+    def _read(self) -> float:
+        raise NotImplementedError
+
+
+class MutterIdle(_Quiet):
+    """GNOME Shell, X11 and Wayland."""
+
+    name = "GNOME Mutter IdleMonitor"
+
+    def __init__(self, bus) -> None:
+        from jeepney import DBusAddress
+
+        self._bus = bus
+        self._address = DBusAddress("/org/gnome/Mutter/IdleMonitor/Core",
+                                    bus_name="org.gnome.Mutter.IdleMonitor",
+                                    interface="org.gnome.Mutter.IdleMonitor")
+
+    def _read(self) -> float:
+        return self._bus.call(self._address, "GetIdletime", auto_start=False)[0] / 1000.0
+
+
+class ScreenSaverIdle(_Quiet):
+    """KDE Plasma on X11 and others implementing org.freedesktop.ScreenSaver."""
+
+    name = "freedesktop ScreenSaver"
+
+    def __init__(self, bus) -> None:
+        from jeepney import DBusAddress
+
+        self._bus = bus
+        self._address = DBusAddress("/org/freedesktop/ScreenSaver",
+                                    bus_name="org.freedesktop.ScreenSaver",
+                                    interface="org.freedesktop.ScreenSaver")
+
+    def _read(self) -> float:
+        # The specification says seconds; KDE, its main implementation, answers milliseconds.
+        return self._bus.call(self._address, "GetSessionIdleTime", auto_start=False)[0] / 1000.0
+
+
+class X11Idle(_Quiet):
+    """The MIT-SCREEN-SAVER extension of the X server."""
 
     name = "X11 screensaver extension"
 
@@ -33,33 +96,148 @@ class X11Idle:
             self._display.close()
             raise RuntimeError("the X server has no MIT-SCREEN-SAVER extension")
         self._root = self._display.screen().root
-        self._failed = False
 
-    def idle_seconds(self) -> float | None:
+    def _read(self) -> float:
+        return self._root.screensaver_query_info().idle / 1000.0
+
+
+class WindowsIdle(_Quiet):
+    """GetLastInputInfo: tick counts in milliseconds that wrap every 49.7 days."""
+
+    name = "Windows GetLastInputInfo"
+
+    class _LastInput(ctypes.Structure):
+        _fields_ = [("cbSize", ctypes.c_uint), ("dwTime", ctypes.c_uint32)]
+
+    def __init__(self, user32=None, kernel32=None) -> None:
+        self._user32 = user32 or ctypes.windll.user32  # type: ignore[attr-defined]
+        self._kernel32 = kernel32 or ctypes.windll.kernel32  # type: ignore[attr-defined]
+        self._kernel32.GetTickCount.restype = ctypes.c_uint32
+
+    def _read(self) -> float:
+        info = self._LastInput()
+        info.cbSize = ctypes.sizeof(info)
+        if not self._user32.GetLastInputInfo(ctypes.byref(info)):
+            raise OSError("GetLastInputInfo failed")
+        now = self._kernel32.GetTickCount()
+        return ((now - info.dwTime) & 0xFFFFFFFF) / 1000.0
+
+
+class MacIdle(_Quiet):
+    """CGEventSourceSecondsSinceLastEventType(HID system state, any input event)."""
+
+    name = "macOS CGEventSource"
+    HID_SYSTEM_STATE = 1
+    ANY_INPUT = 0xFFFFFFFF
+
+    def __init__(self, quartz=None) -> None:
+        if quartz is None:
+            quartz = ctypes.cdll.LoadLibrary(
+                "/System/Library/Frameworks/CoreGraphics.framework/CoreGraphics")
+        self._seconds = quartz.CGEventSourceSecondsSinceLastEventType
+        self._seconds.restype = ctypes.c_double
+        self._seconds.argtypes = [ctypes.c_int32, ctypes.c_uint32]
+
+    def _read(self) -> float:
+        return float(self._seconds(self.HID_SYSTEM_STATE, self.ANY_INPUT))
+
+
+def candidates(bus, platform: str = sys.platform,
+               environ=os.environ) -> list[Callable[[], IdleSource]]:
+    """Idle sources worth trying here, best first."""
+    if platform == "win32":
+        return [WindowsIdle]
+    if platform == "darwin":
+        return [MacIdle]
+    found: list[Callable[[], IdleSource]] = []
+    if bus is not None:
+        found.append(lambda: MutterIdle(bus))
+    if environ.get("DISPLAY"):
+        found.append(X11Idle)
+    if bus is not None:
+        found.append(lambda: ScreenSaverIdle(bus))
+    return found
+
+
+def find_idle_source(bus=None) -> IdleSource | None:
+    """The first idle source that answers here, or None (idle time then shows as unknown)."""
+    for make in candidates(bus):
         try:
-            value = self._root.screensaver_query_info().idle / 1000.0
-        except Exception as err:  # the X connection is gone: report once, then "unknown"
-            if not self._failed:
-                log.warning("idle: the X server stopped answering (%s); idle time unknown", err)
-                self._failed = True
-            return None
-        self._failed = False
-        return value
-
-
-def find_idle_source() -> IdleSource | None:
-    """The first idle source that works here, or None (idle time then shows as unknown)."""
-    candidates = []
-    if os.environ.get("DISPLAY"):
-        candidates.append(X11Idle)
-    for candidate in candidates:
-        try:
-            source = candidate()
-            if source.idle_seconds() is not None:
-                log.info("idle: using %s", source.name)
-                return source
+            source = make()
+            value = source._read()  # type: ignore[attr-defined]
         except Exception as err:
-            log.info("idle: %s is not available (%s)", candidate.name, err)
+            log.info("idle: a source is not available here (%s)", err)
+            continue
+        log.info("idle: using %s (idle now %.0f s)", source.name, value)
+        return source
     log.warning("idle: no idle-time source on this desktop; sitting is counted from the clock "
                 "alone and only lock and suspend count as time away")
     return None
+
+
+class LockWatch:
+    """logind on the system bus: the session's LockedHint, and PrepareForSleep around suspend.
+
+    `locked()` is true while the screen is locked or the machine is going to sleep. `on_change`
+    is called (on the bus worker thread) when either changes, so the daemon can look at once.
+    """
+
+    name = "logind"
+
+    def __init__(self, system_bus, on_change: Callable[[], None] = lambda: None):
+        from jeepney import DBusAddress, MatchRule
+
+        self._bus = system_bus
+        self._on_change = on_change
+        manager = DBusAddress("/org/freedesktop/login1", bus_name="org.freedesktop.login1",
+                              interface="org.freedesktop.login1.Manager")
+        session_id = os.environ.get("XDG_SESSION_ID")
+        if session_id:
+            path = system_bus.call(manager, "GetSession", "s", (session_id,))[0]
+        else:
+            path = system_bus.call(manager, "GetSessionByPID", "u", (os.getpid(),))[0]
+        self._session = DBusAddress(path, bus_name="org.freedesktop.login1",
+                                    interface="org.freedesktop.DBus.Properties")
+        self._locked = self._read_locked()
+        self._sleeping = False
+        system_bus.subscribe(MatchRule(type="signal", interface="org.freedesktop.DBus.Properties",
+                                       member="PropertiesChanged", path=path), self._properties)
+        system_bus.subscribe(MatchRule(type="signal", interface="org.freedesktop.login1.Manager",
+                                       member="PrepareForSleep", path="/org/freedesktop/login1"),
+                             self._sleep)
+
+    def _read_locked(self) -> bool:
+        value = self._bus.call(self._session, "Get", "ss",
+                               ("org.freedesktop.login1.Session", "LockedHint"))[0]
+        return bool(value[1])
+
+    def locked(self) -> bool:
+        return self._locked or self._sleeping
+
+    def _properties(self, message) -> None:
+        interface, changed, invalidated = message.body
+        if interface != "org.freedesktop.login1.Session":
+            return
+        if "LockedHint" in changed:
+            self._locked = bool(changed["LockedHint"][1])
+        elif "LockedHint" in invalidated:
+            self._locked = self._read_locked()
+        else:
+            return
+        log.info("screen %s", "locked" if self._locked else "unlocked")
+        self._on_change()
+
+    def _sleep(self, message) -> None:
+        self._sleeping = bool(message.body[0])
+        log.info("system %s", "going to sleep" if self._sleeping else "woke up")
+        self._on_change()
+
+
+def watch_locks(system_bus, on_change: Callable[[], None]) -> LockWatch | None:
+    if system_bus is None:
+        return None
+    try:
+        return LockWatch(system_bus, on_change)
+    except Exception as err:
+        log.info("lock: logind is not available (%s); locks count only through idle time", err)
+        return None

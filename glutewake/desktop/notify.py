@@ -1,13 +1,24 @@
-"""Ways to show a reminder. Every notifier has `show(remind)` and `withdraw()` and never raises."""
+"""Ways to show a reminder. Every notifier has `show(remind)` and `withdraw()`.
+
+`FallbackNotifier` tries its notifiers in order on every reminder, so a notification server that
+dies is replaced by the next way at once and used again as soon as it is back. On Linux the first
+choice speaks org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer
+serves Windows and macOS and is the Linux fallback; a console line is the last resort.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
+from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from ..coach import Remind
 from ..phrases import ANSWER_HINT, reminder_body, reminder_title
+from ..timespec import humanize
+
+log = logging.getLogger(__name__)
 
 
 class Notifier(Protocol):
@@ -32,14 +43,149 @@ class ConsoleNotifier:
         lines = [f"[{stamp}] {reminder_title(remind)}"]
         lines += [indent + line for line in reminder_body(remind).splitlines()]
         lines.append(indent + ANSWER_HINT)
-        self._write("\n".join(lines))
+        try:
+            print("\n".join(lines), file=self._out or sys.stdout, flush=True)
+        except (OSError, ValueError):
+            pass  # the terminal went away; the journal and log still have everything
 
     def withdraw(self) -> None:
         pass  # a printed line cannot be taken back
 
-    def _write(self, text: str) -> None:
-        out = self._out or sys.stdout
+
+class FreedesktopNotifier:
+    """org.freedesktop.Notifications over jeepney: buttons, replacement, closing."""
+
+    name = "desktop notifications (D-Bus)"
+
+    def __init__(self, bus, icon: str, timeout_ms: Callable[[], int], snooze: Callable[[], int],
+                 on_action: Callable[[str], None]):
+        from jeepney import DBusAddress, MatchRule
+
+        self._bus = bus
+        self._icon = icon
+        self._timeout_ms = timeout_ms
+        self._snooze = snooze
+        self.on_action = on_action  # called with "done" or "snooze" on the bus worker thread
+        self._address = DBusAddress("/org/freedesktop/Notifications",
+                                    bus_name="org.freedesktop.Notifications",
+                                    interface="org.freedesktop.Notifications")
+        self._caps: set[str] | None = None  # asked again after a failure: the server may change
+        self._id = 0
+        self._remind: Remind | None = None
+        for member in ("ActionInvoked", "NotificationClosed"):
+            bus.subscribe(MatchRule(type="signal", interface="org.freedesktop.Notifications",
+                                    member=member, path="/org/freedesktop/Notifications"),
+                          self._signal)
+
+    def capabilities(self) -> set[str]:
+        if self._caps is None:
+            self._caps = set(self._bus.call(self._address, "GetCapabilities")[0])
+        return self._caps
+
+    def show(self, remind: Remind, full: bool = False) -> None:
         try:
-            print(text, file=out, flush=True)
-        except (OSError, ValueError):
-            pass  # the terminal went away; the journal still has everything
+            self._notify(remind, full)
+        except Exception:
+            self._caps, self._id = None, 0
+            raise
+
+    def _notify(self, remind: Remind, full: bool) -> None:
+        caps = self.capabilities()
+        text = remind.exercise.full_text() if full else reminder_body(remind)
+        actions: list[str] = []
+        if "actions" in caps:
+            actions = ["default", "Show the exercise", "done", "Done",
+                       "snooze", f"Snooze {humanize(self._snooze())}"]
+        else:
+            text += "\n" + ANSWER_HINT.replace("Answer with:", "Answer from the tray or with:")
+        if "body-markup" in caps:
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        hints = {"urgency": ("y", 1), "desktop-entry": ("s", "glutewake"),
+                 "category": ("s", "x-glutewake.break")}
+        self._remind = remind
+        self._id = self._bus.call(
+            self._address, "Notify", "susssasa{sv}i",
+            ("glutewake", self._id, self._icon, reminder_title(remind), text, actions, hints,
+             self._timeout_ms()))[0]
+
+    def withdraw(self) -> None:
+        if self._id:
+            shown, self._id = self._id, 0
+            self._bus.call(self._address, "CloseNotification", "u", (shown,))
+
+    def _signal(self, message) -> None:
+        from jeepney import HeaderFields
+
+        if message.header.fields.get(HeaderFields.member) == "NotificationClosed":
+            if message.body[0] == self._id:
+                self._id = 0
+            return
+        shown, key = message.body
+        if shown != self._id or self._id == 0:
+            return
+        if key == "default" and self._remind is not None:
+            self.show(self._remind, full=True)  # show the exercise in full, same buttons
+        elif key in ("done", "snooze"):
+            self.on_action(key)
+
+
+class PlyerNotifier:
+    """plyer's notification facade: Windows balloons, macOS, notify-send on Linux."""
+
+    name = "plyer"
+
+    def __init__(self, icon: str, timeout_ms: Callable[[], int]):
+        from plyer import notification
+
+        self._notification = notification
+        self._icon = icon
+        self._timeout_ms = timeout_ms
+
+    def show(self, remind: Remind) -> None:
+        seconds = self._timeout_ms() // 1000
+        self._notification.notify(title=reminder_title(remind), app_name="glutewake",
+                                  message=f"{reminder_body(remind)}\n{ANSWER_HINT}",
+                                  app_icon=self._icon, timeout=seconds or 3600)
+
+    def withdraw(self) -> None:
+        pass  # plyer cannot close what it showed
+
+
+class FallbackNotifier:
+    """The first notifier that works, tried afresh for every reminder."""
+
+    def __init__(self, notifiers: list, report: Callable[[str], None]):
+        self._notifiers = notifiers
+        self._report = report
+        self._working = notifiers[0] if notifiers else None
+        self._shown_by: list = []
+
+    @property
+    def name(self) -> str:
+        return self._working.name if self._working else "none"
+
+    def show(self, remind: Remind) -> None:
+        log.info("reminder: %s · %s", reminder_title(remind), remind.exercise.summary)
+        for notifier in self._notifiers:
+            try:
+                notifier.show(remind)
+            except Exception as err:
+                if notifier is self._working:
+                    self._report(f"notifications: {notifier.name} failed ({err}); trying the next way")
+                    self._working = None
+                continue
+            if notifier is not self._working:
+                self._report(f"notifications: now shown by {notifier.name}")
+                self._working = notifier
+            if notifier not in self._shown_by:
+                self._shown_by.append(notifier)
+            return
+        self._report("notifications: no way to show the reminder worked; it is in the log")
+
+    def withdraw(self) -> None:
+        shown, self._shown_by = self._shown_by, []
+        for notifier in shown:
+            try:
+                notifier.withdraw()
+            except Exception as err:
+                log.info("could not withdraw through %s (%s)", notifier.name, err)

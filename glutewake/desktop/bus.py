@@ -1,0 +1,173 @@
+"""One D-Bus connection (jeepney, pure Python) shared by the notifier, idle sources and tray.
+
+A reader thread receives everything: replies wake the caller waiting for them, signals and
+incoming method calls go to their handlers. Signal handlers run on a second, worker thread, so
+they may call back into the daemon, which may make bus calls of its own, without deadlock.
+Method handlers run on the reader thread and must only read state and reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_error
+from jeepney import new_method_call
+from jeepney.bus_messages import message_bus
+from jeepney.io.threading import ReceiveStopped, open_dbus_connection
+
+log = logging.getLogger(__name__)
+
+SignalHandler = Callable[[Message], None]
+MethodHandler = Callable[[Message], Message | None]  # returns the reply (or None: no reply)
+
+
+class DBusError(Exception):
+    """The other side answered with a D-Bus error, or did not answer."""
+
+    def __init__(self, name: str, text: str = ""):
+        super().__init__(f"{name}: {text}" if text else name)
+        self.name = name
+
+
+class Bus:
+    def __init__(self, which: str = "SESSION"):
+        self.which = which
+        self._conn = open_dbus_connection(which)
+        self.unique_name = self._conn.unique_name
+        self._serials = self._conn.outgoing_serial  # shared with the Hello jeepney sent
+        self._waiting: dict[int, list] = {}  # serial -> [event, reply]
+        self._waiting_lock = threading.Lock()
+        self._signals: list[tuple[MatchRule, SignalHandler]] = []
+        self._methods: dict[str, MethodHandler] = {}  # object path -> handler
+        self._work: queue.SimpleQueue = queue.SimpleQueue()
+        self.closed = threading.Event()
+        threading.Thread(target=self._read, name=f"dbus-{which.lower()}", daemon=True).start()
+        threading.Thread(target=self._run_work, name=f"dbus-{which.lower()}-work",
+                         daemon=True).start()
+
+    # --- calls ---
+
+    def call(self, address: DBusAddress, method: str, signature: str | None = None,
+             body: tuple = (), timeout: float = 3.0, auto_start: bool = True) -> tuple:
+        """Call a method and return the reply body; DBusError on an error reply or timeout."""
+        message = new_method_call(address, method, signature, body)
+        if not auto_start:
+            message.header.flags |= 2  # NO_AUTO_START: do not launch a service to answer
+        return self.send_and_wait(message, timeout)
+
+    def send_and_wait(self, message: Message, timeout: float = 3.0) -> tuple:
+        if self.closed.is_set():
+            raise DBusError("glutewake.Closed", "the bus connection is closed")
+        serial = next(self._serials)
+        slot = [threading.Event(), None]
+        with self._waiting_lock:
+            self._waiting[serial] = slot
+        try:
+            self._conn.send(message, serial=serial)
+            if not slot[0].wait(timeout):
+                raise DBusError("glutewake.Timeout", f"no answer within {timeout:.0f} s")
+        except OSError as err:
+            raise DBusError("glutewake.Disconnected", str(err)) from None
+        finally:
+            with self._waiting_lock:
+                self._waiting.pop(serial, None)
+        reply: Message = slot[1]
+        if reply is None:
+            raise DBusError("glutewake.Disconnected", "the bus connection closed")
+        if reply.header.message_type == MessageType.error:
+            name = reply.header.fields.get(HeaderFields.error_name, "unknown error")
+            raise DBusError(name, str(reply.body[0]) if reply.body else "")
+        return reply.body
+
+    def send(self, message: Message) -> None:
+        """Send without waiting (signals, replies)."""
+        try:
+            self._conn.send(message, serial=next(self._serials))
+        except OSError as err:
+            log.debug("bus send failed: %s", err)
+
+    def name_has_owner(self, name: str) -> bool:
+        try:
+            return bool(self.call(message_bus, "NameHasOwner", "s", (name,))[0])
+        except DBusError:
+            return False
+
+    # --- receiving ---
+
+    def subscribe(self, rule: MatchRule, handler: SignalHandler) -> None:
+        """Call `handler` (on the worker thread) for each signal matching `rule`."""
+        self._signals.append((rule, handler))
+        self.call(message_bus, "AddMatch", "s", (rule.serialise(),))
+
+    def export(self, path: str, handler: MethodHandler) -> None:
+        self._methods[path] = handler
+
+    def later(self, work: Callable[[], None]) -> None:
+        """Run `work` on the worker thread, after what is already queued."""
+        self._work.put(work)
+
+    def _read(self) -> None:
+        try:
+            while True:
+                message = self._conn.receive()
+                self._route(message)
+        except (ReceiveStopped, OSError, EOFError, ValueError) as err:
+            if not self.closed.is_set():
+                log.warning("D-Bus %s connection lost (%s)", self.which.lower(), err)
+        finally:
+            self.closed.set()
+            with self._waiting_lock:
+                for slot in self._waiting.values():
+                    slot[0].set()
+            self._work.put(None)
+
+    def _route(self, message: Message) -> None:
+        kind = message.header.message_type
+        if kind in (MessageType.method_return, MessageType.error):
+            serial = message.header.fields.get(HeaderFields.reply_serial)
+            with self._waiting_lock:
+                slot = self._waiting.get(serial)
+            if slot is not None:
+                slot[1] = message
+                slot[0].set()
+        elif kind == MessageType.signal:
+            for rule, handler in self._signals:
+                if rule.matches(message):
+                    self._work.put(lambda h=handler: h(message))
+        elif kind == MessageType.method_call:
+            path = message.header.fields.get(HeaderFields.path)
+            handler = self._methods.get(path)
+            try:
+                reply = handler(message) if handler else new_error(
+                    message, "org.freedesktop.DBus.Error.UnknownObject", "s", (f"no object {path}",))
+            except Exception as err:
+                log.exception("D-Bus method %s failed", message.header.fields.get(HeaderFields.member))
+                reply = new_error(message, "org.freedesktop.DBus.Error.Failed", "s", (str(err),))
+            if reply is not None:
+                self.send(reply)
+
+    def _run_work(self) -> None:
+        while True:
+            work = self._work.get()
+            if work is None:
+                return
+            try:
+                work()
+            except Exception:
+                log.exception("a D-Bus signal handler failed")
+
+    def close(self) -> None:
+        self.closed.set()
+        self._conn.close()
+
+
+def connect(which: str = "SESSION") -> Bus | None:
+    """The bus, or None (logged) when there is none: the callers then fall back."""
+    try:
+        return Bus(which)
+    except Exception as err:  # no address in the environment, socket missing, auth refused
+        log.info("no D-Bus %s bus (%s)", which.lower(), err)
+        return None

@@ -1,0 +1,149 @@
+"""The tray icon through pystray: appindicator, gtk or xorg on Linux, win32, darwin.
+
+pystray picks its backend when it is imported and may raise instead of falling back, so it is
+imported here, lazily, and any failure means "no tray" (notifications and the CLI still work).
+Two gaps are filled per backend: the xorg window never asks for button presses, so clicks are
+lost until its event mask is fixed; the gtk backend sets no tooltip, so the status line is set
+on its StatusIcon directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from .icon import Look, draw
+from .menu import Item
+
+log = logging.getLogger(__name__)
+
+SIZE = 32
+
+
+def tray_host_present(bus) -> tuple[bool, str]:
+    """Whether anything on this desktop can show a tray icon, and what."""
+    if sys.platform in ("win32", "darwin"):
+        return True, "the system tray"
+    if bus is not None and bus.name_has_owner("org.kde.StatusNotifierWatcher"):
+        return True, "a StatusNotifierItem host"
+    if os.environ.get("DISPLAY"):
+        try:
+            from Xlib import display
+
+            screen = display.Display()
+            try:
+                atom = screen.intern_atom(f"_NET_SYSTEM_TRAY_S{screen.get_default_screen()}")
+                if screen.get_selection_owner(atom) != 0:
+                    return True, "an XEmbed system tray"
+            finally:
+                screen.close()
+        except Exception as err:
+            log.info("tray: cannot ask the X server for a system tray (%s)", err)
+    return False, "no system tray or StatusNotifierItem host on this desktop"
+
+
+class PystrayTray:
+    def __init__(self, menu: Callable[[], tuple[Item, ...]], look: Look, line: str):
+        import pystray  # may raise anything: no display, missing typelibs, ...
+
+        self._pystray = pystray
+        self._menu = menu
+        self._look, self._line = look, line
+        self._icon = pystray.Icon("glutewake", draw(look, SIZE), line,
+                                  menu=pystray.Menu(lambda: self._render(self._menu())))
+        self.backend = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
+        if self.backend == "xorg":
+            self._fix_xorg_clicks()
+            log.warning("tray: pystray's xorg backend shows the icon without a menu (a click "
+                        "confirms the break); install PyGObject for the full menu (see README)")
+        log.info("tray: pystray %s backend", self.backend)
+
+    @property
+    def name(self) -> str:
+        return f"pystray {self.backend}"
+
+    def _fix_xorg_clicks(self) -> None:
+        from Xlib import X
+
+        window = self._icon._window  # pystray creates it without ButtonPressMask
+        window.change_attributes(event_mask=X.ExposureMask | X.StructureNotifyMask
+                                 | X.ButtonPressMask)
+        self._icon._display.flush()
+
+    def _render(self, items: tuple[Item, ...]):
+        pystray = self._pystray
+
+        def convert(item: Item):
+            if item.separator:
+                return pystray.Menu.SEPARATOR
+            if item.children:
+                action = pystray.Menu(*(convert(child) for child in item.children))
+            else:
+                action = _menu_action(item.action) if item.action else None
+            checked = None if item.checked is None else (lambda _, value=item.checked: value)
+            return pystray.MenuItem(item.label, action, checked=checked, default=item.default,
+                                    enabled=item.enabled)
+
+        return tuple(convert(item) for item in items)
+
+    def update(self, look: Look, line: str) -> None:
+        """Show a new state: the picture only when it changed, the text when it changed."""
+        if look == self._look and line == self._line:
+            return
+        if look != self._look:
+            self._look = look
+            self._icon.icon = draw(look, SIZE)
+        if line != self._line:
+            self._line = line
+            self._icon.title = line
+            self._set_tooltip(line)
+        self._icon.update_menu()
+
+    def _set_tooltip(self, line: str) -> None:
+        if self.backend == "gtk":
+            from gi.repository import GLib
+
+            GLib.idle_add(self._icon._status_icon.set_tooltip_text, line)
+
+    def run(self, ready: Callable[[], None]) -> None:
+        """The tray's event loop, on the main thread (darwin insists); returns after stop()."""
+
+        def setup(icon) -> None:
+            icon.visible = True
+            self._set_tooltip(self._line)
+            ready()
+
+        self._icon.run(setup=setup)
+
+    def stop(self) -> None:
+        self._icon.stop()
+
+
+def _menu_action(action: Callable[[], None]) -> Callable[[], None]:
+    """A callback taking no arguments (pystray passes as many as the callback declares) that logs
+    failures itself: the toolkits swallow exceptions raised in their callbacks."""
+
+    def act() -> None:
+        try:
+            action()
+        except Exception:
+            log.exception("tray: a menu action failed")
+
+    return act
+
+
+def make_tray(menu: Callable[[], tuple[Item, ...]], look: Look, line: str, bus):
+    """A tray for this desktop, or None (with the reason logged) when there can be none."""
+    present, what = tray_host_present(bus)
+    if not present:
+        log.warning("tray: %s; running without a tray icon (notifications and the "
+                    "glutewake command still work)", what)
+        return None
+    try:
+        return PystrayTray(menu, look, line)
+    except Exception as err:
+        log.warning("tray: pystray cannot start here (%s: %s); running without a tray icon",
+                    type(err).__name__, err)
+        return None
