@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test gtk bench clean
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime gtk
 	$(BIN)/glutewake run
 
-test: $(VENV)/.test
+test:
 	@bash .ci/desktop-packages.sh
+	@$(MAKE) --no-print-directory $(VENV)/.test gtk
 	@$(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; \
 	  exit $$rc
@@ -23,6 +24,15 @@ $(VENV)/.runtime: pyproject.toml
 $(VENV)/.test: pyproject.toml $(VENV)/.runtime
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
+
+# PyGObject gives pystray its gtk and appindicator backends (the tray menu on X11); it builds
+# against Debian's libgirepository1.0-dev and libcairo2-dev (3.51+ would need girepository-2.0).
+gtk: $(VENV)/.runtime
+	@if [ -f $(VENV)/.gtk ]; then exit 0; fi; \
+	if pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null; then \
+	  echo "installing PyGObject into $(VENV) (about 30 s)"; \
+	  $(BIN)/python -m pip install -q 'pygobject<3.51' && touch $(VENV)/.gtk; \
+	else echo "PyGObject skipped: no libgirepository1.0-dev/libcairo2-dev (the tray has no menu on X11 without it)"; fi
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis artifacts

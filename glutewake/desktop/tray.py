@@ -46,6 +46,7 @@ def tray_host_present(bus) -> tuple[bool, str]:
 
 class PystrayTray:
     def __init__(self, menu: Callable[[], tuple[Item, ...]], look: Look, line: str):
+        _name_the_program()
         import pystray  # may raise anything: no display, missing typelibs, ...
 
         self._pystray = pystray
@@ -119,6 +120,16 @@ class PystrayTray:
 
     def stop(self) -> None:
         self._icon.stop()
+
+
+def _name_the_program() -> None:
+    """GTK names windows after argv[0], which is "__main__.py" under `python -m glutewake`."""
+    try:
+        from gi.repository import GLib
+    except Exception:  # no PyGObject: the xorg, win32 and darwin backends do not ask
+        return
+    GLib.set_prgname("glutewake")
+    GLib.set_application_name("glutewake")
 
 
 def _menu_action(action: Callable[[], None]) -> Callable[[], None]:

@@ -1,0 +1,234 @@
+"""A real, private desktop for tests: Xvfb, a session bus, dunst, and a tray host.
+
+Everything runs under the test's temporary HOME and is torn down by PID. dunst's context menu
+goes through a dmenu stand-in that answers with the line a test asks for, and a dunst rule
+records every notification it shows, so tests read back what a person would have seen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts" / "desktop"
+TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool", "trayer", "import", "xwininfo")
+
+
+def require(tools=TOOLS) -> None:
+    """Skip with the reason when a tool is missing; in CI a missing tool is a failure."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if not missing:
+        return
+    reason = (f"desktop tools missing: {', '.join(missing)}; install them with "
+              "`sudo bash .ci/desktop-packages.sh`")
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+DMENU = """#!/bin/sh
+# dmenu stand-in for dunst: keep what was offered, answer with the first line asked for.
+cat > "{folder}/dmenu-offered.txt"
+want=$(cat "{folder}/dmenu-want" 2>/dev/null)
+[ -n "$want" ] && grep -m1 -F "$want" "{folder}/dmenu-offered.txt"
+exit 0
+"""
+
+RECORDER = """#!/bin/sh
+# Called by dunst for each notification it shows: append it as one JSON line.
+python3 -c 'import json, os, sys; print(json.dumps({{k[6:].lower(): v for k, v in os.environ.items() if k.startswith("DUNST_")}}))' >> "{folder}/shown.jsonl"
+"""
+
+
+class Desktop:
+    def __init__(self, folder: Path, env: dict[str, str]):
+        self.folder = folder
+        self.env = dict(env)
+        self.env["NO_AT_BRIDGE"] = "1"  # GTK must not start an accessibility bus of its own
+        self._procs: dict[str, subprocess.Popen] = {}
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # --- parts ---
+
+    def start(self, tray: str = "trayer") -> "Desktop":
+        self.start_x()
+        self.start_bus()
+        self.start_dunst()
+        if tray == "trayer":
+            self.start_trayer()
+        return self
+
+    def start_x(self) -> None:
+        read, write = os.pipe()
+        self._procs["Xvfb"] = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-nolisten", "tcp", "-noreset", "-screen", "0",
+             "1024x768x24"], pass_fds=[write], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()
+        assert number, "Xvfb did not report its display"
+        self.env["DISPLAY"] = f":{number}"
+
+    def start_bus(self) -> None:
+        socket = self.folder / "bus"
+        config = self.folder / "bus.conf"
+        config.write_text(BUS_CONFIG.format(socket=socket))
+        self._procs["dbus"] = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={config}", "--nofork"], env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(socket.exists, "the session bus socket")
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={socket}"
+
+    def start_dunst(self) -> None:
+        dmenu = self.folder / "dmenu.sh"
+        dmenu.write_text(DMENU.format(folder=self.folder))
+        recorder = self.folder / "record.sh"
+        recorder.write_text(RECORDER.format(folder=self.folder))
+        for script in (dmenu, recorder):
+            script.chmod(0o755)
+        rc = re.sub(r"(?m)^\s*dmenu\s*=.*$", f"    dmenu = {dmenu}",
+                    Path("/etc/xdg/dunst/dunstrc").read_text())
+        rc += f"\n[record]\n    appname = glutewake\n    script = {recorder}\n"
+        (self.folder / "dunstrc").write_text(rc)
+        self._procs["dunst"] = subprocess.Popen(
+            ["dunst", "-config", str(self.folder / "dunstrc")], env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: self.run("dunstctl", "count", "displayed", check=False).returncode == 0,
+                 "dunst to answer")
+
+    def kill_dunst(self) -> None:
+        self._stop("dunst", signal.SIGKILL)
+
+    def start_trayer(self) -> None:
+        self._procs["trayer"] = subprocess.Popen(
+            ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+             "--height", "32", "--SetDockType", "true", "--transparent", "false",
+             "--tint", "0xffffff"], env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        wait_for(lambda: "trayer" in self.run("xwininfo", "-root", "-tree").stdout,
+                 "the trayer panel")
+
+    # --- using it ---
+
+    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=20)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{command} failed: {result.stderr}")
+        return result
+
+    def screenshot(self, name: str) -> Image.Image:
+        path = ARTIFACTS / f"{name}.png"
+        self.run("import", "-window", "root", str(path))
+        return Image.open(path).convert("RGB")
+
+    def shown(self) -> list[dict]:
+        """Every notification dunst has shown, oldest first."""
+        path = self.folder / "shown.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def wait_shown(self, count: int, timeout: float = 20.0) -> list[dict]:
+        wait_for(lambda: len(self.shown()) >= count, f"{count} notification(s) in dunst", timeout)
+        return self.shown()
+
+    def press_in_notification(self, label: str) -> None:
+        """Open dunst's context menu and pick the action whose line contains `label`."""
+        offered = self.folder / "dmenu-offered.txt"
+        offered.unlink(missing_ok=True)
+        (self.folder / "dmenu-want").write_text(label)
+        self.run("dunstctl", "context")
+        wait_for(lambda: offered.exists() and offered.stat().st_size > 0, "dunst's action menu")
+        time.sleep(0.2)  # dunst acts on the answer
+
+    def tray_icon(self, timeout: float = 10.0) -> tuple[int, int, int, int]:
+        """(x, y, width, height) of glutewake's icon docked in trayer."""
+        found: list = []
+
+        def docked() -> bool:
+            tree = self.run("xwininfo", "-root", "-tree").stdout
+            panel = re.search(r'"panel": \("panel" "trayer"\)\s+(\d+)x(\d+)\+-?\d+\+-?\d+\s+'
+                              r"\+(-?\d+)\+(-?\d+)", tree)
+            if not panel:
+                return False
+            pw, ph, px, py = map(int, panel.groups())
+            for match in re.finditer(r'\("glutewake" "Glutewake"\)\s+(\d+)x(\d+)\+-?\d+\+-?\d+'
+                                     r"\s+\+(-?\d+)\+(-?\d+)", tree):
+                w, h, x, y = map(int, match.groups())
+                if px <= x < px + pw and py <= y < py + ph and w >= 16:
+                    found[:] = [x, y, w, h]
+                    return True
+            return False
+
+        wait_for(docked, "glutewake's icon in the tray", timeout)
+        return tuple(found)  # type: ignore[return-value]
+
+    def tray_menu(self, keys: list[str]) -> None:
+        """Right-click the tray icon, then drive the menu with the keyboard."""
+        x, y, w, h = self.tray_icon()
+        self.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "3")
+        time.sleep(0.8)  # the menu maps
+        if keys:
+            self.run("xdotool", "key", "--delay", "150", *keys)
+
+    def move_mouse(self) -> None:
+        """Input, as a person at the desk makes it: resets the X idle counter."""
+        self.run("xdotool", "mousemove_relative", "--", "3", "0")
+        self.run("xdotool", "mousemove_relative", "--", "-3", "0")
+
+    def stop(self) -> None:
+        for name in reversed(list(self._procs)):
+            self._stop(name, signal.SIGTERM)
+
+    def _stop(self, name: str, how: int) -> None:
+        proc = self._procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(how)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def share(image: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, int, int],
+          tolerance: int = 60) -> float:
+    """The share of pixels in `box` (x, y, w, h) within `tolerance` of `colour`."""
+    x, y, w, h = box
+    counts = image.crop((x, y, x + w, y + h)).getcolors(w * h)
+    near = sum(n for n, pixel in counts if sum(abs(a - b) for a, b in zip(pixel, colour)) <= tolerance)
+    return near / (w * h)

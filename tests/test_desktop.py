@@ -1,0 +1,167 @@
+"""`glutewake run` on a real X desktop: tray icon in trayer, notifications in dunst, X idle time.
+
+Screenshots land in artifacts/desktop/ for a person to look at.
+"""
+
+import sqlite3
+import time
+
+import pytest
+
+from glutewake import exercises
+from glutewake.desktop.icon import ALERT, CALM
+from tests.conftest import Running, glutewake, journal_path, write_config
+from tests.desktop import Desktop, require, share, wait_for
+
+pytestmark = pytest.mark.desktop
+
+STANDING = {e.name for e in exercises.builtin() if e.posture == "standing"}
+
+
+@pytest.fixture
+def desktop(tmp_path, home):
+    require()
+    session = Desktop(tmp_path, home).start()
+    yield session
+    session.stop()
+
+
+def start(desktop, config: str, *args: str) -> Running:
+    write_config(desktop.env, config)
+    env = dict(desktop.env, PYSTRAY_BACKEND="gtk")
+    daemon = Running(env, *args)
+    daemon.wait_for("glutewake is watching")
+    return daemon
+
+
+def rows(env, kind=None):
+    db = sqlite3.connect(journal_path(env))
+    query = "SELECT kind, exercise, sitting, detail FROM events"
+    found = db.execute(query + (" WHERE kind = ?" if kind else "") + " ORDER BY id",
+                       (kind,) if kind else ()).fetchall()
+    db.close()
+    return found
+
+
+def test_icon_docks_and_its_ring_fills_then_turns_to_the_alert_when_due(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "16s"\nsnooze = "5s"\n')
+    try:
+        box = desktop.tray_icon()
+        early = share(desktop.screenshot("tray-start"), box, CALM[:3])
+        time.sleep(11)  # past the first regular look (every 10 s): 10 of 16 s sat
+        later = desktop.screenshot("tray-sitting")
+        assert share(later, box, CALM[:3]) > early + 0.05  # the green arc has grown
+        assert share(later, box, ALERT[:3]) < 0.01
+        desktop.wait_shown(1)
+        time.sleep(0.5)  # the tray redraw is asynchronous in the GTK loop
+        due = desktop.screenshot("tray-due")
+        assert share(due, box, ALERT[:3]) > 0.25  # a red disc
+        assert "Break due" in desktop.run("xwininfo", "-root", "-tree").stdout  # the title
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_reminder_reaches_dunst_with_a_standing_exercise_and_buttons(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "2s"\n')
+    try:
+        shown = desktop.wait_shown(1)[0]
+        assert shown["summary"].startswith("Time to stand — ")
+        assert any(shown["body"].startswith(name + " — ") for name in STANDING), shown
+        desktop.screenshot("notification")
+        desktop.press_in_notification("NOTHING")  # just list the actions dunst offers
+        offered = (desktop.folder / "dmenu-offered.txt").read_text()
+        assert "#Done" in offered and "#Snooze 2 s" in offered and "#Show the exercise" in offered
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_snooze_button_in_the_notification_defers_the_next_reminder(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "3s"\nremind_again = "1h"\n')
+    try:
+        desktop.wait_shown(1)
+        desktop.press_in_notification("#Snooze")
+        wait_for(lambda: rows(desktop.env, "snoozed"), "the snooze in the journal")
+        snoozed_at = time.monotonic()
+        wait_for(lambda: desktop.run("dunstctl", "count", "displayed").stdout.strip() == "0",
+                 "the answered notification to close")
+        desktop.wait_shown(2, timeout=15)
+        waited = time.monotonic() - snoozed_at
+        assert 2.5 <= waited <= 8, waited  # 3 s of sitting, then the next look
+        assert [r[0] for r in rows(desktop.env)].count("reminded") == 2
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_done_from_the_tray_menu_is_journaled(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "1h"\n')
+    try:
+        desktop.wait_shown(1)
+        desktop.tray_menu(["Down", "Return"])  # the first item you can pick: "Done"
+        wait_for(lambda: rows(desktop.env, "done"), "a done row")
+        assert rows(desktop.env, "done")[0][3] == ""  # answered a reminder: not early
+        wait_for(lambda: desktop.run("dunstctl", "count", "displayed").stdout.strip() == "0",
+                 "the reminder to be taken down")
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_menu_screenshot_shows_the_items(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    try:
+        desktop.tray_menu([])
+        shot = desktop.screenshot("tray-menu")
+        x, y, w, h = desktop.tray_icon()
+        # the menu opens below the icon: a light area far larger than the icon
+        assert share(shot, (x - 300, y + h + 5, 300, 200), (255, 255, 255), tolerance=90) > 0.5
+        desktop.run("xdotool", "key", "Escape")
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_quit_from_the_tray_menu_ends_cleanly(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    desktop.tray_menu(["Up", "Return"])  # the last item: "Quit glutewake"
+    assert daemon.proc.wait(10) == 0
+    assert rows(desktop.env)[-1][0] == "stopped"
+    runtime = desktop.env["XDG_RUNTIME_DIR"] + "/glutewake"
+    import os
+
+    assert os.listdir(runtime) == []
+    assert "Traceback" not in "\n".join(daemon.lines)
+
+
+def test_no_input_beyond_natural_break_is_a_natural_break_without_reminders(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "20s"\nnatural_break = "4s"\nsnooze = "2s"\n')
+    try:
+        for _ in range(4):  # at the desk for a few seconds
+            desktop.move_mouse()
+            time.sleep(0.5)
+        time.sleep(7)  # then away: no input at all
+        wait_for(lambda: rows(desktop.env, "natural_break"), "the natural break", 5)
+        desktop.move_mouse()  # back
+        time.sleep(1.5)
+        status = glutewake(desktop.env, "status").stdout
+        assert "Idle detection: X11 screensaver extension" in status
+        assert "Sitting" in status
+        assert not rows(desktop.env, "reminded")
+        assert len(rows(desktop.env, "natural_break")) == 1
+        assert 1.5 <= rows(desktop.env, "natural_break")[0][2] <= 4.5  # the stretch before leaving
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_daemon_survives_dunst_dying_and_uses_it_again_when_back(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "3s"\nremind_again = "1h"\n')
+    try:
+        desktop.wait_shown(1)
+        desktop.kill_dunst()
+        assert glutewake(desktop.env, "done").returncode == 0  # withdrawing from a dead server
+        daemon.wait_for("trying the next way", timeout=15)
+        assert daemon.proc.poll() is None
+        assert glutewake(desktop.env, "done").returncode == 0
+        desktop.start_dunst()
+        before = len(desktop.shown())
+        desktop.wait_shown(before + 1, timeout=15)  # the next reminder reaches the new dunst
+        assert "Traceback" not in "\n".join(daemon.lines)
+    finally:
+        assert daemon.stop() == 0
