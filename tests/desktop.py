@@ -24,13 +24,21 @@ ARTIFACTS = ROOT / "artifacts" / "desktop"
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool", "trayer", "import", "xwininfo")
 
 
-def require(tools=TOOLS) -> None:
+def require(tools=TOOLS, gtk: bool = True) -> None:
     """Skip with the reason when a tool is missing; in CI a missing tool is a failure."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
+    if gtk:
+        try:
+            import gi
+
+            gi.require_version("Gtk", "3.0")
+            from gi.repository import Gtk  # noqa: F401
+        except (ImportError, ValueError):
+            missing.append("PyGObject with GTK 3 (`make gtk`)")
     if not missing:
         return
     reason = (f"desktop tools missing: {', '.join(missing)}; install them with "
-              "`sudo bash .ci/desktop-packages.sh`")
+              "`sudo bash .ci/desktop-packages.sh`, then `make test`")
     if os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(reason)
