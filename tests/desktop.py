@@ -199,9 +199,21 @@ class Desktop:
         """Right-click the tray icon, then drive the menu with the keyboard."""
         x, y, w, h = self.tray_icon()
         self.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "3")
-        time.sleep(0.8)  # the menu maps
+        wait_for(self._menu_open, "the tray menu to open")
+        time.sleep(0.3)  # GTK grabs the keyboard once the menu is up
         if keys:
             self.run("xdotool", "key", "--delay", "150", *keys)
+
+    def _menu_open(self) -> bool:
+        """A large glutewake window is mapped: the popup menu (closed ones stay in the tree)."""
+        tree = self.run("xwininfo", "-root", "-tree").stdout
+        for ident, w, h in re.findall(r'(0x[0-9a-f]+) "?[^\n]*\("glutewake" "Glutewake"\)\s+'
+                                      r"(\d+)x(\d+)", tree):
+            if int(w) > 150 and int(h) > 150:
+                info = self.run("xwininfo", "-id", ident, check=False).stdout
+                if "IsViewable" in info:
+                    return True
+        return False
 
     def move_mouse(self) -> None:
         """Input, as a person at the desk makes it: resets the X idle counter."""

@@ -165,3 +165,31 @@ def test_daemon_survives_dunst_dying_and_uses_it_again_when_back(desktop):
         assert "Traceback" not in "\n".join(daemon.lines)
     finally:
         assert daemon.stop() == 0
+
+
+def test_a_repeated_reminder_replaces_the_last_and_the_cli_closes_it(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "2s"\n'
+                            'max_reminders = 2\n')
+    try:
+        first, second = desktop.wait_shown(2)[:2]
+        assert first["id"] == second["id"]  # replaced, not stacked
+        assert desktop.run("dunstctl", "count", "displayed").stdout.strip() == "1"
+        assert glutewake(desktop.env, "done").returncode == 0
+        wait_for(lambda: desktop.run("dunstctl", "count", "displayed").stdout.strip() == "0",
+                 "the CLI's done to close the notification")
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_no_tray_keeps_notifications_and_status_names_the_parts(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "2s"\nsnooze = "2s"\n', "--no-tray")
+    try:
+        desktop.wait_shown(1)
+        status = glutewake(desktop.env, "status").stdout
+        assert "Tray: none" in status
+        assert "Notifications: desktop notifications (D-Bus)" in status
+        assert "Log: " in status and status.split("Log: ")[1].strip().endswith("glutewake.log")
+        with pytest.raises(AssertionError, match="icon in the tray"):
+            desktop.tray_icon(timeout=2)  # nothing docked
+    finally:
+        assert daemon.stop() == 0

@@ -1,0 +1,59 @@
+"""The one menu description every tray backend shows."""
+
+from glutewake.coach import Status
+from glutewake.desktop import menu
+from glutewake.exercises import builtin
+
+calls = []
+CONTROLS = menu.Controls(
+    done=lambda: calls.append("done"), snooze=lambda s: calls.append(("snooze", s)),
+    skip=lambda: calls.append("skip"), pause=lambda spec: calls.append(("pause", spec)),
+    resume=lambda: calls.append("resume"), open_settings=lambda: calls.append("settings"),
+    open_log=lambda: calls.append("log"), quit=lambda: calls.append("quit"))
+
+
+def items_for(phase, done_today=2):
+    status = Status(phase, 600, 1200, 1 if phase == "due" else 0, None, 0.0, builtin()[1])
+    return menu.build(menu.View(status, "Sitting 10 min · break in 20 min", done_today,
+                                (300, 600, 1200)), CONTROLS)
+
+
+def by_label(items):
+    return {item.label: item for item in items if not item.separator}
+
+
+def test_the_menu_has_every_item_in_order():
+    labels = [i.label if not i.separator else "-" for i in items_for("sitting")]
+    assert labels == ["Sitting 10 min · break in 20 min",
+                      "Next: Standing hip drive — 3 × 10–15 s hold per side", "-",
+                      "Done — I took my break", "Snooze", "Skip this break", "Pause", "-",
+                      "Today: 2 breaks done", "Open settings", "Open break log", "-",
+                      "Quit glutewake"]
+
+
+def test_done_is_the_default_action_and_info_lines_are_disabled():
+    items = by_label(items_for("sitting"))
+    assert items["Done — I took my break"].default
+    assert not items["Sitting 10 min · break in 20 min"].enabled
+    assert not items["Today: 2 breaks done"].enabled
+
+
+def test_skip_only_when_due_and_resume_only_when_paused():
+    assert not by_label(items_for("sitting"))["Skip this break"].enabled
+    assert by_label(items_for("due"))["Skip this break"].enabled
+    paused = by_label(items_for("paused"))
+    assert "Resume reminders" in paused and "Pause" not in paused
+    assert not paused["Snooze"].enabled
+
+
+def test_submenus_call_the_controls_with_their_values():
+    calls.clear()
+    items = by_label(items_for("due", done_today=1))
+    assert "Today: 1 break done" in items
+    assert [c.label for c in items["Snooze"].children] == ["5 min", "10 min", "20 min"]
+    items["Snooze"].children[1].action()
+    assert [c.label for c in items["Pause"].children] == ["30 min", "1 hour", "2 hours",
+                                                          "Until tomorrow"]
+    items["Pause"].children[3].action()
+    items["Done — I took my break"].action()
+    assert calls == [("snooze", 600), ("pause", "tomorrow"), "done"]
