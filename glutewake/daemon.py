@@ -124,14 +124,19 @@ class Daemon:
                 self._notify("withdraw")
             elif isinstance(effect, Answer):
                 answer = effect
-        if self.on_change:  # every look: the tray's ring advances between events too
-            status = self.coach.status()
-            for listener in self.on_change:
-                try:
-                    listener(status)
-                except Exception:
-                    log.exception("a status listener failed")
         return answer
+
+    def _announce(self) -> None:
+        """Tell listeners (the tray) the status after every look, outside the lock: a tray
+        toolkit may wait for its own thread, which may be waiting for this lock."""
+        if not self.on_change:
+            return
+        status = self.snapshot()
+        for listener in self.on_change:
+            try:
+                listener(status)
+            except Exception:
+                log.exception("a status listener failed")
 
     def _notify(self, action: str, *args) -> None:
         try:
@@ -145,6 +150,7 @@ class Daemon:
             if self.journal.pending:
                 self.journal.flush()
             self._last_tick = self._mono()
+        self._announce()
 
     def look_now(self) -> None:
         """Something changed outside (screen locked, machine waking): look at once."""
@@ -163,6 +169,7 @@ class Daemon:
         with self._lock:
             self._observe()
             answer = self._apply(self.coach.command(command))
+        self._announce()
         self._reschedule()
         assert answer is not None
         return answer

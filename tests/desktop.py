@@ -143,7 +143,8 @@ class Desktop:
     # --- using it ---
 
     def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=20)
+        result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=20,
+                                errors="replace")
         if check and result.returncode != 0:
             raise AssertionError(f"{command} failed: {result.stderr}")
         return result
@@ -184,8 +185,10 @@ class Desktop:
             if not panel:
                 return False
             pw, ph, px, py = map(int, panel.groups())
-            for match in re.finditer(r'\("glutewake" "Glutewake"\)\s+(\d+)x(\d+)\+-?\d+\+-?\d+'
-                                     r"\s+\+(-?\d+)\+(-?\d+)", tree):
+            # gtk names the class ("glutewake" "Glutewake"), xorg ("glutewakeSystemTrayIcon"
+            # "glutewake")
+            for match in re.finditer(r'\("glutewake\w*" "[Gg]lutewake"\)\s+(\d+)x(\d+)'
+                                     r"\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", tree):
                 w, h, x, y = map(int, match.groups())
                 if px <= x < px + pw and py <= y < py + ph and w >= 16:
                     found[:] = [x, y, w, h]

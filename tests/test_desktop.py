@@ -193,3 +193,36 @@ def test_no_tray_keeps_notifications_and_status_names_the_parts(desktop):
             desktop.tray_icon(timeout=2)  # nothing docked
     finally:
         assert daemon.stop() == 0
+
+
+def test_open_settings_creates_the_commented_file_and_hands_it_to_the_desktop(desktop, tmp_path):
+    opener = tmp_path / "bin" / "xdg-open"
+    opener.parent.mkdir()
+    opener.write_text(f'#!/bin/sh\necho "$1" >> {tmp_path}/opened.txt\n')
+    opener.chmod(0o755)
+    desktop.env["PATH"] = f"{opener.parent}:{desktop.env['PATH']}"
+    config = write_config(desktop.env, "")
+    config.unlink()
+    daemon = start(desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    config.unlink()  # the user has no settings file yet
+    try:
+        # sensitive items, in order: Done, Snooze, Pause, Open settings, ...
+        desktop.tray_menu(["Down", "Down", "Down", "Down", "Return"])
+        wait_for(lambda: (tmp_path / "opened.txt").exists(), "the file to be opened")
+        assert (tmp_path / "opened.txt").read_text().strip() == str(config)
+        assert config.read_text().startswith("# glutewake settings")
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_xorg_backend_click_confirms_the_break(desktop):
+    write_config(desktop.env, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "1h"\n')
+    daemon = Running(dict(desktop.env, PYSTRAY_BACKEND="xorg"))
+    try:
+        daemon.wait_for("install PyGObject for the full menu")  # said once, as a warning
+        desktop.wait_shown(1)
+        x, y, w, h = desktop.tray_icon()
+        desktop.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1")
+        wait_for(lambda: rows(desktop.env, "done"), "the click to confirm the break")
+    finally:
+        assert daemon.stop() == 0
