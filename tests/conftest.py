@@ -52,12 +52,17 @@ def glutewake(env: dict[str, str], *args: str, timeout: float = 20) -> subproces
 class Running:
     """A `glutewake run` process whose output lines can be awaited."""
 
-    def __init__(self, env: dict[str, str], *args: str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "glutewake", "run", *args], env=env,
-                                     text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    def __init__(self, env: dict[str, str], *args: str, argv: list[str] | None = None):
+        argv = argv or [sys.executable, "-m", "glutewake", "run", *args]
+        self.proc = subprocess.Popen(argv, env=env, text=True, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
         self.lines: list[str] = []
         self._queue: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
+
+    @classmethod
+    def command(cls, env: dict[str, str], argv: list[str]) -> "Running":
+        return cls(env, argv=argv)
 
     def _read(self) -> None:
         assert self.proc.stdout is not None

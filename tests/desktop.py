@@ -22,6 +22,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "desktop"
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool", "trayer", "import", "xwininfo")
+SNI_TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool", "import", "xwininfo",
+             "status-notifier-watcher", "gtk-sni-tray-standalone")
 
 
 def require(tools=TOOLS, gtk: bool = True) -> None:
@@ -88,6 +90,9 @@ class Desktop:
         self.start_dunst()
         if tray == "trayer":
             self.start_trayer()
+        elif tray == "sni":
+            self.start_watcher()
+            self.start_sni_host()
         return self
 
     def start_x(self) -> None:
@@ -139,6 +144,29 @@ class Desktop:
             stderr=subprocess.DEVNULL)
         wait_for(lambda: "trayer" in self.run("xwininfo", "-root", "-tree").stdout,
                  "the trayer panel")
+
+    def start_watcher(self) -> None:
+        """The StatusNotifierWatcher: items register with it, hosts ask it what to show."""
+        self._procs["watcher"] = subprocess.Popen(
+            ["status-notifier-watcher"], env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        wait_for(lambda: "org.kde.StatusNotifierWatcher" in self.bus_names(), "the watcher")
+
+    def kill_watcher(self) -> None:
+        self._stop("watcher", signal.SIGKILL)
+
+    def start_sni_host(self) -> None:
+        """A StatusNotifierItem host in a 256x32 panel at the top left of the screen."""
+        self._procs["sni-host"] = subprocess.Popen(
+            ["gtk-sni-tray-standalone", "--top", "--beginning", "--size", "32", "--length",
+             "1 % 4"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: "gtk-sni-tray-standalone" in self.run("xwininfo", "-root", "-tree").stdout,
+                 "the StatusNotifierItem host")
+
+    def bus_names(self) -> list[str]:
+        out = self.run("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                       "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames").stdout
+        return re.findall(r'string "([^"]+)"', out)
 
     # --- using it ---
 
@@ -224,7 +252,7 @@ class Desktop:
         self.run("xdotool", "mousemove_relative", "--", "-3", "0")
 
     def stop(self) -> None:
-        for name in reversed(list(self._procs)):
+        for name in reversed(list(self._procs)):  # hosts first, the X server last
             self._stop(name, signal.SIGTERM)
 
     def _stop(self, name: str, how: int) -> None:

@@ -146,7 +146,18 @@ def _menu_action(action: Callable[[], None]) -> Callable[[], None]:
 
 
 def make_tray(menu: Callable[[], tuple[Item, ...]], look: Look, line: str, bus):
-    """A tray for this desktop, or None (with the reason logged) when there can be none."""
+    """A tray for this desktop, or None (with the reason logged) when there can be none.
+
+    With a StatusNotifierWatcher on the session bus, glutewake's own StatusNotifierItem (full
+    menu, no GTK); otherwise whatever pystray picks.
+    """
+    from .sni import SniTray, watcher_present
+
+    if watcher_present(bus):
+        try:
+            return SniTray(bus, menu, look, line)
+        except Exception as err:
+            log.warning("tray: the StatusNotifierItem could not start (%s); trying pystray", err)
     present, what = tray_host_present(bus)
     if not present:
         log.warning("tray: %s; running without a tray icon (notifications and the "

@@ -1,0 +1,248 @@
+"""The StatusNotifierItem tray: protocol checks with jeepney as the host, and a real SNI host
+(status-notifier-watcher + gtk-sni-tray-standalone) on Xvfb, driven like a person would."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from jeepney import DBusAddress, MatchRule, MessageType, new_method_call
+from jeepney.io.blocking import open_dbus_connection
+
+from glutewake.desktop.icon import ALERT, CALM
+from tests.conftest import Running, glutewake, write_config
+from tests.desktop import SNI_TOOLS, Desktop, require, share, wait_for
+from tests.test_desktop import rows
+
+pytestmark = pytest.mark.desktop
+
+WATCHER = DBusAddress("/StatusNotifierWatcher", bus_name="org.kde.StatusNotifierWatcher",
+                      interface="org.freedesktop.DBus.Properties")
+
+
+@pytest.fixture
+def sni_desktop(tmp_path, home):
+    require(SNI_TOOLS, gtk=False)
+    session = Desktop(tmp_path, home).start(tray="sni")
+    yield session
+    session.stop()
+
+
+class Host:
+    """What a tray host does over D-Bus, done with jeepney."""
+
+    def __init__(self, desktop):
+        self.conn = open_dbus_connection(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+
+    def call(self, address, method, signature=None, body=()):
+        reply = self.conn.send_and_get_reply(new_method_call(address, method, signature, body),
+                                             timeout=5)
+        assert reply.header.message_type == MessageType.method_return, reply.body
+        return reply.body
+
+    def registered(self) -> list[str]:
+        return self.call(WATCHER, "Get", "ss", ("org.kde.StatusNotifierWatcher",
+                                                "RegisteredStatusNotifierItems"))[0][1]
+
+    def item(self, name, interface="org.freedesktop.DBus.Properties"):
+        return DBusAddress("/StatusNotifierItem", bus_name=name, interface=interface)
+
+    def menu(self, name, interface="com.canonical.dbusmenu"):
+        return DBusAddress("/MenuBar", bus_name=name, interface=interface)
+
+    def properties(self, name) -> dict:
+        return self.call(self.item(name), "GetAll", "s", ("org.kde.StatusNotifierItem",))[0]
+
+    def layout(self, name):
+        return self.call(self.menu(name), "GetLayout", "iias", (0, -1, []))
+
+    def click(self, name, label_path: list[str]) -> None:
+        """Open the menu and click an item the way a host does: AboutToShow, then Event."""
+        _, root = self.layout(name)
+        node = root
+        for label in label_path:
+            self.call(self.menu(name), "AboutToShow", "i", (node[0],))
+            node = next(child for _, child in node[2] if child[1].get("label", ("", ""))[1] == label)
+        self.call(self.menu(name), "Event", "isvu", (node[0], "clicked", ("i", 0), int(time.time())))
+
+
+def start(desktop, config):
+    write_config(desktop.env, config)
+    daemon = Running(desktop.env)
+    daemon.wait_for("glutewake is watching")
+    return daemon
+
+
+def our_item(host) -> str:
+    wait_for(lambda: any(n.startswith("org.kde.StatusNotifierItem-") for n in host.registered()),
+             "glutewake's item to register")
+    return next(n for n in host.registered() if n.startswith("org.kde.StatusNotifierItem-"))
+
+
+def labels(node):
+    return [child[1].get("label", ("s", "-"))[1] if child[1].get("type", ("", ""))[1] != "separator"
+            else "-" for _, child in node[2]]
+
+
+def test_item_properties_have_the_right_types_and_network_order_pixmaps(sni_desktop):
+    daemon = start(sni_desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    try:
+        host = Host(sni_desktop)
+        props = host.properties(our_item(host))
+        assert props["Id"] == ("s", "glutewake") and props["Category"] == ("s", "ApplicationStatus")
+        assert props["Status"] == ("s", "Active") and props["ItemIsMenu"] == ("b", False)
+        assert props["Menu"] == ("o", "/MenuBar")
+        signature, icons = props["IconPixmap"]
+        assert signature == "a(iiay)" and [(w, h) for w, h, _ in icons] == [(22, 22), (32, 32),
+                                                                           (48, 48)]
+        for width, height, data in icons:
+            assert len(data) == width * height * 4
+            assert data[0] == 0  # top-left corner: alpha first, transparent
+        tip_signature, (_, _, title, text) = props["ToolTip"]
+        assert tip_signature == "(sa(iiay)ss)" and title == "glutewake"
+        assert text.startswith("Sitting")
+        assert "gtk" not in Path(f"/proc/{daemon.proc.pid}/maps").read_text()  # no GTK loaded
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_due_means_needs_attention_and_a_red_pixmap(sni_desktop):
+    daemon = start(sni_desktop, '[breaks]\nevery = "2s"\nsnooze = "2s"\n')
+    try:
+        host = Host(sni_desktop)
+        name = our_item(host)
+        sni_desktop.wait_shown(1)
+        wait_for(lambda: host.properties(name)["Status"] == ("s", "NeedsAttention"), "attention")
+        _, icons = host.properties(name)["IconPixmap"]
+        width, _, data = icons[1]
+        middle = (width // 2 * width + width // 2 - 3) * 4  # left of the exclamation mark
+        alpha, *rgb = data[middle:middle + 4]  # network order: A, R, G, B
+        assert alpha == 255 and sum(abs(a - b) for a, b in zip(rgb, ALERT[:3])) < 30
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_layout_is_the_documented_structure(sni_desktop):
+    daemon = start(sni_desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n'
+                                'snooze_choices = ["1m", "2m"]\n')
+    try:
+        host = Host(sni_desktop)
+        revision, root = host.layout(our_item(host))
+        assert isinstance(revision, int) and root[0] == 0
+        assert root[1]["children-display"] == ("s", "submenu")
+        assert all(signature == "(ia{sv}av)" for signature, _ in root[2])
+        assert labels(root)[0].startswith("Sitting ")
+        assert labels(root)[1:] == [
+            "Next: Single-leg stand — 3 × 30–60 s hold per side", "-", "Done — I took my break",
+            "Snooze", "Skip this break", "Pause", "-", "Today: 0 breaks done", "Open settings",
+            "Open break log", "-", "Quit glutewake"]
+        snooze = next(child for _, child in root[2] if child[1].get("label") == ("s", "Snooze"))
+        assert snooze[1]["children-display"] == ("s", "submenu")
+        assert labels(snooze) == ["1 min", "2 min"]
+        skip = next(child for _, child in root[2] if child[1].get("label") == ("s", "Skip this break"))
+        assert skip[1]["enabled"] == ("b", False)
+        ids = [child[0] for _, child in root[2]]
+        group = host.call(host.menu(our_item(host)), "GetGroupProperties", "aias", (ids[:2], ["label"]))[0]
+        assert [i for i, _ in group] == ids[:2] and set(group[0][1]) == {"label"}
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_layout_revisions_increase_with_changes(sni_desktop):
+    daemon = start(sni_desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    try:
+        host = Host(sni_desktop)
+        name = our_item(host)
+        first, _ = host.layout(name)
+        rule = MatchRule(type="signal", interface="com.canonical.dbusmenu", member="LayoutUpdated")
+        host.call(DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
+                              interface="org.freedesktop.DBus"), "AddMatch", "s", (rule.serialise(),))
+        with host.conn.filter(rule, bufsize=20) as updates:
+            assert glutewake(sni_desktop.env, "pause", "30m").returncode == 0
+            revision, parent = host.conn.recv_until_filtered(updates, timeout=5).body
+            assert revision > first and parent == 0
+            assert glutewake(sni_desktop.env, "resume").returncode == 0
+            later, _ = host.conn.recv_until_filtered(updates, timeout=5).body
+            assert later > revision
+        assert host.layout(name)[0] == later
+        assert "Resume reminders" not in labels(host.layout(name)[1])
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_menu_clicks_as_a_host_makes_them_snooze_and_confirm(sni_desktop):
+    daemon = start(sni_desktop, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "1h"\n'
+                                'snooze_choices = ["2s"]\n')
+    try:
+        host = Host(sni_desktop)
+        name = our_item(host)
+        sni_desktop.wait_shown(1)
+        host.click(name, ["Snooze", "2 s"])
+        wait_for(lambda: rows(sni_desktop.env, "snoozed"), "the snooze in the journal")
+        sni_desktop.wait_shown(2)
+        host.click(name, ["Done — I took my break"])
+        wait_for(lambda: rows(sni_desktop.env, "done"), "the done in the journal")
+        host.call(host.item(name, "org.kde.StatusNotifierItem"), "Activate", "ii", (0, 0))
+        wait_for(lambda: len(rows(sni_desktop.env, "done")) == 2, "Activate to log an early break")
+        assert rows(sni_desktop.env, "done")[1][3] == "early"
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_restarted_watcher_gets_a_fresh_registration(sni_desktop):
+    daemon = start(sni_desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    try:
+        host = Host(sni_desktop)
+        name = our_item(host)
+        sni_desktop.kill_watcher()
+        wait_for(lambda: "org.kde.StatusNotifierWatcher" not in sni_desktop.bus_names(), "gone")
+        sni_desktop.start_watcher()
+        wait_for(lambda: name in Host(sni_desktop).registered(), "the item to register again")
+        assert daemon.proc.poll() is None
+    finally:
+        assert daemon.stop() == 0
+
+
+@pytest.fixture(scope="session")
+def plain_install(tmp_path_factory):
+    """glutewake from `pip install .` into a fresh venv: no PyGObject, no editable tree."""
+    folder = tmp_path_factory.mktemp("plain")
+    subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True)
+    pip = subprocess.run([str(folder / "venv" / "bin" / "pip"), "install", "-q",
+                          str(Path(__file__).resolve().parents[1])],
+                         capture_output=True, text=True, timeout=600)
+    assert pip.returncode == 0, pip.stderr
+    python = folder / "venv" / "bin" / "python"
+    assert subprocess.run([str(python), "-c", "import gi"], capture_output=True).returncode != 0
+    return folder / "venv" / "bin" / "glutewake"
+
+
+def test_plain_pip_install_shows_the_icon_and_menu_on_a_real_sni_host(sni_desktop, plain_install):
+    write_config(sni_desktop.env, '[breaks]\nevery = "16s"\nsnooze = "2s"\nremind_again = "1h"\n')
+    daemon = Running.command(sni_desktop.env, [str(plain_install), "run"])
+    try:
+        daemon.wait_for("glutewake is watching")
+        host = Host(sni_desktop)
+        our_item(host)
+        icon = (4, 4, 24, 24)  # the first item in gtk-sni-tray's panel at the top left
+        time.sleep(1.0)
+        start_shot = sni_desktop.screenshot("sni-tray-start")
+        assert share(start_shot, icon, ALERT[:3]) < 0.01
+        time.sleep(10)  # past the first regular look
+        sitting = sni_desktop.screenshot("sni-tray-sitting")
+        assert share(sitting, icon, CALM[:3]) > 0.05
+        sni_desktop.wait_shown(1, timeout=15)
+        time.sleep(0.5)
+        due = sni_desktop.screenshot("sni-tray-due")
+        assert share(due, icon, ALERT[:3]) > 0.25
+        sni_desktop.run("xdotool", "mousemove", "16", "16", "click", "3")
+        time.sleep(1.0)
+        sni_desktop.screenshot("sni-tray-menu")
+        sni_desktop.run("xdotool", "key", "--delay", "150", "Down", "Return")  # "Done"
+        wait_for(lambda: rows(sni_desktop.env, "done"), "the host's menu to confirm the break")
+        status = glutewake(sni_desktop.env, "status").stdout
+        assert "Tray: StatusNotifierItem (D-Bus)" in status
+    finally:
+        assert daemon.stop() == 0
