@@ -63,6 +63,20 @@ def build_parser() -> Parser:
     journal.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
     journal.add_argument("--csv", action="store_true", help="comma-separated, for spreadsheets")
 
+    stats = commands.add_parser(
+        "stats", help="how your breaks went: per day, streak, favourite exercises",
+        description="Without options: the last 7 days, today included.")
+    stats.add_argument("--days", type=int, metavar="N", help="the last N days, today included")
+    stats.add_argument("--from", dest="first", metavar="DATE", help="first day, YYYY-MM-DD")
+    stats.add_argument("--to", dest="last", metavar="DATE", help="last day (default: today)")
+    stats.add_argument("--json", action="store_true", help="machine-readable (see README)")
+    stats.add_argument("--chart", metavar="FILE.png", type=Path,
+                       help="also draw breaks done vs reminders per day as an 800x400 PNG")
+
+    export = commands.add_parser("export", help="the whole journal as CSV or JSON on stdout")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
+
     catalog = commands.add_parser("exercises", help="list the exercises and why some are left out")
     catalog.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     catalog.add_argument("id", nargs="?", help="the exercise to show in full")
@@ -130,7 +144,8 @@ def print_status(status: dict) -> None:
     print(f"glutewake is running (pid {status['pid']})")
     print(status["line"])
     print(f"Next exercise: {status['exercise']}")
-    print(f"Today: {status['done_today']} break(s) done")
+    goal = f" of {status['goal']}" if status.get("goal") else ""
+    print(f"Today: {status['done_today']}{goal} break(s) done")
     print(f"Idle detection: {status['idle_source']}")
     print(f"Notifications: {status['notifier']}")
     print(f"Tray: {status.get('tray', 'none')}")
@@ -155,15 +170,12 @@ def parse_day(text: str, option: str) -> date:
 
 
 def show_log(args) -> int:
-    from .journal import Journal
     from .timespec import humanize
 
     since = parse_day(args.since, "log --since") if args.since else None
-    path = paths.journal_file()
-    if not path.exists():
-        print(f"The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.")
+    journal = open_journal()
+    if journal is None:
         return 0
-    journal = Journal(path, report=lambda message: print(f"glutewake: {message}", file=sys.stderr))
     try:
         if args.csv:
             write_csv(journal, sys.stdout, since)
@@ -177,17 +189,124 @@ def show_log(args) -> int:
     return 0
 
 
+def open_journal():
+    """The journal for reading, or None (said) when nothing has been logged yet."""
+    from .journal import Journal
+
+    path = paths.journal_file()
+    if not path.exists():
+        print(f"The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.")
+        return None
+    return Journal(path, report=lambda message: print(f"glutewake: {message}", file=sys.stderr),
+                   check=False)
+
+
+def export(args) -> int:
+    since = parse_day(args.since, "export --since") if args.since else None
+    journal = open_journal()
+    if journal is None:
+        return 0
+    try:
+        if args.format == "csv":
+            write_csv(journal, sys.stdout, since)
+        else:
+            json.dump([dict(zip(CSV_COLUMNS, row)) for row in csv_rows(journal, since)],
+                      sys.stdout, indent=1, ensure_ascii=False)
+            print()
+    finally:
+        journal.close()
+    return 0
+
+
 def write_csv(journal, out, since: date | None = None) -> None:
     """The journal as CSV with the documented columns (README: `glutewake log --csv`)."""
-    from datetime import datetime, timezone
-
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(journal, since))
+
+
+def csv_rows(journal, since: date | None = None):
+    """One row per event, in the documented CSV_COLUMNS order."""
+    from datetime import datetime, timezone
+
     for event in journal.events(since):
         utc = datetime.fromtimestamp(event.ts, timezone.utc)
-        writer.writerow([utc.isoformat(timespec="seconds").replace("+00:00", "Z"),
-                         event.local_time.isoformat(timespec="seconds"), event.local_date,
-                         event.kind, event.exercise or "", round(event.sitting), event.detail])
+        yield [utc.isoformat(timespec="seconds").replace("+00:00", "Z"),
+               event.local_time.isoformat(timespec="seconds"), event.local_date,
+               event.kind, event.exercise or "", round(event.sitting), event.detail]
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+def show_stats(args) -> int:
+    from . import config, stats
+    from .timespec import humanize
+
+    today = date.today()
+    last = parse_day(args.last, "stats --to") if args.last else today
+    if args.first:
+        first = parse_day(args.first, "stats --from")
+    else:
+        days = 7 if args.days is None else args.days
+        if days < 1:
+            raise UserError("stats --days", f"{days} is not a number of days; give 1 or more")
+        first = last - timedelta(days=days - 1)
+    if first > last:
+        raise UserError("stats --from", f"{first} is after --to {last}; swap them")
+    settings = config.load(paths.config_file())
+    journal = open_journal()
+    if journal is None:
+        return 0
+    try:
+        result = stats.report(journal.read, first, last, settings.daily_goal, today,
+                              (e.id for e in settings.offered))
+    finally:
+        journal.close()
+    if args.chart:
+        from .chart import draw_chart
+
+        try:
+            draw_chart(result).save(args.chart)
+        except (OSError, ValueError) as err:
+            raise UserError(f"stats --chart {args.chart}", f"cannot write the picture ({err}); "
+                            "give a writable path ending in .png") from None
+    if args.json:
+        json.dump(result.as_json(), sys.stdout, indent=1)
+        print()
+        return 0
+    names = {e.id: e.name for e in settings.catalog}
+    goal = f" (goal: {result.goal} a day)" if result.goal else ""
+    print(f"Breaks from {first:%a %d %b} to {last:%a %d %b %Y}{goal}\n")
+    table = [("day", "reminders", "done", "snoozed", "skipped", "natural", "answered", "longest",
+              "sitting")]
+    for day in result.days + [result.total]:
+        if day is result.total:
+            label = "total"
+        else:
+            label = date.fromisoformat(day.date).strftime("%a %d %b")
+            label += " *" if day.date == today.isoformat() else ""
+        share = "—" if day.answered_share is None else f"{day.answered_share:.0%}"
+        longest = humanize(day.longest_stretch_seconds) if day.longest_stretch_seconds else "—"
+        sat = humanize(day.sitting_seconds) if day.sitting_seconds else "—"
+        table.append((label, day.reminders, day.done, day.snoozed, day.skipped, day.natural_breaks,
+                      share, longest, sat))
+    widths = [max(len(str(row[n])) for row in table) for n in range(len(table[0]))]
+    for row in table:
+        cells = [f"{row[0]:<{widths[0]}}"] + [f"{row[n]!s:>{widths[n]}}" for n in range(1, len(row))]
+        print("  ".join(cells))
+    print()
+    if result.goal:
+        print(f"Streak: {result.streak} day{'s' if result.streak != 1 else ''} in a row with at "
+              f"least {result.goal} breaks done")
+    if result.most_done:
+        most, least = result.most_done, result.least_done
+        print(f"Done most: {names.get(most[0], most[0])} ({most[1]}) · least: "
+              f"{names.get(least[0], least[0])} ({least[1]})")
+    print("* today. Natural: breaks you took by being away. Answered: reminders answered with a "
+          "break.")
+    if args.chart:
+        print(f"Chart written to {args.chart}")
+    return 0
 
 
 # --- exercises ----------------------------------------------------------------------------------
@@ -196,6 +315,7 @@ def show_exercises(args) -> int:
     from . import config, exercises
 
     settings = config.load(paths.config_file())
+    settings, level_line = level_in_force(settings)
     if args.action == "show":
         if not args.id:
             raise UserError("exercises show", "name an exercise id; `glutewake exercises` lists them")
@@ -211,6 +331,7 @@ def show_exercises(args) -> int:
         print("Offered in reminders." if reason is None else f"Not offered: {reason}.")
         return 0
     offered = settings.offered
+    print(level_line)
     print(f"Offered in reminders ({len(offered)}):")
     for exercise in offered:
         print(f"  {exercise.id:<24} {exercise.summary}")
@@ -222,6 +343,35 @@ def show_exercises(args) -> int:
             print(f"  {exercise.id:<24} {exercise.name}: {reason}")
     print("`glutewake exercises show ID` prints one in full.")
     return 0
+
+
+def level_in_force(settings):
+    """The settings at the level the journal has earned, and a line saying where you stand."""
+    from . import stats
+    from .journal import Journal
+
+    if not settings.level_auto:
+        return settings, (f"Level {settings.prefs.level}, as set by [exercises] level "
+                          "(\"auto\" would unlock level 2 as you go).")
+    path = paths.journal_file()
+    if not path.exists():
+        done = days = 0
+    else:
+        journal = Journal(path, check=False)
+        try:
+            done, days = stats.progress(journal.read, (e.id for e in settings.catalog
+                                                       if e.level == 1))
+            settings = stats.progressed(settings, journal.read)
+        finally:
+            journal.close()
+    if settings.prefs.level == 2:
+        return settings, (f"Level 2: unlocked by {done} level-1 breaks over {days} "
+                          f"day{'s' if days != 1 else ''}; the integration exercises are in the "
+                          "rotation.")
+    return settings, (f"Level 1 (activation). Level 2 unlocks after {settings.unlock_breaks} "
+                      f"level-1 breaks over at least {settings.unlock_days} days; so far "
+                      f"{done} break{'s' if done != 1 else ''} over {days} "
+                      f"day{'s' if days != 1 else ''}.")
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -318,4 +468,5 @@ def toml_value(value) -> str:
     return str(value)
 
 
-COMMANDS = {"run": run, "log": show_log, "exercises": show_exercises, "config": configure}
+COMMANDS = {"run": run, "log": show_log, "stats": show_stats, "export": export,
+            "exercises": show_exercises, "config": configure}

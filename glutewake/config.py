@@ -13,7 +13,7 @@ import re
 import shutil
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 from functools import cache
 from importlib import resources
@@ -36,12 +36,19 @@ class Settings:
     max_reminders: int
     morning: time
     notification_timeout: int  # seconds a reminder stays on screen; 0 = until answered
-    prefs: Preferences
+    prefs: Preferences  # prefs.level is the level in force (1 until "auto" unlocks level 2)
     catalog: tuple[Exercise, ...]  # built-in and custom, offered or not
+    daily_goal: int = 6
+    level_auto: bool = False  # [exercises] level = "auto"
+    unlock_breaks: int = 20
+    unlock_days: int = 7
 
     @property
     def offered(self) -> tuple[Exercise, ...]:
         return exercises.offered(self.catalog, self.prefs)
+
+    def at_level(self, level: int) -> "Settings":
+        return replace(self, prefs=replace(self.prefs, level=level))
 
 
 # --- value parsers: (value, where) -> python value ---------------------------------------------
@@ -88,6 +95,15 @@ def _timeout(value: Any, where: str) -> int:
     return _duration(value, where)
 
 
+def _level(value: Any, where: str) -> int | None:
+    """1, 2, or None for "auto"."""
+    if value == "auto":
+        return None
+    if isinstance(value, str):
+        _fail(where, f'must be 1, 2 or "auto", not {value!r}')
+    return _whole(1, 2)(value, where)
+
+
 def _boolean(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         _fail(where, f"must be true or false (no quotes), not {value!r}")
@@ -128,13 +144,16 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "remind_again": _duration,
         "max_reminders": _whole(1, 20),
     },
+    "goals": {"daily_breaks": _whole(0, 100)},
     "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
     "exercises": {
         "equipment": _words(exercises.EQUIPMENT),
         "floor": _boolean,
         "disabled": _words(),
-        "level": _whole(1, 2),
+        "level": _level,
+        "unlock_breaks": _whole(1, 10_000),
+        "unlock_days": _whole(1, 365),
         "custom": _custom,
     },
 }
@@ -229,8 +248,13 @@ def build(user: dict[str, Any], path: Path) -> Settings:
         morning=values["pause.morning"],
         notification_timeout=values["notifications.timeout"],
         prefs=Preferences(equipment=values["exercises.equipment"], floor=values["exercises.floor"],
-                          disabled=values["exercises.disabled"], level=values["exercises.level"]),
+                          disabled=values["exercises.disabled"],
+                          level=values["exercises.level"] or 1),
         catalog=catalog,
+        daily_goal=values["goals.daily_breaks"],
+        level_auto=values["exercises.level"] is None,
+        unlock_breaks=values["exercises.unlock_breaks"],
+        unlock_days=values["exercises.unlock_days"],
     )
     if not settings.offered:
         raise UserError(f"{path}: [exercises]", "leaves no exercise to suggest; enable some "

@@ -24,6 +24,7 @@ from .desktop.notify import Notifier
 from .errors import UserError
 from .journal import Journal
 from .phrases import clock, status_line
+from .stats import progressed
 from .timespec import parse_duration, parse_pause
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class Daemon:
         self._wall, self._mono = wall, mono
         self._lock = threading.RLock()
         history = History(journal.last_times("done"), journal.last_times("reminded"))
-        self.coach = Coach(settings.settings, history)
+        self.coach = Coach(progressed(settings.settings, journal.read), history)
         self.stopping = threading.Event()
         self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
         self.tray_name = "none"
@@ -101,7 +102,7 @@ class Daemon:
     def _observe(self) -> None:
         new = self.settings.changed()  # a stat: cheap enough for every look
         if new is not None:
-            self._apply(self.coach.command(Reconfigure(new)))
+            self._apply(self.coach.command(Reconfigure(progressed(new, self.journal.read))))
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         obs = Observation(self._wall(), self._mono(), idle, self._locked())
         self._apply(self.coach.observe(obs))
@@ -118,6 +119,8 @@ class Daemon:
         for effect in effects:
             if isinstance(effect, Record):
                 self.journal.record(effect)
+                if effect.kind == "done":
+                    self._level_up()
             elif isinstance(effect, Remind):
                 self._notify("show", effect)
             elif isinstance(effect, Withdraw):
@@ -125,6 +128,20 @@ class Daemon:
             elif isinstance(effect, Answer):
                 answer = effect
         return answer
+
+    def _level_up(self) -> None:
+        """With level = "auto", a done may be the one that earns the level-2 exercises."""
+        current = self.coach.settings
+        if not current.level_auto or current.prefs.level == 2:
+            return
+        earned = progressed(current, self.journal.read)
+        if earned.prefs.level == 2:
+            self._apply(self.coach.command(Reconfigure(earned)))
+            self.report("level 2 unlocked: the integration exercises (frog pumps, single-leg "
+                        "Romanian deadlift, ...) now join your rotation")
+
+    def done_today(self) -> int:
+        return self.journal.count("done", date.today())
 
     def _announce(self) -> None:
         """Tell listeners (the tray) the status after every look, outside the lock: a tray
@@ -169,6 +186,9 @@ class Daemon:
         with self._lock:
             self._observe()
             answer = self._apply(self.coach.command(command))
+        goal = self.coach.settings.daily_goal
+        if isinstance(command, Done) and answer is not None and answer.ok and goal:
+            answer = Answer(True, f"{answer.text} {self.done_today()} of {goal} today.")
         self._announce()
         self._reschedule()
         assert answer is not None
@@ -186,7 +206,8 @@ class Daemon:
             "sitting": round(status.sitting),
             "due_in": round(status.due_in),
             "exercise": status.exercise.summary,
-            "done_today": self.journal.count("done", date.today()),
+            "done_today": self.done_today(),
+            "goal": self.coach.settings.daily_goal,
             "idle_source": self.parts.idle.name if self.parts.idle else "unknown (no idle source)",
             "notifier": self.parts.notifier.name,
             "tray": self.tray_name,

@@ -70,7 +70,8 @@ def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
     if exercise.equipment != "none" and exercise.equipment not in prefs.equipment:
         return f'needs a {exercise.equipment}; add "{exercise.equipment}" to [exercises] equipment'
     if exercise.level > prefs.level:
-        return f"level {exercise.level}; set [exercises] level = {exercise.level} to include it"
+        return (f"level {exercise.level}, not unlocked yet; set [exercises] level = "
+                f"{exercise.level} to include it now")
     return None
 
 

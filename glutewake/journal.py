@@ -40,6 +40,10 @@ MIGRATIONS = (
     CREATE INDEX events_by_date ON events (local_date);
     CREATE INDEX events_by_kind ON events (kind, exercise, ts);
     """,
+    # 2: statistics by kind and day (streaks, favourite exercises) without scanning every row
+    """
+    CREATE INDEX events_by_kind_day ON events (kind, local_date, exercise);
+    """,
 )
 
 
@@ -68,8 +72,10 @@ def local_stamp(ts: float) -> tuple[str, int]:
 
 
 class Journal:
-    def __init__(self, path: Path, report: Callable[[str], None] = lambda message: None):
+    def __init__(self, path: Path, report: Callable[[str], None] = lambda message: None,
+                 check: bool = True):
         self.path = path
+        self._check = check  # the daemon checks integrity at start; quick readers skip it
         self._report = report  # one-line messages for the user
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
@@ -115,7 +121,7 @@ class Journal:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # a logged break survives a power cut
-            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0] if self._check else "ok"
             if verdict != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {verdict}")
             _migrate(db)
@@ -240,6 +246,10 @@ class Journal:
         rows = self._read("SELECT COUNT(*) FROM events WHERE kind = ? AND local_date = ?",
                           [kind, local_day.isoformat()])
         return rows[0][0]
+
+    def read(self, query: str, args=()) -> list[tuple]:
+        """Rows of a read-only query (for the statistics); empty when the journal is unreadable."""
+        return self._read(query, list(args))
 
     def _read(self, query: str, args: list) -> list[tuple]:
         with self._lock:

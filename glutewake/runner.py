@@ -25,6 +25,7 @@ from .daemon import Daemon, Parts, SettingsFile
 from .desktop.activity import find_idle_source, watch_locks
 from .desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
 from .journal import Journal
+from .stats import streak
 from .timespec import humanize
 
 log = logging.getLogger("glutewake")
@@ -127,9 +128,10 @@ class Session:
         from .phrases import status_line
 
         status = self.daemon.snapshot()
-        view = menu.View(status, status_line(status, self.daemon.now()),
-                         self.journal.count("done", date.today()),
-                         self.settings.settings.snooze_choices)
+        settings = self.settings.settings
+        view = menu.View(status, status_line(status, self.daemon.now()), self.daemon.done_today(),
+                         settings.snooze_choices, settings.daily_goal,
+                         streak(self.journal.read, settings.daily_goal, date.today()))
         run = self.daemon.run
         controls = menu.Controls(
             done=lambda: run(Done()), snooze=lambda seconds: run(Snooze(seconds)),

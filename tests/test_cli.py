@@ -50,10 +50,10 @@ def test_config_edit_runs_the_editor_then_checks(home, tmp_path):
 
 
 def test_unknown_command_is_one_line_with_a_suggestion(home):
-    result = glutewake(home, "statsu")
+    result = glutewake(home, "snoze")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "glutewake: unknown command 'statsu' (did you mean 'status'?); run `glutewake --help` "
+        "glutewake: unknown command 'snoze' (did you mean 'snooze'?); run `glutewake --help` "
         "for the list"]
 
 

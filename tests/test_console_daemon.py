@@ -27,7 +27,8 @@ def test_reminder_answered_with_done_from_another_process(home):
         assert answer.stdout.startswith("Break logged:")
         assert time.monotonic() - started < 5
         status = glutewake(home, "status")
-        assert status.returncode == 0 and "Today: 1 break(s) done" in status.stdout
+        assert status.returncode == 0 and "Today: 1 of 6 break(s) done" in status.stdout
+        assert answer.stdout.strip().endswith("1 of 6 today.")
         assert glutewake(home, "quit").returncode == 0
         assert daemon.proc.wait(10) == 0
     finally:

@@ -136,7 +136,7 @@ def test_layout_is_the_documented_structure(sni_desktop):
         assert labels(root)[0].startswith("Sitting ")
         assert labels(root)[1:] == [
             "Next: Single-leg stand — 3 × 30–60 s hold per side", "-", "Done — I took my break",
-            "Snooze", "Skip this break", "Pause", "-", "Today: 0 breaks done", "Open settings",
+            "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Open settings",
             "Open break log", "-", "Quit glutewake"]
         snooze = next(child for _, child in root[2] if child[1].get("label") == ("s", "Snooze"))
         assert snooze[1]["children-display"] == ("s", "submenu")

@@ -32,6 +32,8 @@ class View:
     line: str
     done_today: int
     snooze_choices: tuple[int, ...]
+    goal: int = 0  # breaks a day; 0: no goal
+    streak: int = 0  # days in a row with the goal met
 
 
 @dataclass
@@ -70,8 +72,7 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
             Item(label, lambda s=spec: controls.pause(s)) for label, spec in PAUSES)))
     items += [
         SEPARATOR,
-        Item(f"Today: {view.done_today} break{'s' if view.done_today != 1 else ''} done",
-             enabled=False),
+        Item(today(view), enabled=False),
         *controls.extra,
         Item("Open settings", controls.open_settings),
         Item("Open break log", controls.open_log),
@@ -79,3 +80,13 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
         Item("Quit glutewake", controls.quit),
     ]
     return tuple(items)
+
+
+def today(view: View) -> str:
+    """"Today: 4 of 6 breaks · streak 3 days", or "Today: 1 break done" without a goal."""
+    if not view.goal:
+        return f"Today: {view.done_today} break{'s' if view.done_today != 1 else ''} done"
+    line = f"Today: {view.done_today} of {view.goal} breaks"
+    if view.streak:
+        line += f" · streak {view.streak} day{'s' if view.streak != 1 else ''}"
+    return line

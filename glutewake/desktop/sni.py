@@ -208,6 +208,9 @@ class SniTray:
         return "NeedsAttention" if self._look.phase == "due" else "Active"
 
     def update(self, look: Look, line: str) -> None:
+        """Called after every look; a new picture, text or menu only when something changed."""
+        if look == self._look and line == self._line:
+            return
         if look != self._look:
             old_status = self.status
             self._look, self._icon = look, pixmaps(look)

@@ -1,0 +1,131 @@
+"""`glutewake stats --chart`: breaks done against reminders per day, with the goal and the longest
+stretch of sitting, drawn with Pillow alone (800 x 400, light background, labelled axes)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .stats import Report
+
+WIDTH, HEIGHT = 800, 400
+LEFT, RIGHT, TOP, BOTTOM = 62, 66, 52, 62
+BACKGROUND = (252, 252, 250)
+INK = (40, 44, 52)
+GRID = (226, 228, 232)
+REMINDED = (176, 190, 214)
+DONE = (46, 160, 120)
+GOAL = (232, 140, 40)
+STRETCH = (120, 80, 190)
+
+
+def nice_ceiling(value: float) -> int:
+    """The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1)."""
+    if value <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * power >= value:
+            return int(step * power)
+    return int(10 * power)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything goes; the tests measure the picture against it."""
+
+    days: int
+    count_max: int  # top of the left axis (breaks)
+    minutes_max: int  # top of the right axis (minutes of sitting)
+
+    @property
+    def plot(self) -> tuple[int, int, int, int]:
+        return LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM
+
+    @property
+    def slot(self) -> float:
+        left, _, right, _ = self.plot
+        return (right - left) / self.days
+
+    def bar(self, index: int, series: int, value: float) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) of a bar: series 0 = reminders, 1 = done."""
+        left, top, _, bottom = self.plot
+        width = max(1, int(self.slot * 0.34))
+        middle = left + self.slot * (index + 0.5)
+        x0 = int(middle - width) if series == 0 else int(middle) + 1
+        return x0, self.count_y(value), x0 + width - 1, bottom
+
+    def count_y(self, value: float) -> int:
+        _, top, _, bottom = self.plot
+        return bottom - round(value / self.count_max * (bottom - top))
+
+    def minutes_y(self, minutes: float) -> int:
+        _, top, _, bottom = self.plot
+        return bottom - round(min(minutes, self.minutes_max) / self.minutes_max * (bottom - top))
+
+
+def ticks(top: int) -> int:
+    """Intervals on an axis from 0 to a nice ceiling so every label is a whole number."""
+    return 4 if str(top).startswith("2") else 5
+
+
+def layout_for(report: Report) -> Layout:
+    counts = [max(day.reminders, day.done) for day in report.days] + [report.goal, 5]
+    minutes = [day.longest_stretch_seconds / 60 for day in report.days]
+    return Layout(len(report.days), nice_ceiling(max(counts)), nice_ceiling(max(minutes + [30])))
+
+
+def draw_chart(report: Report) -> Image.Image:
+    layout = layout_for(report)
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    pen = ImageDraw.Draw(image)
+    font, small = ImageFont.load_default(size=14), ImageFont.load_default(size=11)
+    left, top, right, bottom = layout.plot
+
+    title = f"Breaks done vs reminders, {report.first:%d %b} to {report.last:%d %b %Y}"
+    pen.text((left, 12), title, fill=INK, font=font)
+    intervals = ticks(layout.count_max)
+    for step in range(intervals + 1):  # grid and both axes' labels, whole numbers on both
+        value = layout.count_max * step // intervals
+        y = layout.count_y(value)
+        pen.line((left, y, right, y), fill=GRID)
+        pen.text((left - 8, y), f"{value}", fill=INK, font=small, anchor="rm")
+        minutes = layout.minutes_max * step / intervals
+        pen.text((right + 8, y), f"{minutes:g}", fill=STRETCH, font=small, anchor="lm")
+    pen.text((14, top - 22), "breaks", fill=INK, font=small)
+    pen.text((WIDTH - 10, top - 22), "longest sitting, min", fill=STRETCH, font=small, anchor="ra")
+
+    label_every = max(1, math.ceil(layout.days / 14))
+    points = []
+    for index, day in enumerate(report.days):
+        for series, value, colour in ((0, day.reminders, REMINDED), (1, day.done, DONE)):
+            if value:
+                pen.rectangle(layout.bar(index, series, value), fill=colour)
+        middle = left + layout.slot * (index + 0.5)
+        if index % label_every == 0:
+            pen.text((middle, bottom + 8), day.date[5:], fill=INK, font=small, anchor="mt")
+        if day.longest_stretch_seconds:
+            points.append((middle, layout.minutes_y(day.longest_stretch_seconds / 60)))
+    pen.line((left, bottom, right, bottom), fill=INK)
+    pen.line((left, top, left, bottom), fill=INK)
+    pen.line((right, top, right, bottom), fill=STRETCH)
+
+    if report.goal:
+        y = layout.count_y(report.goal)
+        for x in range(left, right, 12):
+            pen.line((x, y, min(x + 6, right), y), fill=GOAL, width=2)
+    if len(points) > 1:
+        pen.line(points, fill=STRETCH, width=2)
+    for x, y in points:
+        pen.ellipse((x - 3, y - 3, x + 3, y + 3), fill=STRETCH)
+
+    legend = [(REMINDED, "reminders"), (DONE, "breaks done"), (GOAL, f"goal {report.goal}/day"),
+              (STRETCH, "longest stretch")]
+    x = left
+    for colour, text in legend:
+        pen.rectangle((x, HEIGHT - 22, x + 12, HEIGHT - 10), fill=colour)
+        pen.text((x + 18, HEIGHT - 16), text, fill=INK, font=small, anchor="lm")
+        x += 30 + int(pen.textlength(text, font=small))
+    return image

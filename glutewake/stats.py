@@ -1,0 +1,159 @@
+"""What the journal says about your days: counts, shares, stretches, streaks, favourites.
+
+Days are the local dates stored with each event, so a journal written while travelling reads as
+the days you lived, and a stretch that crosses midnight counts on the day it ended. Everything is
+aggregated in SQLite: five years of heavy use answer in a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+# Events that end a stretch of sitting; their `sitting` is the whole stretch.
+STRETCH_ENDS = ("done", "skipped", "natural_break", "stopped")
+
+
+@dataclass
+class Day:
+    date: str
+    reminders: int = 0  # breaks you were reminded of (repeats of the same reminder not counted)
+    done: int = 0  # breaks taken, early ones included
+    answered: int = 0  # reminders answered with a break
+    snoozed: int = 0
+    skipped: int = 0
+    natural_breaks: int = 0
+    longest_stretch_seconds: int = 0
+    sitting_seconds: int = 0
+
+    @property
+    def answered_share(self) -> float | None:
+        return min(1.0, self.answered / self.reminders) if self.reminders else None
+
+    def add(self, other: "Day") -> None:
+        for name in ("reminders", "done", "answered", "snoozed", "skipped", "natural_breaks",
+                     "sitting_seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.longest_stretch_seconds = max(self.longest_stretch_seconds,
+                                           other.longest_stretch_seconds)
+
+    def as_json(self, goal: int) -> dict:
+        data = asdict(self)
+        data["answered_share"] = None if self.answered_share is None else round(self.answered_share, 3)
+        if goal:
+            data["goal_met"] = self.done >= goal
+        return data
+
+
+@dataclass
+class Report:
+    first: date
+    last: date
+    goal: int
+    days: list[Day]
+    total: Day
+    streak: int
+    most_done: tuple[str, int] | None
+    least_done: tuple[str, int] | None
+    per_exercise: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        """The documented, stable shape of `glutewake stats --json` (see README)."""
+        pair = lambda p: None if p is None else {"exercise": p[0], "count": p[1]}  # noqa: E731
+        total = self.total.as_json(0)
+        total.pop("date")
+        return {
+            "from": self.first.isoformat(), "to": self.last.isoformat(), "goal": self.goal,
+            "days": [day.as_json(self.goal) for day in self.days], "totals": total,
+            "streak_days": self.streak, "most_done": pair(self.most_done),
+            "least_done": pair(self.least_done), "done_per_exercise": self.per_exercise,
+        }
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def report(read, first: date, last: date, goal: int, today: date,
+           exercises: Iterable[str] = ()) -> Report:
+    """Statistics for the local days first..last; `read(sql, args)` queries the journal."""
+    span = (first.isoformat(), last.isoformat())
+    by_day = {d.isoformat(): Day(d.isoformat()) for d in days_between(first, last)}
+    rows = read(
+        f"""SELECT local_date, kind, COUNT(*),
+                   SUM(CASE WHEN kind = 'reminded' AND detail LIKE 'reminder 1 %' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN kind = 'done' AND detail != 'early' THEN 1 ELSE 0 END),
+                   MAX(sitting), SUM(sitting)
+            FROM events WHERE local_date BETWEEN ? AND ?
+              AND kind IN ('reminded', 'done', 'snoozed', 'skipped', 'natural_break', 'stopped')
+            GROUP BY local_date, kind""", span)
+    for day, kind, count, first_reminders, answered, longest, total in rows:
+        entry = by_day[day]
+        if kind == "reminded":
+            entry.reminders = first_reminders
+        elif kind == "done":
+            entry.done, entry.answered = count, answered
+        elif kind == "snoozed":
+            entry.snoozed = count
+        elif kind == "skipped":
+            entry.skipped = count
+        elif kind == "natural_break":
+            entry.natural_breaks = count
+        if kind in STRETCH_ENDS:
+            entry.longest_stretch_seconds = max(entry.longest_stretch_seconds, round(longest or 0))
+            entry.sitting_seconds += round(total or 0)
+    days = list(by_day.values())
+    total = Day("total")
+    for day in days:
+        total.add(day)
+    per_exercise = dict(read(
+        """SELECT exercise, COUNT(*) FROM events WHERE kind = 'done' AND exercise IS NOT NULL
+           AND local_date BETWEEN ? AND ? GROUP BY exercise ORDER BY COUNT(*) DESC, exercise""",
+        span))
+    counts = {name: 0 for name in exercises} | per_exercise
+    most = max(per_exercise.items(), key=lambda p: (p[1], p[0]), default=None)
+    least = min(counts.items(), key=lambda p: (p[1], p[0]), default=None)
+    return Report(first, last, goal, days, total, streak(read, goal, today), most, least,
+                  per_exercise)
+
+
+def streak(read, goal: int, today: date) -> int:
+    """Days in a row with at least `goal` breaks done. Days glutewake did not run at all
+    (weekends, holidays) neither count nor break the streak, and today, still under way, only
+    counts once it is met."""
+    if goal <= 0:
+        return 0
+    done = dict(read("SELECT local_date, COUNT(*) FROM events WHERE kind = 'done' "
+                     "AND local_date <= ? GROUP BY local_date", (today.isoformat(),)))
+    used = [row[0] for row in read("SELECT DISTINCT local_date FROM events WHERE local_date <= ? "
+                                   "ORDER BY local_date DESC", (today.isoformat(),))]
+    count = 0
+    for day in used:
+        if done.get(day, 0) >= goal:
+            count += 1
+        elif day != today.isoformat():
+            break
+    return count
+
+
+def progress(read, level_one: Iterable[str]) -> tuple[int, int]:
+    """(level-1 breaks done, distinct days with one) — what unlocks level 2."""
+    ids = list(level_one)
+    if not ids:
+        return 0, 0
+    marks = ",".join("?" * len(ids))
+    done, days = read(
+        f"SELECT COUNT(*), COUNT(DISTINCT local_date) FROM events WHERE kind = 'done' "
+        f"AND exercise IN ({marks})", ids)[0]
+    return done, days
+
+
+def progressed(settings, read):
+    """The settings with the exercise level in force: with level = "auto", level 2 once the
+    journal shows `unlock_breaks` level-1 breaks over at least `unlock_days` days."""
+    if not settings.level_auto:
+        return settings
+    done, days = progress(read, (e.id for e in settings.catalog if e.level == 1))
+    unlocked = done >= settings.unlock_breaks and days >= settings.unlock_days
+    return settings.at_level(2 if unlocked else 1)
