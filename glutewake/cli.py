@@ -77,6 +77,9 @@ def build_parser() -> Parser:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
 
+    login = commands.add_parser("autostart", help="start glutewake at login, or not")
+    login.add_argument("action", choices=["enable", "disable", "status"])
+
     catalog = commands.add_parser("exercises", help="list the exercises and why some are left out")
     catalog.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     catalog.add_argument("id", nargs="?", help="the exercise to show in full")
@@ -374,6 +377,22 @@ def level_in_force(settings):
                       f"day{'s' if days != 1 else ''}.")
 
 
+# --- autostart ----------------------------------------------------------------------------------
+
+def autostart(args) -> int:
+    from .desktop.autostart import for_this_system
+
+    entry = for_this_system(icon=str(paths.app_icon_file()))
+    if args.action == "enable":
+        print(entry.enable())
+    elif args.action == "disable":
+        print(entry.disable())
+    else:
+        state = "on" if entry.enabled() else "off"
+        print(f"Start at login: {state} ({entry.where})")
+    return 0
+
+
 # --- settings -----------------------------------------------------------------------------------
 
 def configure(args) -> int:
@@ -469,4 +488,4 @@ def toml_value(value) -> str:
 
 
 COMMANDS = {"run": run, "log": show_log, "stats": show_stats, "export": export,
-            "exercises": show_exercises, "config": configure}
+            "autostart": autostart, "exercises": show_exercises, "config": configure}

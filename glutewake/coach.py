@@ -22,6 +22,8 @@ from .timespec import humanize
 # A wall-clock step this much larger than the monotonic step between two observations means the
 # machine slept (monotonic clocks stop during suspend) or the clock was moved forward.
 SLEEP_GAP = 10.0
+# How often to look while a due reminder is held (do not disturb, full screen, off hours).
+HELD_LOOK = 2.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Observation:
     mono: float  # a monotonic clock, any origin
     idle: float | None = None  # seconds since the last keyboard or mouse input; None = unknown
     locked: bool = False
+    quiet: str | None = None  # why reminders must wait now ("full-screen window"), if they must
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -84,13 +87,22 @@ class Remind:
 
 
 @dataclass(frozen=True)
+class HeadsUp:
+    """A break is due soon: a gentle note with a chance to snooze."""
+
+    exercise: Exercise
+    sitting: float
+    due_in: float
+
+
+@dataclass(frozen=True)
 class Withdraw:
     """Take the reminder off the screen: it was answered or is no longer relevant."""
 
 
 @dataclass(frozen=True)
 class Record:
-    kind: str  # started reminded done snoozed skipped natural_break paused resumed stopped
+    kind: str  # started reminded held done snoozed skipped natural_break paused resumed stopped
     wall: float
     sitting: float
     exercise: str | None = None
@@ -103,18 +115,19 @@ class Answer:
     text: str
 
 
-Effect = Remind | Withdraw | Record | Answer
+Effect = Remind | HeadsUp | Withdraw | Record | Answer
 
 
 @dataclass(frozen=True)
 class Status:
-    phase: str  # sitting | due | snoozed | paused | away
+    phase: str  # sitting | due | held | snoozed | paused | away
     sitting: float
     due_in: float  # sitting seconds until the next reminder; 0 when due
     reminders: int  # reminders shown for the current break
     paused_until: float | None  # wall time; math.inf when paused until resumed
     away_for: float
     exercise: Exercise
+    quiet: str | None = None  # why reminders wait right now, if they do
 
 
 @dataclass
@@ -155,14 +168,17 @@ class Coach:
             phase = "paused"
         elif self._away:
             phase = "away"
+        elif self._held_since is not None:
+            phase = "held"
         elif self._reminders:
             phase = "due"
         elif self._snoozed:
             phase = "snoozed"
         else:
             phase = "sitting"
+        quiet = self._last.quiet if self._last else None
         return Status(phase, self._sitting, due_in, self._reminders, self._paused_until,
-                      self._away_for if self._away else 0.0, self._exercise)
+                      self._away_for if self._away else 0.0, self._exercise, quiet)
 
     def wake_in(self) -> float | None:
         """Real seconds until something may change if you stay as you are: the daemon should
@@ -172,8 +188,12 @@ class Coach:
         if self._paused_until is not None:
             if self._last is not None and self._paused_until != math.inf:
                 moments.append(self._paused_until - self._last.wall)
+        elif self._held_since is not None:
+            moments.append(HELD_LOOK)  # fire within seconds of the hold's end
         elif self._sitting < self._due_at:
             moments.append(self._due_at - self._sitting)
+            if s.heads_up and not self._headed_up and self._due_at - self._sitting > s.heads_up:
+                moments.append(self._due_at - s.heads_up - self._sitting)
         elif 0 < self._reminders < s.max_reminders:
             moments.append(s.remind_again - (self._sitting - self._reminded_at))
         if self._away and not self._break_logged:
@@ -181,6 +201,11 @@ class Coach:
         elif not self._away and self._last is not None and self._last.idle is not None:
             moments.append(s.natural_break - self._last.idle)
         return max(0.0, min(moments)) if moments else None
+
+    def soon(self, seconds: float) -> bool:
+        """Whether a reminder or heads-up could come within `seconds` more sitting: only then
+        is it worth asking the desktop whether reminders must wait."""
+        return self._sitting + seconds >= self._due_at - self.settings.heads_up
 
     # --- observations ---
 
@@ -243,21 +268,42 @@ class Coach:
 
     def _maybe_remind(self) -> list[Effect]:
         s = self.settings
-        if (self._away or self._paused_until is not None or self._sitting < self._due_at
-                or self._reminders >= s.max_reminders
+        if self._away or self._paused_until is not None:
+            return []
+        if self._sitting < self._due_at:
+            return self._maybe_heads_up()
+        if (self._reminders >= s.max_reminders
                 or (self._reminders and self._sitting - self._reminded_at < s.remind_again)):
             return []
+        assert self._last is not None
+        quiet = self._last.quiet
+        if quiet:  # held, not dropped: it fires when the reason ends
+            if self._held_since is None:
+                self._held_since, self._held_for = self._last.wall, quiet
+                return [self._record("held", self._exercise.id, quiet)]
+            return []
+        detail = f"reminder {self._reminders + 1} of {s.max_reminders}"
+        if self._held_since is not None:
+            waited = max(0.0, self._last.wall - self._held_since)
+            detail += f", held {humanize(waited)}: {self._held_for}"
+            self._held_since = None
         self._reminders += 1
         self._reminded_at = self._sitting
-        assert self._last is not None
         self._history.offered[self._exercise.id] = self._last.wall
         self._shown = self._exercise.id
         final = self._reminders >= s.max_reminders
         return [
             Remind(self._exercise, self._sitting, self._reminders, final),
-            self._record("reminded", self._exercise.id,
-                         f"reminder {self._reminders} of {s.max_reminders}"),
+            self._record("reminded", self._exercise.id, detail),
         ]
+
+    def _maybe_heads_up(self) -> list[Effect]:
+        s = self.settings
+        due_in = self._due_at - self._sitting
+        if not s.heads_up or self._headed_up or due_in > s.heads_up or self._last.quiet:
+            return []
+        self._headed_up = True
+        return [HeadsUp(self._exercise, self._sitting, due_in)]
 
     # --- commands ---
 
@@ -272,7 +318,7 @@ class Coach:
         return effects + ([] if isinstance(cmd, Stop) else self._maybe_remind())
 
     def _done(self, _: Done) -> list[Effect]:
-        exercise, early = self._exercise, not self._reminders
+        exercise, early = self._exercise, not self._due
         effects = self._withdraw() + [self._record("done", exercise.id, "early" if early else "")]
         self._history.done[exercise.id] = self._now
         self._new_stretch(repick=True)
@@ -287,17 +333,22 @@ class Coach:
         seconds = cmd.seconds or self.settings.snooze
         if seconds <= 0:
             return [Answer(False, "A snooze must be longer than zero, like 10m.")]
-        was_due = bool(self._reminders)
+        was_due = self._due
         effects = self._withdraw()
         self._due_at = max(self._due_at, self._sitting) + seconds
-        self._snoozed, self._reminders = True, 0
+        self._snoozed, self._reminders, self._headed_up, self._held_since = True, 0, False, None
         effects.append(self._record("snoozed", self._exercise.id, f"{humanize(seconds)}"))
         what = "Snoozed" if was_due else "Next break put off"
         return effects + [Answer(True, f"{what}: next reminder after "
                                        f"{humanize(self._due_at - self._sitting)} more sitting.")]
 
+    @property
+    def _due(self) -> bool:
+        """A break is due: reminded, or held back by do-not-disturb and the like."""
+        return bool(self._reminders) or self._held_since is not None
+
     def _skip(self, _: Skip) -> list[Effect]:
-        if not self._reminders:
+        if not self._due:
             return [Answer(False, "No break is due, so there is nothing to skip; the next one is "
                                   f"in {humanize(self._due_at - self._sitting)}. "
                                   "To put it off, use snooze.")]
@@ -312,7 +363,7 @@ class Coach:
             return [Answer(False, f"Pause {cmd.label} ends in the past; pick a later time.")]
         effects = self._withdraw()
         self._paused_until = math.inf if cmd.until is None else cmd.until
-        self._reminders = 0
+        self._reminders, self._held_since = 0, None
         effects.append(self._record("paused", detail=cmd.label))
         return effects + [Answer(True, f"Reminders paused {cmd.label}.")]
 
@@ -356,6 +407,9 @@ class Coach:
         self._snoozed = False
         self._reminders = 0
         self._reminded_at = 0.0
+        self._headed_up = False
+        self._held_since: float | None = None
+        self._held_for = ""
         if repick or self._exercise not in self.settings.offered:
             self._exercise = self._pick(self._exercise.id)
 

@@ -23,6 +23,7 @@ from typing import Any
 from . import exercises
 from .errors import UserError
 from .exercises import Exercise, Preferences
+from .schedule import DAYS, Schedule
 from .timespec import parse_clock, parse_duration
 
 
@@ -39,6 +40,11 @@ class Settings:
     prefs: Preferences  # prefs.level is the level in force (1 until "auto" unlocks level 2)
     catalog: tuple[Exercise, ...]  # built-in and custom, offered or not
     daily_goal: int = 6
+    heads_up: int = 0  # seconds before a break is due to give a heads-up; 0: none
+    schedule: Schedule = Schedule()
+    quiet_dnd: bool = True
+    quiet_fullscreen: bool = True
+    quiet_apps: tuple[str, ...] = ()
     level_auto: bool = False  # [exercises] level = "auto"
     unlock_breaks: int = 20
     unlock_days: int = 7
@@ -104,6 +110,38 @@ def _level(value: Any, where: str) -> int | None:
     return _whole(1, 2)(value, where)
 
 
+def _off_or_duration(value: Any, where: str) -> int:
+    if value == "off":
+        return 0
+    if not isinstance(value, str):
+        _fail(where, f'must be "off" or a duration like "1m", not {value!r}')
+    return _duration(value, where)
+
+
+def _days(value: Any, where: str) -> frozenset[int]:
+    names = _words(DAYS)(value, where)
+    if not names:
+        _fail(where, 'needs at least one day, like ["mon", "tue", "wed", "thu", "fri"]')
+    return frozenset(DAYS.index(name) for name in names)
+
+
+def _window(value: Any, where: str) -> tuple[time, time] | None:
+    if value == "":
+        return None
+    if not isinstance(value, str) or value.count("-") != 1:
+        _fail(where, f'must be a window like "12:30-13:15", or "" for none, not {value!r}')
+    first, last = (_clock(part, where) for part in value.split("-"))
+    if first >= last:
+        _fail(where, f'"{value}" ends before it starts')
+    return first, last
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        _fail(where, 'must be a list of program names, like ["zoom", "teams"]')
+    return tuple(v.strip().lower() for v in value)
+
+
 def _boolean(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         _fail(where, f"must be true or false (no quotes), not {value!r}")
@@ -143,7 +181,11 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "snooze_choices": _durations,
         "remind_again": _duration,
         "max_reminders": _whole(1, 20),
+        "heads_up": _off_or_duration,
     },
+    "schedule": {"enabled": _boolean, "days": _days, "start": _clock, "end": _clock,
+                 "lunch": _window},
+    "quiet": {"do_not_disturb": _boolean, "fullscreen": _boolean, "apps": _names},
     "goals": {"daily_breaks": _whole(0, 100)},
     "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
@@ -233,6 +275,13 @@ def build(user: dict[str, Any], path: Path) -> Settings:
                             "shorter")
         raise UserError(origin("breaks", "every"), "is shorter than [breaks] snooze; make it "
                         "longer, or set a shorter snooze first")
+    if values["schedule.start"] >= values["schedule.end"]:
+        raise UserError(origin("schedule", "end"), "must be later than [schedule] start")
+    lunch = values["schedule.lunch"]
+    if lunch and not values["schedule.start"] <= lunch[0] < lunch[1] <= values["schedule.end"]:
+        raise UserError(origin("schedule", "lunch"), "must lie within [schedule] start and end")
+    if values["breaks.heads_up"] >= values["breaks.every"]:
+        raise UserError(origin("breaks", "heads_up"), "must be shorter than [breaks] every")
     catalog = exercises.builtin() + values["exercises.custom"]
     ids = [e.id for e in catalog]
     for ident in sorted(values["exercises.disabled"]):
@@ -252,6 +301,12 @@ def build(user: dict[str, Any], path: Path) -> Settings:
                           level=values["exercises.level"] or 1),
         catalog=catalog,
         daily_goal=values["goals.daily_breaks"],
+        heads_up=values["breaks.heads_up"],
+        schedule=Schedule(values["schedule.enabled"], values["schedule.days"],
+                          values["schedule.start"], values["schedule.end"], lunch),
+        quiet_dnd=values["quiet.do_not_disturb"],
+        quiet_fullscreen=values["quiet.fullscreen"],
+        quiet_apps=values["quiet.apps"],
         level_auto=values["exercises.level"] is None,
         unlock_breaks=values["exercises.unlock_breaks"],
         unlock_days=values["exercises.unlock_days"],

@@ -17,10 +17,11 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import config, paths
-from .coach import (Answer, Coach, Command, Done, History, Observation, Pause, Reconfigure, Record,
-                    Remind, Resume, Skip, Snooze, Status, Stop, Withdraw)
+from .coach import (Answer, Coach, Command, Done, HeadsUp, History, Observation, Pause, Reconfigure,
+                    Record, Remind, Resume, Skip, Snooze, Status, Stop, Withdraw)
 from .desktop.activity import IdleSource
 from .desktop.notify import Notifier
+from .desktop.quiet import Quiet
 from .errors import UserError
 from .journal import Journal
 from .phrases import clock, status_line
@@ -76,6 +77,7 @@ class Parts:
     notifier: Notifier
     idle: IdleSource | None = None
     locked: Callable[[], bool] = lambda: False
+    quiet: Quiet | None = None  # do-not-disturb, full screen, calls
 
 
 class Daemon:
@@ -104,8 +106,21 @@ class Daemon:
         if new is not None:
             self._apply(self.coach.command(Reconfigure(progressed(new, self.journal.read))))
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
-        obs = Observation(self._wall(), self._mono(), idle, self._locked())
+        obs = Observation(self._wall(), self._mono(), idle, self._locked(), self._quiet())
         self._apply(self.coach.observe(obs))
+
+    def _quiet(self) -> str | None:
+        """Why reminders must wait now: off hours, or a detector's reason. The detectors are
+        asked only when something could fire before the next look."""
+        schedule = self.coach.settings.schedule
+        if schedule.enabled:
+            now = datetime.fromtimestamp(self._wall()).astimezone()
+            if not schedule.working(now):
+                start = schedule.next_start(now).timestamp()
+                return f"off hours until {clock(start, now.timestamp())}"
+        if self.parts.quiet is not None and self.coach.soon(TICK + 1):
+            return self.parts.quiet.reason(self.coach.settings)
+        return None
 
     def _locked(self) -> bool:
         try:
@@ -121,7 +136,7 @@ class Daemon:
                 self.journal.record(effect)
                 if effect.kind == "done":
                     self._level_up()
-            elif isinstance(effect, Remind):
+            elif isinstance(effect, (Remind, HeadsUp)):
                 self._notify("show", effect)
             elif isinstance(effect, Withdraw):
                 self._notify("withdraw")
@@ -253,8 +268,9 @@ class Daemon:
 
     def pause_command(self, spec: str) -> Pause:
         now = datetime.now().astimezone()
+        settings = self.coach.settings
         try:
-            end = parse_pause(spec, now, self.settings.settings.morning)
+            end = parse_pause(spec, now, settings.schedule.tomorrow(now, settings.morning))
         except ValueError as err:
             raise UserError("pause", str(err)) from None
         if end is None:

@@ -27,6 +27,11 @@ def journal_file() -> Path:
     return data_dir() / "journal.sqlite3"
 
 
+def app_icon_file() -> Path:
+    """The application icon as a PNG (written by the daemon), for notifications and menus."""
+    return data_dir() / "glutewake.png"
+
+
 def log_file() -> Path:
     return Path(platformdirs.user_log_dir(APP, appauthor=False)) / "glutewake.log"
 

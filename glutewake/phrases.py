@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from .coach import Remind, Status
+from .coach import HeadsUp, Remind, Status
 from .timespec import humanize
 
 
@@ -29,6 +29,11 @@ def status_line(status: Status, now: float) -> str:
         return f"Paused until {clock(status.paused_until, now)}"
     if status.phase == "away":
         return f"Away {humanize(status.away_for)}"
+    if status.quiet and status.quiet.startswith("off hours"):
+        what = "break due" if status.phase == "held" else f"sitting {sitting}"
+        return f"Off hours{status.quiet[len('off hours'):]} · {what}"
+    if status.phase == "held":
+        return f"Break due · held: {status.quiet}"
     if status.phase == "due":
         return f"Break due · sitting {sitting}"
     if status.phase == "snoozed":
@@ -43,6 +48,14 @@ def reminder_title(remind: Remind) -> str:
 def reminder_body(remind: Remind) -> str:
     exercise = remind.exercise
     return f"{exercise.summary}\n{exercise.cue}"
+
+
+def heads_up_title(note: HeadsUp) -> str:
+    return f"Break in {humanize(note.due_in)}"
+
+
+def heads_up_body(note: HeadsUp) -> str:
+    return f"Next up: {note.exercise.summary}"
 
 
 ANSWER_HINT = "Answer with: glutewake done | snooze | skip"

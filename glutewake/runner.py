@@ -24,6 +24,7 @@ from .control import AlreadyRunning, InstanceLock
 from .daemon import Daemon, Parts, SettingsFile
 from .desktop.activity import find_idle_source, watch_locks
 from .desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
+from .desktop.quiet import Quiet, find_detectors
 from .journal import Journal
 from .stats import streak
 from .timespec import humanize
@@ -94,10 +95,15 @@ class Session:
         self.daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None), report)
         if desktop:
             self.daemon.parts.idle = find_idle_source(self.bus)
+            self.daemon.parts.quiet = Quiet(find_detectors(
+                self.bus, lambda: self.daemon.coach.settings.quiet_apps))
             locks = watch_locks(self.system_bus, self.daemon.look_now)
             if locks is not None:
                 self.daemon.parts.locked = locks.locked
         self.tray = None
+        from .desktop.autostart import for_this_system
+
+        self.autostart = for_this_system(icon=str(paths.app_icon_file()))
 
     def _notifier(self):
         if not self.desktop:
@@ -137,8 +143,16 @@ class Session:
             done=lambda: run(Done()), snooze=lambda seconds: run(Snooze(seconds)),
             skip=lambda: run(Skip()), pause=lambda spec: run(self.daemon.pause_command(spec)),
             resume=lambda: run(Resume()), open_settings=self.open_settings,
-            open_log=self.open_log, quit=self.daemon.stopping.set)
+            open_log=self.open_log, quit=self.daemon.stopping.set,
+            extra=[menu.Item("Start at login", self.toggle_autostart,
+                             checked=self.autostart.enabled())])
         return menu.build(view, controls)
+
+    def toggle_autostart(self) -> None:
+        said = self.autostart.disable() if self.autostart.enabled() else self.autostart.enable()
+        log.info("tray: %s", said)
+        if self.tray is not None:
+            self.tray.refresh_menu()  # the new check mark
 
     def open_settings(self) -> None:
         open_path(config.ensure_user_file(self.settings.path))
@@ -202,7 +216,7 @@ def write_app_icon() -> Path:
     """The application icon as a PNG, for notifications to show."""
     from .desktop.icon import app_icon
 
-    path = paths.data_dir() / "glutewake.png"
+    path = paths.app_icon_file()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         app_icon(128).save(path)

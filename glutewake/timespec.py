@@ -54,16 +54,17 @@ def parse_clock(text: str) -> time:
 PAUSE_HINT = 'use a duration like "30m", "until 14:30", "tomorrow", or nothing to pause until you resume'
 
 
-def parse_pause(spec: str, now: datetime, morning: time) -> datetime | None:
+def parse_pause(spec: str, now: datetime, tomorrow: datetime) -> datetime | None:
     """When a pause given as SPEC ends, as a local datetime; None means "until resumed".
 
-    `now` is the current local time (aware or naive, the result matches it).
+    `now` is the current local time (aware or naive, the result matches it); `tomorrow` is where
+    "tomorrow" ends (the morning, or the next work day's start).
     """
     words = spec.strip().lower().split()
     if not words:
         return None
     if words == ["tomorrow"]:
-        return datetime.combine(now.date() + timedelta(days=1), morning, tzinfo=now.tzinfo)
+        return tomorrow
     if words[0] == "until" and len(words) == 2:
         try:
             clock = parse_clock(words[1])

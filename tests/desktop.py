@@ -235,6 +235,9 @@ class Desktop:
         if keys:
             self.run("xdotool", "key", "--delay", "150", *keys)
 
+    def fullscreen_window(self) -> "FullScreenWindow":
+        return FullScreenWindow(self.env["DISPLAY"])
+
     def _menu_open(self) -> bool:
         """A large glutewake window is mapped: the popup menu (closed ones stay in the tree)."""
         tree = self.run("xwininfo", "-root", "-tree").stdout
@@ -283,3 +286,34 @@ def share(image: Image.Image, box: tuple[int, int, int, int], colour: tuple[int,
     counts = image.crop((x, y, x + w, y + h)).getcolors(w * h)
     near = sum(n for n, pixel in counts if sum(abs(a - b) for a, b in zip(pixel, colour)) <= tolerance)
     return near / (w * h)
+
+
+class FullScreenWindow:
+    """A window covering the screen with the EWMH full-screen state, holding the input focus:
+    what a film or slides look like to a window manager (there is none here, so the test sets
+    the state itself, as a window manager would)."""
+
+    def __init__(self, display_name: str):
+        from Xlib import X, Xatom, display
+
+        self._display = display.Display(display_name)
+        screen = self._display.screen()
+        self.window = screen.root.create_window(0, 0, screen.width_in_pixels,
+                                                screen.height_in_pixels, 0, screen.root_depth,
+                                                background_pixel=screen.black_pixel)
+        self._state = self._display.intern_atom("_NET_WM_STATE")
+        full = self._display.intern_atom("_NET_WM_STATE_FULLSCREEN")
+        self.window.change_property(self._state, Xatom.ATOM, 32, [full])
+        self.window.map()
+        self._display.sync()
+        self.window.set_input_focus(X.RevertToParent, X.CurrentTime)
+        self._display.sync()
+
+    def leave(self) -> None:
+        """Back from full screen: the state goes, the window stays focused."""
+        self.window.delete_property(self._state)
+        self._display.sync()
+
+    def close(self) -> None:
+        self.window.destroy()
+        self._display.close()

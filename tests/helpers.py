@@ -22,11 +22,12 @@ class Desk:
         self.coach = coach or Coach(settings(**breaks))
         self.wall, self.mono = START_WALL, 1000.0
         self.idle: float | None = 0.0
+        self.quiet: str | None = None  # why reminders must wait (do not disturb, ...)
         self.effects: list = []
         self.observe()
 
     def observe(self, locked: bool = False):
-        new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked))
+        new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked, self.quiet))
         self.effects += new
         return new
 

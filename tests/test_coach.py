@@ -295,3 +295,63 @@ def test_first_observation_while_away_journals_no_empty_natural_break():
     effects = coach.observe(Observation(START_WALL, 5.0, idle=3600.0))
     assert [r.kind for r in records(effects)] == ["started"]
     assert coach.status().phase == "away"
+
+
+def test_a_due_reminder_is_held_while_quiet_and_fires_once_after():
+    desk = Desk(every="30m", remind_again="5m")
+    desk.sit(29 * 60)
+    desk.quiet = "full-screen window"
+    effects = desk.sit(10 * 60)
+    assert not reminders(effects)
+    held = records(effects, "held")
+    assert len(held) == 1 and held[0].detail == "full-screen window"
+    assert desk.coach.status().phase == "held"
+    assert desk.coach.wake_in() == 2.0  # look often, to fire soon after the hold ends
+    desk.quiet = None
+    fired = desk.sit(2, step=2)
+    assert len(reminders(fired)) == 1
+    assert records(fired, "reminded")[0].detail == "reminder 1 of 3, held 9 min: full-screen window"
+    assert not reminders(desk.sit(4 * 60))  # once, then the usual repeat rhythm
+
+
+def test_skip_and_done_work_on_a_held_break():
+    desk = Desk(every="30m")
+    desk.quiet = "do not disturb"
+    desk.sit(31 * 60)
+    assert answer(desk.command(Skip())).ok
+    desk.sit(31 * 60)
+    assert records(desk.command(Done()), "done")[0].detail == ""  # not early: it was due
+
+
+def test_walking_away_drops_a_held_reminder():
+    desk = Desk(every="30m", natural_break="5m")
+    desk.quiet = "zoom is running"
+    desk.sit(31 * 60)
+    desk.leave(10 * 60)
+    desk.quiet = None
+    assert not reminders(desk.sit(60))
+    assert desk.coach.status().phase == "sitting"
+
+
+def test_heads_up_once_before_the_break_then_the_reminder():
+    from glutewake.coach import HeadsUp
+
+    desk = Desk(every="30m", heads_up="1m")
+    early = desk.sit(29 * 60 - 15)
+    assert not [e for e in early if isinstance(e, HeadsUp)]
+    notes = [e for e in desk.sit(15) if isinstance(e, HeadsUp)]
+    assert len(notes) == 1 and notes[0].due_in == pytest.approx(60)
+    assert not [e for e in desk.sit(45) if isinstance(e, HeadsUp)]
+    assert reminders(desk.sit(15))
+    desk.command(Done())
+    assert len([e for e in desk.sit(30 * 60) if isinstance(e, HeadsUp)]) == 1  # each stretch
+
+
+def test_no_heads_up_while_quiet_or_when_off():
+    from glutewake.coach import HeadsUp
+
+    desk = Desk(every="30m")
+    assert not [e for e in desk.sit(30 * 60) if isinstance(e, HeadsUp)]
+    quiet = Desk(every="30m", heads_up="1m")
+    quiet.quiet = "do not disturb"
+    assert not [e for e in quiet.sit(30 * 60) if isinstance(e, HeadsUp)]

@@ -7,11 +7,11 @@ from glutewake.coach import (Coach, Done, Observation, Pause, Reconfigure, Remin
 from tests.helpers import START_WALL, records, settings
 
 SETTINGS = settings(every="20m", natural_break="3m", snooze="5m", remind_again="2m",
-                    max_reminders=3)
+                    max_reminders=3, heads_up="1m")
 
 step = st.one_of(
     st.tuples(st.just("look"), st.floats(0, 120), st.one_of(st.none(), st.floats(0, 900)),
-              st.booleans()),
+              st.booleans(), st.sampled_from([None, None, "do not disturb"])),
     st.tuples(st.just("sleep"), st.floats(0, 4 * 3600)),
     st.tuples(st.just("clock"), st.floats(-7200, 7200)),
     st.tuples(st.just("cmd"), st.sampled_from(["done", "skip", "snooze", "resume", "reconfigure"])),
@@ -28,21 +28,21 @@ def test_invariants_hold_for_any_day(steps):
     start_wall = wall
     coach.observe(Observation(wall, mono, 0.0))
     last_remind_sitting = None  # sitting time of the previous reminder in the same stretch
-    idle, locked = 0.0, False
+    idle, locked, quiet = 0.0, False, None
 
     for item in steps:
         kind = item[0]
         if kind == "look":
-            _, dt, idle, locked = item
+            _, dt, idle, locked, quiet = item
             wall, mono, running = wall + dt, mono + dt, running + dt
-            effects = coach.observe(Observation(wall, mono, idle, locked))
+            effects = coach.observe(Observation(wall, mono, idle, locked, quiet))
         elif kind == "sleep":
             wall += item[1]
-            effects = coach.observe(Observation(wall, mono, 0.0, False))
+            effects = coach.observe(Observation(wall, mono, 0.0, False, quiet))
         elif kind == "clock":
             wall += item[1]
             jumped_back |= item[1] < 0
-            effects = coach.observe(Observation(wall, mono, idle, locked))
+            effects = coach.observe(Observation(wall, mono, idle, locked, quiet))
         elif kind == "pause":
             until = None if item[1] is None else wall + item[1]
             effects = coach.command(Pause(until, "for a while"))
@@ -62,7 +62,8 @@ def test_invariants_hold_for_any_day(steps):
             last_remind_sitting = None
         for effect in effects:
             if isinstance(effect, Remind):
-                assert status.phase not in ("paused", "away")
+                assert status.phase not in ("paused", "away", "held")
+                assert quiet is None, "no reminder while reminders must wait"
                 assert effect.exercise.id in offered
                 assert effect.count <= SETTINGS.max_reminders
                 if last_remind_sitting is not None:

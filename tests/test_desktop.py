@@ -206,8 +206,8 @@ def test_open_settings_creates_the_commented_file_and_hands_it_to_the_desktop(de
     daemon = start(desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
     config.unlink()  # the user has no settings file yet
     try:
-        # sensitive items, in order: Done, Snooze, Pause, Open settings, ...
-        desktop.tray_menu(["Down", "Down", "Down", "Down", "Return"])
+        # sensitive items, in order: Done, Snooze, Pause, Start at login, Open settings, ...
+        desktop.tray_menu(["Down", "Down", "Down", "Down", "Down", "Return"])
         wait_for(lambda: (tmp_path / "opened.txt").exists(), "the file to be opened")
         assert (tmp_path / "opened.txt").read_text().strip() == str(config)
         assert config.read_text().startswith("# glutewake settings")
@@ -224,5 +224,110 @@ def test_xorg_backend_click_confirms_the_break(desktop):
         x, y, w, h = desktop.tray_icon()
         desktop.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1")
         wait_for(lambda: rows(desktop.env, "done"), "the click to confirm the break")
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_full_screen_window_holds_the_reminder_until_it_leaves_full_screen(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "4s"\nsnooze = "2s"\nremind_again = "1h"\n')
+    screen = desktop.fullscreen_window()
+    try:
+        time.sleep(6)  # past due, in full screen
+        assert desktop.shown() == []
+        assert "Break due · held: full-screen window" in glutewake(desktop.env, "status").stdout
+        assert rows(desktop.env, "held")[0][3] == "full-screen window"
+        desktop.screenshot("held-fullscreen")
+        screen.leave()
+        left = time.monotonic()
+        desktop.wait_shown(1, timeout=10)
+        assert time.monotonic() - left < 5  # fires within 5 s of leaving full screen
+        detail = rows(desktop.env, "reminded")[0][3]
+        assert detail.startswith("reminder 1 of 3, held ") and detail.endswith("full-screen window")
+    finally:
+        screen.close()
+        assert daemon.stop() == 0
+
+
+def test_dunst_paused_is_do_not_disturb(desktop):
+    desktop.run("dunstctl", "set-paused", "true")
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "1h"\n')
+    try:
+        wait_for(lambda: rows(desktop.env, "held"), "the reminder to be held", 10)
+        assert rows(desktop.env, "held")[0][3] == "do not disturb"
+        assert not rows(desktop.env, "reminded")
+        desktop.run("dunstctl", "set-paused", "false")
+        wait_for(lambda: rows(desktop.env, "reminded"), "the held reminder to fire", 6)
+        desktop.wait_shown(1)
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_quiet_can_be_switched_off(desktop):
+    desktop.run("dunstctl", "set-paused", "true")
+    daemon = start(desktop, '[breaks]\nevery = "2s"\nsnooze = "2s"\n'
+                            '[quiet]\ndo_not_disturb = false\n')
+    try:
+        wait_for(lambda: rows(desktop.env, "reminded"), "a reminder despite dunst being paused")
+        assert not rows(desktop.env, "held")
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_schedule_that_ends_a_minute_from_now_stops_reminders(desktop):
+    from datetime import datetime, timedelta
+
+    now = datetime.now()
+    end = (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    if (end - now).total_seconds() < 15:
+        end += timedelta(minutes=1)
+    start_at = "00:00"
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "3s"\n'
+                            'max_reminders = 20\n[schedule]\nenabled = true\n'
+                            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n'
+                            f'start = "{start_at}"\nend = "{end:%H:%M}"\n')
+    try:
+        desktop.wait_shown(1)  # during work hours reminders come
+        time.sleep(max(0.0, (end - datetime.now()).total_seconds()) + 4)
+        after_end = len(rows(desktop.env, "reminded"))
+        status = glutewake(desktop.env, "status").stdout
+        assert "Off hours until tomorrow 00:00" in status
+        time.sleep(8)  # several remind_again periods: nothing more
+        assert len(rows(desktop.env, "reminded")) == after_end
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_heads_up_comes_first_with_a_snooze_button(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "6s"\nsnooze = "3s"\nheads_up = "3s"\n'
+                            'remind_again = "1h"\n')
+    try:
+        first = desktop.wait_shown(1)[0]
+        assert first["summary"] == "Break in 3 s" and first["body"].startswith("Next up: ")
+        desktop.press_in_notification("NOTHING")
+        offered = (desktop.folder / "dmenu-offered.txt").read_text()
+        assert "#Snooze 3 s" in offered and "#Done" not in offered
+        second = desktop.wait_shown(2)[1]
+        assert second["summary"].startswith("Time to stand") and second["id"] == first["id"]
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_autostart_entry_starts_glutewake_on_the_desktop_and_the_tray_checkbox_follows(desktop):
+    import configparser
+    import shlex
+
+    assert glutewake(desktop.env, "autostart", "enable").returncode == 0
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(f"{desktop.env['XDG_CONFIG_HOME']}/autostart/glutewake.desktop")
+    write_config(desktop.env, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    daemon = Running(dict(desktop.env, PYSTRAY_BACKEND="gtk"),
+                     argv=shlex.split(parser["Desktop Entry"]["Exec"]))
+    try:
+        daemon.wait_for("glutewake is watching")
+        desktop.tray_icon()  # the login-started daemon docks in the tray
+        # sensitive items: Done, Snooze, Pause, Start at login, ...
+        desktop.tray_menu(["Down", "Down", "Down", "Down", "Return"])
+        wait_for(lambda: "off" in glutewake(desktop.env, "autostart", "status").stdout,
+                 "the checkbox to turn autostart off")
     finally:
         assert daemon.stop() == 0

@@ -42,7 +42,7 @@ NOW = datetime(2026, 11, 22, 14, 0)
 
 
 def test_pause_specs():
-    morning = time(7, 0)
+    morning = datetime(2026, 11, 23, 7, 0)
     assert parse_pause("", NOW, morning) is None
     assert parse_pause("30m", NOW, morning) == datetime(2026, 11, 22, 14, 30)
     assert parse_pause("until 16:15", NOW, morning) == datetime(2026, 11, 22, 16, 15)
@@ -53,5 +53,5 @@ def test_pause_specs():
 @pytest.mark.parametrize("spec", ["forever", "until", "until 25:00", "0s", "next week"])
 def test_bad_pause_specs_are_explained(spec):
     with pytest.raises(ValueError) as err:
-        parse_pause(spec, NOW, time(7))
+        parse_pause(spec, NOW, datetime(2026, 11, 23, 7, 0))
     assert spec.split()[0] in str(err.value) or "time of day" in str(err.value)

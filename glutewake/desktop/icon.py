@@ -40,6 +40,8 @@ def look_for(status: Status, every: float) -> Look:
         return Look(status.phase)
     if status.phase == "due":
         return Look("due", STEPS)
+    if status.phase == "held":  # due, but quietly: no red while you present
+        return Look("warm", STEPS)
     whole = status.sitting + status.due_in if status.phase == "snoozed" else every
     step = min(STEPS, int(STEPS * status.sitting / whole)) if whole > 0 else STEPS
     if status.phase == "snoozed":

@@ -14,17 +14,31 @@ import time
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
-from ..coach import Remind
-from ..phrases import ANSWER_HINT, reminder_body, reminder_title
+from ..coach import HeadsUp, Remind
+from ..phrases import (ANSWER_HINT, heads_up_body, heads_up_title, reminder_body,
+                       reminder_title)
 from ..timespec import humanize
 
 log = logging.getLogger(__name__)
 
 
+Note = Remind | HeadsUp
+
+
+def title(note: Note) -> str:
+    return reminder_title(note) if isinstance(note, Remind) else heads_up_title(note)
+
+
+def body(note: Note) -> str:
+    if isinstance(note, Remind):
+        return f"{reminder_body(note)}\n{ANSWER_HINT}"
+    return f"{heads_up_body(note)}\n`glutewake snooze` puts it off"
+
+
 class Notifier(Protocol):
     name: str
 
-    def show(self, remind: Remind) -> None: ...
+    def show(self, note: Note) -> None: ...
 
     def withdraw(self) -> None: ...
 
@@ -37,12 +51,10 @@ class ConsoleNotifier:
     def __init__(self, out: TextIO | None = None):
         self._out = out
 
-    def show(self, remind: Remind) -> None:
+    def show(self, note: Note) -> None:
         stamp = time.strftime("%H:%M")
         indent = " " * (len(stamp) + 3)
-        lines = [f"[{stamp}] {reminder_title(remind)}"]
-        lines += [indent + line for line in reminder_body(remind).splitlines()]
-        lines.append(indent + ANSWER_HINT)
+        lines = [f"[{stamp}] {title(note)}"] + [indent + line for line in body(note).splitlines()]
         try:
             print("\n".join(lines), file=self._out or sys.stdout, flush=True)
         except (OSError, ValueError):
@@ -82,31 +94,34 @@ class FreedesktopNotifier:
             self._caps = set(self._bus.call(self._address, "GetCapabilities")[0])
         return self._caps
 
-    def show(self, remind: Remind, full: bool = False) -> None:
+    def show(self, note: Note, full: bool = False) -> None:
         try:
-            self._notify(remind, full)
+            self._notify(note, full)
         except Exception:
             self._caps, self._id = None, 0
             raise
 
-    def _notify(self, remind: Remind, full: bool) -> None:
+    def _notify(self, note: Note, full: bool) -> None:
         caps = self.capabilities()
-        text = remind.exercise.full_text() if full else reminder_body(remind)
-        actions: list[str] = []
-        if "actions" in caps:
-            actions = ["default", "Show the exercise", "done", "Done",
-                       "snooze", f"Snooze {humanize(self._snooze())}"]
+        snooze = ["snooze", f"Snooze {humanize(self._snooze())}"]
+        if isinstance(note, HeadsUp):
+            text, actions, urgency = heads_up_body(note), snooze, 0
+            timeout = max(1000, int(note.due_in * 1000))  # gone by the time the break is due
         else:
+            text = note.exercise.full_text() if full else reminder_body(note)
+            actions = ["default", "Show the exercise", "done", "Done", *snooze]
+            urgency, timeout = 1, self._timeout_ms()
+            self._remind = note
+        if "actions" not in caps:
+            actions = []
             text += "\n" + ANSWER_HINT.replace("Answer with:", "Answer from the tray or with:")
         if "body-markup" in caps:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        hints = {"urgency": ("y", 1), "desktop-entry": ("s", "glutewake"),
+        hints = {"urgency": ("y", urgency), "desktop-entry": ("s", "glutewake"),
                  "category": ("s", "x-glutewake.break")}
-        self._remind = remind
         self._id = self._bus.call(
             self._address, "Notify", "susssasa{sv}i",
-            ("glutewake", self._id, self._icon, reminder_title(remind), text, actions, hints,
-             self._timeout_ms()))[0]
+            ("glutewake", self._id, self._icon, title(note), text, actions, hints, timeout))[0]
 
     def withdraw(self) -> None:
         if self._id:
@@ -141,10 +156,9 @@ class PlyerNotifier:
         self._icon = icon
         self._timeout_ms = timeout_ms
 
-    def show(self, remind: Remind) -> None:
+    def show(self, note: Note) -> None:
         seconds = self._timeout_ms() // 1000
-        self._notification.notify(title=reminder_title(remind), app_name="glutewake",
-                                  message=f"{reminder_body(remind)}\n{ANSWER_HINT}",
+        self._notification.notify(title=title(note), app_name="glutewake", message=body(note),
                                   app_icon=self._icon, timeout=seconds or 3600)
 
     def withdraw(self) -> None:
@@ -164,11 +178,11 @@ class FallbackNotifier:
     def name(self) -> str:
         return self._working.name if self._working else "none"
 
-    def show(self, remind: Remind) -> None:
-        log.info("reminder: %s · %s", reminder_title(remind), remind.exercise.summary)
+    def show(self, note: Note) -> None:
+        log.info("reminder: %s · %s", title(note), note.exercise.summary)
         for notifier in self._notifiers:
             try:
-                notifier.show(remind)
+                notifier.show(note)
             except Exception as err:
                 if notifier is self._working:
                     self._report(f"notifications: {notifier.name} failed ({err}); trying the next way")

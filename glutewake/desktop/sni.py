@@ -222,6 +222,10 @@ class SniTray:
             self._line = line
             self._emit(ITEM_PATH, ITEM_IFACE, "NewTitle")
             self._emit(ITEM_PATH, ITEM_IFACE, "NewToolTip")
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        """Serve the menu as it is now; hosts hear of it only when the layout changed."""
         model = MenuModel(self._source())
         if model.signature() != self._model.signature():
             self._model = model

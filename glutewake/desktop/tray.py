@@ -102,6 +102,9 @@ class PystrayTray:
             self._set_tooltip(line)
         self._icon.update_menu()
 
+    def refresh_menu(self) -> None:
+        self._icon.update_menu()
+
     def _set_tooltip(self, line: str) -> None:
         if self.backend == "gtk":
             from gi.repository import GLib

@@ -1,0 +1,151 @@
+"""Start glutewake at login: an XDG autostart entry on Linux, a Run value in the Windows registry,
+a LaunchAgent on macOS. Each entry names the absolute interpreter, so a venv or pipx install
+starts the same glutewake that wrote it."""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Protocol
+
+NAME = "glutewake"
+
+
+def command() -> list[str]:
+    """How to start the daemon with this very interpreter."""
+    python = Path(sys.executable).absolute()  # not resolved: a venv's python is a link into it
+    if sys.platform == "win32":
+        windowless = Path(sys.executable).with_name("pythonw.exe")
+        if windowless.exists():
+            python = windowless  # no console window at login
+    return [str(python), "-m", "glutewake", "run"]
+
+
+class Autostart(Protocol):
+    def enabled(self) -> bool: ...
+
+    def enable(self) -> str: ...
+
+    def disable(self) -> str: ...
+
+    @property
+    def where(self) -> str: ...
+
+
+def desktop_exec(argv: list[str]) -> str:
+    """An Exec= value: arguments quoted and escaped as the Desktop Entry spec asks."""
+    def quote(arg: str) -> str:
+        if not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`'):
+            return arg
+        escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
+        return f'"{escaped}"'
+
+    return " ".join(quote(arg) for arg in argv).replace("%", "%%")
+
+
+class XdgAutostart:
+    """~/.config/autostart/glutewake.desktop, read by every XDG-compliant desktop at login."""
+
+    def __init__(self, config_home: Path | None = None, icon: str = NAME):
+        base = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        self.path = base / "autostart" / f"{NAME}.desktop"
+        self._icon = icon
+
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
+    def enabled(self) -> bool:
+        return self.path.exists()
+
+    def enable(self) -> str:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        entry = "\n".join([
+            "[Desktop Entry]", "Type=Application", "Name=glutewake",
+            "Comment=Desk-break reminder: stand up and wake your glutes",
+            f"Exec={desktop_exec(command())}", f"Icon={self._icon}", "Terminal=false",
+            "Categories=Utility;", "X-GNOME-Autostart-enabled=true", ""])
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(entry, "utf-8")
+        os.replace(temporary, self.path)
+        return f"glutewake will start at login ({self.path})"
+
+    def disable(self) -> str:
+        self.path.unlink(missing_ok=True)
+        return f"glutewake will no longer start at login (removed {self.path})"
+
+
+class WindowsRun:
+    """HKEY_CURRENT_USER\\...\\CurrentVersion\\Run, value "glutewake"."""
+
+    KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+
+    def __init__(self, winreg=None):
+        if winreg is None:
+            import winreg  # type: ignore[no-redef]
+        self._reg = winreg
+
+    @property
+    def where(self) -> str:
+        return f"HKEY_CURRENT_USER\\{self.KEY}\\{NAME}"
+
+    def enabled(self) -> bool:
+        try:
+            with self._reg.OpenKey(self._reg.HKEY_CURRENT_USER, self.KEY) as key:
+                self._reg.QueryValueEx(key, NAME)
+            return True
+        except FileNotFoundError:
+            return False
+
+    def enable(self) -> str:
+        with self._reg.CreateKey(self._reg.HKEY_CURRENT_USER, self.KEY) as key:
+            self._reg.SetValueEx(key, NAME, 0, self._reg.REG_SZ,
+                                 subprocess.list2cmdline(command()))
+        return f"glutewake will start at login ({self.where})"
+
+    def disable(self) -> str:
+        try:
+            with self._reg.OpenKey(self._reg.HKEY_CURRENT_USER, self.KEY, 0,
+                                   self._reg.KEY_SET_VALUE) as key:
+                self._reg.DeleteValue(key, NAME)
+        except FileNotFoundError:
+            pass
+        return "glutewake will no longer start at login"
+
+
+class LaunchAgent:
+    """~/Library/LaunchAgents/io.github.glutewake.plist, loaded by launchd at login."""
+
+    LABEL = "io.github.glutewake"
+
+    def __init__(self, home: Path | None = None):
+        self.path = (home or Path.home()) / "Library" / "LaunchAgents" / f"{self.LABEL}.plist"
+
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
+    def enabled(self) -> bool:
+        return self.path.exists()
+
+    def enable(self) -> str:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "wb") as out:
+            plistlib.dump({"Label": self.LABEL, "ProgramArguments": command(), "RunAtLoad": True,
+                           "ProcessType": "Interactive"}, out)
+        return f"glutewake will start at login ({self.path})"
+
+    def disable(self) -> str:
+        self.path.unlink(missing_ok=True)
+        return f"glutewake will no longer start at login (removed {self.path})"
+
+
+def for_this_system(platform: str = sys.platform, icon: str = NAME) -> Autostart:
+    if platform == "win32":
+        return WindowsRun()
+    if platform == "darwin":
+        return LaunchAgent()
+    return XdgAutostart(icon=icon)

@@ -1,0 +1,24 @@
+"""GNOME's do-not-disturb: notification banners switched off, read through the desktop portal."""
+
+from __future__ import annotations
+
+from jeepney import DBusAddress
+
+PORTAL = DBusAddress("/org/freedesktop/portal/desktop", bus_name="org.freedesktop.portal.Desktop",
+                     interface="org.freedesktop.portal.Settings")
+
+
+class GnomeBanners:
+    kind = "dnd"
+    name = "GNOME do not disturb"
+
+    def __init__(self, bus):
+        self._bus = bus
+
+    def reason(self) -> str | None:
+        value = self._bus.call(PORTAL, "Read", "ss",
+                               ("org.gnome.desktop.notifications", "show-banners"),
+                               auto_start=False)[0]
+        while isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+            value = value[1]  # Read wraps the value in one or two variants
+        return None if value else "do not disturb"

@@ -1,0 +1,34 @@
+"""Do-not-disturb as the notification server reports it: KDE Plasma's `Inhibited` property, and
+dunst's `paused` (dunstctl set-paused true)."""
+
+from __future__ import annotations
+
+from jeepney import DBusAddress
+
+SERVER = DBusAddress("/org/freedesktop/Notifications", bus_name="org.freedesktop.Notifications",
+                     interface="org.freedesktop.DBus.Properties")
+
+
+class _ServerFlag:
+    kind = "dnd"
+    interface = ""
+    flag = ""
+    name = ""
+    label = "do not disturb"
+
+    def __init__(self, bus):
+        self._bus = bus
+
+    def reason(self) -> str | None:
+        value = self._bus.call(SERVER, "Get", "ss", (self.interface, self.flag), auto_start=False)
+        return self.label if value[0][1] else None
+
+
+class KdeInhibited(_ServerFlag):
+    name = "KDE notifications Inhibited"
+    interface, flag = "org.freedesktop.Notifications", "Inhibited"
+
+
+class DunstPaused(_ServerFlag):
+    name = "dunst paused"
+    interface, flag = "org.dunstproject.cmd0", "paused"
