@@ -21,9 +21,6 @@ from pathlib import Path
 
 from .coach import Record
 
-KINDS = ("started", "reminded", "held", "done", "snoozed", "skipped", "natural_break", "paused",
-         "resumed", "stopped")
-
 # Each entry brings the schema from version N to N + 1; never edit one that has shipped.
 MIGRATIONS = (
     """
