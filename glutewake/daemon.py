@@ -30,9 +30,13 @@ from .timespec import parse_duration, parse_pause
 
 log = logging.getLogger(__name__)
 
-TICK = 10.0  # the longest the daemon goes without looking; the coach asks for earlier looks
+# The longest the daemon goes without looking. The coach asks for an earlier look whenever a
+# reminder, a heads-up, the end of a pause or an idle spell turning into a natural break is due
+# sooner, so this only bounds how late a return to the desk, a settings edit made outside
+# `glutewake config`, or the next minute on the tray is noticed. Long enough to cost nothing.
+TICK = 30.0
 SHORTEST_WAIT = 0.2
-WATCHDOG = 60.0
+WATCHDOG = 300.0  # how soon a wall clock set back is caught up with
 
 
 class SettingsFile:

@@ -20,15 +20,20 @@ def clock(wall: float, now: float) -> str:
     return moment.strftime("%a %H:%M")
 
 
+def minutes(seconds: float) -> str:
+    """Whole minutes, as the status line shows them: it changes at most once a minute."""
+    return "<1 min" if seconds < 60 else humanize(seconds)
+
+
 def status_line(status: Status, now: float) -> str:
     """One line for the tray tooltip and `glutewake status`."""
-    sitting = humanize(status.sitting)
+    sitting = minutes(status.sitting)
     if status.phase == "paused":
         if status.paused_until == math.inf or status.paused_until is None:
             return "Paused until you resume"
         return f"Paused until {clock(status.paused_until, now)}"
     if status.phase == "away":
-        return f"Away {humanize(status.away_for)}"
+        return f"Away {minutes(status.away_for)}"
     if status.quiet and status.quiet.startswith("off hours"):
         what = "break due" if status.phase == "held" else f"sitting {sitting}"
         return f"Off hours{status.quiet[len('off hours'):]} · {what}"
@@ -37,8 +42,8 @@ def status_line(status: Status, now: float) -> str:
     if status.phase == "due":
         return f"Break due · sitting {sitting}"
     if status.phase == "snoozed":
-        return f"Sitting {sitting} · snoozed, reminder in {humanize(status.due_in)}"
-    return f"Sitting {sitting} · break in {humanize(status.due_in)}"
+        return f"Sitting {sitting} · snoozed, reminder in {minutes(status.due_in)}"
+    return f"Sitting {sitting} · break in {minutes(status.due_in)}"
 
 
 def reminder_title(remind: Remind) -> str:

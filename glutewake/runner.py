@@ -101,6 +101,7 @@ class Session:
             if locks is not None:
                 self.daemon.parts.locked = locks.locked
         self.tray = None
+        self._streak_for: tuple = (None, 0)
         from .desktop.autostart import for_this_system
 
         self.autostart = for_this_system(icon=str(paths.app_icon_file()))
@@ -135,9 +136,10 @@ class Session:
 
         status = self.daemon.snapshot()
         settings = self.settings.settings
-        view = menu.View(status, status_line(status, self.daemon.now()), self.daemon.done_today(),
+        done = self.daemon.done_today()
+        view = menu.View(status, status_line(status, self.daemon.now()), done,
                          settings.snooze_choices, settings.daily_goal,
-                         streak(self.journal.read, settings.daily_goal, date.today()))
+                         self._streak(settings.daily_goal, done))
         run = self.daemon.run
         controls = menu.Controls(
             done=lambda: run(Done()), snooze=lambda seconds: run(Snooze(seconds)),
@@ -153,6 +155,14 @@ class Session:
         log.info("tray: %s", said)
         if self.tray is not None:
             self.tray.refresh_menu()  # the new check mark
+
+    def _streak(self, goal: int, done_today: int) -> int:
+        """The streak changes only with a new day, a new goal or another break: ask the journal
+        then, not every minute the menu is rebuilt."""
+        key = (date.today(), goal, done_today)
+        if self._streak_for[0] != key:
+            self._streak_for = (key, streak(self.journal.read, goal, date.today()))
+        return self._streak_for[1]
 
     def open_settings(self) -> None:
         open_path(config.ensure_user_file(self.settings.path))

@@ -44,11 +44,11 @@ def rows(env, kind=None):
 
 
 def test_icon_docks_and_its_ring_fills_then_turns_to_the_alert_when_due(desktop):
-    daemon = start(desktop, '[breaks]\nevery = "16s"\nsnooze = "5s"\n')
+    daemon = start(desktop, '[breaks]\nevery = "40s"\nsnooze = "5s"\n')
     try:
         box = desktop.tray_icon()
         early = share(desktop.screenshot("tray-start"), box, CALM[:3])
-        time.sleep(11)  # past the first regular look (every 10 s): 10 of 16 s sat
+        time.sleep(31)  # past the first regular look (every 30 s): 30 of 40 s sat
         later = desktop.screenshot("tray-sitting")
         assert share(later, box, CALM[:3]) > early + 0.05  # the green arc has grown
         assert share(later, box, ALERT[:3]) < 0.01

@@ -136,13 +136,16 @@ def test_layout_is_the_documented_structure(sni_desktop):
         assert labels(root)[0].startswith("Sitting ")
         assert labels(root)[1:] == [
             "Next: Single-leg stand — 3 × 30–60 s hold per side", "-", "Done — I took my break",
-            "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Open settings",
+            "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Start at login",
+            "Open settings",
             "Open break log", "-", "Quit glutewake"]
         snooze = next(child for _, child in root[2] if child[1].get("label") == ("s", "Snooze"))
         assert snooze[1]["children-display"] == ("s", "submenu")
         assert labels(snooze) == ["1 min", "2 min"]
         skip = next(child for _, child in root[2] if child[1].get("label") == ("s", "Skip this break"))
         assert skip[1]["enabled"] == ("b", False)
+        login = next(child for _, child in root[2] if child[1].get("label") == ("s", "Start at login"))
+        assert login[1]["toggle-type"] == ("s", "checkmark") and login[1]["toggle-state"] == ("i", 0)
         ids = [child[0] for _, child in root[2]]
         group = host.call(host.menu(our_item(host)), "GetGroupProperties", "aias", (ids[:2], ["label"]))[0]
         assert [i for i, _ in group] == ids[:2] and set(group[0][1]) == {"label"}
@@ -220,7 +223,7 @@ def plain_install(tmp_path_factory):
 
 
 def test_plain_pip_install_shows_the_icon_and_menu_on_a_real_sni_host(sni_desktop, plain_install):
-    write_config(sni_desktop.env, '[breaks]\nevery = "16s"\nsnooze = "2s"\nremind_again = "1h"\n')
+    write_config(sni_desktop.env, '[breaks]\nevery = "40s"\nsnooze = "2s"\nremind_again = "1h"\n')
     daemon = Running.command(sni_desktop.env, [str(plain_install), "run"])
     try:
         daemon.wait_for("glutewake is watching")
@@ -230,10 +233,10 @@ def test_plain_pip_install_shows_the_icon_and_menu_on_a_real_sni_host(sni_deskto
         time.sleep(1.0)
         start_shot = sni_desktop.screenshot("sni-tray-start")
         assert share(start_shot, icon, ALERT[:3]) < 0.01
-        time.sleep(10)  # past the first regular look
+        time.sleep(31)  # past the first regular look (every 30 s)
         sitting = sni_desktop.screenshot("sni-tray-sitting")
         assert share(sitting, icon, CALM[:3]) > 0.05
-        sni_desktop.wait_shown(1, timeout=15)
+        sni_desktop.wait_shown(1, timeout=20)
         time.sleep(0.5)
         due = sni_desktop.screenshot("sni-tray-due")
         assert share(due, icon, ALERT[:3]) > 0.25
@@ -244,5 +247,28 @@ def test_plain_pip_install_shows_the_icon_and_menu_on_a_real_sni_host(sni_deskto
         wait_for(lambda: rows(sni_desktop.env, "done"), "the host's menu to confirm the break")
         status = glutewake(sni_desktop.env, "status").stdout
         assert "Tray: StatusNotifierItem (D-Bus)" in status
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_changed_label_is_sent_as_properties_not_a_new_layout(sni_desktop):
+    daemon = start(sni_desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    try:
+        host = Host(sni_desktop)
+        name = our_item(host)
+        revision, _ = host.layout(name)
+        rule = MatchRule(type="signal", interface="com.canonical.dbusmenu")
+        host.call(DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
+                              interface="org.freedesktop.DBus"), "AddMatch", "s", (rule.serialise(),))
+        with host.conn.filter(rule, bufsize=20) as signals:
+            assert glutewake(sni_desktop.env, "snooze", "20m").returncode == 0
+            message = host.conn.recv_until_filtered(signals, timeout=5)
+        from jeepney import HeaderFields
+
+        assert message.header.fields[HeaderFields.member] == "ItemsPropertiesUpdated"
+        updated, removed = message.body
+        labels = [props["label"][1] for _, props in updated if "label" in props]
+        assert any("snoozed" in label for label in labels) and removed == []
+        assert host.layout(name)[0] == revision  # same shape, same revision
     finally:
         assert daemon.stop() == 0

@@ -106,7 +106,7 @@ class FreedesktopNotifier:
         snooze = ["snooze", f"Snooze {humanize(self._snooze())}"]
         if isinstance(note, HeadsUp):
             text, actions, urgency = heads_up_body(note), snooze, 0
-            timeout = max(1000, int(note.due_in * 1000))  # gone by the time the break is due
+            timeout = int((note.due_in + 10) * 1000)  # still up when the reminder replaces it
         else:
             text = note.exercise.full_text() if full else reminder_body(note)
             actions = ["default", "Show the exercise", "done", "Done", *snooze]

@@ -145,9 +145,15 @@ class MenuModel:
 
         return wire(self.nodes[ident], depth)
 
-    def signature(self):
-        """Equal menus have equal signatures: tells whether hosts need a new layout."""
-        return self.layout(0, -1, [])
+    def shape(self):
+        """The menu without its texts and states: when only those change, hosts are sent the
+        changed properties instead of being asked to fetch a new layout."""
+        def outline(node):
+            number, props, children = node
+            kind = (props.get("type"), props.get("children-display"), props.get("toggle-type"))
+            return number, kind, tuple(outline(child) for child in children)
+
+        return outline(self.root)
 
 
 def _walk(items):
@@ -220,19 +226,23 @@ class SniTray:
                 self._emit(ITEM_PATH, ITEM_IFACE, "NewStatus", "s", (self.status,))
         if line != self._line:
             self._line = line
-            self._emit(ITEM_PATH, ITEM_IFACE, "NewTitle")
-            self._emit(ITEM_PATH, ITEM_IFACE, "NewToolTip")
+            self._emit(ITEM_PATH, ITEM_IFACE, "NewToolTip")  # the title stays "glutewake"
         self.refresh_menu()
 
     def refresh_menu(self) -> None:
-        """Serve the menu as it is now; hosts hear of it only when the layout changed."""
-        model = MenuModel(self._source())
-        if model.signature() != self._model.signature():
-            self._model = model
+        """Serve the menu as it is now: a new layout when its shape changed, otherwise just the
+        properties that changed (a status line ticking over to the next minute)."""
+        old, model = self._model, MenuModel(self._source())
+        self._model = model
+        if model.shape() != old.shape():
             self._revision += 1
             self._emit(MENU_PATH, MENU_IFACE, "LayoutUpdated", "ui", (self._revision, 0))
-        else:
-            self._model = model  # same menu, fresh actions
+            return
+        changed = [(ident, props) for ident, (_, props, _) in model.nodes.items()
+                   if props != old.nodes[ident][1]]
+        if changed:
+            self._emit(MENU_PATH, MENU_IFACE, "ItemsPropertiesUpdated", "a(ia{sv})a(ias)",
+                       (changed, []))
 
     def _emit(self, path: str, interface: str, member: str, signature: str | None = None,
               body: tuple = ()) -> None:
@@ -243,7 +253,7 @@ class SniTray:
     def item_properties(self) -> dict[str, tuple[str, object]]:
         return {
             "Category": ("s", "ApplicationStatus"), "Id": ("s", "glutewake"),
-            "Title": ("s", f"glutewake: {self._line}"), "Status": ("s", self.status),
+            "Title": ("s", "glutewake"), "Status": ("s", self.status),
             "WindowId": ("i", 0), "IconName": ("s", ""), "IconPixmap": ("a(iiay)", self._icon),
             "OverlayIconName": ("s", ""), "OverlayIconPixmap": ("a(iiay)", []),
             "AttentionIconName": ("s", ""), "AttentionIconPixmap": ("a(iiay)", self._icon),

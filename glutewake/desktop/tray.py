@@ -46,8 +46,9 @@ def tray_host_present(bus) -> tuple[bool, str]:
 
 class PystrayTray:
     def __init__(self, menu: Callable[[], tuple[Item, ...]], look: Look, line: str):
-        _name_the_program()
         import pystray  # may raise anything: no display, missing typelibs, ...
+
+        _name_the_program()
 
         self._pystray = pystray
         self._menu = menu
@@ -126,12 +127,14 @@ class PystrayTray:
 
 
 def _name_the_program() -> None:
-    """GTK names windows after argv[0], which is "__main__.py" under `python -m glutewake`."""
-    try:
-        from gi.repository import GLib
-    except Exception:  # no PyGObject: the xorg, win32 and darwin backends do not ask
+    """GTK names windows after argv[0], which is "__main__.py" under `python -m glutewake`.
+    Only when pystray chose a GTK backend: importing PyGObject otherwise costs megabytes."""
+    if "gi.repository.Gtk" not in sys.modules:
         return
-    GLib.set_prgname("glutewake")
+    from gi.repository import Gdk, GLib
+
+    GLib.set_prgname("glutewake")  # GTK is up already: set the window class it derived too
+    Gdk.set_program_class("Glutewake")
     GLib.set_application_name("glutewake")
 
 
@@ -156,7 +159,8 @@ def make_tray(menu: Callable[[], tuple[Item, ...]], look: Look, line: str, bus):
     """
     from .sni import SniTray, watcher_present
 
-    if watcher_present(bus):
+    choice = os.environ.get("GLUTEWAKE_TRAY", "auto")  # "pystray" skips the StatusNotifierItem
+    if choice != "pystray" and watcher_present(bus):
         try:
             return SniTray(bus, menu, look, line)
         except Exception as err:
