@@ -91,9 +91,10 @@ def glutewake(desktop: Desktop, folder: Path, name: str, extra: dict[str, str]) 
 def peer(desktop: Desktop, folder: Path, name: str, argv: list[str], env: dict) -> Subject:
     def start():
         home = folder / name
-        for sub in ("config", "data", "cache"):
+        for sub in (".config", "data", "cache"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        run_env = dict(desktop.env, HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
+        # Safe Eyes 2.1 creates ~/.config/safeeyes whatever XDG_CONFIG_HOME says: keep them one
+        run_env = dict(desktop.env, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
                        XDG_DATA_HOME=str(home / "data"), XDG_CACHE_HOME=str(home / "cache"), **env)
         return subprocess.Popen(argv, env=run_env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)

@@ -229,7 +229,7 @@ def write_app_icon() -> Path:
     path = paths.app_icon_file()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        app_icon(128).save(path)
+        app_icon(128).save(path)  # by extension: Pillow loads only its PNG plugin
     return path
 
 

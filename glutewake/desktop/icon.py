@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, PngImagePlugin  # noqa: F401
+
+# Saving with a format name (pystray's gtk backend writes each icon as "PNG") makes Pillow's
+# preinit() import its BMP, GIF, JPEG and PPM plugins too: about 3 MB more in a process that runs
+# all day. PNG is registered above, and it is the only format the daemon writes, so mark that
+# step done. (Other formats still load on demand, by file extension.)
+if getattr(Image, "_initialized", 1) < 1:
+    Image._initialized = 1
 
 from ..coach import Status
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
@@ -158,8 +159,10 @@ class PlyerNotifier:
 
     def show(self, note: Note) -> None:
         seconds = self._timeout_ms() // 1000
-        self._notification.notify(title=title(note), app_name="glutewake", message=body(note),
-                                  app_icon=self._icon, timeout=seconds or 3600)
+        with warnings.catch_warnings():  # plyer warns on every call that dbus-python is missing
+            warnings.simplefilter("ignore")
+            self._notification.notify(title=title(note), app_name="glutewake", message=body(note),
+                                      app_icon=self._icon, timeout=seconds or 3600)
 
     def withdraw(self) -> None:
         pass  # plyer cannot close what it showed
