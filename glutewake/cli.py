@@ -4,13 +4,9 @@ fast; only `run` loads the scheduler and the desktop parts."""
 from __future__ import annotations
 
 import argparse
-import csv
 import difflib
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -205,6 +201,8 @@ def open_journal():
 
 
 def export(args) -> int:
+    import json
+
     since = parse_day(args.since, "export --since") if args.since else None
     journal = open_journal()
     if journal is None:
@@ -223,6 +221,8 @@ def export(args) -> int:
 
 def write_csv(journal, out, since: date | None = None) -> None:
     """The journal as CSV with the documented columns (README: `glutewake log --csv`)."""
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows(csv_rows(journal, since))
@@ -242,6 +242,8 @@ def csv_rows(journal, since: date | None = None):
 # --- statistics ---------------------------------------------------------------------------------
 
 def show_stats(args) -> int:
+    import json
+
     from . import config, stats
     from .timespec import humanize
 
@@ -419,6 +421,8 @@ def configure(args) -> int:
         config.set_value(path, args.key, args.value)
         print(f"{args.key} = {args.value} saved in {path}" + tell_daemon())
     elif args.action == "edit":
+        import subprocess
+
         config.ensure_user_file(path)
         subprocess.call([*editor(), str(path)])
         try:
@@ -442,6 +446,8 @@ def tell_daemon() -> str:
 
 
 def editor() -> list[str]:
+    import shutil
+
     for variable in ("VISUAL", "EDITOR"):
         if os.environ.get(variable):
             return os.environ[variable].split()
@@ -478,6 +484,8 @@ def render_settings(path: Path) -> str:
 
 def toml_value(value) -> str:
     """A short one-line TOML rendering of the simple values settings hold."""
+    import json
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):

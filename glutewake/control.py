@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import os
-import secrets
 import sys
 import threading
 from collections.abc import Callable
@@ -23,7 +21,12 @@ from pathlib import Path
 from .errors import UserError
 from .paths import check_private, runtime_dir
 
-log = logging.getLogger(__name__)
+
+
+def _log():
+    import logging  # the daemon has it loaded; a CLI call should not pay for it
+
+    return logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024
 Handler = Callable[[dict], dict]
@@ -101,7 +104,7 @@ class ControlServer:
     def __init__(self, handler: Handler, folder: Path | None = None):
         self.folder = folder or runtime_dir()
         self._handler = handler
-        self._key = secrets.token_bytes(32)
+        self._key = os.urandom(32)
         key_file = _key_file(self.folder)
         key_file.unlink(missing_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -143,9 +146,9 @@ class ControlServer:
             reply = self._handler(request)
             conn.send_bytes(json.dumps(reply).encode())
         except AuthenticationError:
-            log.warning("control: refused a client with the wrong key")
+            _log().warning("control: refused a client with the wrong key")
         except (OSError, EOFError, ValueError) as err:
-            log.warning("control: dropped a bad request (%s)", err)
+            _log().warning("control: dropped a bad request (%s)", err)
         finally:
             conn.close()
 

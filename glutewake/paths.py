@@ -5,22 +5,25 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
-
-import platformdirs
 
 from .errors import UserError
 
 APP = "glutewake"
 
 
+def _dirs():
+    import platformdirs  # not for `glutewake status`: it needs only the runtime dir, quickly
+
+    return platformdirs
+
+
 def config_file() -> Path:
-    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
+    return Path(_dirs().user_config_dir(APP, appauthor=False)) / "config.toml"
 
 
 def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+    return Path(_dirs().user_data_dir(APP, appauthor=False))
 
 
 def journal_file() -> Path:
@@ -33,7 +36,7 @@ def app_icon_file() -> Path:
 
 
 def log_file() -> Path:
-    return Path(platformdirs.user_log_dir(APP, appauthor=False)) / "glutewake.log"
+    return Path(_dirs().user_log_dir(APP, appauthor=False)) / "glutewake.log"
 
 
 def runtime_dir(create: bool = True) -> Path:
@@ -43,9 +46,11 @@ def runtime_dir(create: bool = True) -> Path:
         if base and os.path.isdir(base) and os.access(base, os.W_OK):
             path = Path(base) / APP
         else:
+            import tempfile
+
             path = Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
     else:
-        path = Path(platformdirs.user_runtime_dir(APP, appauthor=False))
+        path = Path(_dirs().user_runtime_dir(APP, appauthor=False))
     if create:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         check_private(path)

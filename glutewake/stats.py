@@ -81,7 +81,7 @@ def report(read, first: date, last: date, goal: int, today: date,
     span = (first.isoformat(), last.isoformat())
     by_day = {d.isoformat(): Day(d.isoformat()) for d in days_between(first, last)}
     rows = read(
-        f"""SELECT local_date, kind, COUNT(*),
+        """SELECT local_date, kind, COUNT(*),
                    SUM(CASE WHEN kind = 'reminded' AND detail LIKE 'reminder 1 %' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN kind = 'done' AND detail != 'early' THEN 1 ELSE 0 END),
                    MAX(sitting), SUM(sitting)
@@ -144,7 +144,7 @@ def progress(read, level_one: Iterable[str]) -> tuple[int, int]:
         return 0, 0
     marks = ",".join("?" * len(ids))
     done, days = read(
-        f"SELECT COUNT(*), COUNT(DISTINCT local_date) FROM events WHERE kind = 'done' "
+        "SELECT COUNT(*), COUNT(DISTINCT local_date) FROM events WHERE kind = 'done' "
         f"AND exercise IN ({marks})", ids)[0]
     return done, days
 

@@ -5,7 +5,6 @@ import sqlite3
 import tempfile
 from datetime import date
 
-import pytest
 
 from glutewake.coach import Record
 from glutewake.journal import MIGRATIONS, Journal

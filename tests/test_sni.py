@@ -1,7 +1,6 @@
 """The StatusNotifierItem tray: protocol checks with jeepney as the host, and a real SNI host
 (status-notifier-watcher + gtk-sni-tray-standalone) on Xvfb, driven like a person would."""
 
-import os
 import subprocess
 import sys
 import time

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 
 from .icon import Look, draw
@@ -56,6 +57,10 @@ class PystrayTray:
         self._icon = pystray.Icon("glutewake", draw(look, SIZE), line,
                                   menu=pystray.Menu(lambda: self._render(self._menu())))
         self.backend = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
+        self._pending = threading.Condition()
+        self._wanted: tuple[Look, str] | None = None
+        self._menu_stale = False
+        threading.Thread(target=self._painter, name="tray-painter", daemon=True).start()
         if self.backend == "xorg":
             self._fix_xorg_clicks()
             log.warning("tray: pystray's xorg backend shows the icon without a menu (a click "
@@ -91,7 +96,35 @@ class PystrayTray:
         return tuple(convert(item) for item in items)
 
     def update(self, look: Look, line: str) -> None:
-        """Show a new state: the picture only when it changed, the text when it changed."""
+        """Queue a new state for the tray's own thread (only the latest counts). pystray's xorg
+        backend blocks the caller until its loop has drawn; the daemon's threads must never wait
+        on that, least of all while the loop is shutting down."""
+        with self._pending:
+            self._wanted = (look, line)
+            self._pending.notify()
+
+    def refresh_menu(self) -> None:
+        with self._pending:
+            self._menu_stale = True
+            self._pending.notify()
+
+    def _painter(self) -> None:
+        while True:
+            with self._pending:
+                while self._wanted is None and not self._menu_stale:
+                    self._pending.wait()
+                wanted, self._wanted = self._wanted, None
+                stale, self._menu_stale = self._menu_stale, False
+            try:
+                if wanted is not None:
+                    self._show(*wanted)
+                if stale:
+                    self._icon.update_menu()
+            except Exception:
+                log.exception("tray: updating the icon failed")
+
+    def _show(self, look: Look, line: str) -> None:
+        """The picture only when it changed, the text when it changed."""
         if look == self._look and line == self._line:
             return
         if look != self._look:
@@ -101,9 +134,6 @@ class PystrayTray:
             self._line = line
             self._icon.title = line
             self._set_tooltip(line)
-        self._icon.update_menu()
-
-    def refresh_menu(self) -> None:
         self._icon.update_menu()
 
     def _set_tooltip(self, line: str) -> None:
