@@ -243,7 +243,7 @@ class Journal:
     def count(self, kind: str, local_day: date) -> int:
         rows = self._read("SELECT COUNT(*) FROM events WHERE kind = ? AND local_date = ?",
                           [kind, local_day.isoformat()])
-        return rows[0][0]
+        return rows[0][0] if rows else 0
 
     def read(self, query: str, args=()) -> list[tuple]:
         """Rows of a read-only query (for the statistics); empty when the journal is unreadable."""

@@ -116,10 +116,12 @@ class Session:
             chain.append(FreedesktopNotifier(self.bus, icon, timeout,
                                              lambda: self.settings.settings.snooze,
                                              self.notification_answer))
-        try:
-            chain.append(PlyerNotifier(icon, timeout))
-        except Exception as err:
-            log.info("notifications: plyer is not available (%s)", err)
+        # plyer on Linux goes through notify-send, that is the same session bus: no use without it
+        if self.bus is not None or not sys.platform.startswith("linux"):
+            try:
+                chain.append(PlyerNotifier(icon, timeout))
+            except Exception as err:
+                log.info("notifications: plyer is not available (%s)", err)
         chain.append(ConsoleNotifier())
         return FallbackNotifier(chain, report)
 

@@ -143,10 +143,9 @@ def progress(read, level_one: Iterable[str]) -> tuple[int, int]:
     if not ids:
         return 0, 0
     marks = ",".join("?" * len(ids))
-    done, days = read(
-        "SELECT COUNT(*), COUNT(DISTINCT local_date) FROM events WHERE kind = 'done' "
-        f"AND exercise IN ({marks})", ids)[0]
-    return done, days
+    rows = read("SELECT COUNT(*), COUNT(DISTINCT local_date) FROM events WHERE kind = 'done' "
+                f"AND exercise IN ({marks})", ids)
+    return rows[0] if rows else (0, 0)  # an unreadable journal reads as empty
 
 
 def progressed(settings, read):

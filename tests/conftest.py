@@ -58,7 +58,8 @@ class Running:
                                      stderr=subprocess.STDOUT)
         self.lines: list[str] = []
         self._queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     @classmethod
     def command(cls, env: dict[str, str], argv: list[str]) -> "Running":
@@ -84,6 +85,7 @@ class Running:
         raise AssertionError(f"{text!r} did not appear; output so far:\n" + "\n".join(self.lines))
 
     def stop(self, timeout: float = 10.0) -> int:
+        """SIGTERM, wait, and keep the last words in `lines`."""
         if self.proc.poll() is None:
             self.proc.terminate()
         try:
@@ -91,3 +93,7 @@ class Running:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise
+        finally:
+            self._reader.join(5)
+            while not self._queue.empty():
+                self.lines.append(self._queue.get())

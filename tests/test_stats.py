@@ -243,3 +243,19 @@ def test_the_daemon_unlocks_level_two_on_the_break_that_earns_it(home):
     after = glutewake(home, "exercises").stdout
     assert after.startswith("Level 2: unlocked by 2 level-1 breaks over 1 day;")
     assert "single-leg-rdl" in after.split("Not offered")[0]
+
+
+def test_days_stay_right_across_a_daylight_saving_change(tmp_path, zone):
+    zone("Europe/Berlin")  # clocks went from 02:00 to 03:00 on 29 March 2026
+    change = date(2026, 3, 29)
+    j = journal_with(tmp_path, [
+        Record("done", at(change - timedelta(days=1), 23, 30), 1800, "wall-lean"),
+        Record("done", at(change, 1, 30), 1800, "wall-lean"),
+        Record("done", at(change, 3, 30), 3600, "wall-lean"),  # one real hour after 01:30
+        Record("done", at(change, 23, 59), 1800, "wall-lean"),
+    ])
+    before, day = stats.report(j.read, change - timedelta(days=1), change, 6, change).days
+    assert (before.done, day.done) == (1, 3)
+    times = [e.local_time for e in j.events()]
+    assert [t.utcoffset() for t in times] == [timedelta(hours=1)] * 2 + [timedelta(hours=2)] * 2
+    assert times[2] - times[1] == timedelta(hours=1)

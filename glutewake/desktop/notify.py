@@ -182,8 +182,11 @@ class FallbackNotifier:
         return self._working.name if self._working else "none"
 
     def show(self, note: Note) -> None:
+        """The first way that works. Once the best way has failed, every way left is used:
+        some (plyer's notify-send) cannot tell whether anyone saw the reminder."""
         log.info("reminder: %s · %s", title(note), note.exercise.summary)
-        for notifier in self._notifiers:
+        shown = False
+        for position, notifier in enumerate(self._notifiers):
             try:
                 notifier.show(note)
             except Exception as err:
@@ -191,13 +194,16 @@ class FallbackNotifier:
                     self._report(f"notifications: {notifier.name} failed ({err}); trying the next way")
                     self._working = None
                 continue
-            if notifier is not self._working:
+            if not shown and notifier is not self._working:
                 self._report(f"notifications: now shown by {notifier.name}")
                 self._working = notifier
             if notifier not in self._shown_by:
                 self._shown_by.append(notifier)
-            return
-        self._report("notifications: no way to show the reminder worked; it is in the log")
+            shown = True
+            if position == 0:
+                return
+        if not shown:
+            self._report("notifications: no way to show the reminder worked; it is in the log")
 
     def withdraw(self) -> None:
         shown, self._shown_by = self._shown_by, []
