@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test gtk bench clean
+.PHONY: run test soak gtk bench clean
 
 run: $(VENV)/.runtime gtk
 	$(BIN)/glutewake run
@@ -14,6 +14,12 @@ test:
 	@$(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; \
 	  exit $$rc
+
+# A 20-minute run with second-long intervals and a scripted person (GLUTEWAKE_SOAK_MINUTES).
+soak:
+	@bash .ci/desktop-packages.sh
+	@$(MAKE) --no-print-directory $(VENV)/.test gtk
+	$(BIN)/python -m pytest -m soak -s tests/test_soak.py
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
