@@ -3,8 +3,6 @@
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
@@ -13,7 +11,7 @@ import pytest
 from glutewake.control import NotRunning, request
 from glutewake.errors import UserError
 from tests.conftest import Running, glutewake, journal_path, write_config
-from tests.desktop import Desktop, require, wait_for
+from tests.desktop import Desktop, require
 
 
 def test_kill_9_loses_no_acknowledged_done(home):

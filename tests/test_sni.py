@@ -41,6 +41,10 @@ class Host:
         assert reply.header.message_type == MessageType.method_return, reply.body
         return reply.body
 
+    def subscribe(self, rule: MatchRule) -> None:
+        self.call(DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
+                              interface="org.freedesktop.DBus"), "AddMatch", "s", (rule.serialise(),))
+
     def registered(self) -> list[str]:
         return self.call(WATCHER, "Get", "ss", ("org.kde.StatusNotifierWatcher",
                                                 "RegisteredStatusNotifierItems"))[0][1]
@@ -159,8 +163,7 @@ def test_layout_revisions_increase_with_changes(sni_desktop):
         name = our_item(host)
         first, _ = host.layout(name)
         rule = MatchRule(type="signal", interface="com.canonical.dbusmenu", member="LayoutUpdated")
-        host.call(DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
-                              interface="org.freedesktop.DBus"), "AddMatch", "s", (rule.serialise(),))
+        host.subscribe(rule)
         with host.conn.filter(rule, bufsize=20) as updates:
             assert glutewake(sni_desktop.env, "pause", "30m").returncode == 0
             revision, parent = host.conn.recv_until_filtered(updates, timeout=5).body
@@ -257,8 +260,7 @@ def test_a_changed_label_is_sent_as_properties_not_a_new_layout(sni_desktop):
         name = our_item(host)
         revision, _ = host.layout(name)
         rule = MatchRule(type="signal", interface="com.canonical.dbusmenu")
-        host.call(DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
-                              interface="org.freedesktop.DBus"), "AddMatch", "s", (rule.serialise(),))
+        host.subscribe(rule)
         with host.conn.filter(rule, bufsize=20) as signals:
             assert glutewake(sni_desktop.env, "snooze", "20m").returncode == 0
             message = host.conn.recv_until_filtered(signals, timeout=5)

@@ -46,13 +46,10 @@ def desktop_exec(argv: list[str]) -> str:
     return " ".join(quote(arg) for arg in argv).replace("%", "%%")
 
 
-class XdgAutostart:
-    """~/.config/autostart/glutewake.desktop, read by every XDG-compliant desktop at login."""
+class _FileEntry:
+    """An autostart entry that is one file: there means on."""
 
-    def __init__(self, config_home: Path | None = None, icon: str = NAME):
-        base = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-        self.path = base / "autostart" / f"{NAME}.desktop"
-        self._icon = icon
+    path: Path
 
     @property
     def where(self) -> str:
@@ -63,19 +60,33 @@ class XdgAutostart:
 
     def enable(self) -> str:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        entry = "\n".join([
-            "[Desktop Entry]", "Type=Application", "Name=glutewake",
-            "Comment=Desk-break reminder: stand up and wake your glutes",
-            f"Exec={desktop_exec(command())}", f"Icon={self._icon}", "Terminal=false",
-            "Categories=Utility;", "X-GNOME-Autostart-enabled=true", ""])
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(entry, "utf-8")
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_bytes(self._content())
         os.replace(temporary, self.path)
         return f"glutewake will start at login ({self.path})"
 
     def disable(self) -> str:
         self.path.unlink(missing_ok=True)
         return f"glutewake will no longer start at login (removed {self.path})"
+
+    def _content(self) -> bytes:
+        raise NotImplementedError
+
+
+class XdgAutostart(_FileEntry):
+    """~/.config/autostart/glutewake.desktop, read by every XDG-compliant desktop at login."""
+
+    def __init__(self, config_home: Path | None = None, icon: str = NAME):
+        base = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        self.path = base / "autostart" / f"{NAME}.desktop"
+        self._icon = icon
+
+    def _content(self) -> bytes:
+        return "\n".join([
+            "[Desktop Entry]", "Type=Application", "Name=glutewake",
+            "Comment=Desk-break reminder: stand up and wake your glutes",
+            f"Exec={desktop_exec(command())}", f"Icon={self._icon}", "Terminal=false",
+            "Categories=Utility;", "X-GNOME-Autostart-enabled=true", ""]).encode()
 
 
 class WindowsRun:
@@ -116,7 +127,7 @@ class WindowsRun:
         return "glutewake will no longer start at login"
 
 
-class LaunchAgent:
+class LaunchAgent(_FileEntry):
     """~/Library/LaunchAgents/io.github.glutewake.plist, loaded by launchd at login."""
 
     LABEL = "io.github.glutewake"
@@ -124,23 +135,9 @@ class LaunchAgent:
     def __init__(self, home: Path | None = None):
         self.path = (home or Path.home()) / "Library" / "LaunchAgents" / f"{self.LABEL}.plist"
 
-    @property
-    def where(self) -> str:
-        return str(self.path)
-
-    def enabled(self) -> bool:
-        return self.path.exists()
-
-    def enable(self) -> str:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "wb") as out:
-            plistlib.dump({"Label": self.LABEL, "ProgramArguments": command(), "RunAtLoad": True,
-                           "ProcessType": "Interactive"}, out)
-        return f"glutewake will start at login ({self.path})"
-
-    def disable(self) -> str:
-        self.path.unlink(missing_ok=True)
-        return f"glutewake will no longer start at login (removed {self.path})"
+    def _content(self) -> bytes:
+        return plistlib.dumps({"Label": self.LABEL, "ProgramArguments": command(),
+                               "RunAtLoad": True, "ProcessType": "Interactive"})
 
 
 def for_this_system(platform: str = sys.platform, icon: str = NAME) -> Autostart:
