@@ -22,7 +22,7 @@ from glutewake.journal import Journal, local_stamp
 STANDING = [e.id for e in builtin() if e.posture == "standing" and e.equipment != "band"]
 
 
-def day_events(day: date, rng: random.Random, every: int = 400) -> list[tuple]:
+def day_events(day: date, rng: random.Random, every: int = 380) -> list[tuple]:
     """(ts, kind, exercise, sitting, detail) rows for one working day."""
     rows = []
     moment = datetime.combine(day, datetime.min.time()).replace(hour=8) + timedelta(
@@ -73,7 +73,7 @@ def day_events(day: date, rng: random.Random, every: int = 400) -> list[tuple]:
 
 
 def generate(path: Path, years: float = 5, seed: int = 1, last: date | None = None,
-             every: int = 400) -> int:
+             every: int = 380) -> int:
     """Write the fake journal at `path` (replacing it); returns the number of events."""
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -102,8 +102,8 @@ def main() -> int:
     parser.add_argument("path", type=Path)
     parser.add_argument("--years", type=float, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--every", type=int, default=400,
-                        help="seconds of sitting before each reminder (default 400: heavy use)")
+    parser.add_argument("--every", type=int, default=380,
+                        help="seconds of sitting before each reminder (default 380: heavy use)")
     args = parser.parse_args()
     count = generate(args.path, args.years, args.seed, every=args.every)
     print(f"{count} events written to {args.path}")

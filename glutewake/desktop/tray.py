@@ -59,6 +59,7 @@ class PystrayTray:
         self.backend = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self._pending = threading.Condition()
         self._wanted: tuple[Look, str] | None = None
+        self._requested = (look, line)
         self._menu_stale = False
         threading.Thread(target=self._painter, name="tray-painter", daemon=True).start()
         if self.backend == "xorg":
@@ -100,7 +101,9 @@ class PystrayTray:
         backend blocks the caller until its loop has drawn; the daemon's threads must never wait
         on that, least of all while the loop is shutting down."""
         with self._pending:
-            self._wanted = (look, line)
+            if (look, line) == self._requested:
+                return  # most looks change nothing: do not even wake the painter
+            self._requested = self._wanted = (look, line)
             self._pending.notify()
 
     def refresh_menu(self) -> None:
@@ -132,9 +135,11 @@ class PystrayTray:
             self._icon.icon = draw(look, SIZE)
         if line != self._line:
             self._line = line
-            self._icon.title = line
-            self._set_tooltip(line)
-        self._icon.update_menu()
+            if self.backend != "xorg":  # its title is a hidden window name: nobody sees it
+                self._icon.title = line
+                self._set_tooltip(line)
+        if self.backend != "xorg":  # no menu to refresh there
+            self._icon.update_menu()
 
     def _set_tooltip(self, line: str) -> None:
         if self.backend == "gtk":
