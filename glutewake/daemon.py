@@ -243,8 +243,7 @@ class Daemon:
             if name == "status":
                 return {"ok": True, "status": self.status()}
             if name == "reload":  # settings changed by `glutewake config`: apply them now
-                self.status()
-                self._reschedule()
+                self.look_now()
                 return {"ok": True, "text": "settings checked"}
             if name == "quit":
                 self.stopping.set()
@@ -283,7 +282,7 @@ class Daemon:
 
     # --- life cycle ---
 
-    def start(self, control: bool = True) -> None:
+    def start(self) -> None:
         from apscheduler.executors.debug import DebugExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
         from apscheduler.triggers.base import BaseTrigger
@@ -305,11 +304,10 @@ class Daemon:
                                 next_run_time=datetime.now(timezone.utc)
                                 + timedelta(seconds=self._next_wait()))
         self._scheduler.start()
-        if control:
-            from .control import ControlServer
+        from .control import ControlServer
 
-            self._control = ControlServer(self.handle)
-            self._control.start()
+        self._control = ControlServer(self.handle)
+        self._control.start()
         threading.Thread(target=self._watchdog, name="watchdog", daemon=True).start()
 
     def _next_wait(self) -> float:

@@ -109,7 +109,7 @@ class Session:
     def _notifier(self):
         if not self.desktop:
             return ConsoleNotifier()
-        icon = str(write_app_icon())
+        icon = write_app_icon()
         timeout = lambda: self.settings.settings.notification_timeout * 1000  # noqa: E731
         chain = []
         if self.bus is not None:
@@ -173,8 +173,12 @@ class Session:
         from .cli import write_csv
 
         path = paths.data_dir() / "break-log.csv"
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            write_csv(self.journal, out)
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                write_csv(self.journal, out)
+        except OSError as err:
+            report(f"cannot write {path} ({err.strerror}); `glutewake log` prints the journal")
+            return
         open_path(path)
 
     def _start_tray(self):
@@ -224,15 +228,20 @@ class Session:
         return 0
 
 
-def write_app_icon() -> Path:
-    """The application icon as a PNG, for notifications to show."""
+def write_app_icon() -> str:
+    """The application icon as a PNG for notifications to show; "" (no icon) if it cannot be
+    written: the data folder's trouble is reported by the journal."""
     from .desktop.icon import app_icon
 
     path = paths.app_icon_file()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        app_icon(128).save(path)  # by extension: Pillow loads only its PNG plugin
-    return path
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            app_icon(128).save(path)  # by extension: Pillow loads only its PNG plugin
+    except OSError as err:
+        log.info("notifications: no icon (%s)", err)
+        return ""
+    return str(path)
 
 
 def open_path(path: Path) -> None:
