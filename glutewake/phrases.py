@@ -20,8 +20,11 @@ def clock(wall: float, now: float) -> str:
     return moment.strftime("%a %H:%M")
 
 
-def minutes(seconds: float) -> str:
-    """Whole minutes, as the status line shows them: it changes at most once a minute."""
+def minutes(seconds: float, up: bool = False) -> str:
+    """Whole minutes, as the status line shows them: it changes at most once a minute.
+    Time left is rounded up (29.5 minutes to go is "30 min"), time spent down."""
+    if up:
+        seconds = math.ceil(seconds / 60) * 60
     return "<1 min" if seconds < 60 else humanize(seconds)
 
 
@@ -42,8 +45,8 @@ def status_line(status: Status, now: float) -> str:
     if status.phase == "due":
         return f"Break due · sitting {sitting}"
     if status.phase == "snoozed":
-        return f"Sitting {sitting} · snoozed, reminder in {minutes(status.due_in)}"
-    return f"Sitting {sitting} · break in {minutes(status.due_in)}"
+        return f"Sitting {sitting} · snoozed, reminder in {minutes(status.due_in, up=True)}"
+    return f"Sitting {sitting} · break in {minutes(status.due_in, up=True)}"
 
 
 def reminder_title(remind: Remind) -> str:

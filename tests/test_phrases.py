@@ -24,6 +24,11 @@ def test_each_phase_reads_naturally():
     assert line("held", 1920, 0, quiet="full-screen window") == "Break due · held: full-screen window"
 
 
+def test_time_left_rounds_up_and_time_spent_down():
+    assert line("sitting", 90, 1710) == "Sitting 1 min · break in 29 min"
+    assert line("sitting", 30, 1770) == "Sitting <1 min · break in 30 min"
+
+
 def test_off_hours_comes_first():
     assert line("sitting", quiet="off hours until Mon 09:00") == \
         "Off hours until Mon 09:00 · sitting 23 min"
