@@ -33,7 +33,7 @@ from jeepney.io.blocking import open_dbus_connection
 
 from glutewake.control import request
 from tests.conftest import Running, journal_path, write_config
-from tests.desktop import Desktop, wait_for
+from tests.desktop import Desktop, resident_mb, wait_for
 
 
 class NotifyWatch:
@@ -64,13 +64,6 @@ def _monitoring():
 
     return DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
                        interface="org.freedesktop.DBus.Monitoring")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def journal_rows(env, kind):
@@ -158,11 +151,11 @@ def main() -> int:
             elif answer != "ignore":
                 request({"cmd": answer})
             if n == 49:
-                warm = rss_mb(daemon.proc.pid)
+                warm = resident_mb(daemon.proc.pid)
             if n % 100 == 99:
-                print(f"  {n + 1} reminders, {rss_mb(daemon.proc.pid):.1f} MB resident",
+                print(f"  {n + 1} reminders, {resident_mb(daemon.proc.pid):.1f} MB resident",
                       flush=True)
-        end = rss_mb(daemon.proc.pid)
+        end = resident_mb(daemon.proc.pid)
         results["growth"] = {"reminders": args.growth, "rss_after_warmup_mb": round(warm, 1),
                              "rss_end_mb": round(end, 1), "growth_mb": round(end - warm, 1),
                              "minutes": round((time.monotonic() - started) / 60, 1)}

@@ -279,6 +279,14 @@ def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1) -> Non
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def resident_mb(pid: int) -> float:
+    """A process's resident memory now, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def share(image: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, int, int],
           tolerance: int = 60) -> float:
     """The share of pixels in `box` (x, y, w, h) within `tolerance` of `colour`."""

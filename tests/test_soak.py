@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Running, glutewake, journal_path, write_config
-from tests.desktop import Desktop, require, wait_for
+from tests.desktop import Desktop, require, resident_mb, wait_for
 
 pytestmark = [pytest.mark.soak, pytest.mark.desktop]
 
@@ -27,13 +27,6 @@ def counts(env) -> Counter:
     found = Counter(dict(db.execute("SELECT kind, COUNT(*) FROM events GROUP BY kind")))
     db.close()
     return found
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def test_soak(tmp_path, home):
@@ -86,7 +79,7 @@ def test_soak(tmp_path, home):
             wait_for(lambda: counts(desktop.env)[kind] == before[kind] + 1,
                      f"{action} to reach the journal (cycle {cycle})", 10)
             if time.monotonic() > warm_until:
-                memory.append(rss_mb(daemon.proc.pid))
+                memory.append(resident_mb(daemon.proc.pid))
         final = counts(desktop.env)
     finally:
         stop.set()
