@@ -8,6 +8,7 @@ import difflib
 import os
 import re
 import sys
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -172,10 +173,9 @@ def show_log(args) -> int:
     from .timespec import humanize
 
     since = parse_day(args.since, "log --since") if args.since else None
-    journal = open_journal()
-    if journal is None:
-        return 0
-    try:
+    with open_journal() as journal:
+        if journal is None:
+            return 0
         if args.csv:
             write_csv(journal, sys.stdout, since)
             return 0
@@ -183,39 +183,40 @@ def show_log(args) -> int:
             sat = f"sat {humanize(event.sitting)}" if event.sitting else ""
             print(f"{event.local_time:%Y-%m-%d %H:%M}  {event.kind:<13} "
                   f"{event.exercise or '':<24} {sat:<12} {event.detail}".rstrip())
-    finally:
-        journal.close()
     return 0
 
 
+@contextmanager
 def open_journal():
-    """The journal for reading, or None (said) when nothing has been logged yet."""
+    """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
     from .journal import Journal
 
     path = paths.journal_file()
     if not path.exists():
         print(f"The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.")
-        return None
-    return Journal(path, report=lambda message: print(f"glutewake: {message}", file=sys.stderr),
-                   check=False)
+        yield None
+        return
+    journal = Journal(path, report=lambda message: print(f"glutewake: {message}", file=sys.stderr),
+                      check=False)
+    try:
+        yield journal
+    finally:
+        journal.close()
 
 
 def export(args) -> int:
     import json
 
     since = parse_day(args.since, "export --since") if args.since else None
-    journal = open_journal()
-    if journal is None:
-        return 0
-    try:
+    with open_journal() as journal:
+        if journal is None:
+            return 0
         if args.format == "csv":
             write_csv(journal, sys.stdout, since)
         else:
             json.dump([dict(zip(CSV_COLUMNS, row)) for row in csv_rows(journal, since)],
                       sys.stdout, indent=1, ensure_ascii=False)
             print()
-    finally:
-        journal.close()
     return 0
 
 
@@ -259,14 +260,11 @@ def show_stats(args) -> int:
     if first > last:
         raise UserError("stats --from", f"{first} is after --to {last}; swap them")
     settings = config.load(paths.config_file())
-    journal = open_journal()
-    if journal is None:
-        return 0
-    try:
+    with open_journal() as journal:
+        if journal is None:
+            return 0
         result = stats.report(journal.read, first, last, settings.daily_goal, today,
                               (e.id for e in settings.offered))
-    finally:
-        journal.close()
     if args.chart:
         from .chart import draw_chart
 
