@@ -5,6 +5,7 @@ Screenshots land in artifacts/desktop/ for a person to look at.
 
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
@@ -198,7 +199,8 @@ def test_no_tray_keeps_notifications_and_status_names_the_parts(desktop):
 def test_open_settings_creates_the_commented_file_and_hands_it_to_the_desktop(desktop, tmp_path):
     opener = tmp_path / "bin" / "xdg-open"
     opener.parent.mkdir()
-    opener.write_text(f'#!/bin/sh\necho "$1" >> {tmp_path}/opened.txt\n')
+    opener.write_text(f'#!/bin/sh\necho "$1" >> {tmp_path}/opened.txt\n'
+                      f'echo "GDK_GL=$GDK_GL" > {tmp_path}/opener-env.txt\n')
     opener.chmod(0o755)
     desktop.env["PATH"] = f"{opener.parent}:{desktop.env['PATH']}"
     config = write_config(desktop.env, "")
@@ -211,6 +213,22 @@ def test_open_settings_creates_the_commented_file_and_hands_it_to_the_desktop(de
         wait_for(lambda: (tmp_path / "opened.txt").exists(), "the file to be opened")
         assert (tmp_path / "opened.txt").read_text().strip() == str(config)
         assert config.read_text().startswith("# glutewake settings")
+        # the editor gets the user's environment, not the switch that keeps OpenGL out of ours
+        assert (tmp_path / "opener-env.txt").read_text().strip() == "GDK_GL="
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_the_gtk_tray_loads_neither_opengl_nor_openssl(desktop):
+    daemon = start(desktop, '[breaks]\nevery = "1h"\n')
+    try:
+        desktop.tray_icon()
+        maps = (Path("/proc") / str(daemon.proc.pid) / "maps").read_text()
+        assert "libgtk-3" in maps  # the gtk backend really is up
+        # GTK would map the OpenGL driver (Mesa's software one: 50 MB here) to rank visuals, and
+        # asyncio would map OpenSSL: the daemon draws no GL and opens no network connection
+        for library in ("libGL", "libLLVM", "_dri.so", "libssl", "libcrypto"):
+            assert library not in maps, library
     finally:
         assert daemon.stop() == 0
 

@@ -89,9 +89,9 @@ class X11Idle(_Quiet):
     name = "X11 screensaver extension"
 
     def __init__(self) -> None:
-        from Xlib import display
+        from .x11 import open_display
 
-        self._display = display.Display()
+        self._display = open_display()
         if not self._display.has_extension("MIT-SCREEN-SAVER"):
             self._display.close()
             raise RuntimeError("the X server has no MIT-SCREEN-SAVER extension")

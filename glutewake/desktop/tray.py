@@ -9,6 +9,7 @@ on its StatusIcon directly.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -31,9 +32,9 @@ def tray_host_present(bus) -> tuple[bool, str]:
         return True, "a StatusNotifierItem host"
     if os.environ.get("DISPLAY"):
         try:
-            from Xlib import display
+            from .x11 import open_display
 
-            screen = display.Display()
+            screen = open_display()
             try:
                 atom = screen.intern_atom(f"_NET_SYSTEM_TRAY_S{screen.get_default_screen()}")
                 if screen.get_selection_owner(atom) != 0:
@@ -47,7 +48,8 @@ def tray_host_present(bus) -> tuple[bool, str]:
 
 class PystrayTray:
     def __init__(self, menu: Callable[[], tuple[Item, ...]], look: Look, line: str):
-        import pystray  # may raise anything: no display, missing typelibs, ...
+        with _gdk_without_gl():
+            import pystray  # may raise anything: no display, missing typelibs, ...
 
         _name_the_program()
 
@@ -159,6 +161,22 @@ class PystrayTray:
 
     def stop(self) -> None:
         self._icon.stop()
+
+
+@contextlib.contextmanager
+def _gdk_without_gl():
+    """GTK 3 on X11 loads the OpenGL driver while it starts, only to rank visuals for GL, which
+    a tray icon never draws with: on Mesa's software driver that is 50 MB resident. GDK reads
+    GDK_GL when pystray imports Gtk; it is taken out again so that programs glutewake starts
+    (the settings editor) get the user's environment."""
+    ours = "GDK_GL" not in os.environ
+    if ours:
+        os.environ["GDK_GL"] = "disable"
+    try:
+        yield
+    finally:
+        if ours:
+            os.environ.pop("GDK_GL", None)
 
 
 def _name_the_program() -> None:

@@ -1,0 +1,14 @@
+"""Opening the X display. python-xlib imports a Python module for every extension the server
+offers (twelve on Xvfb, 1.8 MB resident); glutewake needs only MIT-SCREEN-SAVER, for idle time.
+Full-screen detection and the tray-host check use the core protocol."""
+
+from __future__ import annotations
+
+NEEDED = ("MIT-SCREEN-SAVER",)
+
+
+def open_display():
+    from Xlib import display, ext
+
+    ext.__extensions__[:] = [pair for pair in ext.__extensions__ if pair[0] in NEEDED]
+    return display.Display()
