@@ -4,7 +4,6 @@ fast; only `run` loads the scheduler and the desktop parts."""
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -13,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import UserError
+from .errors import UserError, closest
 
 DAEMON_COMMANDS = ("status", "done", "snooze", "skip", "pause", "resume", "quit")
 EXIT_REFUSED = 1  # the daemon said no, or is not running
@@ -27,8 +26,8 @@ class Parser(argparse.ArgumentParser):
         match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if match:
             known = re.findall(r"'([^']*)'", match[2])
-            hint = difflib.get_close_matches(match[1], known, n=1)
-            message = f"unknown command '{match[1]}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+            hint = closest(match[1], known)
+            message = f"unknown command '{match[1]}'" + (f" (did you mean '{hint}'?)" if hint else "")
         self.exit(EXIT_USAGE, f"{self.prog}: {message}; run `{self.prog} --help` for the list\n")
 
 
@@ -324,9 +323,9 @@ def show_exercises(args) -> int:
             raise UserError("exercises show", "name an exercise id; `glutewake exercises` lists them")
         found = {e.id: e for e in settings.catalog}
         if args.id not in found:
-            hint = difflib.get_close_matches(args.id, list(found), n=1)
+            hint = closest(args.id, found)
             raise UserError(f"exercises show {args.id}", "no such exercise" +
-                            (f'; did you mean "{hint[0]}"?' if hint else "; `glutewake exercises` lists them"))
+                            (f'; did you mean "{hint}"?' if hint else "; `glutewake exercises` lists them"))
         exercise = found[args.id]
         print(exercise.full_text())
         print(f"Posture: {exercise.posture} · equipment: {exercise.equipment} · level {exercise.level}")

@@ -7,7 +7,6 @@ and key, what is wrong and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import exercises
-from .errors import UserError
+from .errors import UserError, closest
 from .exercises import Exercise, Preferences
 from .schedule import DAYS, Schedule
 from .timespec import parse_clock, parse_duration
@@ -236,8 +235,8 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def _unknown(name: str, known, where: str, what: str) -> UserError:
-    hint = difflib.get_close_matches(name, list(known), n=1)
-    suffix = f'did you mean "{hint[0]}"?' if hint else f"known {what}s: {', '.join(known)}"
+    hint = closest(name, known)
+    suffix = f'did you mean "{hint}"?' if hint else f"known {what}s: {', '.join(known)}"
     return UserError(where, f"unknown {what}; {suffix}")
 
 

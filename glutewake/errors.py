@@ -22,3 +22,11 @@ class UserError(Exception):
         self.where = one_line(where)
         self.problem = one_line(problem)
         super().__init__(f"{self.where}: {self.problem}")
+
+
+def closest(name: str, known) -> str | None:
+    """The known name nearest to a misspelt one, if one is near enough."""
+    import difflib  # only on the way to an error message: the daemon never needs it
+
+    found = difflib.get_close_matches(name, list(known), n=1)
+    return found[0] if found else None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .errors import UserError
+from .errors import UserError, closest
 
 POSTURES = ("standing", "floor")
 EQUIPMENT = ("none", "wall", "band")
@@ -111,8 +110,8 @@ def parse_exercise(table: object, where: str) -> Exercise:
     label = f"{where} ({table['id']})" if isinstance(table.get("id"), str) else where
     for key in table:
         if key not in _FIELDS:
-            hint = difflib.get_close_matches(key, _FIELDS, n=1)
-            extra = f'; did you mean "{hint[0]}"?' if hint else f"; allowed: {', '.join(_FIELDS)}"
+            hint = closest(key, _FIELDS)
+            extra = f'; did you mean "{hint}"?' if hint else f"; allowed: {', '.join(_FIELDS)}"
             raise UserError(f"{label}: {key}", f"unknown field{extra}")
 
     def need(key: str, kind: type, what: str):

@@ -126,10 +126,7 @@ class Session:
                                              self.notification_answer))
         # plyer on Linux goes through notify-send, that is the same session bus: no use without it
         if self.bus is not None or not sys.platform.startswith("linux"):
-            try:
-                chain.append(PlyerNotifier(icon, timeout))
-            except Exception as err:
-                log.info("notifications: plyer is not available (%s)", err)
+            chain.append(PlyerNotifier(icon, timeout))
         chain.append(ConsoleNotifier())
         return FallbackNotifier(chain, report)
 

@@ -5,7 +5,6 @@ starts the same glutewake that wrote it."""
 from __future__ import annotations
 
 import os
-import plistlib
 import subprocess
 import sys
 from pathlib import Path
@@ -136,6 +135,8 @@ class LaunchAgent(_FileEntry):
         self.path = (home or Path.home()) / "Library" / "LaunchAgents" / f"{self.LABEL}.plist"
 
     def _content(self) -> bytes:
+        import plistlib  # macOS only
+
         return plistlib.dumps({"Label": self.LABEL, "ProgramArguments": command(),
                                "RunAtLoad": True, "ProcessType": "Interactive"})
 

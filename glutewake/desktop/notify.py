@@ -151,17 +151,16 @@ class PlyerNotifier:
     name = "plyer"
 
     def __init__(self, icon: str, timeout_ms: Callable[[], int]):
-        from plyer import notification
-
-        self._notification = notification
         self._icon = icon
         self._timeout_ms = timeout_ms
 
     def show(self, note: Note) -> None:
+        from plyer import notification  # on first use: on Linux it is seldom needed at all
+
         seconds = self._timeout_ms() // 1000
         with warnings.catch_warnings():  # plyer warns on every call that dbus-python is missing
             warnings.simplefilter("ignore")
-            self._notification.notify(title=title(note), app_name="glutewake", message=body(note),
+            notification.notify(title=title(note), app_name="glutewake", message=body(note),
                                       app_icon=self._icon, timeout=seconds or 3600)
 
     def withdraw(self) -> None:
