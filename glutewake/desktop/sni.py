@@ -366,7 +366,3 @@ def _unknown(message: Message, member: str | None) -> Message:
 def _bad_id(message: Message, ident: int) -> Message:
     return new_error(message, "org.freedesktop.DBus.Error.InvalidArgs", "s",
                      (f"no menu item {ident}",))
-
-
-def watcher_present(bus) -> bool:
-    return bus is not None and bus.name_has_owner(WATCHER_NAME)

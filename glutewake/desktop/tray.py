@@ -22,13 +22,14 @@ from .menu import Item
 log = logging.getLogger(__name__)
 
 SIZE = 32
+SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 
 
 def tray_host_present(bus) -> tuple[bool, str]:
     """Whether anything on this desktop can show a tray icon, and what."""
     if sys.platform in ("win32", "darwin"):
         return True, "the system tray"
-    if bus is not None and bus.name_has_owner("org.kde.StatusNotifierWatcher"):
+    if bus is not None and bus.name_has_owner(SNI_WATCHER):
         return True, "a StatusNotifierItem host"
     if os.environ.get("DISPLAY"):
         try:
@@ -210,10 +211,10 @@ def make_tray(menu: Callable[[], tuple[Item, ...]], look: Look, line: str, bus):
     With a StatusNotifierWatcher on the session bus, glutewake's own StatusNotifierItem (full
     menu, no GTK); otherwise whatever pystray picks.
     """
-    from .sni import SniTray, watcher_present
-
     choice = os.environ.get("GLUTEWAKE_TRAY", "auto")  # "pystray" skips the StatusNotifierItem
-    if choice != "pystray" and watcher_present(bus):
+    if choice != "pystray" and bus is not None and bus.name_has_owner(SNI_WATCHER):
+        from .sni import SniTray  # only then: a module the pystray trays never need
+
         try:
             return SniTray(bus, menu, look, line)
         except Exception as err:
