@@ -104,7 +104,8 @@ def peer(desktop: Desktop, folder: Path, name: str, argv: list[str], env: dict) 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="footprint of glutewake, Workrave and Safe Eyes")
-    parser.add_argument("--settle", type=float, default=20.0, help="seconds before measuring")
+    parser.add_argument("--settle", type=float, default=60.0,
+                        help="seconds before measuring (the peers and the tray host calm down)")
     parser.add_argument("--window", type=float, default=300.0, help="seconds measured")
     args = parser.parse_args()
 

@@ -349,3 +349,56 @@ def test_autostart_entry_starts_glutewake_on_the_desktop_and_the_tray_checkbox_f
                  "the checkbox to turn autostart off")
     finally:
         assert daemon.stop() == 0
+
+
+GTK_RELABEL = """
+import threading, time
+from glutewake.desktop.icon import Look
+from glutewake.desktop.menu import SEPARATOR, Item
+from glutewake.desktop.tray import PystrayTray
+
+state = {"line": "Sitting 1 min", "today": "Today: 0 breaks done"}
+menu = lambda: (Item(state["line"], enabled=False), SEPARATOR,
+                Item(state["today"], enabled=False), Item("Quit", lambda: None))
+tray = PystrayTray(menu, Look("sitting", 1), state["line"])
+assert tray.backend == "gtk", tray.backend
+
+def in_gtk(read):
+    from gi.repository import GLib
+    box, ready = [], threading.Event()
+    GLib.idle_add(lambda: (box.append(read()), ready.set()) and False)
+    ready.wait(5)
+    return box[0]
+
+def menu_now():
+    time.sleep(0.5)  # the painter, then the GTK loop
+    return in_gtk(lambda: (id(tray._icon._menu_handle),
+                           [child.get_label() for child in tray._icon._menu_handle.get_children()]))
+
+def script():
+    first = menu_now()
+    state["line"] = "Sitting 2 min"
+    tray.update(Look("sitting", 1), state["line"])
+    relabelled = menu_now()
+    state["line"], state["today"] = "Sitting 3 min", "Today: 1 break done"
+    tray.update(Look("sitting", 2), state["line"])
+    rebuilt = menu_now()
+    print("RESULT", first[0] == relabelled[0], relabelled[1][0], relabelled[0] != rebuilt[0],
+          rebuilt[1][0], rebuilt[1][2], flush=True)
+    tray.stop()
+
+tray.run(ready=lambda: threading.Thread(target=script).start())
+"""
+
+
+def test_gtk_menu_sets_a_new_status_line_in_place_and_rebuilds_for_anything_else(desktop):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", GTK_RELABEL], capture_output=True, text=True,
+                            env=dict(desktop.env, PYSTRAY_BACKEND="gtk"), timeout=60)
+    line = [text for text in result.stdout.splitlines() if text.startswith("RESULT")]
+    assert line, result.stdout + result.stderr
+    # same Gtk.Menu, new label | a new Gtk.Menu once another item changed, with both new labels
+    assert line[0].split(" ", 1)[1] == ("True Sitting 2 min True Sitting 3 min "
+                                        "Today: 1 break done"), line

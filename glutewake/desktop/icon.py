@@ -62,7 +62,7 @@ def look_for(status: Status, every: float) -> Look:
     return Look("warm" if status.due_in <= every / 6 else "sitting", step)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)  # every size the trays and the app icon use, with their discs
 def _maps(big: int) -> tuple[Image.Image, Image.Image]:
     """For a big x big square: each pixel's distance from the centre (255 = outside the circle,
     steps of about half a pixel) and its angle clockwise from 12 o'clock (a full turn = 256)."""

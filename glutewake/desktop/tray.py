@@ -59,6 +59,7 @@ class PystrayTray:
         self._look, self._line = look, line
         self._icon = pystray.Icon("glutewake", draw(look, SIZE), line,
                                   menu=pystray.Menu(lambda: self._render(self._menu())))
+        self._menu_rest: tuple | None = None  # the menu below the status line, as last built
         self.backend = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self._pending = threading.Condition()
         self._wanted: tuple[Look, str] | None = None
@@ -84,7 +85,9 @@ class PystrayTray:
         self._icon._display.flush()
 
     def _render(self, items: tuple[Item, ...]):
+        """pystray's menu from ours; pystray calls this whenever it builds the menu."""
         pystray = self._pystray
+        self._menu_rest = _shape(items[1:])
 
         def convert(item: Item):
             if item.separator:
@@ -142,7 +145,29 @@ class PystrayTray:
                 self._icon.title = line
                 self._set_tooltip(line)
         if self.backend != "xorg":  # no menu to refresh there
+            self._refresh_menu()
+
+    def _refresh_menu(self) -> None:
+        """pystray rebuilds the whole menu for any change. Under GTK, when nothing but the status
+        line (the first item) changed, which is what happens every minute, that label is set in
+        place instead: the rebuild was the largest steady cost of the gtk tray."""
+        items = self._menu()
+        if self.backend == "gtk" and _shape(items[1:]) == self._menu_rest:
+            from gi.repository import GLib
+
+            GLib.idle_add(self._relabel_status_line, items[0].label)
+            return
+        self._icon.update_menu()
+
+    def _relabel_status_line(self, label: str) -> bool:
+        """In the GTK loop: on the menu pystray built last (private to pystray, hence the care)."""
+        handle = getattr(self._icon, "_menu_handle", None)
+        children = handle.get_children() if handle is not None else []
+        if children:
+            children[0].set_label(label)
+        else:
             self._icon.update_menu()
+        return False  # once
 
     def _set_tooltip(self, line: str) -> None:
         if self.backend == "gtk":
@@ -190,6 +215,12 @@ def _name_the_program() -> None:
     GLib.set_prgname("glutewake")  # GTK is up already: set the window class it derived too
     Gdk.set_program_class("Glutewake")
     GLib.set_application_name("glutewake")
+
+
+def _shape(items: tuple[Item, ...]) -> tuple:
+    """Everything a menu shows, without the actions."""
+    return tuple((item.label, item.enabled, item.default, item.checked, item.separator,
+                  _shape(item.children)) for item in items)
 
 
 def _menu_action(action: Callable[[], None]) -> Callable[[], None]:
