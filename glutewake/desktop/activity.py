@@ -88,11 +88,10 @@ class X11Idle(_Quiet):
     name = "X11 screensaver extension"
 
     def __init__(self) -> None:
-        from .x11 import open_display
+        from .x11 import shared_display
 
-        self._display = open_display()
+        self._display = shared_display()
         if not self._display.has_extension("MIT-SCREEN-SAVER"):
-            self._display.close()
             raise RuntimeError("the X server has no MIT-SCREEN-SAVER extension")
         self._root = self._display.screen().root
 

@@ -4,6 +4,8 @@ Full-screen detection and the tray-host check use the core protocol."""
 
 from __future__ import annotations
 
+from functools import cache
+
 NEEDED = ("MIT-SCREEN-SAVER",)
 
 
@@ -12,3 +14,10 @@ def open_display():
 
     ext.__extensions__[:] = [pair for pair in ext.__extensions__ if pair[0] in NEEDED]
     return display.Display()
+
+
+@cache
+def shared_display():
+    """One connection for the idle source and the full-screen detector (each costs 0.3 MB or
+    more). python-xlib is not thread-safe: both are only ever asked under the daemon's lock."""
+    return open_display()

@@ -8,9 +8,9 @@ class FullScreen:
     name = "full-screen window (X11)"
 
     def __init__(self) -> None:
-        from ..x11 import open_display
+        from ..x11 import shared_display
 
-        self._display = open_display()
+        self._display = shared_display()
         self._root = self._display.screen().root
         self._active = self._display.intern_atom("_NET_ACTIVE_WINDOW")
         self._state = self._display.intern_atom("_NET_WM_STATE")
