@@ -5,7 +5,8 @@
 One private desktop (Xvfb, a session bus, dunst, trayer for XEmbed icons, and a
 StatusNotifierItem watcher and host) runs, at the same time, glutewake with each tray backend
 (its own StatusNotifierItem, pystray gtk, pystray xorg), Workrave and Safe Eyes (Debian's
-packages; Safe Eyes also gets a private system bus). After a settle period each process tree is
+packages; Safe Eyes also gets a private system bus), and for scale bare processes with only
+pystray, APScheduler and Pillow, as they come and with glutewake's two start-up switches. After a settle period each process tree is
 measured over the same window: resident and proportional memory from /proc/PID/smaps_rollup,
 CPU time from /proc/PID/task/*/schedstat (nanoseconds, not clock ticks), threads, and wakeups as
 voluntary context switches. Prints a table and writes artifacts/bench/footprint.json.
@@ -88,6 +89,31 @@ def glutewake(desktop: Desktop, folder: Path, name: str, extra: dict[str, str]) 
     return Subject(name, start)
 
 
+BARE = """
+import os, sys
+if os.environ.get("LEAN"):  # what glutewake does: no OpenSSL, no OpenGL driver under GTK
+    sys.modules["ssl"] = None
+    os.environ["GDK_GL"] = "disable"
+from apscheduler.schedulers.background import BackgroundScheduler
+from PIL import Image
+import pystray
+scheduler = BackgroundScheduler()
+scheduler.add_job(lambda: None, "interval", seconds=30)
+scheduler.start()
+pystray.Icon("bare", Image.new("RGBA", (32, 32), (63, 182, 139, 255)), "bare",
+             menu=pystray.Menu(pystray.MenuItem("Quit", lambda icon: icon.stop()))).run()
+"""
+
+
+def bare(desktop: Desktop, backend: str, lean: bool) -> Subject:
+    """The floor: pystray, APScheduler and Pillow and nothing else, as in the issue's reference."""
+    env = dict(desktop.env, PYSTRAY_BACKEND=backend, LEAN="1" if lean else "")
+    label = f"bare pystray {backend}{', lean' if lean else ''}"
+    return Subject(label, lambda: subprocess.Popen([sys.executable, "-c", BARE], env=env,
+                                                   stdout=subprocess.DEVNULL,
+                                                   stderr=subprocess.DEVNULL))
+
+
 def peer(desktop: Desktop, folder: Path, name: str, argv: list[str], env: dict) -> Subject:
     def start():
         home = folder / name
@@ -129,6 +155,7 @@ def main() -> int:
         glutewake(desktop, folder, "glutewake (pystray xorg)",
                   {"GLUTEWAKE_TRAY": "pystray", "PYSTRAY_BACKEND": "xorg"}),
     ]
+    subjects += [bare(desktop, backend, lean) for backend in ("gtk", "xorg") for lean in (False, True)]
     peers = {"Workrave": ["workrave"], "Safe Eyes": ["safeeyes"]}
     for name, argv in peers.items():
         if shutil.which(argv[0]) is None:
