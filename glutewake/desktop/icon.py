@@ -62,12 +62,17 @@ def look_for(status: Status, every: float) -> Look:
     return Look("warm" if status.due_in <= every / 6 else "sitting", step)
 
 
+def _level(big: int, radius: float) -> float:
+    """Where a radius falls on the distance map of a big x big square."""
+    return radius * 255 / (big / 2 + 1)
+
+
 @lru_cache(maxsize=16)  # every size the trays and the app icon use, with their discs
 def _maps(big: int) -> tuple[Image.Image, Image.Image]:
     """For a big x big square: each pixel's distance from the centre (255 = outside the circle,
     steps of about half a pixel) and its angle clockwise from 12 o'clock (a full turn = 256)."""
     centre = big / 2
-    per_pixel = 255 / (centre + 1)
+    per_pixel = _level(big, 1.0)
     distance, angle = bytearray(big * big), bytearray(big * big)
     at = 0
     for y in range(big):
@@ -90,8 +95,7 @@ class _Canvas:
     def ring(self, outer: float, inner: float, colour, turn: tuple[float, float] = (0.0, 1.0)):
         """The band between two radii round the centre, over part of a turn from 12 o'clock."""
         distance, angle = _maps(self.big)
-        per_pixel = 255 / (self.big / 2 + 1)
-        low, high = inner * per_pixel, outer * per_pixel
+        low, high = _level(self.big, inner), _level(self.big, outer)
         mask = distance.point(lambda v: 255 if low <= v < high else 0)
         if turn != (0.0, 1.0):
             first, last = turn[0] * 256, turn[1] * 256
@@ -102,7 +106,7 @@ class _Canvas:
     def disc(self, box: tuple[int, int, int, int], colour) -> None:
         across = box[2] - box[0] + 1
         distance = _maps(across)[0]
-        edge = across / 2 * 255 / (across / 2 + 1)
+        edge = _level(across, across / 2)
         self.image.paste(colour, (box[0], box[1], box[0] + across, box[1] + across),
                          distance.point(lambda v: 255 if v < edge else 0))
 

@@ -23,6 +23,7 @@ from jeepney.bus_messages import message_bus
 
 from .icon import Look, draw
 from .menu import Item
+from .tray import SNI_WATCHER as WATCHER_NAME
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ MENU_PATH = "/MenuBar"
 ITEM_IFACE = "org.kde.StatusNotifierItem"
 MENU_IFACE = "com.canonical.dbusmenu"
 PROPS_IFACE = "org.freedesktop.DBus.Properties"
-WATCHER_NAME = "org.kde.StatusNotifierWatcher"
 WATCHER = DBusAddress("/StatusNotifierWatcher", bus_name=WATCHER_NAME, interface=WATCHER_NAME)
 PIXMAP_SIZES = (22, 32, 48)
 LAYOUT = "(ia{sv}av)"
