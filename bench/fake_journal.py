@@ -16,8 +16,8 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from glutewake.exercises import builtin
-from glutewake.journal import Journal, local_stamp
+from glutewake.core.exercises import builtin
+from glutewake.store.journal import Journal, local_stamp
 
 STANDING = [e.id for e in builtin() if e.posture == "standing" and e.equipment != "band"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from glutewake import config
-from glutewake.coach import Coach, Observation, Record, Remind
+from glutewake.core import config
+from glutewake.core.coach import Coach, Observation, Record, Remind
 
 START_WALL = 1_763_800_000.0  # a fixed moment, so tests never depend on today's date
 

@@ -3,9 +3,9 @@
 import csv
 import io
 
-from glutewake.cli import CSV_COLUMNS
-from glutewake.coach import Record
-from glutewake.journal import Journal
+from glutewake.app.cli import CSV_COLUMNS
+from glutewake.core.coach import Record
+from glutewake.store.journal import Journal
 from tests.conftest import glutewake, journal_path, write_config
 from tests.helpers import START_WALL
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from glutewake.coach import (Answer, Coach, Done, History, Observation, Pause, Reconfigure, Record,
+from glutewake.core.coach import (Answer, Coach, Done, History, Observation, Pause, Reconfigure, Record,
                              Remind, Resume, Skip, Snooze, Stop, Withdraw)
 from tests.helpers import START_WALL, Desk, records, reminders, settings
 
@@ -334,7 +334,7 @@ def test_walking_away_drops_a_held_reminder():
 
 
 def test_heads_up_once_before_the_break_then_the_reminder():
-    from glutewake.coach import HeadsUp
+    from glutewake.core.coach import HeadsUp
 
     desk = Desk(every="30m", heads_up="1m")
     early = desk.sit(29 * 60 - 15)
@@ -348,7 +348,7 @@ def test_heads_up_once_before_the_break_then_the_reminder():
 
 
 def test_no_heads_up_while_quiet_or_when_off():
-    from glutewake.coach import HeadsUp
+    from glutewake.core.coach import HeadsUp
 
     desk = Desk(every="30m")
     assert not [e for e in desk.sit(30 * 60) if isinstance(e, HeadsUp)]

@@ -2,7 +2,7 @@
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from glutewake.coach import (Coach, Done, Observation, Pause, Reconfigure, Remind, Resume, Skip,
+from glutewake.core.coach import (Coach, Done, Observation, Pause, Reconfigure, Remind, Resume, Skip,
                              Snooze, Withdraw)
 from tests.helpers import START_WALL, records, settings
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from glutewake import config
-from glutewake.errors import UserError
+from glutewake.core import config
+from glutewake.core.errors import UserError
 
 
 def write(tmp_path: Path, text: str) -> Path:

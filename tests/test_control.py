@@ -6,10 +6,10 @@ from multiprocessing import connection as mpc
 
 import pytest
 
-from glutewake import paths
-from glutewake.control import (AlreadyRunning, ControlServer, InstanceLock, NotRunning, read_key,
+from glutewake.app import paths
+from glutewake.app.control import (AlreadyRunning, ControlServer, InstanceLock, NotRunning, read_key,
                                request)
-from glutewake.errors import UserError
+from glutewake.core.errors import UserError
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from glutewake import exercises
+from glutewake.core import exercises
 from glutewake.desktop.icon import ALERT, CALM
 from tests.conftest import Running, glutewake, journal_path, write_config
 from tests.desktop import Desktop, require, share, wait_for

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from glutewake import exercises
-from glutewake.exercises import Preferences, pick, why_not_offered
+from glutewake.core import exercises
+from glutewake.core.exercises import Preferences, pick, why_not_offered
 
 REQUIRED = {"single-leg-stand", "standing-hip-drive", "wall-lean", "band-half-squat",
             "wall-clamshell", "bird-dog", "glute-bridge-hold", "lateral-band-walk", "frog-pumps",

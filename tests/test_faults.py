@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from glutewake.control import NotRunning, request
-from glutewake.errors import UserError
+from glutewake.app.control import NotRunning, request
+from glutewake.core.errors import UserError
 from tests.conftest import Running, glutewake, journal_path, write_config
 from tests.desktop import Desktop, require
 

@@ -6,8 +6,8 @@ import tempfile
 from datetime import date
 
 
-from glutewake.coach import Record
-from glutewake.journal import MIGRATIONS, Journal
+from glutewake.core.coach import Record
+from glutewake.store.journal import MIGRATIONS, Journal
 from tests.helpers import START_WALL
 
 

@@ -1,8 +1,8 @@
 """The one menu description every tray backend shows."""
 
-from glutewake.coach import Status
+from glutewake.core.coach import Status
 from glutewake.desktop import menu
-from glutewake.exercises import builtin
+from glutewake.core.exercises import builtin
 
 calls = []
 CONTROLS = menu.Controls(

@@ -12,7 +12,7 @@ def test_wheel_ships_default_config_and_catalog(tmp_path):
     assert build.returncode == 0, build.stderr
     wheel = next(tmp_path.glob("glutewake-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "glutewake/default.toml" in names and "glutewake/exercises.toml" in names
-    packaged = zipfile.ZipFile(wheel).read("glutewake/default.toml")
+    assert "glutewake/core/default.toml" in names and "glutewake/core/exercises.toml" in names
+    packaged = zipfile.ZipFile(wheel).read("glutewake/core/default.toml")
     assert packaged == (root / "config" / "default.toml").read_bytes()
     assert any(name.endswith("entry_points.txt") for name in names)

@@ -2,9 +2,9 @@
 
 import math
 
-from glutewake.coach import Status
-from glutewake.exercises import builtin
-from glutewake.phrases import status_line
+from glutewake.core.coach import Status
+from glutewake.core.exercises import builtin
+from glutewake.core.phrases import status_line
 
 NOW = 1_763_800_000.0
 

@@ -7,8 +7,8 @@ import pytest
 
 from glutewake.desktop.quiet.apps import RunningApps, matches, process_names
 from glutewake.desktop.quiet.windows import NotificationState
-from glutewake.errors import UserError
-from glutewake.schedule import Schedule
+from glutewake.core.errors import UserError
+from glutewake.core.schedule import Schedule
 from tests.helpers import settings
 
 WORK = Schedule(True, frozenset(range(5)), time(9), time(18), (time(12, 30), time(13, 15)))
@@ -43,7 +43,7 @@ def test_pause_until_tomorrow_follows_the_schedule():
 
 
 def test_schedule_settings_are_validated(tmp_path):
-    from glutewake import config
+    from glutewake.core import config
 
     good = config.build({"schedule": {"enabled": True, "days": ["mon", "sun"], "start": "08:00",
                                       "end": "16:30", "lunch": "12:00-12:45"}}, tmp_path / "c")

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from PIL import Image
 
-from glutewake import stats
-from glutewake.chart import DONE, HEIGHT, REMINDED, WIDTH, draw_chart, layout_for
-from glutewake.cli import CSV_COLUMNS
-from glutewake.coach import Record
-from glutewake.journal import Journal
+from glutewake.store import stats
+from glutewake.store.chart import DONE, HEIGHT, REMINDED, WIDTH, draw_chart, layout_for
+from glutewake.app.cli import CSV_COLUMNS
+from glutewake.core.coach import Record
+from glutewake.store.journal import Journal
 from tests.conftest import glutewake, journal_path
 
 DAY = date(2026, 3, 10)

@@ -2,7 +2,7 @@ from datetime import datetime, time
 
 import pytest
 
-from glutewake.timespec import format_duration, humanize, parse_clock, parse_duration, parse_pause
+from glutewake.core.timespec import format_duration, humanize, parse_clock, parse_duration, parse_pause
 
 
 @pytest.mark.parametrize("text, seconds", [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..coach import Status
-from ..timespec import humanize
+from ..core.coach import Status
+from ..core.timespec import humanize
 
 
 @dataclass(frozen=True)

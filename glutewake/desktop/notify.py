@@ -15,10 +15,10 @@ import warnings
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
-from ..coach import HeadsUp, Remind
-from ..phrases import (ANSWER_HINT, heads_up_body, heads_up_title, reminder_body,
+from ..core.coach import HeadsUp, Remind
+from ..core.phrases import (ANSWER_HINT, heads_up_body, heads_up_title, reminder_body,
                        reminder_title)
-from ..timespec import humanize
+from ..core.timespec import humanize
 
 log = logging.getLogger(__name__)
 

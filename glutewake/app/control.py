@@ -18,7 +18,7 @@ from multiprocessing import AuthenticationError
 from multiprocessing import connection as mpc
 from pathlib import Path
 
-from .errors import UserError
+from ..core.errors import UserError
 from .paths import check_private, runtime_dir
 
 

@@ -16,17 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import config, paths
-from .coach import (Answer, Coach, Command, Done, HeadsUp, History, Observation, Pause, Reconfigure,
+from ..core import config
+from . import paths
+from ..core.coach import (Answer, Coach, Command, Done, HeadsUp, History, Observation, Pause, Reconfigure,
                     Record, Remind, Resume, Skip, Snooze, Status, Stop, Withdraw)
-from .desktop.activity import IdleSource
-from .desktop.notify import Notifier
-from .desktop.quiet import Quiet
-from .errors import UserError
-from .journal import Journal
-from .phrases import clock, status_line
-from .stats import progressed
-from .timespec import parse_duration, parse_pause
+from ..desktop.activity import IdleSource
+from ..desktop.notify import Notifier
+from ..desktop.quiet import Quiet
+from ..core.errors import UserError
+from ..store.journal import Journal
+from ..core.phrases import clock, status_line
+from ..store.stats import progressed
+from ..core.timespec import parse_duration, parse_pause
 
 log = logging.getLogger(__name__)
 

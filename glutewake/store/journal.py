@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .coach import Record
+from ..core.coach import Record
 
 # Each entry brings the schema from version N to N + 1; never edit one that has shipped.
 MIGRATIONS = (

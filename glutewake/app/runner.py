@@ -18,16 +18,18 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from . import __version__, config, paths
-from .coach import Done, Resume, Skip, Snooze
+from .. import __version__
+from ..core import config
+from . import paths
+from ..core.coach import Done, Resume, Skip, Snooze
 from .control import AlreadyRunning, InstanceLock
 from .daemon import Daemon, Parts, SettingsFile
-from .desktop.activity import find_idle_source, watch_locks
-from .desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
-from .desktop.quiet import Quiet, find_detectors
-from .journal import Journal
-from .stats import streak
-from .timespec import humanize
+from ..desktop.activity import find_idle_source, watch_locks
+from ..desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
+from ..desktop.quiet import Quiet, find_detectors
+from ..store.journal import Journal
+from ..store.stats import streak
+from ..core.timespec import humanize
 
 log = logging.getLogger("glutewake")
 
@@ -97,7 +99,7 @@ class Session:
         linux = sys.platform.startswith("linux")
         self.bus = self.system_bus = None
         if desktop and linux:
-            from .desktop.bus import connect
+            from ..desktop.bus import connect
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
         self.daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None), report)
@@ -110,7 +112,7 @@ class Session:
                 self.daemon.parts.locked = locks.locked
         self.tray = None
         self._streak_for: tuple = (None, 0)
-        from .desktop.autostart import for_this_system
+        from ..desktop.autostart import for_this_system
 
         self.autostart = for_this_system(icon=str(paths.app_icon_file()))
 
@@ -138,8 +140,8 @@ class Session:
     # --- the tray ---
 
     def menu(self):
-        from .desktop import menu
-        from .phrases import status_line
+        from ..desktop import menu
+        from ..core.phrases import status_line
 
         status = self.daemon.snapshot()
         settings = self.settings.settings
@@ -187,9 +189,9 @@ class Session:
         open_path(path)
 
     def _start_tray(self):
-        from .desktop.icon import look_for
-        from .desktop.tray import make_tray
-        from .phrases import status_line
+        from ..desktop.icon import look_for
+        from ..desktop.tray import make_tray
+        from ..core.phrases import status_line
 
         status = self.daemon.coach.status()
         every = lambda: self.settings.settings.every  # noqa: E731
@@ -236,7 +238,7 @@ class Session:
 def write_app_icon() -> str:
     """The application icon as a PNG for notifications to show; "" (no icon) if it cannot be
     written: the data folder's trouble is reported by the journal."""
-    from .desktop.icon import app_icon
+    from ..desktop.icon import app_icon
 
     path = paths.app_icon_file()
     try:

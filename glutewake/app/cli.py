@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import __version__, paths
-from .errors import UserError, closest
+from .. import __version__
+from . import paths
+from ..core.errors import UserError, closest
 
 DAEMON_COMMANDS = ("status", "done", "snooze", "skip", "pause", "resume", "quit")
 EXIT_REFUSED = 1  # the daemon said no, or is not running
@@ -169,7 +170,7 @@ def parse_day(text: str, option: str) -> date:
 
 
 def show_log(args) -> int:
-    from .timespec import humanize
+    from ..core.timespec import humanize
 
     since = parse_day(args.since, "log --since") if args.since else None
     with open_journal() as journal:
@@ -188,7 +189,7 @@ def show_log(args) -> int:
 @contextmanager
 def open_journal():
     """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
-    from .journal import Journal
+    from ..store.journal import Journal
 
     path = paths.journal_file()
     if not path.exists():
@@ -244,8 +245,9 @@ def csv_rows(journal, since: date | None = None):
 def show_stats(args) -> int:
     import json
 
-    from . import config, stats
-    from .timespec import humanize
+    from ..core import config
+    from ..store import stats
+    from ..core.timespec import humanize
 
     today = date.today()
     last = parse_day(args.last, "stats --to") if args.last else today
@@ -265,7 +267,7 @@ def show_stats(args) -> int:
         result = stats.report(journal.read, first, last, settings.daily_goal, today,
                               (e.id for e in settings.offered))
     if args.chart:
-        from .chart import draw_chart
+        from ..store.chart import draw_chart
 
         try:
             draw_chart(result).save(args.chart)
@@ -314,7 +316,7 @@ def show_stats(args) -> int:
 # --- exercises ----------------------------------------------------------------------------------
 
 def show_exercises(args) -> int:
-    from . import config, exercises
+    from ..core import config, exercises
 
     settings = config.load(paths.config_file())
     settings, level_line = level_in_force(settings)
@@ -349,8 +351,8 @@ def show_exercises(args) -> int:
 
 def level_in_force(settings):
     """The settings at the level the journal has earned, and a line saying where you stand."""
-    from . import stats
-    from .journal import Journal
+    from ..store import stats
+    from ..store.journal import Journal
 
     if not settings.level_auto:
         return settings, (f"Level {settings.prefs.level}, as set by [exercises] level "
@@ -379,7 +381,7 @@ def level_in_force(settings):
 # --- autostart ----------------------------------------------------------------------------------
 
 def autostart(args) -> int:
-    from .desktop.autostart import for_this_system
+    from ..desktop.autostart import for_this_system
 
     entry = for_this_system(icon=str(paths.app_icon_file()))
     if args.action == "enable":
@@ -395,7 +397,7 @@ def autostart(args) -> int:
 # --- settings -----------------------------------------------------------------------------------
 
 def configure(args) -> int:
-    from . import config
+    from ..core import config
 
     path = paths.config_file()
     if args.action == "path":
@@ -460,7 +462,7 @@ def editor() -> list[str]:
 
 def render_settings(path: Path) -> str:
     """The settings in force as TOML, marking the ones that come from the user's file."""
-    from . import config
+    from ..core import config
 
     user = config.read_toml(path)
     config.build(user, path)  # refuse to show settings that would not load

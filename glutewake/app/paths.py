@@ -7,7 +7,7 @@ import stat
 import sys
 from pathlib import Path
 
-from .errors import UserError
+from ..core.errors import UserError
 
 APP = "glutewake"
 

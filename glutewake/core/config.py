@@ -205,7 +205,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
 def default_path() -> Path:
     """The shipped defaults: inside the installed package, or config/ in a source checkout."""
     packaged = Path(str(resources.files(__package__) / "default.toml"))
-    return packaged if packaged.is_file() else Path(__file__).resolve().parent.parent / "config" / "default.toml"
+    return packaged if packaged.is_file() else Path(__file__).resolve().parents[2] / "config" / "default.toml"
 
 
 @cache
