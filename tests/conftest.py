@@ -1,14 +1,8 @@
-"""Fixtures shared by the tests: an isolated home for real glutewake processes."""
+"""Fixtures only; helpers live in tests/support.py (processes) and tests/helpers.py (the coach)."""
 
 from __future__ import annotations
 
 import os
-import queue
-import subprocess
-import sys
-import threading
-import time
-from pathlib import Path
 
 import pytest
 
@@ -31,69 +25,3 @@ def home(tmp_path, monkeypatch) -> dict[str, str]:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
         monkeypatch.delenv(name, raising=False)
     return env
-
-
-def write_config(env: dict[str, str], text: str) -> Path:
-    path = Path(env["XDG_CONFIG_HOME"]) / "glutewake" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    return path
-
-
-def journal_path(env: dict[str, str]) -> Path:
-    return Path(env["XDG_DATA_HOME"]) / "glutewake" / "journal.sqlite3"
-
-
-def glutewake(env: dict[str, str], *args: str, timeout: float = 20) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "glutewake", *args], env=env, text=True,
-                          capture_output=True, timeout=timeout)
-
-
-class Running:
-    """A `glutewake run` process whose output lines can be awaited."""
-
-    def __init__(self, env: dict[str, str], *args: str, argv: list[str] | None = None):
-        argv = argv or [sys.executable, "-m", "glutewake", "run", *args]
-        self.proc = subprocess.Popen(argv, env=env, text=True, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    @classmethod
-    def command(cls, env: dict[str, str], argv: list[str]) -> "Running":
-        return cls(env, argv=argv)
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._queue.put(line.rstrip("\n"))
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self._queue.get(timeout=0.1)
-            except queue.Empty:
-                if self.proc.poll() is not None and self._queue.empty():
-                    break
-                continue
-            self.lines.append(line)
-            if text in line:
-                return line
-        raise AssertionError(f"{text!r} did not appear; output so far:\n" + "\n".join(self.lines))
-
-    def stop(self, timeout: float = 10.0) -> int:
-        """SIGTERM, wait, and keep the last words in `lines`."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise
-        finally:
-            self._reader.join(5)
-            while not self._queue.empty():
-                self.lines.append(self._queue.get())

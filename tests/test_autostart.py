@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from glutewake.desktop.autostart import LaunchAgent, WindowsRun, XdgAutostart, command, desktop_exec
-from tests.conftest import Running, glutewake
+from tests.support import Running, glutewake
 
 
 def test_cli_enable_status_disable_and_the_entry_starts_glutewake(home):

@@ -6,7 +6,7 @@ import io
 from glutewake.app.cli import CSV_COLUMNS
 from glutewake.core.coach import Record
 from glutewake.store.journal import Journal
-from tests.conftest import glutewake, journal_path, write_config
+from tests.support import glutewake, journal_path, write_config
 from tests.helpers import START_WALL
 
 

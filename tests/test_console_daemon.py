@@ -3,7 +3,7 @@
 import sqlite3
 import time
 
-from tests.conftest import Running, glutewake, journal_path, write_config
+from tests.support import Running, glutewake, journal_path, write_config
 
 FAST = '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\nnatural_break = "1h"\n'
 

@@ -11,7 +11,7 @@ import pytest
 
 from glutewake.core import exercises
 from glutewake.desktop.icon import ALERT, CALM
-from tests.conftest import Running, glutewake, journal_path, write_config
+from tests.support import Running, glutewake, journal_path, write_config
 from tests.desktop import Desktop, require, share, wait_for
 
 pytestmark = pytest.mark.desktop

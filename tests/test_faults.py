@@ -10,7 +10,7 @@ import pytest
 
 from glutewake.app.control import NotRunning, request
 from glutewake.core.errors import UserError
-from tests.conftest import Running, glutewake, journal_path, write_config
+from tests.support import Running, glutewake, journal_path, write_config
 from tests.desktop import Desktop, require
 
 

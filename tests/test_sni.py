@@ -11,7 +11,7 @@ from jeepney import DBusAddress, MatchRule, MessageType, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
 from glutewake.desktop.icon import ALERT, CALM
-from tests.conftest import Running, glutewake, write_config
+from tests.support import Running, glutewake, write_config
 from tests.desktop import SNI_TOOLS, Desktop, require, share, wait_for
 from tests.test_desktop import rows
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Running, glutewake, journal_path, write_config
+from tests.support import Running, glutewake, journal_path, write_config
 from tests.desktop import Desktop, require, resident_mb, wait_for
 
 pytestmark = [pytest.mark.soak, pytest.mark.desktop]

@@ -14,7 +14,7 @@ from glutewake.store.chart import DONE, HEIGHT, REMINDED, WIDTH, draw_chart, lay
 from glutewake.app.cli import CSV_COLUMNS
 from glutewake.core.coach import Record
 from glutewake.store.journal import Journal
-from tests.conftest import glutewake, journal_path
+from tests.support import glutewake, journal_path
 
 DAY = date(2026, 3, 10)
 
@@ -226,7 +226,7 @@ def test_level_two_unlocks_after_enough_level_one_breaks_over_enough_days(tmp_pa
 
 
 def test_the_daemon_unlocks_level_two_on_the_break_that_earns_it(home):
-    from tests.conftest import Running, write_config
+    from tests.support import Running, write_config
 
     write_config(home, '[breaks]\nevery = "1h"\nsnooze = "2s"\n'
                        '[exercises]\nunlock_breaks = 2\nunlock_days = 1\n')

@@ -88,8 +88,9 @@ class Parts:
 class Daemon:
     def __init__(self, settings: SettingsFile, journal: Journal, parts: Parts,
                  report: Callable[[str], None], wall: Callable[[], float] = time.time,
-                 mono: Callable[[], float] = time.monotonic):
+                 mono: Callable[[], float] = time.monotonic, tick: float = TICK):
         self.settings = settings
+        self.tick_every = tick  # the safety poll; tests shorten it
         self.journal = journal
         self.parts = parts
         self.report = report
@@ -123,7 +124,7 @@ class Daemon:
             if not schedule.working(now):
                 start = schedule.next_start(now).timestamp()
                 return f"off hours until {clock(start, now.timestamp())}"
-        if self.parts.quiet is not None and self.coach.soon(TICK + 1):
+        if self.parts.quiet is not None and self.coach.soon(self.tick_every + 1):
             return self.parts.quiet.reason(self.coach.settings)
         return None
 
@@ -314,7 +315,7 @@ class Daemon:
     def _next_wait(self) -> float:
         with self._lock:
             wanted = self.coach.wake_in()
-        wait = TICK if wanted is None else min(TICK, wanted + 0.05)
+        wait = self.tick_every if wanted is None else min(self.tick_every, wanted + 0.05)
         return max(SHORTEST_WAIT, wait)
 
     def _reschedule(self) -> None:
@@ -327,7 +328,7 @@ class Daemon:
 
     def _watchdog(self) -> None:
         while not self.stopping.wait(WATCHDOG):
-            if self._mono() - self._last_tick > 3 * TICK:
+            if self._mono() - self._last_tick > 3 * self.tick_every:
                 log.warning("the wall clock moved back; looking now instead of waiting for it")
                 self._reschedule()
 

@@ -23,7 +23,7 @@ from ..core import config
 from . import paths
 from ..core.coach import Done, Resume, Skip, Snooze
 from .control import AlreadyRunning, InstanceLock
-from .daemon import Daemon, Parts, SettingsFile
+from .daemon import TICK, Daemon, Parts, SettingsFile
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
 from ..desktop.quiet import Quiet, find_detectors
@@ -102,7 +102,8 @@ class Session:
             from ..desktop.bus import connect
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
-        self.daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None), report)
+        self.daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None), report,
+                             tick=tick_from_environment())
         if desktop:
             self.daemon.parts.idle = find_idle_source(self.bus)
             self.daemon.parts.quiet = Quiet(find_detectors(
@@ -233,6 +234,22 @@ class Session:
                 bus.close()
         print("glutewake stopped.", flush=True)
         return 0
+
+
+def tick_from_environment() -> float:
+    """GLUTEWAKE_TICK (seconds) shortens the safety poll, so tests need not wait out 30 s."""
+    from ..core.errors import UserError
+
+    text = os.environ.get("GLUTEWAKE_TICK")
+    if not text:
+        return TICK
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.2 <= value <= 3600:
+        raise UserError("GLUTEWAKE_TICK", f"{text!r} is not a number of seconds from 0.2 to 3600")
+    return value
 
 
 def write_app_icon() -> str:
