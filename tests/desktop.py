@@ -16,19 +16,24 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 from PIL import Image
+
+from tests.support import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "desktop"
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool", "trayer", "import", "xwininfo")
-SNI_TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool", "import", "xwininfo",
-             "status-notifier-watcher", "gtk-sni-tray-standalone")
+SNI_TOOLS = ("Xvfb", "dbus-daemon", "dbus-send", "dunst", "dunstctl", "xdotool", "import",
+             "xwininfo", "status-notifier-watcher", "gtk-sni-tray-standalone")
+DUNSTRC = Path("/etc/xdg/dunst/dunstrc")  # the packaged settings, copied with our dmenu
 
 
 def require(tools=TOOLS, gtk: bool = True) -> None:
-    """Skip with the reason when a tool is missing; in CI a missing tool is a failure."""
+    """Skip with the reason when a tool is missing; in CI (CI=true) a missing tool is a failure.
+    Every desktop test and fixture calls this before starting anything."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
+    if "dunst" in tools and shutil.which("dunst") and not DUNSTRC.is_file():
+        missing.append(f"dunst's packaged {DUNSTRC}")
     if gtk:
         try:
             import gi
@@ -39,11 +44,8 @@ def require(tools=TOOLS, gtk: bool = True) -> None:
             missing.append("PyGObject with GTK 3 (`make gtk`)")
     if not missing:
         return
-    reason = (f"desktop tools missing: {', '.join(missing)}; install them with "
-              "`sudo bash .ci/desktop-packages.sh`, then `make test`")
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    skip_or_fail(f"desktop tools missing: {', '.join(missing)}; install them with "
+                 "`sudo bash .ci/desktop-packages.sh`, then `make test`")
 
 
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -124,7 +126,7 @@ class Desktop:
         for script in (dmenu, recorder):
             script.chmod(0o755)
         rc = re.sub(r"(?m)^\s*dmenu\s*=.*$", f"    dmenu = {dmenu}",
-                    Path("/etc/xdg/dunst/dunstrc").read_text())
+                    DUNSTRC.read_text())
         rc += f"\n[record]\n    appname = glutewake\n    script = {recorder}\n"
         (self.folder / "dunstrc").write_text(rc)
         self._procs["dunst"] = subprocess.Popen(
