@@ -23,14 +23,14 @@ STANDING = [e.id for e in builtin() if e.posture == "standing" and e.equipment !
 
 
 def day_events(day: date, rng: random.Random, every: int = 380) -> list[tuple]:
-    """(ts, kind, exercise, sitting, detail) rows for one working day."""
+    """(ts, kind, exercise, sitting, reminder, duration) rows for one working day."""
     rows = []
     moment = datetime.combine(day, datetime.min.time()).replace(hour=8) + timedelta(
         minutes=rng.randint(-30, 30))
     end = moment.replace(hour=18, minute=30)
     lunch = moment.replace(hour=12, minute=30)
     ts = lambda: moment.timestamp()  # noqa: E731
-    rows.append((ts(), "started", None, 0.0, ""))
+    rows.append((ts(), "started", None, 0.0, None, None))
     sitting = 0.0
     exercise = rng.choice(STANDING)
     while moment < end:
@@ -38,37 +38,37 @@ def day_events(day: date, rng: random.Random, every: int = 380) -> list[tuple]:
         moment += timedelta(seconds=step)
         sitting += step
         if lunch <= moment < lunch + timedelta(minutes=5):
-            rows.append((ts(), "natural_break", None, sitting, "away 45 min"))
+            rows.append((ts(), "natural_break", None, sitting, None, 45 * 60))
             moment += timedelta(minutes=45)
             sitting = 0.0
             continue
         if sitting < every:
             continue
         reminders = 1
-        rows.append((ts(), "reminded", exercise, sitting, "reminder 1 of 3"))
+        rows.append((ts(), "reminded", exercise, sitting, 1, None))
         roll = rng.random()
         if roll < 0.12:  # snoozed once, then done
-            rows.append((ts() + 30, "snoozed", exercise, sitting + 30, "10 min"))
+            rows.append((ts() + 30, "snoozed", exercise, sitting + 30, None, 600))
             moment += timedelta(minutes=10)
             sitting += 600
             reminders += 1
-            rows.append((ts(), "reminded", exercise, sitting, "reminder 1 of 3"))
+            rows.append((ts(), "reminded", exercise, sitting, 1, None))
             roll = 0.5
         if roll < 0.72:
             moment += timedelta(seconds=rng.randint(20, 240))
-            rows.append((ts(), "done", exercise, sitting, ""))
+            rows.append((ts(), "done", exercise, sitting, None, None))
         elif roll < 0.82:
-            rows.append((ts() + 20, "skipped", exercise, sitting, ""))
+            rows.append((ts() + 20, "skipped", exercise, sitting, None, None))
         else:  # ignored: repeats, then the person walks off
             for n in (2, 3):
                 moment += timedelta(minutes=5)
                 sitting += 300
-                rows.append((ts(), "reminded", exercise, sitting, f"reminder {n} of 3"))
+                rows.append((ts(), "reminded", exercise, sitting, n, None))
             moment += timedelta(minutes=8)
-            rows.append((ts(), "natural_break", None, sitting, "away 6 min"))
+            rows.append((ts(), "natural_break", None, sitting, None, 6 * 60))
         sitting = 0.0
         exercise = rng.choice([e for e in STANDING if e != exercise])
-    rows.append((ts(), "stopped", None, sitting, ""))
+    rows.append((ts(), "stopped", None, sitting, None, None))
     return rows
 
 
@@ -85,14 +85,13 @@ def generate(path: Path, years: float = 5, seed: int = 1, last: date | None = No
     day = first
     while day <= last:
         if day.weekday() < 5 and rng.random() > 0.06:  # weekdays, minus holidays and sick days
-            for ts, kind, exercise, sitting, detail in day_events(day, rng, every):
-                local, offset = local_stamp(ts)
-                rows.append((ts, local, offset, kind, exercise, sitting, detail))
+            for ts, *fields in day_events(day, rng, every):
+                rows.append((ts, *local_stamp(ts), *fields))
         day += timedelta(days=1)
     db = sqlite3.connect(path)
     with db:
         db.executemany("INSERT INTO events (ts, local_date, utc_offset, kind, exercise, sitting, "
-                       "detail) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                       "reminder, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.close()
     return len(rows)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from glutewake.core import config
-from glutewake.core.coach import Coach, Observation, Record, Remind
+from glutewake.core.coach import Coach, Observation, Remind
+from glutewake.core.events import Hold, Record
 
 START_WALL = 1_763_800_000.0  # a fixed moment, so tests never depend on today's date
 
@@ -22,12 +23,12 @@ class Desk:
         self.coach = coach or Coach(settings(**breaks))
         self.wall, self.mono = START_WALL, 1000.0
         self.idle: float | None = 0.0
-        self.quiet: str | None = None  # why reminders must wait (do not disturb, ...)
+        self.hold: Hold | None = None  # why reminders must wait (do not disturb, ...)
         self.effects: list = []
         self.observe()
 
     def observe(self, locked: bool = False):
-        new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked, self.quiet))
+        new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked, self.hold))
         self.effects += new
         return new
 

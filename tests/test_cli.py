@@ -3,7 +3,7 @@
 import csv
 import io
 
-from glutewake.app.cli import CSV_COLUMNS
+from glutewake.store.export import CSV_COLUMNS
 from glutewake.core.coach import Record
 from glutewake.store.journal import Journal
 from tests.support import glutewake, journal_path, write_config
@@ -70,14 +70,14 @@ def test_exercises_list_and_show(home):
 def test_log_plain_and_csv(home):
     journal = Journal(journal_path(home))
     journal.record(Record("started", START_WALL, 0))
-    journal.record(Record("done", START_WALL + 1900, 1834, "wall-lean", "early"))
+    journal.record(Record("done", START_WALL + 1900, 1834, "wall-lean", early=True))
     journal.close()
     plain = glutewake(home, "log")
     assert plain.returncode == 0
     assert "done" in plain.stdout and "wall-lean" in plain.stdout and "sat 30 min" in plain.stdout
     rows = list(csv.reader(io.StringIO(glutewake(home, "log", "--csv").stdout)))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert rows[2][3:] == ["done", "wall-lean", "1834", "early"]
+    assert rows[2][3:7] == ["done", "wall-lean", "1834", "early"]
     assert rows[2][0].endswith("Z")
     assert glutewake(home, "log", "--since", "2999-01-01", "--csv").stdout.count("\n") == 1
     bad = glutewake(home, "log", "--since", "last week")

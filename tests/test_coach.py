@@ -1,11 +1,14 @@
 """The sitting coach, driven by a fake clock: every rule of DESIGN.md section 3."""
 
 import math
+from datetime import datetime, time, timezone
 
 import pytest
 
-from glutewake.core.coach import (Answer, Coach, Done, History, Observation, Pause, Reconfigure, Record,
-                             Remind, Resume, Skip, Snooze, Stop, Withdraw)
+from glutewake.core.coach import Answer, Coach, Observation, Past, Remind, Reply, Withdraw
+from glutewake.core.commands import Done, Pause, Reconfigure, Resume, Skip, Snooze, Stop
+from glutewake.core.events import Hold, Reason, Record
+from glutewake.core.phrases import answer as words
 from tests.helpers import START_WALL, Desk, records, reminders, settings
 
 
@@ -13,6 +16,10 @@ def answer(effects) -> Answer:
     found = [e for e in effects if isinstance(e, Answer)]
     assert len(found) == 1, effects
     return found[0]
+
+
+def said(effects) -> str:
+    return words(answer(effects), START_WALL)
 
 
 def test_first_observation_journals_started_and_sitting_accrues():
@@ -114,20 +121,20 @@ def test_done_journals_the_break_with_exercise_and_stretch_and_starts_over():
     effects = desk.command(Done())
     done = records(effects, "done")[0]
     assert done.exercise == shown.exercise.id and done.sitting == pytest.approx(31 * 60)
-    assert done.detail == ""
+    assert not done.early
     assert any(isinstance(e, Withdraw) for e in effects)
     assert answer(effects).ok
     assert desk.coach.status().sitting == 0
     assert desk.coach.exercise != shown.exercise  # never the same twice in a row
-    assert desk.coach.history.done[shown.exercise.id] == desk.wall
+    assert desk.coach.past.done[shown.exercise.id] == desk.wall
 
 
 def test_done_before_it_is_due_is_an_early_break():
     desk = Desk(every="30m")
     desk.sit(10 * 60)
     effects = desk.command(Done())
-    assert records(effects, "done")[0].detail == "early"
-    assert "Early" in answer(effects).text
+    assert records(effects, "done")[0].early
+    assert "Early" in said(effects)
     assert not any(isinstance(e, Withdraw) for e in effects)
 
 
@@ -135,7 +142,7 @@ def test_skip_journals_and_starts_over_but_only_when_due():
     desk = Desk(every="30m")
     desk.sit(10 * 60)
     refused = desk.command(Skip())
-    assert not answer(refused).ok and "nothing to skip" in answer(refused).text
+    assert not answer(refused).ok and "nothing to skip" in said(refused)
     assert not records(refused)
     desk.sit(20 * 60)
     effects = desk.command(Skip())
@@ -161,43 +168,60 @@ def test_snooze_with_a_duration_and_before_due():
     desk = Desk(every="30m")
     desk.sit(25 * 60)
     effects = desk.command(Snooze(20 * 60))
-    assert answer(effects).ok and "put off" in answer(effects).text
+    assert answer(effects).ok and "put off" in said(effects)
     assert desk.coach.status().due_in == pytest.approx(25 * 60)  # 5 min left + 20 min
 
 
 def test_pause_silences_until_its_end_then_a_due_break_fires():
     desk = Desk(every="30m")
     desk.sit(20 * 60)
-    effects = desk.command(Pause(desk.wall + 30 * 60, "until 14:30"))
-    assert answer(effects).ok and records(effects, "paused")[0].detail == "until 14:30"
+    effects = desk.command(Pause(seconds=30 * 60))
+    paused = records(effects, "paused")[0]
+    assert answer(effects).ok and paused.until == desk.wall + 30 * 60
+    assert paused.reason is Reason.MANUAL
     assert not reminders(desk.sit(30 * 60 - 15))
     assert desk.coach.status().phase == "paused"
     after = desk.sit(15)
-    assert records(after, "resumed")[0].detail == "pause ended"
+    assert records(after, "resumed")[0].reason is Reason.TIMER
     assert reminders(after)  # sitting kept counting: 50 min
 
 
 def test_pause_until_resumed_and_resume():
     desk = Desk(every="30m")
-    desk.command(Pause(None, "until you resume"))
+    desk.command(Pause())
     assert desk.coach.status().paused_until == math.inf
     assert not reminders(desk.sit(2 * 3600))
     effects = desk.command(Resume())
     assert records(effects, "resumed") and reminders(effects)  # due at once
     refused = desk.command(Resume())
-    assert not answer(refused).ok and "not paused" in answer(refused).text
+    assert not answer(refused).ok and "not paused" in said(refused)
 
 
 def test_pause_withdraws_the_reminder_on_screen():
     desk = Desk(every="30m")
     desk.sit(30 * 60)
-    effects = desk.command(Pause(desk.wall + 600, "until later"))
+    effects = desk.command(Pause(seconds=600))
     assert any(isinstance(e, Withdraw) for e in effects)
+
+
+def test_pause_until_a_clock_time_is_its_next_occurrence_in_local_time():
+    desk = Desk()  # START_WALL is 08:26:40 UTC; the desk's clock is UTC
+    later = answer(desk.command(Pause(at=time(14, 30))))
+    assert later.until == datetime(2025, 11, 22, 14, 30, tzinfo=timezone.utc).timestamp()
+    desk.command(Resume())
+    tomorrow = answer(desk.command(Pause(at=time(7, 0))))
+    assert tomorrow.until == datetime(2025, 11, 23, 7, 0, tzinfo=timezone.utc).timestamp()
+
+
+def test_pause_until_tomorrow_ends_at_the_morning_setting():
+    desk = Desk()
+    ends = answer(desk.command(Pause(tomorrow=True))).until
+    assert ends == datetime(2025, 11, 23, 7, 0, tzinfo=timezone.utc).timestamp()
 
 
 def test_pause_ending_in_the_past_is_refused():
     desk = Desk()
-    effects = desk.command(Pause(desk.wall - 1, "until 01:00"))
+    effects = desk.command(Pause(seconds=0))
     assert not answer(effects).ok
     assert desk.coach.status().phase == "sitting"
 
@@ -240,7 +264,7 @@ def test_clock_moved_forward_counts_as_time_away():
 def test_commands_before_the_first_look_are_refused_politely():
     coach = Coach(settings())
     effects = coach.command(Done())
-    assert effects == [Answer(False, "glutewake is still starting; try again in a moment")]
+    assert effects == [Answer(Reply.STARTING, ok=False)]
 
 
 def test_stop_journals_stopped_and_withdraws():
@@ -279,7 +303,7 @@ def test_history_steers_the_first_suggestion():
     every = settings().offered
     done = {e.id: START_WALL - 100 for e in every}
     done[every[3].id] = START_WALL - 10_000  # the one done longest ago
-    coach = Coach(settings(), History(done=done))
+    coach = Coach(settings(), Past(done=done))
     assert coach.exercise == every[3]
 
 
@@ -300,35 +324,37 @@ def test_first_observation_while_away_journals_no_empty_natural_break():
 def test_a_due_reminder_is_held_while_quiet_and_fires_once_after():
     desk = Desk(every="30m", remind_again="5m")
     desk.sit(29 * 60)
-    desk.quiet = "full-screen window"
+    desk.hold = Hold(Reason.FULLSCREEN)
     effects = desk.sit(10 * 60)
     assert not reminders(effects)
     held = records(effects, "held")
-    assert len(held) == 1 and held[0].detail == "full-screen window"
+    assert len(held) == 1 and held[0].reason is Reason.FULLSCREEN
     assert desk.coach.status().phase == "held"
     assert desk.coach.wake_in() == 2.0  # look often, to fire soon after the hold ends
-    desk.quiet = None
+    desk.hold = None
     fired = desk.sit(2, step=2)
     assert len(reminders(fired)) == 1
-    assert records(fired, "reminded")[0].detail == "reminder 1 of 3, held 9 min: full-screen window"
+    reminded = records(fired, "reminded")[0]
+    assert (reminded.reminder, reminded.reason) == (1, Reason.FULLSCREEN)
+    assert 9 * 60 <= reminded.duration <= 9 * 60 + 15  # held from the look that found it due
     assert not reminders(desk.sit(4 * 60))  # once, then the usual repeat rhythm
 
 
 def test_skip_and_done_work_on_a_held_break():
     desk = Desk(every="30m")
-    desk.quiet = "do not disturb"
+    desk.hold = Hold(Reason.DO_NOT_DISTURB)
     desk.sit(31 * 60)
     assert answer(desk.command(Skip())).ok
     desk.sit(31 * 60)
-    assert records(desk.command(Done()), "done")[0].detail == ""  # not early: it was due
+    assert not records(desk.command(Done()), "done")[0].early  # not early: it was due
 
 
 def test_walking_away_drops_a_held_reminder():
     desk = Desk(every="30m", natural_break="5m")
-    desk.quiet = "zoom is running"
+    desk.hold = Hold(Reason.APP, "zoom")
     desk.sit(31 * 60)
     desk.leave(10 * 60)
-    desk.quiet = None
+    desk.hold = None
     assert not reminders(desk.sit(60))
     assert desk.coach.status().phase == "sitting"
 
@@ -353,5 +379,5 @@ def test_no_heads_up_while_quiet_or_when_off():
     desk = Desk(every="30m")
     assert not [e for e in desk.sit(30 * 60) if isinstance(e, HeadsUp)]
     quiet = Desk(every="30m", heads_up="1m")
-    quiet.quiet = "do not disturb"
+    quiet.hold = Hold(Reason.DO_NOT_DISTURB)
     assert not [e for e in quiet.sit(30 * 60) if isinstance(e, HeadsUp)]

@@ -2,8 +2,9 @@
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from glutewake.core.coach import (Coach, Done, Observation, Pause, Reconfigure, Remind, Resume, Skip,
-                             Snooze, Withdraw)
+from glutewake.core.coach import Coach, Observation, Remind, Withdraw
+from glutewake.core.commands import Done, Pause, Reconfigure, Resume, Skip, Snooze
+from glutewake.core.events import Hold, Reason
 from tests.helpers import START_WALL, records, settings
 
 SETTINGS = settings(every="20m", natural_break="3m", snooze="5m", remind_again="2m",
@@ -11,7 +12,7 @@ SETTINGS = settings(every="20m", natural_break="3m", snooze="5m", remind_again="
 
 step = st.one_of(
     st.tuples(st.just("look"), st.floats(0, 120), st.one_of(st.none(), st.floats(0, 900)),
-              st.booleans(), st.sampled_from([None, None, "do not disturb"])),
+              st.booleans(), st.sampled_from([None, None, Hold(Reason.DO_NOT_DISTURB)])),
     st.tuples(st.just("sleep"), st.floats(0, 4 * 3600)),
     st.tuples(st.just("clock"), st.floats(-7200, 7200)),
     st.tuples(st.just("cmd"), st.sampled_from(["done", "skip", "snooze", "resume", "reconfigure"])),
@@ -44,8 +45,7 @@ def test_invariants_hold_for_any_day(steps):
             jumped_back |= item[1] < 0
             effects = coach.observe(Observation(wall, mono, idle, locked, quiet))
         elif kind == "pause":
-            until = None if item[1] is None else wall + item[1]
-            effects = coach.command(Pause(until, "for a while"))
+            effects = coach.command(Pause() if item[1] is None else Pause(seconds=int(item[1])))
         else:
             command = {"done": Done(), "skip": Skip(), "snooze": Snooze(), "resume": Resume(),
                        "reconfigure": Reconfigure(SETTINGS)}[item[1]]

@@ -10,7 +10,7 @@ FAST = '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\nnatural_brea
 
 def kinds(env):
     db = sqlite3.connect(journal_path(env))
-    return db.execute("SELECT kind, exercise, sitting, detail FROM events ORDER BY id").fetchall()
+    return db.execute("SELECT kind, exercise, sitting, early FROM events ORDER BY id").fetchall()
 
 
 def test_reminder_answered_with_done_from_another_process(home):
@@ -27,7 +27,7 @@ def test_reminder_answered_with_done_from_another_process(home):
         assert answer.stdout.startswith("Break logged:")
         assert time.monotonic() - started < 5
         status = glutewake(home, "status")
-        assert status.returncode == 0 and "Today: 1 of 6 break(s) done" in status.stdout
+        assert status.returncode == 0 and "Today: 1 of 6 breaks\n" in status.stdout
         assert answer.stdout.strip().endswith("1 of 6 today.")
         assert glutewake(home, "quit").returncode == 0
         assert daemon.proc.wait(10) == 0
@@ -36,7 +36,7 @@ def test_reminder_answered_with_done_from_another_process(home):
     rows = kinds(home)
     done = [r for r in rows if r[0] == "done"]
     assert len(done) == 1 and done[0][1] and done[0][1].replace("-", " ") in body.lower().replace("-", " ")
-    assert done[0][2] >= 3.0 and done[0][3] == ""
+    assert done[0][2] >= 3.0 and done[0][3] == 0  # not early: it was due
     assert rows[0][0] == "started" and rows[-1][0] == "stopped"
     assert ("reminded" in [r[0] for r in rows])
 
@@ -58,7 +58,7 @@ def test_snooze_pause_resume_and_skip_reach_the_daemon(home):
         refused = glutewake(home, "resume")
         assert refused.returncode == 1 and "not paused" in refused.stderr
         bad = glutewake(home, "pause", "forever")
-        assert bad.returncode == 1 and "pause" in bad.stderr and "\n" not in bad.stderr.strip()
+        assert bad.returncode == 2 and "pause" in bad.stderr and "\n" not in bad.stderr.strip()
     finally:
         assert daemon.stop() == 0
     assert [r[0] for r in kinds(home)].count("snoozed") == 1

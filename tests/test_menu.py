@@ -1,21 +1,21 @@
 """The one menu description every tray backend shows."""
 
 from glutewake.core.coach import Status
-from glutewake.desktop import menu
+from glutewake.core.commands import Done, Pause, Quit, Snooze
+from glutewake.core.events import Phase
 from glutewake.core.exercises import builtin
+from glutewake.desktop import menu
 
 calls = []
-CONTROLS = menu.Controls(
-    done=lambda: calls.append("done"), snooze=lambda s: calls.append(("snooze", s)),
-    skip=lambda: calls.append("skip"), pause=lambda spec: calls.append(("pause", spec)),
-    resume=lambda: calls.append("resume"), open_settings=lambda: calls.append("settings"),
-    open_log=lambda: calls.append("log"), quit=lambda: calls.append("quit"))
+CONTROLS = menu.Controls(run=calls.append, open_settings=lambda: calls.append("settings"),
+                         open_log=lambda: calls.append("log"))
 
 
-def items_for(phase, done_today=2):
-    status = Status(phase, 600, 1200, 1 if phase == "due" else 0, None, 0.0, builtin()[1])
-    return menu.build(menu.View(status, "Sitting 10 min · break in 20 min", done_today,
-                                (300, 600, 1200)), CONTROLS)
+def items_for(phase, done_today=2, goal=0, streak=0):
+    status = Status(Phase(phase), 600, 1200, 1 if phase == "due" else 0, None, 0.0, builtin()[1],
+                    done_today=done_today, goal=goal)
+    return menu.build(menu.View(status, "Sitting 10 min · break in 20 min", (300, 600, 1200),
+                                streak), CONTROLS)
 
 
 def by_label(items):
@@ -38,9 +38,10 @@ def test_done_is_the_default_action_and_info_lines_are_disabled():
     assert not items["Today: 2 breaks done"].enabled
 
 
-def test_skip_only_when_due_and_resume_only_when_paused():
+def test_skip_only_when_due_or_held_and_resume_only_when_paused():
     assert not by_label(items_for("sitting"))["Skip this break"].enabled
     assert by_label(items_for("due"))["Skip this break"].enabled
+    assert by_label(items_for("held"))["Skip this break"].enabled  # the coach takes it then too
     paused = by_label(items_for("paused"))
     assert "Resume reminders" in paused and "Pause" not in paused
     assert not paused["Snooze"].enabled
@@ -56,4 +57,5 @@ def test_submenus_call_the_controls_with_their_values():
                                                           "Until tomorrow"]
     items["Pause"].children[3].action()
     items["Done — I took my break"].action()
-    assert calls == [("snooze", 600), ("pause", "tomorrow"), "done"]
+    by_label(items_for("sitting"))["Quit glutewake"].action()
+    assert calls == [Snooze(600), Pause(tomorrow=True), Done(), Quit()]

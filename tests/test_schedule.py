@@ -5,6 +5,8 @@ from datetime import datetime, time
 
 import pytest
 
+from glutewake.core.events import Hold, Reason
+
 from glutewake.desktop.quiet.apps import RunningApps, matches, process_names
 from glutewake.desktop.quiet.windows import NotificationState
 from glutewake.core.errors import UserError
@@ -70,16 +72,16 @@ def test_running_apps_from_the_real_process_list():
     me = open("/proc/self/comm").read().strip()  # this test's own process
     assert me in process_names()
     wanted = me.lower().split(".")[0]
-    assert RunningApps(lambda: ("no-such-program", wanted)).reason() == f"{wanted} is running"
-    assert RunningApps(lambda: ("no-such-program",)).reason() is None
-    assert RunningApps(lambda: ()).reason() is None
+    assert RunningApps(lambda: ("no-such-program", wanted)).hold() == Hold(Reason.APP, wanted)
+    assert RunningApps(lambda: ("no-such-program",)).hold() is None
+    assert RunningApps(lambda: ()).hold() is None
 
 
 def test_running_apps_on_windows_and_macos_with_the_listing_faked():
     windows = RunningApps(lambda: ("zoom",), "win32", names=lambda platform: ["Zoom.exe"])
-    assert windows.reason() == "zoom is running"
+    assert windows.hold() == Hold(Reason.APP, "zoom")
     mac = RunningApps(lambda: ("teams",), "darwin", names=lambda platform: ["Microsoft Teams"])
-    assert mac.reason() == "teams is running"
+    assert mac.hold() == Hold(Reason.APP, "teams")
 
 
 class FakeShell32:
@@ -91,11 +93,12 @@ class FakeShell32:
         return self.result
 
 
-@pytest.mark.parametrize("state, reason", [(5, None), (1, None), (2, "full-screen app"),
-                                           (3, "full-screen game or video"),
-                                           (4, "presentation mode"), (6, "quiet hours")])
+@pytest.mark.parametrize("state, reason", [(5, None), (1, None), (2, Reason.FULLSCREEN),
+                                           (3, Reason.FULLSCREEN), (4, Reason.PRESENTATION),
+                                           (6, Reason.DO_NOT_DISTURB)])
 def test_windows_notification_state(state, reason):
-    assert NotificationState(FakeShell32(state)).reason() == reason
+    held = NotificationState(FakeShell32(state)).hold()
+    assert (held and held.reason) == reason
 
 
 def test_windows_notification_state_failure_raises_for_the_quiet_wrapper():
@@ -103,5 +106,5 @@ def test_windows_notification_state_failure_raises_for_the_quiet_wrapper():
 
     failing = NotificationState(FakeShell32(2, result=0x80004005))
     with pytest.raises(OSError):
-        failing.reason()
-    assert Quiet([failing]).reason(settings()) is None  # a failing detector is "no reason"
+        failing.hold()
+    assert Quiet([failing]).hold(settings()) is None  # a failing detector is "no reason"

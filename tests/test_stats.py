@@ -11,8 +11,9 @@ from PIL import Image
 
 from glutewake.store import stats
 from glutewake.store.chart import DONE, HEIGHT, REMINDED, WIDTH, draw_chart, layout_for
-from glutewake.app.cli import CSV_COLUMNS
-from glutewake.core.coach import Record
+from glutewake.store.export import CSV_COLUMNS
+from glutewake.core.coach import level_in_force
+from glutewake.core.events import Record
 from glutewake.store.journal import Journal
 from tests.support import glutewake, journal_path
 
@@ -47,15 +48,15 @@ def test_counts_shares_stretches_per_day(tmp_path, zone):
     zone("Europe/Berlin")
     j = journal_with(tmp_path, [
         Record("started", at(DAY, 9), 0),
-        Record("reminded", at(DAY, 9, 30), 1800, "wall-lean", "reminder 1 of 3"),
-        Record("reminded", at(DAY, 9, 35), 2100, "wall-lean", "reminder 2 of 3"),  # a repeat
+        Record("reminded", at(DAY, 9, 30), 1800, "wall-lean", reminder=1),
+        Record("reminded", at(DAY, 9, 35), 2100, "wall-lean", reminder=2),  # a repeat
         Record("done", at(DAY, 9, 36), 2160, "wall-lean"),
-        Record("reminded", at(DAY, 10, 10), 1800, "bird-dog", "reminder 1 of 3"),
-        Record("snoozed", at(DAY, 10, 11), 1860, "bird-dog", "10 min"),
-        Record("reminded", at(DAY, 10, 21), 2460, "bird-dog", "reminder 1 of 3"),
+        Record("reminded", at(DAY, 10, 10), 1800, "bird-dog", reminder=1),
+        Record("snoozed", at(DAY, 10, 11), 1860, "bird-dog", duration=600),
+        Record("reminded", at(DAY, 10, 21), 2460, "bird-dog", reminder=1),
         Record("skipped", at(DAY, 10, 22), 2520, "bird-dog"),
-        Record("done", at(DAY, 10, 40), 1080, "wall-lean", "early"),
-        Record("natural_break", at(DAY, 11, 30), 1500, None, "away 40 min"),
+        Record("done", at(DAY, 10, 40), 1080, "wall-lean", early=True),
+        Record("natural_break", at(DAY, 11, 30), 1500, None, duration=2400),
         Record("stopped", at(DAY, 12), 600),
     ])
     day = stats.report(j.read, DAY, DAY, 6, DAY).days[0]
@@ -70,7 +71,7 @@ def test_a_stretch_across_midnight_counts_on_the_day_it_ends(tmp_path, zone):
     zone("America/New_York")
     next_day = DAY + timedelta(days=1)
     j = journal_with(tmp_path, [
-        Record("reminded", at(DAY, 23, 50), 1800, "wall-lean", "reminder 1 of 3"),
+        Record("reminded", at(DAY, 23, 50), 1800, "wall-lean", reminder=1),
         Record("done", at(next_day, 0, 10), 3000, "wall-lean"),
     ])
     first, second = stats.report(j.read, DAY, next_day, 6, next_day).days
@@ -92,8 +93,8 @@ def test_days_are_where_the_events_happened_even_in_another_time_zone(tmp_path, 
 
 def test_empty_days_and_a_day_with_only_natural_breaks(tmp_path, zone):
     zone("UTC")
-    j = journal_with(tmp_path, [Record("natural_break", at(DAY, 10), 1200, None, "away 6 min"),
-                                Record("natural_break", at(DAY, 15), 2400, None, "away 9 min")])
+    j = journal_with(tmp_path, [Record("natural_break", at(DAY, 10), 1200, None, duration=360),
+                                Record("natural_break", at(DAY, 15), 2400, None, duration=540)])
     report = stats.report(j.read, DAY - timedelta(days=2), DAY, 6, DAY)
     empty, _, only = report.days
     assert (empty.reminders, empty.done, empty.sitting_seconds, empty.answered_share) == (0, 0, 0, None)
@@ -149,7 +150,7 @@ def test_chart_size_and_bar_heights_match_the_data(tmp_path, zone):
     records = []
     for index, (reminded, done) in enumerate(plan):
         day = DAY + timedelta(days=index)
-        records += [Record("reminded", at(day, 8 + n), 1800, "wall-lean", "reminder 1 of 3")
+        records += [Record("reminded", at(day, 8 + n), 1800, "wall-lean", reminder=1)
                     for n in range(reminded)]
         records += [Record("done", at(day, 8 + n, 30), 1800 + 600 * index, "wall-lean")
                     for n in range(done)]
@@ -176,7 +177,7 @@ def test_cli_stats_table_json_and_chart(home, zone):
     journal = Journal(journal_path(home))
     today = date.today()
     for n in range(7):
-        journal.record(Record("reminded", at(today, 8 + n), 1800, "wall-lean", "reminder 1 of 3"))
+        journal.record(Record("reminded", at(today, 8 + n), 1800, "wall-lean", reminder=1))
         journal.record(Record("done", at(today, 8 + n, 5), 1800, "wall-lean"))
     journal.close()
     table = glutewake(home, "stats")
@@ -195,10 +196,11 @@ def test_cli_stats_table_json_and_chart(home, zone):
 
 def test_export_csv_and_json_columns(home):
     journal = Journal(journal_path(home))
-    journal.record(Record("done", time.time(), 1834, "wall-lean", "early"))
+    journal.record(Record("done", time.time(), 1834, "wall-lean", early=True))
     journal.close()
     rows = list(csv.reader(io.StringIO(glutewake(home, "export").stdout)))
-    assert tuple(rows[0]) == CSV_COLUMNS and rows[1][3:] == ["done", "wall-lean", "1834", "early"]
+    assert tuple(rows[0]) == CSV_COLUMNS and rows[1][3:7] == ["done", "wall-lean", "1834", "early"]
+    assert dict(zip(rows[0], rows[1]))["early"] == "1"
     data = json.loads(glutewake(home, "export", "--format", "json").stdout)
     assert list(data[0]) == list(CSV_COLUMNS) and data[0]["sitting_seconds"] == 1834
     assert json.loads(glutewake(home, "export", "--format", "json", "--since", "2999-01-01").stdout) == []
@@ -213,16 +215,19 @@ def test_level_two_unlocks_after_enough_level_one_breaks_over_enough_days(tmp_pa
     j = Journal(tmp_path / "j.sqlite3")
     for n in range(20):  # 20 level-1 breaks, but on 4 days only
         j.record(Record("done", at(DAY + timedelta(days=n % 4), 9 + n // 4), 1800, "wall-lean"))
-    assert stats.progressed(auto, j.read).prefs.level == 1
+    today = DAY + timedelta(days=20)
+    assert level_in_force(auto, stats.past(j.read, auto.catalog, today)).prefs.level == 1
     for n in range(3):
         j.record(Record("done", at(DAY + timedelta(days=10 + n), 9), 1800, "wall-lean"))
-    assert stats.progress(j.read, ["wall-lean"]) == (23, 7)
-    unlocked = stats.progressed(auto, j.read)
+    assert stats.progress(j.read, ["wall-lean"]) == (23, 7, DAY + timedelta(days=12))
+    past = stats.past(j.read, auto.catalog, today)
+    unlocked = level_in_force(auto, past)
     assert unlocked.prefs.level == 2
     assert any(e.id == "single-leg-rdl" for e in unlocked.offered)
+    assert past.done == {"wall-lean": at(DAY + timedelta(days=12), 9)}
     from dataclasses import replace
 
-    assert stats.progressed(replace(auto, level_auto=False), j.read).prefs.level == 1
+    assert level_in_force(replace(auto, level_auto=False), past).prefs.level == 1
 
 
 def test_the_daemon_unlocks_level_two_on_the_break_that_earns_it(home):

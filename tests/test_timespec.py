@@ -1,8 +1,8 @@
-from datetime import datetime, time
+from datetime import time
 
 import pytest
 
-from glutewake.core.timespec import format_duration, humanize, parse_clock, parse_duration, parse_pause
+from glutewake.core.timespec import humanize, parse_clock, parse_duration
 
 
 @pytest.mark.parametrize("text, seconds", [
@@ -19,11 +19,6 @@ def test_bad_durations_say_how_to_write_one(text):
         parse_duration(text)
 
 
-@pytest.mark.parametrize("seconds", [1, 59, 60, 61, 3599, 3600, 5400, 86399])
-def test_format_duration_round_trips(seconds):
-    assert parse_duration(format_duration(seconds)) == seconds
-
-
 def test_humanize():
     assert humanize(12.4) == "12 s"
     assert humanize(23 * 60 + 40) == "23 min"
@@ -36,22 +31,3 @@ def test_parse_clock():
     for bad in ("24:00", "12:60", "noon", "1230"):
         with pytest.raises(ValueError, match="HH:MM"):
             parse_clock(bad)
-
-
-NOW = datetime(2026, 11, 22, 14, 0)
-
-
-def test_pause_specs():
-    morning = datetime(2026, 11, 23, 7, 0)
-    assert parse_pause("", NOW, morning) is None
-    assert parse_pause("30m", NOW, morning) == datetime(2026, 11, 22, 14, 30)
-    assert parse_pause("until 16:15", NOW, morning) == datetime(2026, 11, 22, 16, 15)
-    assert parse_pause("until 9:00", NOW, morning) == datetime(2026, 11, 23, 9, 0)  # tomorrow
-    assert parse_pause("tomorrow", NOW, morning) == datetime(2026, 11, 23, 7, 0)
-
-
-@pytest.mark.parametrize("spec", ["forever", "until", "until 25:00", "0s", "next week"])
-def test_bad_pause_specs_are_explained(spec):
-    with pytest.raises(ValueError) as err:
-        parse_pause(spec, NOW, datetime(2026, 11, 23, 7, 0))
-    assert spec.split()[0] in str(err.value) or "time of day" in str(err.value)

@@ -15,7 +15,6 @@ from .. import __version__
 from . import paths
 from ..core.errors import UserError, closest
 
-DAEMON_COMMANDS = ("status", "done", "snooze", "skip", "pause", "resume", "quit")
 EXIT_REFUSED = 1  # the daemon said no, or is not running
 EXIT_USAGE = 2  # the user's input is wrong
 
@@ -124,12 +123,14 @@ def run(args) -> int:
 
 
 def to_daemon(args) -> int:
+    from ..core import commands
     from .control import NotRunning, request
 
-    arg = args.duration if args.command == "snooze" else (
-        " ".join(args.until) if args.command == "pause" else None)
+    words = {"snooze": args.duration if args.command == "snooze" else None,
+             "pause": " ".join(args.until) if args.command == "pause" else None}
+    command = commands.parse(args.command, words.get(args.command) or "")
     try:
-        reply = request({"cmd": args.command, "arg": arg})
+        reply = request(commands.to_wire(command))
     except NotRunning:
         print("glutewake is not running; start it with `glutewake run`", file=sys.stderr)
         return EXIT_REFUSED
@@ -137,15 +138,16 @@ def to_daemon(args) -> int:
         print_status(reply["status"])
         return 0
     print(reply["text"], file=sys.stdout if reply["ok"] else sys.stderr)
-    return 0 if reply["ok"] else EXIT_REFUSED
+    if reply["ok"]:
+        return 0
+    return EXIT_USAGE if reply.get("usage") else EXIT_REFUSED
 
 
 def print_status(status: dict) -> None:
     print(f"glutewake is running (pid {status['pid']})")
     print(status["line"])
     print(f"Next exercise: {status['exercise']}")
-    goal = f" of {status['goal']}" if status.get("goal") else ""
-    print(f"Today: {status['done_today']}{goal} break(s) done")
+    print(status["today"])
     print(f"Idle detection: {status['idle_source']}")
     print(f"Notifications: {status['notifier']}")
     print(f"Tray: {status.get('tray', 'none')}")
@@ -155,8 +157,6 @@ def print_status(status: dict) -> None:
 
 
 # --- the journal --------------------------------------------------------------------------------
-
-CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitting_seconds", "detail")
 
 
 def parse_day(text: str, option: str) -> date:
@@ -170,7 +170,9 @@ def parse_day(text: str, option: str) -> date:
 
 
 def show_log(args) -> int:
+    from ..core.phrases import detail
     from ..core.timespec import humanize
+    from ..store.export import write_csv
 
     since = parse_day(args.since, "log --since") if args.since else None
     with open_journal() as journal:
@@ -180,9 +182,10 @@ def show_log(args) -> int:
             write_csv(journal, sys.stdout, since)
             return 0
         for event in journal.events(since):
-            sat = f"sat {humanize(event.sitting)}" if event.sitting else ""
-            print(f"{event.local_time:%Y-%m-%d %H:%M}  {event.kind:<13} "
-                  f"{event.exercise or '':<24} {sat:<12} {event.detail}".rstrip())
+            r = event.record
+            sat = f"sat {humanize(r.sitting)}" if r.sitting else ""
+            print(f"{event.local_time:%Y-%m-%d %H:%M}  {r.kind:<13} "
+                  f"{r.exercise or '':<24} {sat:<12} {detail(r)}".rstrip())
     return 0
 
 
@@ -207,37 +210,20 @@ def open_journal():
 def export(args) -> int:
     import json
 
+    from ..store import export as export_rows
+
     since = parse_day(args.since, "export --since") if args.since else None
     with open_journal() as journal:
         if journal is None:
             return 0
         if args.format == "csv":
-            write_csv(journal, sys.stdout, since)
+            export_rows.write_csv(journal, sys.stdout, since)
         else:
-            json.dump([dict(zip(CSV_COLUMNS, row)) for row in csv_rows(journal, since)],
+            json.dump([dict(zip(export_rows.CSV_COLUMNS, row))
+                       for row in export_rows.rows(journal, since)],
                       sys.stdout, indent=1, ensure_ascii=False)
             print()
     return 0
-
-
-def write_csv(journal, out, since: date | None = None) -> None:
-    """The journal as CSV with the documented columns (README: `glutewake log --csv`)."""
-    import csv
-
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(journal, since))
-
-
-def csv_rows(journal, since: date | None = None):
-    """One row per event, in the documented CSV_COLUMNS order."""
-    from datetime import datetime, timezone
-
-    for event in journal.events(since):
-        utc = datetime.fromtimestamp(event.ts, timezone.utc)
-        yield [utc.isoformat(timespec="seconds").replace("+00:00", "Z"),
-               event.local_time.isoformat(timespec="seconds"), event.local_date,
-               event.kind, event.exercise or "", round(event.sitting), event.detail]
 
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -351,6 +337,8 @@ def show_exercises(args) -> int:
 
 def level_in_force(settings):
     """The settings at the level the journal has earned, and a line saying where you stand."""
+    from ..core.coach import Past
+    from ..core.coach import level_in_force as in_force
     from ..store import stats
     from ..store.journal import Journal
 
@@ -358,16 +346,15 @@ def level_in_force(settings):
         return settings, (f"Level {settings.prefs.level}, as set by [exercises] level "
                           "(\"auto\" would unlock level 2 as you go).")
     path = paths.journal_file()
-    if not path.exists():
-        done = days = 0
-    else:
+    done = days = 0
+    if path.exists():
         journal = Journal(path, check=False)
         try:
-            done, days = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                       if e.level == 1))
-            settings = stats.progressed(settings, journal.read)
+            done, days, _ = stats.progress(journal.read, (e.id for e in settings.catalog
+                                                          if e.level == 1))
         finally:
             journal.close()
+    settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, (f"Level 2: unlocked by {done} level-1 breaks over {days} "
                           f"day{'s' if days != 1 else ''}; the integration exercises are in the "

@@ -13,21 +13,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ..core import config
-from . import paths
-from ..core.coach import (Answer, Coach, Command, Done, HeadsUp, History, Observation, Pause, Reconfigure,
-                    Record, Remind, Resume, Skip, Snooze, Status, Stop, Withdraw)
-from ..desktop.activity import IdleSource
-from ..desktop.notify import Notifier
-from ..desktop.quiet import Quiet
+from ..core import commands, config, phrases
+from ..core.coach import Answer, Coach, HeadsUp, Observation, Remind, Status, Withdraw
+from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
-from ..store.journal import Journal
-from ..core.phrases import clock, status_line
-from ..store.stats import progressed
-from ..core.timespec import parse_duration, parse_pause
+from ..core.events import Hold, Kind, Record
+from ..core.ports import HoldSource, IdleSource, Notifier, Store
+from ..store import stats
+from . import paths
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +34,12 @@ log = logging.getLogger(__name__)
 TICK = 30.0
 SHORTEST_WAIT = 0.2
 WATCHDOG = 300.0  # how soon a wall clock set back is caught up with
+
+
+def utc_offset(wall: float) -> float:
+    """Seconds east of UTC on this machine at `wall` (daylight saving time included)."""
+    offset = datetime.fromtimestamp(wall).astimezone().utcoffset()
+    return offset.total_seconds() if offset else 0.0
 
 
 class SettingsFile:
@@ -82,11 +84,11 @@ class Parts:
     notifier: Notifier
     idle: IdleSource | None = None
     locked: Callable[[], bool] = lambda: False
-    quiet: Quiet | None = None  # do-not-disturb, full screen, calls
+    holds: HoldSource | None = None  # do-not-disturb, full screen, calls
 
 
 class Daemon:
-    def __init__(self, settings: SettingsFile, journal: Journal, parts: Parts,
+    def __init__(self, settings: SettingsFile, journal: Store, parts: Parts,
                  report: Callable[[str], None], wall: Callable[[], float] = time.time,
                  mono: Callable[[], float] = time.monotonic, tick: float = TICK):
         self.settings = settings
@@ -95,9 +97,10 @@ class Daemon:
         self.parts = parts
         self.report = report
         self._wall, self._mono = wall, mono
-        self._lock = threading.RLock()
-        history = History(journal.last_times("done"), journal.last_times("reminded"))
-        self.coach = Coach(progressed(settings.settings, journal.read), history)
+        self._lock = threading.Lock()  # every look and command goes through it, one at a time
+        past = stats.past(journal.read, settings.settings.catalog,
+                          datetime.fromtimestamp(wall()).date())
+        self.coach = Coach(settings.settings, past)
         self.stopping = threading.Event()
         self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
         self.tray_name = "none"
@@ -110,22 +113,17 @@ class Daemon:
     def _observe(self) -> None:
         new = self.settings.changed()  # a stat: cheap enough for every look
         if new is not None:
-            self._apply(self.coach.command(Reconfigure(progressed(new, self.journal.read))))
+            self._apply(self.coach.command(Reconfigure(new)))
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
-        obs = Observation(self._wall(), self._mono(), idle, self._locked(), self._quiet())
+        wall = self._wall()
+        obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(), utc_offset(wall))
         self._apply(self.coach.observe(obs))
 
-    def _quiet(self) -> str | None:
-        """Why reminders must wait now: off hours, or a detector's reason. The detectors are
-        asked only when something could fire before the next look."""
-        schedule = self.coach.settings.schedule
-        if schedule.enabled:
-            now = datetime.fromtimestamp(self._wall()).astimezone()
-            if not schedule.working(now):
-                start = schedule.next_start(now).timestamp()
-                return f"off hours until {clock(start, now.timestamp())}"
-        if self.parts.quiet is not None and self.coach.soon(self.tick_every + 1):
-            return self.parts.quiet.reason(self.coach.settings)
+    def _hold(self) -> Hold | None:
+        """Whether the desktop says reminders must wait. Asked only when something could fire
+        before the next look: the detectors cost more than the rest of a look."""
+        if self.parts.holds is not None and self.coach.soon(self.tick_every + 1):
+            return self.parts.holds.hold(self.coach.settings)
         return None
 
     def _locked(self) -> bool:
@@ -140,8 +138,8 @@ class Daemon:
         for effect in effects:
             if isinstance(effect, Record):
                 self.journal.record(effect)
-                if effect.kind == "done":
-                    self._level_up()
+                if effect.kind is Kind.LEVEL_UP:
+                    self.report(phrases.level_up(effect.level or 1))
             elif isinstance(effect, (Remind, HeadsUp)):
                 self._notify("show", effect)
             elif isinstance(effect, Withdraw):
@@ -149,20 +147,6 @@ class Daemon:
             elif isinstance(effect, Answer):
                 answer = effect
         return answer
-
-    def _level_up(self) -> None:
-        """With level = "auto", a done may be the one that earns the level-2 exercises."""
-        current = self.coach.settings
-        if not current.level_auto or current.prefs.level == 2:
-            return
-        earned = progressed(current, self.journal.read)
-        if earned.prefs.level == 2:
-            self._apply(self.coach.command(Reconfigure(earned)))
-            self.report("level 2 unlocked: the integration exercises (frog pumps, single-leg "
-                        "Romanian deadlift, ...) now join your rotation")
-
-    def done_today(self) -> int:
-        return self.journal.count("done", date.today())
 
     def _announce(self) -> None:
         """Tell listeners (the tray) the status after every look, outside the lock: a tray
@@ -202,18 +186,24 @@ class Daemon:
         with self._lock:
             return self.coach.status()
 
-    def run(self, command: Command) -> Answer:
-        """Carry out a user command from any thread (tray, notification, control channel)."""
+    def run(self, command: Command) -> tuple[bool, str]:
+        """Carry out a person's command from any thread (tray, notification, control channel):
+        whether it was done, and the reply in words."""
+        if isinstance(command, Quit):
+            self.stopping.set()
+            return True, phrases.STOPPING
+        if isinstance(command, Reload):
+            self.look_now()
+            return True, phrases.SETTINGS_CHECKED
+        if isinstance(command, ShowStatus):
+            return True, phrases.status_line(self.snapshot(), self._wall())
         with self._lock:
             self._observe()
             answer = self._apply(self.coach.command(command))
-        goal = self.coach.settings.daily_goal
-        if isinstance(command, Done) and answer is not None and answer.ok and goal:
-            answer = Answer(True, f"{answer.text} {self.done_today()} of {goal} today.")
         self._announce()
         self._reschedule()
         assert answer is not None
-        return answer
+        return answer.ok, phrases.answer(answer, self._wall())
 
     def status(self) -> dict:
         with self._lock:
@@ -222,13 +212,14 @@ class Daemon:
         now = self._wall()
         return {
             "pid": os.getpid(),
-            "line": status_line(status, now),
-            "phase": status.phase,
+            "line": phrases.status_line(status, now),
+            "phase": status.phase.value,
             "sitting": round(status.sitting),
             "due_in": round(status.due_in),
             "exercise": status.exercise.summary,
-            "done_today": self.done_today(),
-            "goal": self.coach.settings.daily_goal,
+            "done_today": status.done_today,
+            "goal": status.goal,
+            "today": phrases.today(status.done_today, status.goal),
             "idle_source": self.parts.idle.name if self.parts.idle else "unknown (no idle source)",
             "notifier": self.parts.notifier.name,
             "tray": self.tray_name,
@@ -240,47 +231,14 @@ class Daemon:
     # --- the control channel ---
 
     def handle(self, request: dict) -> dict:
-        name = request.get("cmd")
         try:
-            if name == "status":
-                return {"ok": True, "status": self.status()}
-            if name == "reload":  # settings changed by `glutewake config`: apply them now
-                self.look_now()
-                return {"ok": True, "text": "settings checked"}
-            if name == "quit":
-                self.stopping.set()
-                return {"ok": True, "text": "glutewake is stopping."}
-            answer = self.run(self.parse(str(name), str(request.get("arg") or "")))
-            return {"ok": answer.ok, "text": answer.text}
+            command = commands.from_wire(request)
         except UserError as err:
-            return {"ok": False, "text": str(err)}
-
-    def parse(self, name: str, arg: str) -> Command:
-        if name == "done":
-            return Done()
-        if name == "skip":
-            return Skip()
-        if name == "resume":
-            return Resume()
-        if name == "snooze":
-            try:
-                return Snooze(parse_duration(arg) if arg else None)
-            except ValueError as err:
-                raise UserError(f"snooze {arg}", str(err)) from None
-        if name == "pause":
-            return self.pause_command(arg)
-        raise UserError(f"command {name!r}", "is not a glutewake command; see `glutewake --help`")
-
-    def pause_command(self, spec: str) -> Pause:
-        now = datetime.now().astimezone()
-        settings = self.coach.settings
-        try:
-            end = parse_pause(spec, now, settings.schedule.tomorrow(now, settings.morning))
-        except ValueError as err:
-            raise UserError("pause", str(err)) from None
-        if end is None:
-            return Pause(None, "until you resume")
-        return Pause(end.timestamp(), f"until {clock(end.timestamp(), now.timestamp())}")
+            return {"ok": False, "text": str(err), "usage": True}
+        if isinstance(command, ShowStatus):
+            return {"ok": True, "status": self.status()}
+        ok, text = self.run(command)
+        return {"ok": ok, "text": text}
 
     # --- life cycle ---
 

@@ -21,12 +21,13 @@ from pathlib import Path
 from .. import __version__
 from ..core import config
 from . import paths
-from ..core.coach import Done, Resume, Skip, Snooze
+from ..core import commands
 from .control import AlreadyRunning, InstanceLock
 from .daemon import TICK, Daemon, Parts, SettingsFile
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
 from ..desktop.quiet import Quiet, find_detectors
+from ..store.export import write_csv
 from ..store.journal import Journal
 from ..store.stats import streak
 from ..core.timespec import humanize
@@ -106,7 +107,7 @@ class Session:
                              tick=tick_from_environment())
         if desktop:
             self.daemon.parts.idle = find_idle_source(self.bus)
-            self.daemon.parts.quiet = Quiet(find_detectors(
+            self.daemon.parts.holds = Quiet(find_detectors(
                 self.bus, lambda: self.daemon.coach.settings.quiet_apps))
             locks = watch_locks(self.system_bus, self.daemon.look_now)
             if locks is not None:
@@ -135,27 +136,26 @@ class Session:
 
     def notification_answer(self, key: str) -> None:
         """A button pressed on the notification."""
-        answer = self.daemon.run(Done() if key == "done" else Snooze())
-        log.info("notification button %s: %s", key, answer.text)
+        try:
+            command = commands.from_action(key)
+        except commands.UnknownAction as err:
+            log.error("notification: %s; ignored", err)
+            return
+        ok, text = self.daemon.run(command)
+        log.info("notification button %s: %s", key, text)
 
     # --- the tray ---
 
     def menu(self):
-        from ..desktop import menu
         from ..core.phrases import status_line
+        from ..desktop import menu
 
         status = self.daemon.snapshot()
         settings = self.settings.settings
-        done = self.daemon.done_today()
-        view = menu.View(status, status_line(status, self.daemon.now()), done,
-                         settings.snooze_choices, settings.daily_goal,
-                         self._streak(settings.daily_goal, done))
-        run = self.daemon.run
+        view = menu.View(status, status_line(status, self.daemon.now()), settings.snooze_choices,
+                         self._streak(status.goal, status.done_today))
         controls = menu.Controls(
-            done=lambda: run(Done()), snooze=lambda seconds: run(Snooze(seconds)),
-            skip=lambda: run(Skip()), pause=lambda spec: run(self.daemon.pause_command(spec)),
-            resume=lambda: run(Resume()), open_settings=self.open_settings,
-            open_log=self.open_log, quit=self.daemon.stopping.set,
+            run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item("Start at login", self.toggle_autostart,
                              checked=self.autostart.enabled())])
         return menu.build(view, controls)
@@ -178,8 +178,6 @@ class Session:
         open_path(config.ensure_user_file(self.settings.path))
 
     def open_log(self) -> None:
-        from .cli import write_csv
-
         path = paths.data_dir() / "break-log.csv"
         try:
             with open(path, "w", encoding="utf-8", newline="") as out:

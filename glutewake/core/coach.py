@@ -1,28 +1,36 @@
 """The sitting coach: a pure state machine that decides when a break is due.
 
 It never reads a clock, starts a thread or touches a file. The daemon feeds it `Observation`s
-(wall time, monotonic time, idle seconds, screen locked) and user commands, and carries out the
-effects it returns: `Remind`, `Withdraw` (the reminder on screen is no longer wanted), `Record`
-(a journal row) and `Answer` (the reply to a command). Every command returns exactly one Answer.
+(wall time, monotonic time, the UTC offset, idle seconds, screen locked, a hold from the desktop)
+and commands (`commands`), and carries out the effects it returns: `Remind`, `HeadsUp`,
+`Withdraw` (the reminder on screen is no longer wanted), `Record` (a journal row) and `Answer`
+(the reply to a command). Every command returns exactly one Answer.
 
 Time is measured in *sitting seconds*: real time during which you were at the computer. Input
 pauses shorter than `natural_break` count as sitting; being away (idle, locked, asleep) for at
 least `natural_break` is a natural break that ends the stretch where the absence began.
+
+Policy lives here too: work hours and lunch hold reminders, level 2 unlocks from the breaks done,
+and the count of today's breaks against the daily goal.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
 
+from .commands import CoachCommand, Done, Pause, Reconfigure, Resume, Skip, Snooze, Stop
 from .config import Settings
+from .events import Hold, Kind, Phase, Reason, Record
 from .exercises import Exercise, pick
-from .timespec import humanize
 
 # A wall-clock step this much larger than the monotonic step between two observations means the
 # machine slept (monotonic clocks stop during suspend) or the clock was moved forward.
 SLEEP_GAP = 10.0
-# How often to look while a due reminder is held (do not disturb, full screen, off hours).
+# How often to look while a due reminder is held by something that sends no word when it ends
+# (do not disturb, full screen, a program); a hold with a known end is looked at when it ends.
 HELD_LOOK = 2.0
 
 
@@ -32,48 +40,12 @@ class Observation:
     mono: float  # a monotonic clock, any origin
     idle: float | None = None  # seconds since the last keyboard or mouse input; None = unknown
     locked: bool = False
-    quiet: str | None = None  # why reminders must wait now ("full-screen window"), if they must
+    hold: Hold | None = None  # why the desktop says reminders must wait now, if it does
+    utc_offset: float = 0.0  # seconds east of UTC here, now (work hours are local)
 
-
-# --- commands ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Done:
-    """You took the break (or an early one)."""
-
-
-@dataclass(frozen=True)
-class Snooze:
-    seconds: int | None = None  # None: the configured snooze
-
-
-@dataclass(frozen=True)
-class Skip:
-    pass
-
-
-@dataclass(frozen=True)
-class Pause:
-    until: float | None  # wall time the pause ends; None: until resumed
-    label: str  # how the caller describes the end, e.g. "until 14:30"
-
-
-@dataclass(frozen=True)
-class Resume:
-    pass
-
-
-@dataclass(frozen=True)
-class Stop:
-    pass
-
-
-@dataclass(frozen=True)
-class Reconfigure:
-    settings: Settings
-
-
-Command = Done | Snooze | Skip | Pause | Resume | Stop | Reconfigure
+    @property
+    def local(self) -> datetime:
+        return datetime.fromtimestamp(self.wall, timezone(timedelta(seconds=self.utc_offset)))
 
 
 # --- effects -----------------------------------------------------------------------------------
@@ -100,19 +72,33 @@ class Withdraw:
     """Take the reminder off the screen: it was answered or is no longer relevant."""
 
 
-@dataclass(frozen=True)
-class Record:
-    kind: str  # started reminded held done snoozed skipped natural_break paused resumed stopped
-    wall: float
-    sitting: float
-    exercise: str | None = None
-    detail: str = ""
+class Reply(StrEnum):
+    STARTING = "starting"
+    LOGGED = "logged"
+    SNOOZED = "snoozed"
+    NOTHING_TO_SNOOZE = "nothing_to_snooze"  # paused
+    SKIPPED = "skipped"
+    NOTHING_TO_SKIP = "nothing_to_skip"
+    PAUSED = "paused"
+    PAUSE_IN_PAST = "pause_in_past"
+    RESUMED = "resumed"
+    NOT_PAUSED = "not_paused"
+    STOPPED = "stopped"
+    APPLIED = "applied"
 
 
 @dataclass(frozen=True)
 class Answer:
-    ok: bool
-    text: str
+    """The reply to a command, as facts; `phrases.answer` words it."""
+
+    reply: Reply
+    ok: bool = True
+    exercise: Exercise | None = None
+    seconds: float | None = None  # sitting time until the next break (or reminder)
+    until: float | None = None  # wall time a pause ends; None with PAUSED: until resumed
+    early: bool = False  # done or snoozed before the break was due
+    done_today: int = 0
+    goal: int = 0
 
 
 Effect = Remind | HeadsUp | Withdraw | Record | Answer
@@ -120,29 +106,48 @@ Effect = Remind | HeadsUp | Withdraw | Record | Answer
 
 @dataclass(frozen=True)
 class Status:
-    phase: str  # sitting | due | held | snoozed | paused | away
+    phase: Phase
     sitting: float
     due_in: float  # sitting seconds until the next reminder; 0 when due
     reminders: int  # reminders shown for the current break
     paused_until: float | None  # wall time; math.inf when paused until resumed
     away_for: float
     exercise: Exercise
-    quiet: str | None = None  # why reminders wait right now, if they do
+    hold: Hold | None = None  # why reminders wait right now, if they do
+    done_today: int = 0
+    goal: int = 0
+    level: int = 1
 
 
 @dataclass
-class History:
-    """When each exercise was last done and last offered (wall times), for the picker."""
+class Past:
+    """What the journal knows when the coach starts."""
 
-    done: dict[str, float] = field(default_factory=dict)
-    offered: dict[str, float] = field(default_factory=dict)
+    done: dict[str, float] = field(default_factory=dict)  # exercise -> wall time last done
+    offered: dict[str, float] = field(default_factory=dict)  # exercise -> last reminded
+    today: date | None = None  # the local day `done_today` counts
+    done_today: int = 0
+    level_one_done: int = 0  # level-1 breaks done, ever
+    level_one_days: int = 0  # distinct days with one
+    last_level_one_day: date | None = None
+
+
+def level_in_force(settings: Settings, past: Past) -> Settings:
+    """With level = "auto", level 2 once `unlock_breaks` level-1 breaks were done over at least
+    `unlock_days` days."""
+    if not settings.level_auto:
+        return settings
+    unlocked = (past.level_one_done >= settings.unlock_breaks
+                and past.level_one_days >= settings.unlock_days)
+    return settings.at_level(2 if unlocked else 1)
 
 
 class Coach:
-    def __init__(self, settings: Settings, history: History | None = None):
-        self.settings = settings
-        self._history = history or History()
+    def __init__(self, settings: Settings, past: Past | None = None):
+        self._past = past or Past()
+        self.settings = level_in_force(settings, self._past)
         self._last: Observation | None = None
+        self._hold: Hold | None = None
         self._shown: str | None = None  # the exercise the last reminder suggested
         self._exercise = self._pick(current=None)
         self._paused_until: float | None = None
@@ -159,26 +164,26 @@ class Coach:
         return self._exercise
 
     @property
-    def history(self) -> History:
-        return self._history
+    def past(self) -> Past:
+        return self._past
 
     def status(self) -> Status:
         due_in = max(0.0, self._due_at - self._sitting)
         if self._paused_until is not None:
-            phase = "paused"
+            phase = Phase.PAUSED
         elif self._away:
-            phase = "away"
+            phase = Phase.AWAY
         elif self._held_since is not None:
-            phase = "held"
+            phase = Phase.HELD
         elif self._reminders:
-            phase = "due"
+            phase = Phase.DUE
         elif self._snoozed:
-            phase = "snoozed"
+            phase = Phase.SNOOZED
         else:
-            phase = "sitting"
-        quiet = self._last.quiet if self._last else None
+            phase = Phase.SITTING
         return Status(phase, self._sitting, due_in, self._reminders, self._paused_until,
-                      self._away_for if self._away else 0.0, self._exercise, quiet)
+                      self._away_for if self._away else 0.0, self._exercise, self._hold,
+                      self._done_today(), self.settings.daily_goal, self.settings.prefs.level)
 
     def wake_in(self) -> float | None:
         """Real seconds until something may change if you stay as you are: the daemon should
@@ -189,7 +194,9 @@ class Coach:
             if self._last is not None and self._paused_until != math.inf:
                 moments.append(self._paused_until - self._last.wall)
         elif self._held_since is not None:
-            moments.append(HELD_LOOK)  # fire within seconds of the hold's end
+            until = self._hold.until if self._hold else None
+            moments.append(HELD_LOOK if until is None or self._last is None
+                           else until - self._last.wall)
         elif self._sitting < self._due_at:
             moments.append(self._due_at - self._sitting)
             if s.heads_up and not self._headed_up and self._due_at - self._sitting > s.heads_up:
@@ -212,8 +219,9 @@ class Coach:
     def observe(self, obs: Observation) -> list[Effect]:
         effects: list[Effect] = []
         last, self._last = self._last, obs
+        self._hold = self._work_hours_hold(obs) or obs.hold
         if last is None:
-            effects.append(self._record("started"))
+            effects.append(self._record(Kind.STARTED))
             elapsed = slept = 0.0
         else:
             elapsed = max(0.0, obs.mono - last.mono)
@@ -222,8 +230,18 @@ class Coach:
         effects += self._advance(obs, elapsed, slept)
         if self._paused_until is not None and obs.wall >= self._paused_until:
             self._paused_until = None
-            effects.append(self._record("resumed", detail="pause ended"))
+            effects.append(self._record(Kind.RESUMED, reason=Reason.TIMER))
         return effects + self._maybe_remind()
+
+    def _work_hours_hold(self, obs: Observation) -> Hold | None:
+        schedule = self.settings.schedule
+        if not schedule.enabled:
+            return None
+        local = obs.local
+        if schedule.working(local):
+            return None
+        reason = Reason.LUNCH if schedule.at_lunch(local) else Reason.OFF_HOURS
+        return Hold(reason, until=schedule.next_start(local).timestamp())
 
     def _advance(self, obs: Observation, elapsed: float, slept: float) -> list[Effect]:
         """Account for `elapsed` running seconds plus `slept` seconds asleep since the last look."""
@@ -239,7 +257,7 @@ class Coach:
             return []
         if present:
             self._away_for += elapsed - since_input
-            effects = self._natural_break(obs)
+            effects = self._natural_break()
             self._away = False
             self._sitting += since_input
             return effects
@@ -250,19 +268,19 @@ class Coach:
             self._leave(since_input + earlier)
         else:
             self._away_for += elapsed
-        return self._natural_break(obs)
+        return self._natural_break()
 
     def _leave(self, already_away: float) -> None:
         if not self._away:
             self._away, self._away_for, self._break_logged = True, already_away, False
 
-    def _natural_break(self, obs: Observation) -> list[Effect]:
+    def _natural_break(self) -> list[Effect]:
         if not self._away or self._break_logged or self._away_for < self.settings.natural_break:
             return []
         self._break_logged = True
         effects: list[Effect] = [Withdraw()] if self._reminders else []
         if self._sitting > 0:
-            effects.append(self._record("natural_break", detail=f"away {humanize(self._away_for)}"))
+            effects.append(self._record(Kind.NATURAL_BREAK, duration=round(self._away_for, 3)))
         self._new_stretch(repick=bool(self._reminders))  # a suggestion once shown is not repeated
         return effects
 
@@ -275,41 +293,41 @@ class Coach:
         if (self._reminders >= s.max_reminders
                 or (self._reminders and self._sitting - self._reminded_at < s.remind_again)):
             return []
-        assert self._last is not None
-        quiet = self._last.quiet
-        if quiet:  # held, not dropped: it fires when the reason ends
+        hold = self._hold
+        if hold:  # held, not dropped: it fires when the reason ends
             if self._held_since is None:
-                self._held_since, self._held_for = self._last.wall, quiet
-                return [self._record("held", self._exercise.id, quiet)]
+                self._held_since, self._held_by = self._now, hold
+                return [self._record(Kind.HELD, self._exercise.id, reason=hold.reason,
+                                     source=hold.source)]
             return []
-        detail = f"reminder {self._reminders + 1} of {s.max_reminders}"
+        held = {}
         if self._held_since is not None:
-            waited = max(0.0, self._last.wall - self._held_since)
-            detail += f", held {humanize(waited)}: {self._held_for}"
+            held = dict(reason=self._held_by.reason, source=self._held_by.source,
+                        duration=round(max(0.0, self._now - self._held_since), 3))
             self._held_since = None
         self._reminders += 1
         self._reminded_at = self._sitting
-        self._history.offered[self._exercise.id] = self._last.wall
+        self._past.offered[self._exercise.id] = self._now
         self._shown = self._exercise.id
         final = self._reminders >= s.max_reminders
         return [
             Remind(self._exercise, self._sitting, self._reminders, final),
-            self._record("reminded", self._exercise.id, detail),
+            self._record(Kind.REMINDED, self._exercise.id, reminder=self._reminders, **held),
         ]
 
     def _maybe_heads_up(self) -> list[Effect]:
         s = self.settings
         due_in = self._due_at - self._sitting
-        if not s.heads_up or self._headed_up or due_in > s.heads_up or self._last.quiet:
+        if not s.heads_up or self._headed_up or due_in > s.heads_up or self._hold:
             return []
         self._headed_up = True
         return [HeadsUp(self._exercise, self._sitting, due_in)]
 
     # --- commands ---
 
-    def command(self, cmd: Command) -> list[Effect]:
+    def command(self, cmd: CoachCommand) -> list[Effect]:
         if self._last is None:
-            return [Answer(False, "glutewake is still starting; try again in a moment")]
+            return [Answer(Reply.STARTING, ok=False)]
         handler = {
             Done: self._done, Snooze: self._snooze, Skip: self._skip, Pause: self._pause,
             Resume: self._resume, Stop: self._stop, Reconfigure: self._reconfigure,
@@ -319,28 +337,49 @@ class Coach:
 
     def _done(self, _: Done) -> list[Effect]:
         exercise, early = self._exercise, not self._due
-        effects = self._withdraw() + [self._record("done", exercise.id, "early" if early else "")]
-        self._history.done[exercise.id] = self._now
+        effects = self._withdraw() + [self._record(Kind.DONE, exercise.id, early=early)]
+        self._past.done[exercise.id] = self._now
+        effects += self._count_done(exercise)
         self._new_stretch(repick=True)
-        when = "Early break logged" if early else "Break logged"
-        return effects + [Answer(True, f"{when}: {exercise.name}. Next break after "
-                                       f"{humanize(self.settings.every)} of sitting.")]
+        return effects + [Answer(Reply.LOGGED, exercise=exercise, early=early,
+                                 seconds=self.settings.every, done_today=self._done_today(),
+                                 goal=self.settings.daily_goal)]
+
+    def _count_done(self, exercise: Exercise) -> list[Effect]:
+        """Today's count, and level-1 progress: a done may be the one that unlocks level 2."""
+        past, today = self._past, self._last.local.date()
+        if past.today != today:
+            past.today, past.done_today = today, 0
+        past.done_today += 1
+        if exercise.level != 1:
+            return []
+        past.level_one_done += 1
+        if past.last_level_one_day != today:
+            past.last_level_one_day = today
+            past.level_one_days += 1
+        before = self.settings.prefs.level
+        self.settings = level_in_force(self.settings, past)
+        if self.settings.prefs.level == before:
+            return []
+        return [self._record(Kind.LEVEL_UP, level=self.settings.prefs.level)]
+
+    def _done_today(self) -> int:
+        past = self._past
+        if self._last is None or past.today != self._last.local.date():
+            return 0
+        return past.done_today
 
     def _snooze(self, cmd: Snooze) -> list[Effect]:
         if self._paused_until is not None:
-            return [Answer(False, "Reminders are paused, so there is nothing to snooze; "
-                                  "`glutewake resume` turns them back on.")]
+            return [Answer(Reply.NOTHING_TO_SNOOZE, ok=False)]
         seconds = cmd.seconds or self.settings.snooze
-        if seconds <= 0:
-            return [Answer(False, "A snooze must be longer than zero, like 10m.")]
         was_due = self._due
         effects = self._withdraw()
         self._due_at = max(self._due_at, self._sitting) + seconds
         self._snoozed, self._reminders, self._headed_up, self._held_since = True, 0, False, None
-        effects.append(self._record("snoozed", self._exercise.id, f"{humanize(seconds)}"))
-        what = "Snoozed" if was_due else "Next break put off"
-        return effects + [Answer(True, f"{what}: next reminder after "
-                                       f"{humanize(self._due_at - self._sitting)} more sitting.")]
+        effects.append(self._record(Kind.SNOOZED, self._exercise.id, duration=seconds))
+        return effects + [Answer(Reply.SNOOZED, early=not was_due,
+                                 seconds=self._due_at - self._sitting)]
 
     @property
     def _due(self) -> bool:
@@ -349,37 +388,47 @@ class Coach:
 
     def _skip(self, _: Skip) -> list[Effect]:
         if not self._due:
-            return [Answer(False, "No break is due, so there is nothing to skip; the next one is "
-                                  f"in {humanize(self._due_at - self._sitting)}. "
-                                  "To put it off, use snooze.")]
+            return [Answer(Reply.NOTHING_TO_SKIP, ok=False, seconds=self._due_at - self._sitting)]
         exercise = self._exercise
-        effects = self._withdraw() + [self._record("skipped", exercise.id)]
+        effects = self._withdraw() + [self._record(Kind.SKIPPED, exercise.id)]
         self._new_stretch(repick=True)
-        return effects + [Answer(True, "Break skipped. The next one comes after "
-                                       f"{humanize(self.settings.every)} of sitting.")]
+        return effects + [Answer(Reply.SKIPPED, exercise=exercise, seconds=self.settings.every)]
 
     def _pause(self, cmd: Pause) -> list[Effect]:
-        if cmd.until is not None and cmd.until <= self._now:
-            return [Answer(False, f"Pause {cmd.label} ends in the past; pick a later time.")]
+        until = self._pause_end(cmd)
+        if until is not None and until <= self._now:
+            return [Answer(Reply.PAUSE_IN_PAST, ok=False, until=until)]
         effects = self._withdraw()
-        self._paused_until = math.inf if cmd.until is None else cmd.until
+        self._paused_until = math.inf if until is None else until
         self._reminders, self._held_since = 0, None
-        effects.append(self._record("paused", detail=cmd.label))
-        return effects + [Answer(True, f"Reminders paused {cmd.label}.")]
+        effects.append(self._record(Kind.PAUSED, reason=Reason.MANUAL, until=until))
+        return effects + [Answer(Reply.PAUSED, until=until)]
+
+    def _pause_end(self, cmd: Pause) -> float | None:
+        """The wall time a pause ends; None: until resumed."""
+        local = self._last.local
+        if cmd.seconds is not None:
+            return self._now + cmd.seconds
+        if cmd.at is not None:
+            end = datetime.combine(local.date(), cmd.at, tzinfo=local.tzinfo)
+            return (end if end > local else end + timedelta(days=1)).timestamp()
+        if cmd.tomorrow:
+            return self.settings.schedule.tomorrow(local, self.settings.morning).timestamp()
+        return None
 
     def _resume(self, _: Resume) -> list[Effect]:
         if self._paused_until is None:
-            return [Answer(False, "Reminders are not paused, so there is nothing to resume.")]
+            return [Answer(Reply.NOT_PAUSED, ok=False)]
         self._paused_until = None
         due_in = max(0.0, self._due_at - self._sitting)
-        when = "a break is due now" if not due_in else f"next break in {humanize(due_in)}"
-        return [self._record("resumed", detail="by you"), Answer(True, f"Reminders are back on; {when}.")]
+        return [self._record(Kind.RESUMED, reason=Reason.MANUAL),
+                Answer(Reply.RESUMED, seconds=due_in)]
 
     def _stop(self, _: Stop) -> list[Effect]:
-        return self._withdraw() + [self._record("stopped"), Answer(True, "glutewake stopped.")]
+        return self._withdraw() + [self._record(Kind.STOPPED), Answer(Reply.STOPPED)]
 
     def _reconfigure(self, cmd: Reconfigure) -> list[Effect]:
-        self.settings = cmd.settings
+        self.settings = level_in_force(cmd.settings, self._past)
         effects: list[Effect] = []
         if not self._snoozed:
             self._due_at = self.settings.every
@@ -387,7 +436,7 @@ class Coach:
             effects = self._withdraw()
         if self._exercise not in self.settings.offered:
             self._exercise = self._pick(self._exercise.id)
-        return effects + [Answer(True, "Settings applied.")]
+        return effects + [Answer(Reply.APPLIED)]
 
     # --- helpers ---
 
@@ -409,17 +458,16 @@ class Coach:
         self._reminded_at = 0.0
         self._headed_up = False
         self._held_since: float | None = None
-        self._held_for = ""
+        self._held_by: Hold | None = None
         if repick or self._exercise not in self.settings.offered:
             self._exercise = self._pick(self._exercise.id)
 
     def _pick(self, current: str | None) -> Exercise:
         """Never what is suggested now, nor what the last reminder showed, when there is a choice."""
         avoid = {current, self._shown}
-        choice = pick(self.settings.offered, self._history.done, self._history.offered, avoid)
+        choice = pick(self.settings.offered, self._past.done, self._past.offered, avoid)
         assert choice is not None, "config validation guarantees an offered exercise"
         return choice
 
-    def _record(self, kind: str, exercise: str | None = None, detail: str = "") -> Record:
-        return Record(kind, self._now, round(self._sitting, 3), exercise, detail)
-
+    def _record(self, kind: Kind, exercise: str | None = None, **fields) -> Record:
+        return Record(kind, self._now, round(self._sitting, 3), exercise, **fields)

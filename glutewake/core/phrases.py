@@ -1,11 +1,16 @@
-"""The words glutewake shows people: status lines and reminder texts, the same everywhere."""
+"""Every sentence glutewake shows about its state, rendered from the typed events in one place:
+status lines, reminder texts, replies to commands, journal details and the daily count.
+
+Nothing else builds these sentences, and nothing ever parses one back.
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime
 
-from .coach import HeadsUp, Remind, Status
+from .coach import Answer, HeadsUp, Remind, Reply, Status
+from .events import Hold, Kind, Phase, Reason, Record
 from .timespec import humanize
 
 
@@ -28,26 +33,70 @@ def minutes(seconds: float, up: bool = False) -> str:
     return "<1 min" if seconds < 60 else humanize(seconds)
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --- holds -------------------------------------------------------------------------------------
+
+_HOLDS = {Reason.DO_NOT_DISTURB: "do not disturb", Reason.FULLSCREEN: "full-screen window",
+          Reason.PRESENTATION: "presentation mode", Reason.OFF_HOURS: "off hours",
+          Reason.LUNCH: "lunch"}
+
+
+def hold(what: Hold | None, now: float | None = None) -> str:
+    """"do not disturb", "zoom is running", "off hours until 09:00"."""
+    if what is None:
+        return ""
+    if what.reason is Reason.APP:
+        text = f"{what.source or 'a program'} is running"
+    else:
+        text = _HOLDS.get(what.reason, what.reason.value.replace("_", " "))
+    if what.until is not None and now is not None:
+        text += f" until {clock(what.until, now)}"
+    return text
+
+
+# --- status ------------------------------------------------------------------------------------
+
+def pause_end(until: float | None, now: float) -> str:
+    if until is None or until == math.inf:
+        return "until you resume"
+    return f"until {clock(until, now)}"
+
+
 def status_line(status: Status, now: float) -> str:
     """One line for the tray tooltip and `glutewake status`."""
     sitting = minutes(status.sitting)
-    if status.phase == "paused":
-        if status.paused_until == math.inf or status.paused_until is None:
-            return "Paused until you resume"
-        return f"Paused until {clock(status.paused_until, now)}"
-    if status.phase == "away":
+    if status.phase == Phase.PAUSED:
+        return f"Paused {pause_end(status.paused_until, now)}"
+    if status.phase == Phase.AWAY:
         return f"Away {minutes(status.away_for)}"
-    if status.quiet and status.quiet.startswith("off hours"):
-        what = "break due" if status.phase == "held" else f"sitting {sitting}"
-        return f"Off hours{status.quiet[len('off hours'):]} · {what}"
-    if status.phase == "held":
-        return f"Break due · held: {status.quiet}"
-    if status.phase == "due":
+    schedule = status.hold is not None and status.hold.reason in (Reason.OFF_HOURS, Reason.LUNCH)
+    if schedule:
+        what = "break due" if status.phase == Phase.HELD else f"sitting {sitting}"
+        text = hold(status.hold, now)
+        return f"{text[:1].upper()}{text[1:]} · {what}"
+    if status.phase == Phase.HELD:
+        return f"Break due · held: {hold(status.hold)}"
+    if status.phase == Phase.DUE:
         return f"Break due · sitting {sitting}"
-    if status.phase == "snoozed":
+    if status.phase == Phase.SNOOZED:
         return f"Sitting {sitting} · snoozed, reminder in {minutes(status.due_in, up=True)}"
     return f"Sitting {sitting} · break in {minutes(status.due_in, up=True)}"
 
+
+def today(done: int, goal: int, streak: int = 0) -> str:
+    """"Today: 4 of 6 breaks · streak 3 days", or "Today: 1 break done" without a goal."""
+    if not goal:
+        return f"Today: {plural(done, 'break')} done"
+    line = f"Today: {done} of {plural(goal, 'break')}"
+    if streak:
+        line += f" · streak {plural(streak, 'day')}"
+    return line
+
+
+# --- reminders ---------------------------------------------------------------------------------
 
 def reminder_title(remind: Remind) -> str:
     return f"Time to stand — {humanize(remind.sitting)} sitting"
@@ -67,3 +116,78 @@ def heads_up_body(note: HeadsUp) -> str:
 
 
 ANSWER_HINT = "Answer with: glutewake done | snooze | skip"
+
+
+# --- replies -----------------------------------------------------------------------------------
+
+def answer(reply: Answer, now: float) -> str:
+    """What a command's reply says."""
+    kind, seconds = reply.reply, humanize(reply.seconds or 0)
+    if kind is Reply.LOGGED:
+        name = reply.exercise.name if reply.exercise else "break"
+        text = (f"{'Early break' if reply.early else 'Break'} logged: {name}. "
+                f"Next break after {seconds} of sitting.")
+        if reply.goal:
+            text += f" {reply.done_today} of {reply.goal} today."
+        return text
+    if kind is Reply.SNOOZED:
+        what = "Next break put off" if reply.early else "Snoozed"
+        return f"{what}: next reminder after {seconds} more sitting."
+    if kind is Reply.SKIPPED:
+        return f"Break skipped. The next one comes after {seconds} of sitting."
+    if kind is Reply.PAUSED:
+        return f"Reminders paused {pause_end(reply.until, now)}."
+    if kind is Reply.RESUMED:
+        when = "a break is due now" if not reply.seconds else f"next break in {seconds}"
+        return f"Reminders are back on; {when}."
+    return {
+        Reply.STARTING: "glutewake is still starting; try again in a moment",
+        Reply.NOTHING_TO_SNOOZE: "Reminders are paused, so there is nothing to snooze; "
+                                 "`glutewake resume` turns them back on.",
+        Reply.NOTHING_TO_SKIP: "No break is due, so there is nothing to skip; the next one is "
+                               f"in {seconds}. To put it off, use snooze.",
+        Reply.PAUSE_IN_PAST: f"That pause would end at {clock(reply.until or now, now)}, which "
+                             "is past; pick a later time.",
+        Reply.NOT_PAUSED: "Reminders are not paused, so there is nothing to resume.",
+        Reply.STOPPED: "glutewake stopped.",
+        Reply.APPLIED: "Settings applied.",
+    }[kind]
+
+
+# --- the journal -------------------------------------------------------------------------------
+
+def detail(record: Record) -> str:
+    """The short detail column of `glutewake log` and the CSV export, from the fields."""
+    kind = record.kind
+    if kind is Kind.REMINDED:
+        text = f"reminder {record.reminder or 1}"
+        if record.reason is not None:
+            what = Hold(record.reason, record.source)
+            text += f", held {humanize(record.duration or 0)}: {hold(what)}"
+        return text
+    if kind is Kind.HELD and record.reason is not None:
+        return hold(Hold(record.reason, record.source))
+    if kind is Kind.DONE:
+        return "early" if record.early else ""
+    if kind is Kind.SNOOZED:
+        return humanize(record.duration or 0)
+    if kind is Kind.NATURAL_BREAK:
+        return f"away {humanize(record.duration or 0)}"
+    if kind is Kind.PAUSED:
+        return pause_end(record.until, record.wall)
+    if kind is Kind.RESUMED:
+        return "pause ended" if record.reason is Reason.TIMER else "by you"
+    if kind is Kind.LEVEL_UP:
+        return f"level {record.level} unlocked"
+    return ""
+
+
+def level_up(level: int) -> str:
+    if level == 2:
+        return ("level 2 unlocked: the integration exercises (frog pumps, single-leg Romanian "
+                "deadlift, ...) now join your rotation")
+    return f"level {level} in force"
+
+
+STOPPING = "glutewake is stopping."
+SETTINGS_CHECKED = "settings checked"

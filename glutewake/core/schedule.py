@@ -22,11 +22,16 @@ class Schedule:
             return True
         if now.weekday() not in self.days or not self.start <= now.time() < self.end:
             return False
-        return not (self.lunch and self.lunch[0] <= now.time() < self.lunch[1])
+        return not self.at_lunch(now)
+
+    def at_lunch(self, now: datetime) -> bool:
+        return (self.lunch is not None and now.weekday() in self.days
+                and self.lunch[0] <= now.time() < self.lunch[1])
 
     def next_start(self, now: datetime) -> datetime:
         """The next moment work hours begin after `now`: a work day's start, or lunch's end."""
-        if self.lunch and now.weekday() in self.days and self.lunch[0] <= now.time() < self.lunch[1]:
+        if self.at_lunch(now):
+            assert self.lunch is not None
             return now.replace(hour=self.lunch[1].hour, minute=self.lunch[1].minute, second=0,
                                microsecond=0)
         for ahead in range(8):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..core import phrases
 from ..core.coach import Status
+from ..core.commands import Command, Done, Pause, Quit, Resume, Skip, Snooze
+from ..core.events import Phase
 from ..core.timespec import humanize
 
 
@@ -21,7 +24,8 @@ class Item:
 
 
 SEPARATOR = Item(separator=True)
-PAUSES = (("30 min", "30m"), ("1 hour", "1h"), ("2 hours", "2h"), ("Until tomorrow", "tomorrow"))
+PAUSES = (("30 min", Pause(seconds=1800)), ("1 hour", Pause(seconds=3600)),
+          ("2 hours", Pause(seconds=7200)), ("Until tomorrow", Pause(tomorrow=True)))
 
 
 @dataclass(frozen=True)
@@ -30,63 +34,46 @@ class View:
 
     status: Status
     line: str
-    done_today: int
     snooze_choices: tuple[int, ...]
-    goal: int = 0  # breaks a day; 0: no goal
-    streak: int = 0  # days in a row with the goal met
+    streak: int = 0  # days in a row with the daily goal met
 
 
 @dataclass
 class Controls:
-    """What the menu items do; each runs the matching command in the daemon."""
+    """What the menu items do: commands go to the daemon through `run`; the rest is local."""
 
-    done: Callable[[], None]
-    snooze: Callable[[int], None]
-    skip: Callable[[], None]
-    pause: Callable[[str], None]
-    resume: Callable[[], None]
+    run: Callable[[Command], object]
     open_settings: Callable[[], None]
     open_log: Callable[[], None]
-    quit: Callable[[], None]
     extra: list[Item] = field(default_factory=list)  # items later features add
 
 
 def build(view: View, controls: Controls) -> tuple[Item, ...]:
-    phase = view.status.phase
-    paused = phase == "paused"
+    phase, run = view.status.phase, controls.run
+    paused = phase == Phase.PAUSED
+    due = phase in (Phase.DUE, Phase.HELD)  # the coach takes Skip while a due break is held too
     items = [
         Item(view.line, enabled=False),
-        Item(f"{'Now' if phase == 'due' else 'Next'}: {view.status.exercise.summary}",
-             enabled=False),
+        Item(f"{'Now' if due else 'Next'}: {view.status.exercise.summary}", enabled=False),
         SEPARATOR,
-        Item("Done — I took my break", controls.done, default=True),
+        Item("Done — I took my break", lambda: run(Done()), default=True),
         Item("Snooze", enabled=not paused, children=tuple(
-            Item(humanize(seconds), lambda s=seconds: controls.snooze(s))
+            Item(humanize(seconds), lambda s=seconds: run(Snooze(s)))
             for seconds in view.snooze_choices)),
-        Item("Skip this break", controls.skip, enabled=phase == "due"),
+        Item("Skip this break", lambda: run(Skip()), enabled=due),
     ]
     if paused:
-        items.append(Item("Resume reminders", controls.resume))
+        items.append(Item("Resume reminders", lambda: run(Resume())))
     else:
         items.append(Item("Pause", children=tuple(
-            Item(label, lambda s=spec: controls.pause(s)) for label, spec in PAUSES)))
+            Item(label, lambda c=command: run(c)) for label, command in PAUSES)))
     items += [
         SEPARATOR,
-        Item(today(view), enabled=False),
+        Item(phrases.today(view.status.done_today, view.status.goal, view.streak), enabled=False),
         *controls.extra,
         Item("Open settings", controls.open_settings),
         Item("Open break log", controls.open_log),
         SEPARATOR,
-        Item("Quit glutewake", controls.quit),
+        Item("Quit glutewake", lambda: run(Quit())),
     ]
     return tuple(items)
-
-
-def today(view: View) -> str:
-    """"Today: 4 of 6 breaks · streak 3 days", or "Today: 1 break done" without a goal."""
-    if not view.goal:
-        return f"Today: {view.done_today} break{'s' if view.done_today != 1 else ''} done"
-    line = f"Today: {view.done_today} of {view.goal} breaks"
-    if view.streak:
-        line += f" · streak {view.streak} day{'s' if view.streak != 1 else ''}"
-    return line

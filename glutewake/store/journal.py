@@ -15,11 +15,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from ..core.coach import Record
+from ..core.events import Kind, Reason, Record
+from .legacy import fields_from_detail
 
 # Each entry brings the schema from version N to N + 1; never edit one that has shipped.
 MIGRATIONS = (
@@ -41,24 +42,37 @@ MIGRATIONS = (
     """
     CREATE INDEX events_by_kind_day ON events (kind, local_date, exercise);
     """,
+    # 3: typed fields instead of a free-text detail (see _fields_from_detail)
+    lambda db: _typed_fields(db),
 )
+
+# The typed fields of a Record, in their journal columns.
+FIELDS = ("reason", "source", "reminder", "duration", "until", "early", "level")
+COLUMNS = ("ts", "local_date", "utc_offset", "kind", "exercise", "sitting") + FIELDS
 
 
 @dataclass(frozen=True)
 class Event:
+    """A journal row: the Record, and where and when it was written."""
+
     id: int
-    ts: float
     local_date: str
-    utc_offset: int
-    kind: str
-    exercise: str | None
-    sitting: float
-    detail: str
+    utc_offset: int  # minutes east of UTC when it happened
+    record: Record
 
     @property
     def local_time(self) -> datetime:
         """When it happened, on the clock of the place where it was written."""
-        return datetime.fromtimestamp(self.ts, timezone(timedelta(minutes=self.utc_offset)))
+        return datetime.fromtimestamp(self.record.wall,
+                                      timezone(timedelta(minutes=self.utc_offset)))
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Event:
+        (ident, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
+         duration, until, early, level) = row
+        return cls(ident, local_date, offset, Record(
+            Kind(kind), ts, sitting, exercise, Reason(reason) if reason else None, source,
+            reminder, duration, until, bool(early), level))
 
 
 def local_stamp(ts: float) -> tuple[str, int]:
@@ -165,11 +179,9 @@ class Journal:
             with self._db:  # one transaction
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany(
-                    "INSERT INTO events (ts, local_date, utc_offset, kind, exercise, sitting, detail)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(r.wall, *local_stamp(r.wall), r.kind, r.exercise, r.sitting, r.detail)
-                     for r in self._pending],
-                )
+                    f"INSERT INTO events ({', '.join(map(repr, COLUMNS))}) "
+                    f"VALUES ({', '.join('?' * len(COLUMNS))})",
+                    [_row(r) for r in self._pending])
         except sqlite3.Error as err:
             self._fail(f"cannot write to {self.path} ({err}); events are kept in memory and "
                        "retried")
@@ -191,7 +203,7 @@ class Journal:
 
     def _spill(self) -> None:
         """Keep events that never reached the database in a side file the next start imports."""
-        lines = "".join(json.dumps(asdict(r)) + "\n" for r in self._pending)
+        lines = "".join(json.dumps(r.as_dict()) + "\n" for r in self._pending)
         for target in (self.spill_path, Path(tempfile.gettempdir()) / self.spill_path.name):
             try:
                 with open(target, "a", encoding="utf-8") as out:
@@ -212,8 +224,8 @@ class Journal:
         records = []
         for line in text.splitlines():
             try:
-                records.append(Record(**json.loads(line)))
-            except (ValueError, TypeError):
+                records.append(_spilled(json.loads(line)))
+            except (ValueError, TypeError, KeyError):
                 continue
         with self._lock:
             self._pending.extend(records)
@@ -226,24 +238,13 @@ class Journal:
 
     def events(self, since: date | None = None, until: date | None = None) -> Iterator[Event]:
         """Events in time order; `since`/`until` are inclusive local dates."""
-        query, args = "SELECT * FROM events WHERE 1=1", []
+        query, args = f"SELECT id, {', '.join(COLUMNS)} FROM events WHERE 1=1", []
         if since:
             query, args = query + " AND local_date >= ?", args + [since.isoformat()]
         if until:
             query, args = query + " AND local_date <= ?", args + [until.isoformat()]
         for row in self._read(query + " ORDER BY ts, id", args):
-            yield Event(*row)
-
-    def last_times(self, kind: str) -> dict[str, float]:
-        """For each exercise, the last time an event of `kind` named it."""
-        rows = self._read("SELECT exercise, MAX(ts) FROM events WHERE kind = ? AND exercise IS NOT"
-                          " NULL GROUP BY exercise", [kind])
-        return dict(rows)
-
-    def count(self, kind: str, local_day: date) -> int:
-        rows = self._read("SELECT COUNT(*) FROM events WHERE kind = ? AND local_date = ?",
-                          [kind, local_day.isoformat()])
-        return rows[0][0] if rows else 0
+            yield Event.from_row(row)
 
     def read(self, query: str, args=()) -> list[tuple]:
         """Rows of a read-only query (for the statistics); empty when the journal is unreadable."""
@@ -272,4 +273,48 @@ def _migrate(db: sqlite3.Connection) -> None:
         raise sqlite3.OperationalError(
             f"journal schema {version} is newer than this glutewake understands; upgrade glutewake")
     for number in range(version, len(MIGRATIONS)):
-        db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;")
+        step = MIGRATIONS[number]
+        if isinstance(step, str):
+            db.executescript(f"BEGIN; {step} PRAGMA user_version = {number + 1}; COMMIT;")
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            db.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def _row(record: Record) -> tuple:
+    return (record.wall, *local_stamp(record.wall), record.kind.value, record.exercise,
+            record.sitting, record.reason.value if record.reason else None, record.source,
+            record.reminder, record.duration, record.until, int(record.early), record.level)
+
+
+def _spilled(data: dict) -> Record:
+    """A record from the spill file; files written before typed fields carry a `detail`."""
+    data = dict(data)
+    text = data.pop("detail", None)
+    if text is not None:
+        data.update(fields_from_detail(data["kind"], text, data["wall"]))
+    return Record.from_dict(data)
+
+
+def _typed_fields(db: sqlite3.Connection) -> None:
+    """Schema 3: the free-text `detail` of schema 1-2 becomes typed columns, row by row."""
+    for column, kind in (("reason", "TEXT"), ("source", "TEXT"), ("reminder", "INTEGER"),
+                         ("duration", "REAL"), ("until", "REAL"),
+                         ("early", "INTEGER NOT NULL DEFAULT 0"), ("level", "INTEGER")):
+        db.execute(f'ALTER TABLE events ADD COLUMN "{column}" {kind}')
+    rows = db.execute("SELECT id, kind, ts, detail FROM events WHERE detail != ''").fetchall()
+    updates = []
+    for ident, kind, ts, text in rows:
+        found = fields_from_detail(kind, text, ts)
+        found["reason"] = found["reason"].value if found.get("reason") else None
+        found["early"] = int(found.get("early", False))
+        updates.append(tuple(found.get(name) for name in FIELDS) + (ident,))
+    db.executemany("UPDATE events SET " + ", ".join(f'"{name}" = ?' for name in FIELDS)
+                   + " WHERE id = ?", updates)
+    db.execute("ALTER TABLE events DROP COLUMN detail")

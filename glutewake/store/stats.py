@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-# Events that end a stretch of sitting; their `sitting` is the whole stretch.
-STRETCH_ENDS = ("done", "skipped", "natural_break", "stopped")
+from ..core.coach import Past
+
+from ..core.events import STRETCH_ENDS, Kind
 
 
 @dataclass
@@ -82,14 +83,14 @@ def report(read, first: date, last: date, goal: int, today: date,
     by_day = {d.isoformat(): Day(d.isoformat()) for d in days_between(first, last)}
     rows = read(
         """SELECT local_date, kind, COUNT(*),
-                   SUM(CASE WHEN kind = 'reminded' AND detail LIKE 'reminder 1 %' THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN kind = 'done' AND detail != 'early' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN kind = 'reminded' AND reminder = 1 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN kind = 'done' AND early = 0 THEN 1 ELSE 0 END),
                    MAX(sitting), SUM(sitting)
             FROM events WHERE local_date BETWEEN ? AND ?
               AND kind IN ('reminded', 'done', 'snoozed', 'skipped', 'natural_break', 'stopped')
             GROUP BY local_date, kind""", span)
     for day, kind, count, first_reminders, answered, longest, total in rows:
-        entry = by_day[day]
+        entry, kind = by_day[day], Kind(kind)
         if kind == "reminded":
             entry.reminders = first_reminders
         elif kind == "done":
@@ -137,22 +138,28 @@ def streak(read, goal: int, today: date) -> int:
     return count
 
 
-def progress(read, level_one: Iterable[str]) -> tuple[int, int]:
-    """(level-1 breaks done, distinct days with one) — what unlocks level 2."""
+def progress(read, level_one: Iterable[str]) -> tuple[int, int, date | None]:
+    """(level-1 breaks done, distinct days with one, the last such day): what unlocks level 2."""
     ids = list(level_one)
     if not ids:
-        return 0, 0
+        return 0, 0, None
     marks = ",".join("?" * len(ids))
-    rows = read("SELECT COUNT(*), COUNT(DISTINCT local_date) FROM events WHERE kind = 'done' "
-                f"AND exercise IN ({marks})", ids)
-    return rows[0] if rows else (0, 0)  # an unreadable journal reads as empty
+    rows = read("SELECT COUNT(*), COUNT(DISTINCT local_date), MAX(local_date) FROM events "
+                f"WHERE kind = 'done' AND exercise IN ({marks})", ids)
+    if not rows:  # an unreadable journal reads as empty
+        return 0, 0, None
+    done, days, last = rows[0]
+    return done, days, date.fromisoformat(last) if last else None
 
 
-def progressed(settings, read):
-    """The settings with the exercise level in force: with level = "auto", level 2 once the
-    journal shows `unlock_breaks` level-1 breaks over at least `unlock_days` days."""
-    if not settings.level_auto:
-        return settings
-    done, days = progress(read, (e.id for e in settings.catalog if e.level == 1))
-    unlocked = done >= settings.unlock_breaks and days >= settings.unlock_days
-    return settings.at_level(2 if unlocked else 1)
+def past(read, catalog, today: date) -> Past:
+    """What the coach needs to know of the journal when it starts."""
+    def last_times(kind: Kind) -> dict[str, float]:
+        return dict(read("SELECT exercise, MAX(ts) FROM events WHERE kind = ? AND exercise IS "
+                         "NOT NULL GROUP BY exercise", (kind.value,)))
+
+    rows = read("SELECT COUNT(*) FROM events WHERE kind = 'done' AND local_date = ?",
+                (today.isoformat(),))
+    done, days, last = progress(read, (e.id for e in catalog if e.level == 1))
+    return Past(last_times(Kind.DONE), last_times(Kind.REMINDED), today,
+                rows[0][0] if rows else 0, done, days, last)

@@ -1,8 +1,9 @@
 """Reasons to hold a due reminder: do-not-disturb, a full-screen window, a call in progress.
 
-Each detector is a small class in its own module with a `name` and `reason()`, which returns why
-reminders must wait now, or None. `find_detectors` keeps those that can run on this desktop and
-logs the ones it skips; `Quiet` asks them in turn and treats a failing one as "no reason".
+Each detector is a small class in its own module with a `name` and `hold()`, which returns why
+reminders must wait now (a `Hold`), or None. `find_detectors` keeps those that can run on this
+desktop and logs the ones it skips; `Quiet` asks them in turn and treats a failing one as "no
+reason".
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import sys
 from typing import Protocol
 
+from ...core.events import Hold
+
 log = logging.getLogger(__name__)
 
 
@@ -19,7 +22,7 @@ class Detector(Protocol):
     name: str
     kind: str  # "dnd", "fullscreen" or "apps": which [quiet] setting turns it on
 
-    def reason(self) -> str | None: ...
+    def hold(self) -> Hold | None: ...
 
 
 class Quiet:
@@ -27,14 +30,14 @@ class Quiet:
         self.detectors = detectors
         self._failing: set[str] = set()
 
-    def reason(self, settings) -> str | None:
+    def hold(self, settings) -> Hold | None:
         wanted = {"dnd": settings.quiet_dnd, "fullscreen": settings.quiet_fullscreen,
                   "apps": bool(settings.quiet_apps)}
         for detector in self.detectors:
             if not wanted[detector.kind]:
                 continue
             try:
-                found = detector.reason()
+                found = detector.hold()
             except Exception as err:
                 if detector.name not in self._failing:
                     log.warning("quiet: %s stopped answering (%s); ignoring it", detector.name, err)
@@ -70,7 +73,7 @@ def find_detectors(bus, apps, platform: str = sys.platform) -> list[Detector]:
     for make in wanted:
         try:
             detector = make()
-            detector.reason()  # it must answer once to be kept
+            detector.hold()  # it must answer once to be kept
         except Exception as err:
             log.info("quiet: a detector cannot run here (%s: %s); skipped",
                      type(err).__name__, err)

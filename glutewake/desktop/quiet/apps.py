@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.events import Hold, Reason
+
 import os
 import re
 import subprocess
@@ -42,12 +44,12 @@ class RunningApps:
         self._platform = platform
         self._names = names
 
-    def reason(self) -> str | None:
+    def hold(self) -> Hold | None:
         apps = self._apps()
         if not apps:
             return None
         running = self._names(self._platform)
         for wanted in apps:
             if any(matches(program, wanted) for program in running):
-                return f"{wanted} is running"
+                return Hold(Reason.APP, source=wanted)
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.events import Hold, Reason
+
 
 class FullScreen:
     kind = "fullscreen"
@@ -25,13 +27,13 @@ class FullScreen:
         focus = self._display.get_input_focus().focus  # no window manager: the input focus
         return None if isinstance(focus, int) else focus
 
-    def reason(self) -> str | None:
+    def hold(self) -> Hold | None:
         from Xlib import Xatom
 
         window = self._active_window()
         while window is not None and window.id != self._root.id:
             prop = window.get_full_property(self._state, Xatom.ATOM)
             if prop is not None and self._full in prop.value:
-                return "full-screen window"
+                return Hold(Reason.FULLSCREEN)
             window = window.query_tree().parent  # focus may sit on a child of the top window
         return None

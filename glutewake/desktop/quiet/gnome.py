@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.events import Hold, Reason
+
 from jeepney import DBusAddress
 
 PORTAL = DBusAddress("/org/freedesktop/portal/desktop", bus_name="org.freedesktop.portal.Desktop",
@@ -15,10 +17,10 @@ class GnomeBanners:
     def __init__(self, bus):
         self._bus = bus
 
-    def reason(self) -> str | None:
+    def hold(self) -> Hold | None:
         value = self._bus.call(PORTAL, "Read", "ss",
                                ("org.gnome.desktop.notifications", "show-banners"),
                                auto_start=False)[0]
         while isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
             value = value[1]  # Read wraps the value in one or two variants
-        return None if value else "do not disturb"
+        return None if value else Hold(Reason.DO_NOT_DISTURB)

@@ -3,6 +3,8 @@ dunst's `paused` (dunstctl set-paused true)."""
 
 from __future__ import annotations
 
+from ...core.events import Hold, Reason
+
 from jeepney import DBusAddress
 
 SERVER = DBusAddress("/org/freedesktop/Notifications", bus_name="org.freedesktop.Notifications",
@@ -14,14 +16,13 @@ class _ServerFlag:
     interface = ""
     flag = ""
     name = ""
-    label = "do not disturb"
 
     def __init__(self, bus):
         self._bus = bus
 
-    def reason(self) -> str | None:
+    def hold(self) -> Hold | None:
         value = self._bus.call(SERVER, "Get", "ss", (self.interface, self.flag), auto_start=False)
-        return self.label if value[0][1] else None
+        return Hold(Reason.DO_NOT_DISTURB) if value[0][1] else None
 
 
 class KdeInhibited(_ServerFlag):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ctypes
 
-REASONS = {
-    2: "full-screen app",  # QUNS_BUSY
-    3: "full-screen game or video",  # QUNS_RUNNING_D3D_FULL_SCREEN
-    4: "presentation mode",  # QUNS_PRESENTATION_MODE
-    6: "quiet hours",  # QUNS_QUIET_TIME
-    7: "full-screen app",  # QUNS_APP
+from ...core.events import Hold, Reason
+
+HOLDS = {
+    2: Hold(Reason.FULLSCREEN),  # QUNS_BUSY: a full-screen app
+    3: Hold(Reason.FULLSCREEN),  # QUNS_RUNNING_D3D_FULL_SCREEN: a game or video
+    4: Hold(Reason.PRESENTATION),  # QUNS_PRESENTATION_MODE
+    6: Hold(Reason.DO_NOT_DISTURB),  # QUNS_QUIET_TIME: Focus Assist's quiet hours
+    7: Hold(Reason.FULLSCREEN),  # QUNS_APP
 }
 
 
@@ -21,9 +23,9 @@ class NotificationState:
     def __init__(self, shell32=None) -> None:
         self._shell32 = shell32 or ctypes.windll.shell32  # type: ignore[attr-defined]
 
-    def reason(self) -> str | None:
+    def hold(self) -> Hold | None:
         state = ctypes.c_int(0)
         result = self._shell32.SHQueryUserNotificationState(ctypes.byref(state))
         if result != 0:
             raise OSError(f"SHQueryUserNotificationState failed ({result:#x})")
-        return REASONS.get(state.value)
+        return HOLDS.get(state.value)

@@ -1,0 +1,189 @@
+"""What a person can ask of glutewake, as types, and the one way each input becomes one.
+
+The CLI, the control socket, notification buttons and tray items all end here: `parse` reads the
+words of the command line, `from_wire`/`to_wire` carry a command over the control socket, and
+`from_action` maps a notification button's key. Anything unknown is an error, never a default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from typing import TYPE_CHECKING
+
+from .errors import UserError
+from .timespec import DURATION_HINT, parse_clock, parse_duration
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+
+@dataclass(frozen=True)
+class Done:
+    """You took the break (or an early one)."""
+
+
+@dataclass(frozen=True)
+class Snooze:
+    seconds: int | None = None  # None: the configured snooze
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Let the break that is due go without doing it."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """No reminders for `seconds`, until the clock time `at`, until `tomorrow` morning (or the
+    next work day), or, with none of them, until resumed."""
+
+    seconds: int | None = None
+    at: time | None = None
+    tomorrow: bool = False
+
+
+@dataclass(frozen=True)
+class Resume:
+    pass
+
+
+@dataclass(frozen=True)
+class Quit:
+    """Stop the running glutewake."""
+
+
+@dataclass(frozen=True)
+class Reload:
+    """The settings file changed (through `glutewake config`): apply it now."""
+
+
+@dataclass(frozen=True)
+class ShowStatus:
+    pass
+
+
+# Said by the daemon itself, never by a person.
+@dataclass(frozen=True)
+class Stop:
+    """The daemon is shutting down."""
+
+
+@dataclass(frozen=True)
+class Reconfigure:
+    settings: Settings
+
+
+Command = Done | Snooze | Skip | Pause | Resume | Quit | Reload | ShowStatus
+CoachCommand = Done | Snooze | Skip | Pause | Resume | Stop | Reconfigure
+
+NAMES: dict[str, type] = {"status": ShowStatus, "done": Done, "snooze": Snooze, "skip": Skip,
+                          "pause": Pause, "resume": Resume, "quit": Quit, "reload": Reload}
+# The keys notification buttons carry.
+ACTIONS: dict[str, Command] = {"done": Done(), "snooze": Snooze(), "skip": Skip()}
+
+PAUSE_HINT = ('use a duration like "30m", "until 14:30", "tomorrow", or nothing to pause until '
+              'you resume')
+
+
+class UnknownAction(ValueError):
+    pass
+
+
+def from_action(key: str) -> Command:
+    """The command behind a notification button."""
+    try:
+        return ACTIONS[key]
+    except KeyError:
+        raise UnknownAction(f"unknown notification action {key!r}") from None
+
+
+def parse(name: str, words: str = "") -> Command:
+    """A command from its name and argument words, as typed: ("pause", "until 14:30")."""
+    kind = NAMES.get(name)
+    if kind is None:
+        raise UserError(f"command {name!r}", "is not a glutewake command; see `glutewake --help`")
+    words = words.strip()
+    if kind is Snooze:
+        return Snooze(_duration(words, "snooze") if words else None)
+    if kind is Pause:
+        return parse_pause(words)
+    if words:
+        raise UserError(f"{name} {words}", f"`glutewake {name}` takes no argument")
+    return kind()
+
+
+def parse_pause(spec: str) -> Pause:
+    words = spec.strip().lower().split()
+    if not words:
+        return Pause()
+    if words == ["tomorrow"]:
+        return Pause(tomorrow=True)
+    if words[0] == "until" and len(words) == 2:
+        try:
+            return Pause(at=parse_clock(words[1]))
+        except ValueError as err:
+            raise UserError(f"pause {spec.strip()}", str(err)) from None
+    try:
+        seconds = parse_duration(" ".join(words))
+    except ValueError:
+        raise UserError(f"pause {spec.strip()}", f"not understood; {PAUSE_HINT}") from None
+    if seconds <= 0:
+        raise UserError(f"pause {spec.strip()}", f"is empty; {PAUSE_HINT}")
+    return Pause(seconds=seconds)
+
+
+def _duration(text: str, command: str) -> int:
+    try:
+        seconds = parse_duration(text)
+    except ValueError as err:
+        raise UserError(f"{command} {text}", str(err)) from None
+    if seconds <= 0:
+        raise UserError(f"{command} {text}", f"must be longer than zero; {DURATION_HINT}")
+    return seconds
+
+
+def to_wire(command: Command) -> dict:
+    """The JSON form a command travels in over the control socket."""
+    name = next(key for key, kind in NAMES.items() if isinstance(command, kind))
+    message: dict = {"cmd": name}
+    if isinstance(command, Snooze) and command.seconds is not None:
+        message["seconds"] = command.seconds
+    elif isinstance(command, Pause):
+        if command.seconds is not None:
+            message["seconds"] = command.seconds
+        if command.at is not None:
+            message["at"] = command.at.strftime("%H:%M")
+        if command.tomorrow:
+            message["tomorrow"] = True
+    return message
+
+
+def from_wire(message: dict) -> Command:
+    """The inverse of to_wire, checked as strictly as the command line."""
+    name = message.get("cmd")
+    kind = NAMES.get(name) if isinstance(name, str) else None
+    if kind is None:
+        raise UserError(f"command {name!r}", "is not a glutewake command; see `glutewake --help`")
+    extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "id"}
+    if extra:
+        raise UserError(f"command {name}", f"unknown field(s) {', '.join(sorted(extra))}")
+    seconds = message.get("seconds")
+    if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)
+                                or seconds <= 0):
+        raise UserError(f"{name} {seconds!r}", "must be a whole number of seconds above zero")
+    if kind is Snooze:
+        return Snooze(seconds)
+    if kind is Pause:
+        at = message.get("at")
+        try:
+            clock = parse_clock(at) if isinstance(at, str) else None
+        except ValueError as err:
+            raise UserError(f"pause until {at}", str(err)) from None
+        tomorrow = message.get("tomorrow") is True
+        if sum(x is not None and x is not False for x in (seconds, clock, tomorrow)) > 1:
+            raise UserError("pause", "give one of a duration, a time or tomorrow")
+        return Pause(seconds, clock, tomorrow)
+    if len(message) > 1 + ("id" in message):
+        raise UserError(f"command {name}", "takes no argument")
+    return kind()

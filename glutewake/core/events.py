@@ -1,0 +1,97 @@
+"""The nouns of the journal and of the coach's state, defined once.
+
+A journal row is a `Record`: a `Kind` plus structured fields. Nothing here is a sentence: the
+words a person reads are rendered from these in `phrases`, and statistics query the fields.
+The values of the enums are what the journal stores, so they never change once shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    STARTED = "started"
+    REMINDED = "reminded"
+    HELD = "held"  # a due reminder waits (do not disturb, off hours, ...)
+    DONE = "done"
+    SNOOZED = "snoozed"
+    SKIPPED = "skipped"
+    NATURAL_BREAK = "natural_break"  # away long enough: a break taken without a reminder
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    STOPPED = "stopped"
+    LEVEL_UP = "level_up"
+
+
+# Events that end a stretch of sitting; their `sitting` is the whole stretch.
+STRETCH_ENDS = (Kind.DONE, Kind.SKIPPED, Kind.NATURAL_BREAK, Kind.STOPPED)
+
+
+class Reason(StrEnum):
+    """Why reminders wait, or who ended a pause."""
+
+    MANUAL = "manual"  # the person said so (pause, resume)
+    TIMER = "timer"  # a pause ran out
+    OFF_HOURS = "off_hours"
+    LUNCH = "lunch"
+    DO_NOT_DISTURB = "do_not_disturb"
+    FULLSCREEN = "fullscreen"
+    PRESENTATION = "presentation"
+    APP = "app"  # a program named in [quiet] apps is running
+
+
+class Phase(StrEnum):
+    SITTING = "sitting"
+    DUE = "due"  # reminded, not answered yet
+    HELD = "held"  # due, but a hold keeps the reminder back
+    SNOOZED = "snoozed"
+    PAUSED = "paused"
+    AWAY = "away"
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A reason reminders must wait right now."""
+
+    reason: Reason
+    source: str | None = None  # the program, for Reason.APP
+    until: float | None = None  # wall time the hold ends, when known (off hours, lunch)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One journal row, as the coach decides it."""
+
+    kind: Kind
+    wall: float  # seconds since the epoch
+    sitting: float  # seconds of sitting in the stretch at that moment
+    exercise: str | None = None
+    reason: Reason | None = None  # held, paused, resumed; reminded after a hold
+    source: str | None = None  # the program behind Reason.APP
+    reminder: int | None = None  # reminded: 1 for the first reminder of a break
+    duration: float | None = None  # snoozed: its length; natural_break: time away;
+    #                                 reminded: how long it was held first
+    until: float | None = None  # paused: wall time the pause ends (None: until resumed)
+    early: bool = False  # done before the break was due
+    level: int | None = None  # level_up: the level reached
+
+    def __post_init__(self) -> None:
+        # Kinds and reasons are checked where a record is made: a misspelt one fails here.
+        object.__setattr__(self, "kind", Kind(self.kind))
+        if self.reason is not None:
+            object.__setattr__(self, "reason", Reason(self.reason))
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items()
+                if value is not None and value is not False}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Record:
+        """The inverse of as_dict; ValueError or TypeError on anything else."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise TypeError(f"unknown fields {sorted(unknown)}")
+        return cls(**data)

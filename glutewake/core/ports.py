@@ -1,0 +1,66 @@
+"""The small protocols the daemon drives: each adapter in desktop/ (and the journal in store/)
+implements one, and the daemon knows them only through these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from .coach import HeadsUp, Remind
+from .events import Hold, Record
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+Note = Remind | HeadsUp
+
+
+class Notifier(Protocol):
+    """Shows reminders: freedesktop notifications, plyer, a console line."""
+
+    name: str
+
+    def show(self, note: Note) -> None: ...
+
+    def withdraw(self) -> None: ...
+
+
+class IdleSource(Protocol):
+    """Seconds since the last keyboard or mouse input; None when it cannot tell right now."""
+
+    name: str
+
+    def idle_seconds(self) -> float | None: ...
+
+
+class HoldSource(Protocol):
+    """Why reminders must wait now (do not disturb, full screen, a program), if they must."""
+
+    def hold(self, settings: Settings) -> Hold | None: ...
+
+
+class Tray(Protocol):
+    name: str
+
+    def update(self, look, line: str) -> None: ...
+
+    def refresh_menu(self) -> None: ...
+
+    def run(self, ready: Callable[[], None]) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Store(Protocol):
+    """The journal, as the daemon uses it."""
+
+    pending: int
+    path: object  # where it lives, for `glutewake status`
+
+    def record(self, record: Record) -> bool: ...
+
+    def flush(self) -> bool: ...
+
+    def read(self, query: str, args=()) -> list[tuple]: ...
+
+    def close(self) -> None: ...

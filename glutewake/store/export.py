@@ -1,0 +1,38 @@
+"""The journal as CSV or JSON rows: `glutewake log --csv`, `glutewake export`, the tray's
+"Open break log". The columns are documented in the README; new ones are only ever appended."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from ..core.phrases import detail
+
+CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitting_seconds",
+               "detail", "reason", "source", "reminder", "duration_seconds", "until_utc",
+               "early", "level")
+
+
+def utc(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds").replace(
+        "+00:00", "Z")
+
+
+def rows(journal, since: date | None = None):
+    """One row per event, in CSV_COLUMNS order."""
+    for event in journal.events(since):
+        r = event.record
+        yield [utc(r.wall), event.local_time.isoformat(timespec="seconds"), event.local_date,
+               r.kind.value, r.exercise or "", round(r.sitting), detail(r),
+               r.reason.value if r.reason else "", r.source or "",
+               "" if r.reminder is None else r.reminder,
+               "" if r.duration is None else round(r.duration),
+               "" if r.until is None else utc(r.until), int(r.early),
+               "" if r.level is None else r.level]
+
+
+def write_csv(journal, out, since: date | None = None) -> None:
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows(journal, since))

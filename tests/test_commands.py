@@ -1,0 +1,67 @@
+"""One command model: the CLI words, the control socket's JSON and the notification buttons all
+become the same typed commands, and anything unknown is an error, never a default."""
+
+from datetime import time
+
+import pytest
+from hypothesis import given, strategies as st
+
+from glutewake.core import commands
+from glutewake.core.commands import (Done, Pause, Quit, Reload, Resume, ShowStatus, Skip, Snooze,
+                                     UnknownAction)
+from glutewake.core.errors import UserError
+
+
+@pytest.mark.parametrize("name, words, command", [
+    ("done", "", Done()), ("skip", "", Skip()), ("resume", "", Resume()), ("quit", "", Quit()),
+    ("status", "", ShowStatus()), ("reload", "", Reload()),
+    ("snooze", "", Snooze()), ("snooze", "20m", Snooze(1200)),
+    ("pause", "", Pause()), ("pause", "30m", Pause(seconds=1800)),
+    ("pause", "until 9:05", Pause(at=time(9, 5))), ("pause", "tomorrow", Pause(tomorrow=True)),
+    ("pause", "Until 16:15", Pause(at=time(16, 15))),
+])
+def test_command_line_words_become_commands(name, words, command):
+    assert commands.parse(name, words) == command
+
+
+@pytest.mark.parametrize("name, words, where", [
+    ("pause", "forever", "pause forever"), ("pause", "until 25:00", "pause until 25:00"),
+    ("pause", "0s", "pause 0s"), ("pause", "until", "pause until"),
+    ("snooze", "0s", "snooze 0s"), ("snooze", "soon", "snooze soon"),
+    ("done", "now", "done now"), ("dance", "", "command 'dance'"),
+])
+def test_bad_words_are_one_line_errors_naming_the_command(name, words, where):
+    with pytest.raises(UserError) as err:
+        commands.parse(name, words)
+    assert err.value.where == where and "\n" not in str(err.value)
+
+
+every_command = st.one_of(
+    st.sampled_from([Done(), Skip(), Resume(), Quit(), Reload(), ShowStatus(), Snooze(), Pause(),
+                     Pause(tomorrow=True)]),
+    st.integers(1, 10**6).map(Snooze), st.integers(1, 10**6).map(lambda s: Pause(seconds=s)),
+    st.times().map(lambda t: Pause(at=t.replace(second=0, microsecond=0))),
+)
+
+
+@given(every_command)
+def test_every_command_survives_the_wire(command):
+    assert commands.from_wire(commands.to_wire(command)) == command
+
+
+@pytest.mark.parametrize("message", [
+    {"cmd": "snoze"}, {"cmd": 5}, {}, {"cmd": "done", "arg": "x"}, {"cmd": "snooze", "seconds": -1},
+    {"cmd": "snooze", "seconds": True}, {"cmd": "pause", "at": "25:00"},
+    {"cmd": "pause", "seconds": 60, "tomorrow": True}, {"cmd": "done", "seconds": 5},
+])
+def test_a_bad_wire_message_is_refused(message):
+    with pytest.raises(UserError):
+        commands.from_wire(message)
+
+
+def test_notification_buttons_map_to_commands_and_an_unknown_key_is_an_error():
+    assert commands.from_action("done") == Done()
+    assert commands.from_action("snooze") == Snooze()
+    assert commands.from_action("skip") == Skip()
+    with pytest.raises(UnknownAction):
+        commands.from_action("default")  # "show the exercise" is the notifier's own business
