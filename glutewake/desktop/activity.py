@@ -14,40 +14,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Protocol
+
+from .idle_base import IdleReader, IdleSource
 
 log = logging.getLogger(__name__)
 
 
-class IdleSource(Protocol):
-    name: str
-
-    def idle_seconds(self) -> float | None: ...
-
-
-class _Quiet:
-    """Turns a failing source into "unknown", saying so once per outage."""
-
-    name = "idle source"
-
-    def idle_seconds(self) -> float | None:
-        try:
-            value = self._read()
-        except Exception as err:
-            if not getattr(self, "_failed", False):
-                log.warning("idle: %s stopped answering (%s); idle time unknown", self.name, err)
-                self._failed = True
-            return None
-        if getattr(self, "_failed", False):
-            log.info("idle: %s answers again", self.name)
-        self._failed = False
-        return value
-
-    def _read(self) -> float:
-        raise NotImplementedError
-
-
-class MutterIdle(_Quiet):
+class MutterIdle(IdleReader):
     """GNOME Shell, X11 and Wayland."""
 
     name = "GNOME Mutter IdleMonitor"
@@ -64,7 +37,7 @@ class MutterIdle(_Quiet):
         return self._bus.call(self._address, "GetIdletime", auto_start=False)[0] / 1000.0
 
 
-class ScreenSaverIdle(_Quiet):
+class ScreenSaverIdle(IdleReader):
     """KDE Plasma on X11 and others implementing org.freedesktop.ScreenSaver."""
 
     name = "freedesktop ScreenSaver"
@@ -82,7 +55,7 @@ class ScreenSaverIdle(_Quiet):
         return self._bus.call(self._address, "GetSessionIdleTime", auto_start=False)[0] / 1000.0
 
 
-class X11Idle(_Quiet):
+class X11Idle(IdleReader):
     """The MIT-SCREEN-SAVER extension of the X server."""
 
     name = "X11 screensaver extension"

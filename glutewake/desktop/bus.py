@@ -20,6 +20,9 @@ from jeepney.io.threading import ReceiveStopped, open_dbus_connection
 
 log = logging.getLogger(__name__)
 
+# Well-known names more than one adapter asks for.
+SNI_WATCHER = "org.kde.StatusNotifierWatcher"  # tray.py looks for it, sni.py registers with it
+
 SignalHandler = Callable[[Message], None]
 MethodHandler = Callable[[Message], Message | None]  # returns the reply (or None: no reply)
 

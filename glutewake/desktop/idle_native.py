@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ctypes
 
-from .activity import _Quiet
+from .idle_base import IdleReader
 
 
-class WindowsIdle(_Quiet):
+class WindowsIdle(IdleReader):
     """GetLastInputInfo: tick counts in milliseconds that wrap every 49.7 days."""
 
     name = "Windows GetLastInputInfo"
@@ -29,7 +29,7 @@ class WindowsIdle(_Quiet):
         return ((now - info.dwTime) & 0xFFFFFFFF) / 1000.0
 
 
-class MacIdle(_Quiet):
+class MacIdle(IdleReader):
     """CGEventSourceSecondsSinceLastEventType(HID system state, any input event)."""
 
     name = "macOS CGEventSource"

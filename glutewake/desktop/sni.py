@@ -21,9 +21,9 @@ from jeepney import DBusAddress, HeaderFields, MatchRule, Message, new_error, ne
 from jeepney import new_signal
 from jeepney.bus_messages import message_bus
 
+from .bus import SNI_WATCHER
 from .icon import Look, draw
 from .menu import Item
-from .tray import SNI_WATCHER as WATCHER_NAME
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ MENU_PATH = "/MenuBar"
 ITEM_IFACE = "org.kde.StatusNotifierItem"
 MENU_IFACE = "com.canonical.dbusmenu"
 PROPS_IFACE = "org.freedesktop.DBus.Properties"
-WATCHER = DBusAddress("/StatusNotifierWatcher", bus_name=WATCHER_NAME, interface=WATCHER_NAME)
+WATCHER = DBusAddress("/StatusNotifierWatcher", bus_name=SNI_WATCHER, interface=SNI_WATCHER)
 PIXMAP_SIZES = (22, 32, 48)
 LAYOUT = "(ia{sv}av)"
 
@@ -180,7 +180,7 @@ class SniTray:
         rule = MatchRule(type="signal", sender="org.freedesktop.DBus",
                          interface="org.freedesktop.DBus", member="NameOwnerChanged",
                          path="/org/freedesktop/DBus")
-        rule.add_arg_condition(0, WATCHER_NAME)
+        rule.add_arg_condition(0, SNI_WATCHER)
         bus.subscribe(rule, self._watcher_changed)
         self.register()
 

@@ -22,14 +22,23 @@ from .menu import Item
 log = logging.getLogger(__name__)
 
 SIZE = 32
-SNI_WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+def sni_watcher_present(bus) -> bool:
+    """A StatusNotifierWatcher on the session bus. A bus exists only on Linux, where its module
+    is loaded already; elsewhere jeepney is not even installed, hence the import here."""
+    if bus is None:
+        return False
+    from .bus import SNI_WATCHER
+
+    return bus.name_has_owner(SNI_WATCHER)
 
 
 def tray_host_present(bus) -> tuple[bool, str]:
     """Whether anything on this desktop can show a tray icon, and what."""
     if sys.platform in ("win32", "darwin"):
         return True, "the system tray"
-    if bus is not None and bus.name_has_owner(SNI_WATCHER):
+    if sni_watcher_present(bus):
         return True, "a StatusNotifierItem host"
     if os.environ.get("DISPLAY"):
         try:
@@ -243,7 +252,7 @@ def make_tray(menu: Callable[[], tuple[Item, ...]], look: Look, line: str, bus):
     menu, no GTK); otherwise whatever pystray picks.
     """
     choice = os.environ.get("GLUTEWAKE_TRAY", "auto")  # "pystray" skips the StatusNotifierItem
-    if choice != "pystray" and bus is not None and bus.name_has_owner(SNI_WATCHER):
+    if choice != "pystray" and sni_watcher_present(bus):
         from .sni import SniTray  # only then: a module the pystray trays never need
 
         try:

@@ -1,0 +1,41 @@
+"""What every idle source shares: the protocol the daemon asks, and a base class that turns a
+failing source into "unknown". A module of its own so that activity.py (the sources on Linux, and
+the choice among all of them) and idle_native.py (Windows, macOS) both build on it without
+importing each other."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class IdleSource(Protocol):
+    name: str
+
+    def idle_seconds(self) -> float | None: ...
+
+
+class IdleReader:
+    """A source that reads with `_read()`, which may raise: a failure reads as None ("unknown"),
+    logged once per outage."""
+
+    name = "idle source"
+    _failed = False
+
+    def idle_seconds(self) -> float | None:
+        try:
+            value = self._read()
+        except Exception as err:
+            if not self._failed:
+                log.warning("idle: %s stopped answering (%s); idle time unknown", self.name, err)
+                self._failed = True
+            return None
+        if self._failed:
+            log.info("idle: %s answers again", self.name)
+        self._failed = False
+        return value
+
+    def _read(self) -> float:
+        raise NotImplementedError
