@@ -3,7 +3,6 @@
 Screenshots land in artifacts/desktop/ for a person to look at.
 """
 
-import sqlite3
 import time
 from pathlib import Path
 
@@ -36,27 +35,36 @@ def start(desktop, config: str, *args: str) -> Running:
 
 
 def rows(env, kind=None):
-    db = sqlite3.connect(journal_path(env))
-    query = "SELECT kind, exercise, sitting, detail FROM events"
-    found = db.execute(query + (" WHERE kind = ?" if kind else "") + " ORDER BY id",
-                       (kind,) if kind else ()).fetchall()
-    db.close()
-    return found
+    """(kind, exercise, sitting, detail as `glutewake log` words it) for each journal row."""
+    from glutewake.core.phrases import detail
+    from glutewake.store.journal import Journal
+
+    if not journal_path(env).exists():
+        return []
+    journal = Journal(journal_path(env), check=False)
+    try:
+        return [(r.kind.value, r.exercise, r.sitting, detail(r))
+                for r in (event.record for event in journal.events())
+                if kind is None or r.kind == kind]
+    finally:
+        journal.close()
 
 
 def test_icon_docks_and_its_ring_fills_then_turns_to_the_alert_when_due(desktop):
-    daemon = start(desktop, '[breaks]\nevery = "40s"\nsnooze = "5s"\n')
+    daemon = start(desktop, '[breaks]\nevery = "12s"\nsnooze = "5s"\n')
     try:
         box = desktop.tray_icon()
         early = share(desktop.screenshot("tray-start"), box, CALM[:3])
-        time.sleep(31)  # past the first regular look (every 30 s): 30 of 40 s sat
-        later = desktop.screenshot("tray-sitting")
-        assert share(later, box, CALM[:3]) > early + 0.05  # the green arc has grown
+        # the regular looks (every GLUTEWAKE_TICK) redraw the ring while you sit; it turns
+        # orange in the last sixth (10 of 12 s), so the green grows well before that
+        later = desktop.screenshot_when(
+            "tray-sitting", lambda shot: share(shot, box, CALM[:3]) > early + 0.05,
+            "the green arc to grow", timeout=9)
         assert share(later, box, ALERT[:3]) < 0.01
         desktop.wait_shown(1)
-        time.sleep(0.5)  # the tray redraw is asynchronous in the GTK loop
-        due = desktop.screenshot("tray-due")
-        assert share(due, box, ALERT[:3]) > 0.25  # a red disc
+        # the tray redraw is asynchronous in the GTK loop
+        desktop.screenshot_when("tray-due", lambda shot: share(shot, box, ALERT[:3]) > 0.25,
+                                "a red disc in the tray", timeout=5)
         assert "Break due" in desktop.run("xwininfo", "-root", "-tree").stdout  # the title
     finally:
         assert daemon.stop() == 0
@@ -137,10 +145,11 @@ def test_no_input_beyond_natural_break_is_a_natural_break_without_reminders(desk
         for _ in range(4):  # at the desk for a few seconds
             desktop.move_mouse()
             time.sleep(0.5)
-        time.sleep(7)  # then away: no input at all
-        wait_for(lambda: rows(desktop.env, "natural_break"), "the natural break", 5)
+        # then away, no input at all, until the break is journaled (4 s away, and a look)
+        wait_for(lambda: rows(desktop.env, "natural_break"), "the natural break", 12)
         desktop.move_mouse()  # back
-        time.sleep(1.5)
+        wait_for(lambda: "Sitting" in glutewake(desktop.env, "status").stdout,
+                 "the status to say you sit again", 5)
         status = glutewake(desktop.env, "status").stdout
         assert "Idle detection: X11 screensaver extension" in status
         assert "Sitting" in status
@@ -250,7 +259,8 @@ def test_a_full_screen_window_holds_the_reminder_until_it_leaves_full_screen(des
     daemon = start(desktop, '[breaks]\nevery = "4s"\nsnooze = "2s"\nremind_again = "1h"\n')
     screen = desktop.fullscreen_window()
     try:
-        time.sleep(6)  # past due, in full screen
+        # due after 4 s, in full screen: held, not shown
+        wait_for(lambda: rows(desktop.env, "held"), "the reminder to be held", 10)
         assert desktop.shown() == []
         assert "Break due · held: full-screen window" in glutewake(desktop.env, "status").stdout
         assert rows(desktop.env, "held")[0][3] == "full-screen window"
@@ -260,7 +270,7 @@ def test_a_full_screen_window_holds_the_reminder_until_it_leaves_full_screen(des
         desktop.wait_shown(1, timeout=10)
         assert time.monotonic() - left < 5  # fires within 5 s of leaving full screen
         detail = rows(desktop.env, "reminded")[0][3]
-        assert detail.startswith("reminder 1 of 3, held ") and detail.endswith("full-screen window")
+        assert detail.startswith("reminder 1, held ") and detail.endswith("full-screen window")
     finally:
         screen.close()
         assert daemon.stop() == 0
@@ -291,25 +301,31 @@ def test_quiet_can_be_switched_off(desktop):
         assert daemon.stop() == 0
 
 
-def test_a_schedule_that_ends_a_minute_from_now_stops_reminders(desktop):
-    from datetime import datetime, timedelta
+def zone_where_it_is_now(clock: str) -> str:
+    """A POSIX TZ whose local time is `clock` ("HH:MM:SS") at this moment: work hours can end
+    a few seconds from now on the real clock, without waiting for a minute to turn."""
+    hours, minutes, seconds = map(int, clock.split(":"))
+    east = round((hours * 3600 + minutes * 60 + seconds - time.time()) % 86400)  # local - UTC
+    if east > 43200:
+        east -= 86400
+    west = -east  # POSIX TZ offsets count hours west of Greenwich
+    h, rest = divmod(abs(west), 3600)
+    return f"GLW{'-' if west < 0 else '+'}{h}:{rest // 60:02}:{rest % 60:02}"
 
-    now = datetime.now()
-    end = (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
-    if (end - now).total_seconds() < 15:
-        end += timedelta(minutes=1)
-    start_at = "00:00"
-    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "3s"\n'
+
+def test_a_schedule_that_ends_seconds_from_now_stops_reminders(desktop):
+    desktop.env["TZ"] = zone_where_it_is_now("12:00:48")  # work ends at 12:01, in 12 s
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\n'
                             'max_reminders = 20\n[schedule]\nenabled = true\n'
                             'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n'
-                            f'start = "{start_at}"\nend = "{end:%H:%M}"\n')
+                            'start = "00:00"\nend = "12:01"\n')
     try:
         desktop.wait_shown(1)  # during work hours reminders come
-        time.sleep(max(0.0, (end - datetime.now()).total_seconds()) + 4)
+        off = "Off hours until tomorrow 00:00"
+        wait_for(lambda: off in glutewake(desktop.env, "status").stdout,
+                 "the status to say off hours once 12:01 has passed", 20)
         after_end = len(rows(desktop.env, "reminded"))
-        status = glutewake(desktop.env, "status").stdout
-        assert "Off hours until tomorrow 00:00" in status
-        time.sleep(8)  # several remind_again periods: nothing more
+        time.sleep(6.5)  # three remind_again periods: nothing more
         assert len(rows(desktop.env, "reminded")) == after_end
     finally:
         assert daemon.stop() == 0

@@ -116,6 +116,7 @@ def heads_up_body(note: HeadsUp) -> str:
 
 
 ANSWER_HINT = "Answer with: glutewake done | snooze | skip"
+ANSWER_HINT_NO_BUTTONS = "Answer from the tray or with: glutewake done | snooze | skip"
 
 
 # --- replies -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Ways to show a reminder. Every notifier has `show(remind)` and `withdraw()`.
+"""Ways to show a reminder, each a `ports.Notifier`: `show(note)` and `withdraw()`.
 
 `FallbackNotifier` tries its notifiers in order on every reminder, so a notification server that
 dies is replaced by the next way at once and used again as soon as it is back. On Linux the first
@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from ..core.coach import HeadsUp, Remind
-from ..core.phrases import (ANSWER_HINT, heads_up_body, heads_up_title, reminder_body,
-                       reminder_title)
+from ..core.phrases import (ANSWER_HINT, ANSWER_HINT_NO_BUTTONS, heads_up_body, heads_up_title,
+                            reminder_body, reminder_title)
+from ..core.ports import Note
 from ..core.timespec import humanize
 
 log = logging.getLogger(__name__)
-
-
-Note = Remind | HeadsUp
 
 
 def title(note: Note) -> str:
@@ -34,14 +33,6 @@ def body(note: Note) -> str:
     if isinstance(note, Remind):
         return f"{reminder_body(note)}\n{ANSWER_HINT}"
     return f"{heads_up_body(note)}\n`glutewake snooze` puts it off"
-
-
-class Notifier(Protocol):
-    name: str
-
-    def show(self, note: Note) -> None: ...
-
-    def withdraw(self) -> None: ...
 
 
 class ConsoleNotifier:
@@ -78,10 +69,14 @@ class FreedesktopNotifier:
         self._icon = icon
         self._timeout_ms = timeout_ms
         self._snooze = snooze
-        self.on_action = on_action  # called with "done" or "snooze" on the bus worker thread
+        self.on_action = on_action  # called with a button's key on the bus worker thread
         self._address = DBusAddress("/org/freedesktop/Notifications",
                                     bus_name="org.freedesktop.Notifications",
                                     interface="org.freedesktop.Notifications")
+        # The daemon shows and withdraws (under its lock); the bus worker thread reports closes
+        # and buttons. This lock keeps the shown id and reminder consistent between them; it is
+        # never held while the daemon is called back, which would take the daemon's lock.
+        self._lock = threading.Lock()
         self._caps: set[str] | None = None  # asked again after a failure: the server may change
         self._id = 0
         self._remind: Remind | None = None
@@ -96,11 +91,12 @@ class FreedesktopNotifier:
         return self._caps
 
     def show(self, note: Note, full: bool = False) -> None:
-        try:
-            self._notify(note, full)
-        except Exception:
-            self._caps, self._id = None, 0
-            raise
+        with self._lock:
+            try:
+                self._notify(note, full)
+            except Exception:
+                self._caps, self._id = None, 0
+                raise
 
     def _notify(self, note: Note, full: bool) -> None:
         caps = self.capabilities()
@@ -115,7 +111,7 @@ class FreedesktopNotifier:
             self._remind = note
         if "actions" not in caps:
             actions = []
-            text += "\n" + ANSWER_HINT.replace("Answer with:", "Answer from the tray or with:")
+            text += "\n" + ANSWER_HINT_NO_BUTTONS
         if "body-markup" in caps:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         hints = {"urgency": ("y", urgency), "desktop-entry": ("s", "glutewake"),
@@ -125,24 +121,28 @@ class FreedesktopNotifier:
             ("glutewake", self._id, self._icon, title(note), text, actions, hints, timeout))[0]
 
     def withdraw(self) -> None:
-        if self._id:
+        with self._lock:
             shown, self._id = self._id, 0
+        if shown:
             self._bus.call(self._address, "CloseNotification", "u", (shown,))
 
     def _signal(self, message) -> None:
         from jeepney import HeaderFields
 
-        if message.header.fields.get(HeaderFields.member) == "NotificationClosed":
-            if message.body[0] == self._id:
-                self._id = 0
+        with self._lock:
+            if message.header.fields.get(HeaderFields.member) == "NotificationClosed":
+                if message.body[0] == self._id:
+                    self._id = 0
+                return
+            shown, key = message.body
+            if shown != self._id or self._id == 0:
+                return
+            remind = self._remind
+        if key == "default":
+            if remind is not None:
+                self.show(remind, full=True)  # show the exercise in full, same buttons
             return
-        shown, key = message.body
-        if shown != self._id or self._id == 0:
-            return
-        if key == "default" and self._remind is not None:
-            self.show(self._remind, full=True)  # show the exercise in full, same buttons
-        elif key in ("done", "snooze"):
-            self.on_action(key)
+        self.on_action(key)  # the daemon maps the key to a command, or refuses it
 
 
 class PlyerNotifier:
