@@ -1,0 +1,185 @@
+"""The daemon in-process, with fake parts and a fake clock: the run loop's planning, commands from
+every entry point, effects reaching the journal and the notifier, settings reloads."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from glutewake.app.daemon import Daemon, Parts, SettingsFile
+from glutewake.core import commands
+from glutewake.core.coach import HeadsUp, Remind
+from glutewake.core.events import Hold, Kind, Reason
+from glutewake.store.journal import Journal
+from tests.helpers import START_WALL
+
+
+class FakeNotifier:
+    name = "fake"
+
+    def __init__(self):
+        self.shown: list = []
+        self.withdrawn = 0
+
+    def show(self, note) -> None:
+        self.shown.append(note)
+
+    def withdraw(self) -> None:
+        self.withdrawn += 1
+
+
+class FakeIdle:
+    name = "fake idle"
+
+    def __init__(self):
+        self.seconds: float | None = 0.0
+
+    def idle_seconds(self):
+        return self.seconds
+
+
+class FakeHolds:
+    def __init__(self):
+        self.now: Hold | None = None
+        self.asked = 0
+
+    def hold(self, settings):
+        self.asked += 1
+        return self.now
+
+
+class Clock:
+    def __init__(self):
+        self.wall, self.mono = START_WALL, 100.0
+
+    def advance(self, seconds: float) -> None:
+        self.wall += seconds
+        self.mono += seconds
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """A daemon with fake parts; `desk.sit(s)` lets time pass with a look every 30 s."""
+
+    class Desk:
+        pass
+
+    d = Desk()
+    d.clock, d.notifier, d.idle, d.holds, d.said = Clock(), FakeNotifier(), FakeIdle(), FakeHolds(), []
+    d.config = tmp_path / "config.toml"
+    d.config.write_text('[breaks]\nevery = "30m"\nnatural_break = "5m"\n')
+    d.journal = Journal(tmp_path / "journal.sqlite3")
+    d.daemon = Daemon(SettingsFile(d.config, d.said.append), d.journal,
+                      Parts(d.notifier, d.idle, holds=d.holds), d.said.append,
+                      wall=lambda: d.clock.wall, mono=lambda: d.clock.mono, tick=30)
+    d.daemon.tick()  # the first look: "started"
+
+    def sit(seconds, step=30.0):
+        while seconds > 0:
+            d.clock.advance(min(step, seconds))
+            seconds -= step
+            d.daemon.tick()
+
+    def kinds():
+        return [e.record.kind for e in d.journal.events()]
+
+    d.sit, d.kinds = sit, kinds
+    yield d
+    d.journal.close()
+
+
+def test_a_due_break_reaches_the_notifier_and_the_journal(desk):
+    desk.sit(29 * 60)
+    assert not desk.notifier.shown
+    desk.sit(60)
+    reminders = [n for n in desk.notifier.shown if isinstance(n, Remind)]
+    assert len(reminders) == 1 and reminders[0].count == 1
+    assert desk.kinds() == [Kind.STARTED, Kind.REMINDED]
+
+
+def test_commands_over_the_wire_are_carried_out_and_worded(desk):
+    desk.sit(31 * 60)
+    reply = desk.daemon.handle(commands.to_wire(commands.Done()))
+    assert reply["ok"] and reply["text"].startswith("Break logged:")
+    assert reply["text"].endswith("1 of 6 today.")
+    assert desk.notifier.withdrawn == 1 and desk.kinds()[-1] is Kind.DONE
+    status = desk.daemon.handle({"cmd": "status"})["status"]
+    assert (status["phase"], status["done_today"], status["today"]) == (
+        "sitting", 1, "Today: 1 of 6 breaks")
+
+
+def test_a_bad_message_is_a_usage_error_and_changes_nothing(desk):
+    before = desk.kinds()
+    reply = desk.daemon.handle({"cmd": "snooze", "seconds": "ten"})
+    assert not reply["ok"] and reply["usage"] and "snooze" in reply["text"]
+    assert not desk.daemon.handle({"cmd": "dance"})["ok"]
+    assert desk.kinds() == before
+
+
+def test_quit_and_reload_are_commands_too(desk):
+    assert desk.daemon.run(commands.Reload()) == (True, "settings checked")
+    assert not desk.daemon.stopping.is_set()
+    ok, _ = desk.daemon.run(commands.Quit())
+    assert ok and desk.daemon.stopping.is_set()
+
+
+def test_the_next_look_is_planned_from_the_coach_and_bounded_by_the_tick(desk):
+    desk.idle.seconds = None  # no natural-break check: only the due moment counts
+    desk.sit(29 * 60 + 50)
+    assert desk.daemon._next_wait() == pytest.approx(10.05)
+    desk.sit(5 * 60)
+    assert desk.daemon._next_wait() <= 30
+
+
+def test_detectors_are_asked_only_when_a_reminder_is_near(desk):
+    desk.sit(20 * 60)
+    assert desk.holds.asked == 0
+    desk.holds.now = Hold(Reason.APP, "zoom")
+    desk.sit(12 * 60)
+    assert desk.holds.asked > 0
+    assert desk.kinds()[-1] is Kind.HELD and not desk.notifier.shown
+    desk.holds.now = None
+    desk.sit(30)
+    assert [type(n) for n in desk.notifier.shown] == [Remind]
+
+
+def test_an_edited_settings_file_applies_at_the_next_look_and_a_bad_one_is_reported(desk):
+    desk.config.write_text('[breaks]\nevery = "10m"\nnatural_break = "5m"\n')
+    desk.sit(10 * 60 + 30)
+    assert [type(n) for n in desk.notifier.shown] == [Remind]
+    desk.config.write_text('[breaks]\nevery = "often"\n')
+    desk.sit(30)
+    assert any("every" in line and "keeping the last good settings" in line for line in desk.said)
+    assert desk.daemon.coach.settings.every == 600
+
+
+def test_a_heads_up_goes_to_the_notifier_before_the_reminder(desk):
+    desk.config.write_text('[breaks]\nevery = "30m"\nheads_up = "1m"\n')
+    desk.sit(29 * 60 + 30)
+    assert [type(n) for n in desk.notifier.shown] == [HeadsUp]
+
+
+def test_level_two_is_announced_once_when_earned(desk):
+    desk.config.write_text('[exercises]\nlevel = "auto"\nunlock_breaks = 2\nunlock_days = 1\n')
+    desk.sit(30)
+    for _ in range(2):
+        desk.daemon.run(commands.Done())
+    assert sum("level 2 unlocked" in line for line in desk.said) == 1
+    assert Kind.LEVEL_UP in desk.kinds()
+
+
+def test_an_unknown_notification_button_is_logged_not_taken_as_a_snooze(home, caplog):
+    from glutewake.app.runner import Session
+
+    session = Session(desktop=False, tray=False)
+    try:
+        session.daemon.tick()
+        with caplog.at_level(logging.ERROR):
+            session.notification_answer("bogus")
+        assert "unknown notification action 'bogus'" in caplog.text
+        assert session.daemon.snapshot().phase == "sitting"
+        session.notification_answer("snooze")
+        assert session.daemon.snapshot().phase == "snoozed"
+    finally:
+        session.daemon.shutdown()
