@@ -1,0 +1,97 @@
+"""The shape of the code, checked: no import cycles (lazy imports count), a pure core, adapters
+that never import each other back, and no SQL that matches on journal text."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "glutewake"
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        found[name.removesuffix(".__init__")] = path
+    return found
+
+
+def imports(name: str, path: Path) -> set[str]:
+    """Every module `name` imports, anywhere in the file (functions included)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    mods = modules()
+    edges = {}
+    for name, path in mods.items():
+        targets = set()
+        for target in imports(name, path):
+            while target and target not in mods:
+                target = target.rpartition(".")[0]
+            if target and target not in (name, "glutewake"):
+                targets.add(target)
+        edges[name] = targets
+    return edges
+
+
+def test_no_import_cycles_anywhere():
+    edges = graph()
+    state: dict[str, int] = {}
+    cycles = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join(trail[trail.index(nxt):] + [nxt]))
+            elif nxt not in state:
+                visit(nxt, trail + [nxt])
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node, [node])
+    assert not cycles, cycles
+
+
+def test_the_core_is_pure():
+    forbidden = ("threading", "time", "sqlite3", "socket", "subprocess", "apscheduler", "pystray",
+                 "plyer", "jeepney", "PIL", "glutewake.app", "glutewake.store",
+                 "glutewake.desktop")
+    for name, path in modules().items():
+        if not name.startswith("glutewake.core"):
+            continue
+        for target in imports(name, path):
+            assert not any(target == f or target.startswith(f + ".") for f in forbidden), \
+                f"{name} imports {target}"
+        text = path.read_text("utf-8")
+        assert not re.search(r"\b(time\.time|datetime\.now|date\.today|monotonic)\(", text), \
+            f"{name} reads a clock"
+
+
+def test_adapters_do_not_reach_into_the_app_or_the_store():
+    for name, path in modules().items():
+        if name.startswith("glutewake.desktop"):
+            bad = [t for t in imports(name, path) if t.startswith(("glutewake.app", "glutewake.store"))]
+            assert not bad, f"{name} imports {bad}"
+
+
+def test_no_sql_matches_on_journal_text():
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text("utf-8")
+        assert not re.search(r"\bLIKE\b|\bGLOB\b|instr\(", text), f"{path} matches on text"
