@@ -39,7 +39,7 @@ def test_bad_words_are_one_line_errors_naming_the_command(name, words, where):
 every_command = st.one_of(
     st.sampled_from([Done(), Skip(), Resume(), Quit(), Reload(), ShowStatus(), Snooze(), Pause(),
                      Pause(tomorrow=True)]),
-    st.integers(1, 10**6).map(Snooze), st.integers(1, 10**6).map(lambda s: Pause(seconds=s)),
+    st.integers(1, 86400).map(Snooze), st.integers(1, 30 * 86400).map(lambda s: Pause(seconds=s)),
     st.times().map(lambda t: Pause(at=t.replace(second=0, microsecond=0))),
 )
 
@@ -65,3 +65,58 @@ def test_notification_buttons_map_to_commands_and_an_unknown_key_is_an_error():
     assert commands.from_action("skip") == Skip()
     with pytest.raises(UnknownAction):
         commands.from_action("default")  # "show the exercise" is the notifier's own business
+
+
+def coach_takes(command) -> None:
+    """A parsed command goes through a coach without a traceback."""
+    from glutewake.core.coach import Coach, Observation
+    from tests.helpers import START_WALL, settings
+
+    coach = Coach(settings())
+    coach.observe(Observation(START_WALL, 0.0, 0.0))
+    if isinstance(command, (Done, Skip, Snooze, Pause, Resume)):
+        coach.command(command)
+        coach.observe(Observation(START_WALL + 10**6, 10.0**6, 0.0))
+
+
+@given(st.sampled_from(sorted(commands.NAMES) + ["", "x"]), st.text(max_size=80))
+def test_any_words_give_a_command_or_a_one_line_error(name, words):
+    try:
+        command = commands.parse(name, words)
+    except UserError as err:
+        assert "\n" not in str(err) and len(str(err)) < 300
+        return
+    coach_takes(command)
+
+
+wire_values = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.text(max_size=20),
+                        st.floats(allow_nan=True), st.lists(st.integers(), max_size=3))
+
+
+@given(st.dictionaries(st.sampled_from(["cmd", "seconds", "at", "tomorrow", "id", "arg"]),
+                       wire_values)
+       | st.fixed_dictionaries({"cmd": st.sampled_from(sorted(commands.NAMES))},
+                               optional={"seconds": wire_values, "at": wire_values,
+                                         "tomorrow": wire_values}))
+def test_any_wire_message_gives_a_command_or_a_one_line_error(message):
+    try:
+        command = commands.from_wire(message)
+    except UserError as err:
+        assert "\n" not in str(err) and len(str(err)) < 300
+        return
+    coach_takes(command)
+
+
+@pytest.mark.parametrize("words, fits", [("24h", True), ("24h1s", False), ("1" * 400 + "h", False)])
+def test_snooze_is_bounded_by_a_day(words, fits):
+    if fits:
+        assert commands.parse("snooze", words) == Snooze(86400)
+    else:
+        with pytest.raises(UserError):
+            commands.parse("snooze", words)
+
+
+def test_pause_is_bounded_by_thirty_days():
+    assert commands.parse("pause", "720h") == Pause(seconds=30 * 86400)
+    with pytest.raises(UserError, match="longer than 30 days"):
+        commands.parse("pause", "721h")

@@ -186,3 +186,11 @@ def test_random_settings_never_crash(tmp_path_factory, assignments):
 def test_a_value_with_a_newline_still_gives_one_line(tmp_path):
     message = error_for(tmp_path, '[breaks]\nevery = "30\\nm"\n')
     assert '"30\\nm" is not a duration' in message
+
+
+def test_absurd_durations_are_refused_with_the_bound():
+    for value in ("1" * 400 + "h", "25h", "99999999999h"):
+        with pytest.raises(UserError) as err:
+            config.build({"breaks": {"every": value}}, Path("huge.toml"))
+        assert "[breaks] every" in str(err.value) and "\n" not in str(err.value)
+    assert config.build({"breaks": {"every": "24h"}}, Path("ok.toml")).every == 86400

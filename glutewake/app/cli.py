@@ -17,17 +17,24 @@ from ..core.errors import UserError, closest
 
 EXIT_REFUSED = 1  # the daemon said no, or is not running
 EXIT_USAGE = 2  # the user's input is wrong
+LONGEST_STATS = 36_500  # days: a hundred years
 
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors that say how to get help."""
 
     def error(self, message: str):
-        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        match = re.search(r"argument ([^:]*): invalid choice: '([^']*)' \(choose from (.*)\)",
+                          message)
         if match:
-            known = re.findall(r"'([^']*)'", match[2])
-            hint = closest(match[1], known)
-            message = f"unknown command '{match[1]}'" + (f" (did you mean '{hint}'?)" if hint else "")
+            known = re.findall(r"'([^']*)'", match[3])
+            hint = closest(match[2], known)
+            if match[1] in ("COMMAND", "ACTION"):
+                message = f"unknown command '{match[2]}'"
+            else:
+                message = (f"{match[1]}: unknown value '{match[2]}', choose from "
+                           f"{', '.join(known)}")
+            message += f" (did you mean '{hint}'?)" if hint else ""
         self.exit(EXIT_USAGE, f"{self.prog}: {message}; run `{self.prog} --help` for the list\n")
 
 
@@ -241,11 +248,18 @@ def show_stats(args) -> int:
         first = parse_day(args.first, "stats --from")
     else:
         days = 7 if args.days is None else args.days
-        if days < 1:
-            raise UserError("stats --days", f"{days} is not a number of days; give 1 or more")
-        first = last - timedelta(days=days - 1)
+        if not 1 <= days <= LONGEST_STATS:
+            raise UserError("stats --days", f"{str(days)[:20]} is not a number of days from 1 to "
+                            f"{LONGEST_STATS} (100 years)")
+        try:
+            first = last - timedelta(days=days - 1)
+        except OverflowError:
+            raise UserError("stats --days", f"{days} days before {last} is before year 1") from None
     if first > last:
         raise UserError("stats --from", f"{first} is after --to {last}; swap them")
+    if (last - first).days >= LONGEST_STATS:
+        raise UserError("stats --from", f"{first} to {last} is more than 100 years; pick a "
+                        "shorter span")
     settings = config.load(paths.config_file())
     with open_journal() as journal:
         if journal is None:

@@ -12,7 +12,7 @@ from datetime import time
 from typing import TYPE_CHECKING
 
 from .errors import UserError
-from .timespec import DURATION_HINT, parse_clock, parse_duration
+from .timespec import DURATION_HINT, LONGEST_INTERVAL, LONGEST_PAUSE, parse_clock, parse_duration
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -102,14 +102,14 @@ def parse(name: str, words: str = "") -> Command:
     """A command from its name and argument words, as typed: ("pause", "until 14:30")."""
     kind = NAMES.get(name)
     if kind is None:
-        raise UserError(f"command {name!r}", "is not a glutewake command; see `glutewake --help`")
+        raise UserError(f"command {name[:40]!r}", "is not a glutewake command; see `glutewake --help`")
     words = words.strip()
     if kind is Snooze:
         return Snooze(_duration(words, "snooze") if words else None)
     if kind is Pause:
         return parse_pause(words)
     if words:
-        raise UserError(f"{name} {words}", f"`glutewake {name}` takes no argument")
+        raise UserError(f"{name} {words[:40]}", f"`glutewake {name}` takes no argument")
     return kind()
 
 
@@ -125,9 +125,10 @@ def parse_pause(spec: str) -> Pause:
         except ValueError as err:
             raise UserError(f"pause {spec.strip()}", str(err)) from None
     try:
-        seconds = parse_duration(" ".join(words))
-    except ValueError:
-        raise UserError(f"pause {spec.strip()}", f"not understood; {PAUSE_HINT}") from None
+        seconds = parse_duration(" ".join(words), LONGEST_PAUSE)
+    except ValueError as err:
+        problem = str(err) if "longer than" in str(err) else f"not understood; {PAUSE_HINT}"
+        raise UserError(f"pause {spec.strip()[:40]}", problem) from None
     if seconds <= 0:
         raise UserError(f"pause {spec.strip()}", f"is empty; {PAUSE_HINT}")
     return Pause(seconds=seconds)
@@ -137,7 +138,7 @@ def _duration(text: str, command: str) -> int:
     try:
         seconds = parse_duration(text)
     except ValueError as err:
-        raise UserError(f"{command} {text}", str(err)) from None
+        raise UserError(f"{command} {text[:40]}", str(err)) from None
     if seconds <= 0:
         raise UserError(f"{command} {text}", f"must be longer than zero; {DURATION_HINT}")
     return seconds
@@ -164,14 +165,17 @@ def from_wire(message: dict) -> Command:
     name = message.get("cmd")
     kind = NAMES.get(name) if isinstance(name, str) else None
     if kind is None:
-        raise UserError(f"command {name!r}", "is not a glutewake command; see `glutewake --help`")
+        raise UserError(f"command {str(name)[:40]!r}",
+                        "is not a glutewake command; see `glutewake --help`")
     extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "id"}
     if extra:
         raise UserError(f"command {name}", f"unknown field(s) {', '.join(sorted(extra))}")
     seconds = message.get("seconds")
+    longest = LONGEST_PAUSE if kind is Pause else LONGEST_INTERVAL
     if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)
-                                or seconds <= 0):
-        raise UserError(f"{name} {seconds!r}", "must be a whole number of seconds above zero")
+                                or not 0 < seconds <= longest):
+        raise UserError(f"{name} {str(seconds)[:20]}",
+                        f"must be a whole number of seconds from 1 to {longest}")
     if kind is Snooze:
         return Snooze(seconds)
     if kind is Pause:

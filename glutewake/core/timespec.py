@@ -10,16 +10,25 @@ from datetime import time
 
 _DURATION = re.compile(r"(?:(\d+) *h)? *(?:(\d+) *m(?:in)?)? *(?:(\d+) *s)?", re.IGNORECASE)
 DURATION_HINT = 'write it like "45s", "10m", "1h" or "1h30m"'
+# The upper bounds, the same for the command line, the settings file and the control socket.
+LONGEST_INTERVAL = 24 * 3600  # every, snooze, natural_break, ...: a day of sitting at most
+LONGEST_PAUSE = 30 * 24 * 3600
+_LONGEST_TEXT = 32
 
 
-def parse_duration(text: str) -> int:
-    """Seconds in a duration such as "45s", "30m", "1h30m" or "1h 5m 10s"."""
+def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
+    """Seconds in a duration such as "45s", "30m", "1h30m" or "1h 5m 10s", up to `longest`."""
     cleaned = text.strip()
+    if len(cleaned) > _LONGEST_TEXT:
+        raise ValueError(f'"{cleaned[:12]}..." is too long for a duration; {DURATION_HINT}')
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None or not any(match.groups()):
         raise ValueError(f'"{text}" is not a duration; {DURATION_HINT}')
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
+    total = hours * 3600 + minutes * 60 + seconds
+    if total > longest:
+        raise ValueError(f'"{cleaned}" is longer than {humanize(longest)}, the most allowed')
+    return total
 
 
 def humanize(seconds: float) -> str:
@@ -31,6 +40,9 @@ def humanize(seconds: float) -> str:
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        days, hours = divmod(hours, 24)
+        return f"{days} days {hours} h" if hours else f"{days} days"
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
