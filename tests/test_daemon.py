@@ -4,6 +4,7 @@ every entry point, effects reaching the journal and the notifier, settings reloa
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
@@ -132,6 +133,15 @@ def test_the_next_look_is_planned_from_the_coach_and_bounded_by_the_tick(desk):
     assert desk.daemon._next_wait() <= 30
 
 
+def test_with_a_tray_the_next_look_comes_when_the_shown_minute_turns_over(desk):
+    desk.idle.seconds = None
+    desk.daemon.tick_every = 3600
+    desk.sit(5 * 60 + 20, step=20)
+    assert desk.daemon._next_wait() == pytest.approx(24 * 60 + 40.05)  # the due moment
+    desk.daemon.on_change.append(lambda status: None)
+    assert desk.daemon._next_wait() == pytest.approx(40.05)  # "Sitting 6 min" then
+
+
 def test_detectors_are_asked_only_when_a_reminder_is_near(desk):
     desk.sit(20 * 60)
     assert desk.holds.asked == 0
@@ -183,3 +193,26 @@ def test_an_unknown_notification_button_is_logged_not_taken_as_a_snooze(home, ca
         assert session.daemon.snapshot().phase == "snoozed"
     finally:
         session.daemon.shutdown()
+
+
+def test_a_clock_set_back_does_not_delay_the_next_reminder(tmp_path):
+    """The look loop waits on the monotonic clock: an hour taken off the wall clock while a
+    reminder is two seconds away still gives the reminder two seconds later."""
+    config = tmp_path / "config.toml"
+    config.write_text('[breaks]\nevery = "2s"\nsnooze = "1s"\n')
+    shift = [0.0]
+    notifier = FakeNotifier()
+    journal = Journal(tmp_path / "journal.sqlite3")
+    daemon = Daemon(SettingsFile(config, print), journal, Parts(notifier), print,
+                    wall=lambda: time.time() - shift[0], tick=60)
+    daemon.start()
+    try:
+        started = time.monotonic()
+        time.sleep(0.5)
+        shift[0] = 3600.0  # the clock goes back an hour
+        while not notifier.shown and time.monotonic() - started < 10:
+            time.sleep(0.05)
+        assert notifier.shown, "no reminder within 10 s of a 2 s interval"
+        assert time.monotonic() - started < 3
+    finally:
+        daemon.shutdown()

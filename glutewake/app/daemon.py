@@ -1,8 +1,11 @@
 """The running glutewake: owns the threads, feeds the coach under one lock, carries out effects.
 
-Threads: the APScheduler thread runs the tick (in its own thread: the DebugExecutor runs jobs
-inline, so no pool), the control server answers CLI commands, a watchdog catches up after the
-wall clock is set back (APScheduler plans in wall time), and the caller's thread waits for stop.
+Threads: the look loop wakes when the coach next needs a look (a reminder due, a heads-up, a
+pause ending, an idle spell turning into a break) and at least every `tick` seconds; the control
+server answers CLI commands; the tray, the notification server's signals and logind's hand
+commands and observations in. All of them go through one lock, so the coach has one owner.
+
+The loop waits on the monotonic clock: a wall clock set back or forward never delays a look.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from ..core import commands, config, phrases
@@ -31,9 +34,8 @@ log = logging.getLogger(__name__)
 # reminder, a heads-up, the end of a pause or an idle spell turning into a natural break is due
 # sooner, so this only bounds how late a return to the desk, a settings edit made outside
 # `glutewake config`, or the next minute on the tray is noticed. Long enough to cost nothing.
-TICK = 30.0
+TICK = 60.0
 SHORTEST_WAIT = 0.2
-WATCHDOG = 300.0  # how soon a wall clock set back is caught up with
 
 
 def utc_offset(wall: float) -> float:
@@ -104,9 +106,10 @@ class Daemon:
         self.stopping = threading.Event()
         self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
         self.tray_name = "none"
-        self._scheduler = None
+        self._loop: threading.Thread | None = None
+        self._replan = threading.Event()
         self._control = None
-        self._last_tick = mono()
+        self._last_look = mono()
 
     # --- looking and acting, always under the lock ---
 
@@ -171,7 +174,7 @@ class Daemon:
             self._observe()
             if self.journal.pending:
                 self.journal.flush()
-            self._last_tick = self._mono()
+            self._last_look = self._mono()
         self._announce()
 
     def look_now(self) -> None:
@@ -243,58 +246,52 @@ class Daemon:
     # --- life cycle ---
 
     def start(self) -> None:
-        from apscheduler.executors.debug import DebugExecutor
-        from apscheduler.schedulers.background import BackgroundScheduler
-        from apscheduler.triggers.base import BaseTrigger
-
-        daemon = self
-
-        class NextLook(BaseTrigger):
-            """Fire again when the coach next needs a look, and at least every TICK seconds."""
-
-            def get_next_fire_time(self, previous_fire_time, now):
-                return datetime.now(timezone.utc) + timedelta(seconds=daemon._next_wait())
+        from .control import ControlServer
 
         with self._lock:
             self._observe()  # journals "started"
-        self._scheduler = BackgroundScheduler(timezone=timezone.utc,
-                                              executors={"default": DebugExecutor()})
-        self._scheduler.add_job(self.tick, NextLook(), id="tick", coalesce=True, max_instances=1,
-                                misfire_grace_time=None,
-                                next_run_time=datetime.now(timezone.utc)
-                                + timedelta(seconds=self._next_wait()))
-        self._scheduler.start()
-        from .control import ControlServer
-
         self._control = ControlServer(self.handle)
         self._control.start()
-        threading.Thread(target=self._watchdog, name="watchdog", daemon=True).start()
+        self._loop = threading.Thread(target=self._look_loop, name="looks", daemon=True)
+        self._loop.start()
+
+    def _look_loop(self) -> None:
+        """Look when the coach asks, or after `tick` seconds without a look. A command or an
+        outside change wakes the loop to plan again: it looked already, under the lock."""
+        while not self.stopping.is_set():
+            since = self._mono() - self._last_look
+            replanned = self._replan.wait(max(0.0, min(self._next_wait(),
+                                                       self.tick_every - since)))
+            self._replan.clear()
+            if self.stopping.is_set():
+                return
+            if replanned and self._mono() - self._last_look < self.tick_every:
+                continue
+            try:
+                self.tick()
+            except Exception:  # the loop must outlive any one look
+                log.exception("a look failed; the next one comes as planned")
 
     def _next_wait(self) -> float:
+        """Seconds until the next look: when the coach needs one, when the status line that
+        someone is shown (the tray) would read differently, and at least every `tick`."""
         with self._lock:
-            wanted = self.coach.wake_in()
-        wait = self.tick_every if wanted is None else min(self.tick_every, wanted + 0.05)
+            moments = [self.coach.wake_in()]
+            if self.on_change:
+                moments.append(phrases.next_change(self.coach.status()))
+        # a little after the moment, so the look finds it reached
+        wait = min([self.tick_every] + [m + 0.05 for m in moments if m is not None])
         return max(SHORTEST_WAIT, wait)
 
     def _reschedule(self) -> None:
-        if self._scheduler is not None and not self.stopping.is_set():
-            when = datetime.now(timezone.utc) + timedelta(seconds=self._next_wait())
-            try:
-                self._scheduler.modify_job("tick", next_run_time=when)
-            except Exception as err:  # the scheduler is shutting down
-                log.debug("reschedule skipped: %s", err)
-
-    def _watchdog(self) -> None:
-        while not self.stopping.wait(WATCHDOG):
-            if self._mono() - self._last_tick > 3 * self.tick_every:
-                log.warning("the wall clock moved back; looking now instead of waiting for it")
-                self._reschedule()
+        self._replan.set()
 
     def shutdown(self) -> None:
         """Journal `stopped`, take the reminder down, and release everything."""
         self.stopping.set()
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
+        self._replan.set()
+        if self._loop is not None:
+            self._loop.join(10)
         if self._control is not None:
             self._control.close()
         with self._lock:

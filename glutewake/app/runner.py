@@ -39,7 +39,6 @@ def setup_logging() -> None:
     """A rotating log file, plus warnings on the terminal when there is one."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO
     loud = logging.StreamHandler(sys.stderr)
     loud.setLevel(logging.WARNING)
     loud.setFormatter(logging.Formatter("glutewake: %(message)s"))
@@ -68,9 +67,9 @@ def report(message: str) -> None:
 
 
 def leave_out_openssl() -> None:
-    """APScheduler imports asyncio for one helper, and asyncio imports ssl, which maps OpenSSL:
-    4.6 MB resident in a process that never opens a network connection. Without an `ssl`
-    module asyncio simply offers no TLS."""
+    """PyGObject imports asyncio, and asyncio imports ssl, which maps OpenSSL: 4.6 MB resident in
+    a process that never opens a network connection. Without an `ssl` module asyncio simply
+    offers no TLS."""
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
 
 
@@ -235,7 +234,7 @@ class Session:
 
 
 def tick_from_environment() -> float:
-    """GLUTEWAKE_TICK (seconds) shortens the safety poll, so tests need not wait out 30 s."""
+    """GLUTEWAKE_TICK (seconds) shortens the safety poll, so tests need not wait out a minute."""
     from ..core.errors import UserError
 
     text = os.environ.get("GLUTEWAKE_TICK")

@@ -86,6 +86,16 @@ def status_line(status: Status, now: float) -> str:
     return f"Sitting {sitting} · break in {minutes(status.due_in, up=True)}"
 
 
+def next_change(status: Status) -> float | None:
+    """Seconds of time passing until `status_line` reads differently: the minute it shows
+    turns over. None when it shows no running time (paused, held)."""
+    if status.phase == Phase.AWAY:
+        return 60 - status.away_for % 60
+    if status.phase in (Phase.PAUSED, Phase.HELD):
+        return None
+    return 60 - status.sitting % 60
+
+
 def today(done: int, goal: int, streak: int = 0) -> str:
     """"Today: 4 of 6 breaks · streak 3 days", or "Today: 1 break done" without a goal."""
     if not goal:
