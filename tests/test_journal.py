@@ -1,13 +1,16 @@
 """The break journal: rows, migrations, damage, and never losing an event."""
 
 import os
+import pathlib
 import sqlite3
-import tempfile
+
+import pytest
 from datetime import date
 
 
 from glutewake.core.events import Kind, Reason, Record
-from glutewake.store.journal import MIGRATIONS, Journal
+from glutewake.store.journal import MIGRATIONS, Journal, JournalDamaged
+from glutewake.store.spill import Spill
 from tests.helpers import START_WALL
 
 
@@ -70,45 +73,123 @@ def test_damaged_database_pages_are_detected(tmp_path):
     assert "damaged" in messages[0]
 
 
-def test_a_folder_that_cannot_be_made_keeps_events_in_memory_then_spills_them(tmp_path,
-                                                                              monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+def spill_for(tmp_path, messages=None):
+    report = messages.append if messages is not None else (lambda m: None)
+    return Spill([tmp_path / "state" / "spill", tmp_path / "run" / "spill"], report)
+
+
+def spill_lines(tmp_path) -> list[str]:
+    return [line for path in sorted((tmp_path / "state" / "spill").glob("*.jsonl"))
+            for line in path.read_text().splitlines()]
+
+
+def test_a_folder_that_cannot_be_made_spills_at_once_and_the_next_start_imports(tmp_path):
     blocker = tmp_path / "data"
     blocker.write_text("a file where the data folder should be")
     messages = []
-    journal = Journal(blocker / "j.sqlite3", messages.append)
+    journal = Journal(blocker / "j.sqlite3", messages.append, spill=spill_for(tmp_path, messages))
     assert not journal.record(Record(Kind.DONE, START_WALL, 10, "wall-lean"))
     assert not journal.record(Record(Kind.SKIPPED, START_WALL + 5, 10, "wall-lean"))
-    assert journal.pending == 2
-    assert len(messages) == 1 and "cannot create" in messages[0] and str(blocker) in messages[0]
-    journal.close()  # nowhere to spill next to it: the temp folder takes the events
-    assert "saved in" in messages[-1]
-    assert len((tmp_path / "j.sqlite3.pending.jsonl").read_text().splitlines()) == 2
+    assert journal.pending == 2 and "cannot create" in journal.trouble
+    assert len(spill_lines(tmp_path)) == 2  # safe on disk before anyone was told
+    folder = tmp_path / "state" / "spill"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in folder.iterdir())
+    journal.close()
+    blocker.unlink()
+    again = Journal(blocker / "j.sqlite3", messages.append, spill=spill_for(tmp_path))
+    assert [e.record.kind for e in again.events()] == [Kind.DONE, Kind.SKIPPED]
+    assert not spill_lines(tmp_path)
 
 
-def test_failed_writes_are_retried_and_spilled_and_imported_next_start(tmp_path):
-    path = tmp_path / "j.sqlite3"
-    messages = []
-    journal = Journal(path, messages.append)
-    journal.record(Record(Kind.STARTED, START_WALL, 0))
-    # Make every write fail the way a full disk does, without filling a disk.
+def full_disk(journal):
+    """Make every write fail the way a full disk does, without filling a disk."""
     journal._db.execute("CREATE TRIGGER full BEFORE INSERT ON events "
                         "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END")
+
+
+def test_failed_writes_are_spilled_at_once_and_written_when_it_works_again(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    messages = []
+    journal = Journal(path, messages.append, spill=spill_for(tmp_path, messages))
+    journal.record(Record(Kind.STARTED, START_WALL, 0))
+    full_disk(journal)
     assert not journal.record(Record(Kind.DONE, START_WALL + 1, 5, "wall-lean"))
     assert not journal.record(Record(Kind.SKIPPED, START_WALL + 2, 6, "bird-dog"))
-    assert journal.pending == 2
+    assert journal.pending == 2 and len(spill_lines(tmp_path)) == 2
     assert sum("disk is full" in m for m in messages) == 1  # said once, not per event
+    journal._db.execute("DROP TRIGGER full")
+    assert journal.flush()
+    assert [e.record.kind for e in journal.events()] == [Kind.STARTED, Kind.DONE, Kind.SKIPPED]
+    assert not spill_lines(tmp_path) and "works again" in " ".join(messages)
     journal.close()
-    spill = tmp_path / "j.sqlite3.pending.jsonl"
-    assert len(spill.read_text().splitlines()) == 2
+
+
+def test_spilled_events_left_at_exit_are_imported_next_start_once(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path, spill=spill_for(tmp_path))
+    full_disk(journal)
+    journal.record(Record(Kind.DONE, START_WALL + 1, 5, "wall-lean"))
     db = sqlite3.connect(path)
     db.execute("DROP TRIGGER full")
     db.commit()
     db.close()
-    messages.clear()
-    again = Journal(path, messages.append)
-    assert [e.record.kind for e in again.events()] == ["started", "done", "skipped"]
-    assert not spill.exists() and "were added" in messages[0]
+    leftover = spill_lines(tmp_path)
+    journal._db.close()  # killed: no flush, no close
+    journal._db = None
+    # the same spill file read twice (a crash after the insert, before the file was removed)
+    copy = tmp_path / "state" / "spill" / "pending-1-1.jsonl"
+    copy.write_text("\n".join(leftover) + "\n")
+    copy.chmod(0o600)
+    again = Journal(path, spill=spill_for(tmp_path))
+    assert [e.record.kind for e in again.events()] == [Kind.DONE]
+    assert not spill_lines(tmp_path)
+
+
+def test_a_spill_file_someone_else_could_write_is_left_alone(tmp_path):
+    folder = tmp_path / "state" / "spill"
+    folder.mkdir(parents=True, mode=0o700)
+    planted = folder / "pending-1-1.jsonl"
+    planted.write_text('{"uid": "x", "record": {"kind": "done", "wall": 1.0, "sitting": 0}}\n')
+    planted.chmod(0o666)
+    messages = []
+    journal = Journal(tmp_path / "j.sqlite3", messages.append, spill=spill_for(tmp_path))
+    assert not list(journal.events())
+    assert planted.exists()
+
+
+def test_a_journal_removed_while_running_is_noticed_before_the_next_write(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    messages = []
+    journal = Journal(path, messages.append, spill=spill_for(tmp_path))
+    journal.record(Record(Kind.STARTED, START_WALL, 0))
+    for suffix in ("", "-wal", "-shm"):
+        pathlib.Path(f"{path}{suffix}").unlink(missing_ok=True)
+    assert journal.record(Record(Kind.DONE, START_WALL + 1, 5, "wall-lean"))
+    assert any("removed or replaced" in m for m in messages)
+    journal.close()
+    reread = Journal.reader(path)
+    assert [e.record.kind for e in reread.events()] == [Kind.DONE]
+
+
+def test_a_reader_reports_damage_and_moves_nothing(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(JournalDamaged) as err:
+        list(Journal.reader(path).events())
+    assert str(path) in str(err.value) and "\n" not in str(err.value)
+    assert path.read_bytes().startswith(b"this is not")
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_the_journal_is_private(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    journal = Journal(folder / "j.sqlite3")
+    journal.record(Record(Kind.STARTED, START_WALL, 0))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "j.sqlite3").stat().st_mode & 0o777 == 0o600
+    journal.close()
 
 
 def test_recovery_after_a_failed_write(tmp_path):
@@ -199,6 +280,6 @@ def test_a_spill_file_from_before_typed_fields_is_imported(tmp_path):
     spill = tmp_path / "j.sqlite3.pending.jsonl"
     spill.write_text('{"kind": "done", "wall": %r, "sitting": 12.0, "exercise": "wall-lean", '
                      '"detail": "early"}\n' % START_WALL)
-    journal = Journal(path)
+    journal = Journal(path, spill=spill_for(tmp_path))
     assert [(e.record.kind, e.record.early) for e in journal.events()] == [(Kind.DONE, True)]
     assert not spill.exists()

@@ -20,6 +20,10 @@ EXIT_USAGE = 2  # the user's input is wrong
 LONGEST_STATS = 36_500  # days: a hundred years
 
 
+class Unreadable(Exception):
+    """Something glutewake keeps (the journal) cannot be read; the message is one line."""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors that say how to get help."""
 
@@ -104,6 +108,7 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # the journal, spill files, log and key are the user's alone
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -114,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"glutewake: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except Unreadable as err:
+        print(f"glutewake: {err}", file=sys.stderr)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader (`| head`) has gone; that is not an error
@@ -159,7 +167,10 @@ def print_status(status: dict) -> None:
     print(f"Notifications: {status['notifier']}")
     print(f"Tray: {status.get('tray', 'none')}")
     print(f"Settings: {status['config']}")
-    print(f"Journal: {status['journal']}")
+    waiting = status.get("journal_waiting", 0)
+    print(f"Journal: {status['journal']}" + (
+        f" ({waiting} event(s) kept safe, not written yet: {status.get('journal_problem')})"
+        if waiting else ""))
     print(f"Log: {status['log']}")
 
 
@@ -199,17 +210,21 @@ def show_log(args) -> int:
 @contextmanager
 def open_journal():
     """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
-    from ..store.journal import Journal
+    from ..store.journal import Journal, JournalDamaged
 
     path = paths.journal_file()
     if not path.exists():
         print(f"The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.")
         yield None
         return
-    journal = Journal(path, report=lambda message: print(f"glutewake: {message}", file=sys.stderr),
-                      check=False)
+    try:
+        journal = Journal.reader(path)
+    except JournalDamaged as err:
+        raise Unreadable(str(err)) from None
     try:
         yield journal
+    except JournalDamaged as err:
+        raise Unreadable(str(err)) from None
     finally:
         journal.close()
 
@@ -354,7 +369,7 @@ def level_in_force(settings):
     from ..core.coach import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
-    from ..store.journal import Journal
+    from ..store.journal import Journal, JournalDamaged
 
     if not settings.level_auto:
         return settings, (f"Level {settings.prefs.level}, as set by [exercises] level "
@@ -362,12 +377,15 @@ def level_in_force(settings):
     path = paths.journal_file()
     done = days = 0
     if path.exists():
-        journal = Journal(path, check=False)
         try:
-            done, days, _ = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                          if e.level == 1))
-        finally:
-            journal.close()
+            journal = Journal.reader(path)
+            try:
+                done, days, _ = stats.progress(journal.read, (e.id for e in settings.catalog
+                                                              if e.level == 1))
+            finally:
+                journal.close()
+        except JournalDamaged as err:
+            raise Unreadable(str(err)) from None
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, (f"Level 2: unlocked by {done} level-1 breaks over {days} "

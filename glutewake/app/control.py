@@ -51,12 +51,13 @@ def _key_file(folder: Path) -> Path:
 
 
 class InstanceLock:
-    """Held for the daemon's whole life; a second daemon cannot take it."""
+    """Held for the daemon's whole life; a second daemon cannot take it. `path` is the lock
+    file, or a folder to hold `daemon.lock`."""
 
-    def __init__(self, folder: Path):
-        self.path = folder / "daemon.lock"
+    def __init__(self, path: Path):
+        self.path = path / "daemon.lock" if path.is_dir() else path
         while True:
-            self._file = open(self.path, "a+")
+            self._file = _open_for_lock(self.path)
             try:
                 _lock(self._file)
             except OSError:
@@ -68,17 +69,44 @@ class InstanceLock:
             if _same_file(self._file, self.path):
                 break
             self._file.close()
-        self._file.seek(0)
-        self._file.truncate()
-        self._file.write(str(os.getpid()))
-        self._file.flush()
+        if self._file.writable():
+            self._file.seek(0)
+            self._file.truncate()
+            self._file.write(str(os.getpid()))
+            self._file.flush()
 
     def release(self) -> None:
         if sys.platform == "win32":  # Windows cannot remove an open file; its lock dies with it
             self._file.close()
             return
-        self.path.unlink(missing_ok=True)  # while still locked, so nobody can hold the old file
+        try:
+            self.path.unlink(missing_ok=True)  # while still locked: nobody can hold the old file
+        except OSError:
+            pass  # a read-only folder keeps the file; the lock still dies with us
         self._file.close()
+
+
+def _open_for_lock(path: Path):
+    try:
+        return open(path, "a+")
+    except PermissionError:
+        if not path.exists():
+            raise
+        return open(path, "r")  # a read-only folder: flock works on a file opened for reading
+
+
+def journal_lock(journal: Path) -> InstanceLock | None:
+    """The lock next to the journal: one journal, one daemon, whatever the runtime folder (a
+    second daemon from ssh or cron has another). None, logged, when the folder cannot hold it."""
+    try:
+        journal.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return InstanceLock(journal.with_name(journal.name + ".lock"))
+    except AlreadyRunning:
+        raise
+    except OSError as err:
+        _log().warning("cannot lock %s (%s); only the runtime folder's lock keeps a second "
+                       "daemon out", journal.parent, err.strerror or err)
+        return None
 
 
 def _lock(file) -> None:

@@ -228,6 +228,8 @@ class Daemon:
             "tray": self.tray_name,
             "config": str(self.settings.path),
             "journal": str(self.journal.path),
+            "journal_waiting": self.journal.pending,
+            "journal_problem": self.journal.trouble,
             "log": str(paths.log_file()),
         }
 

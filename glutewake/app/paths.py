@@ -35,6 +35,16 @@ def app_icon_file() -> Path:
     return data_dir() / "glutewake.png"
 
 
+def state_dir() -> Path:
+    return Path(_dirs().user_state_dir(APP, appauthor=False))
+
+
+def spill_dirs() -> list[Path]:
+    """Private folders for breaks acknowledged before the journal could take them: the state
+    folder, and the runtime folder when the state folder cannot be written."""
+    return [state_dir() / "spill", runtime_dir(create=False) / "spill"]
+
+
 def log_file() -> Path:
     return Path(_dirs().user_log_dir(APP, appauthor=False)) / "glutewake.log"
 

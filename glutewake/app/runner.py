@@ -22,13 +22,14 @@ from .. import __version__
 from ..core import config
 from . import paths
 from ..core import commands
-from .control import AlreadyRunning, InstanceLock
+from .control import AlreadyRunning, InstanceLock, journal_lock
 from .daemon import TICK, Daemon, Parts, SettingsFile
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
 from ..desktop.quiet import Quiet, find_detectors
 from ..store.export import write_csv
 from ..store.journal import Journal
+from ..store.spill import Spill
 from ..store.stats import streak
 from ..core.timespec import humanize
 
@@ -45,12 +46,17 @@ def setup_logging() -> None:
     root.addHandler(loud)
     try:
         path = paths.log_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
                                                        encoding="utf-8")
     except OSError as err:
         log.warning("cannot write the log file (%s); warnings go to the terminal only", err)
         return
+    for target, mode in ((path.parent, 0o700), (path, 0o600)):  # older versions made them 0755/0644
+        try:
+            os.chmod(target, mode)
+        except OSError:
+            pass
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
 
@@ -77,16 +83,22 @@ def run(console: bool = False, tray: bool = True) -> int:
     leave_out_openssl()
     desktop = not console and has_desktop()
     setup_logging()
+    locks = []
     try:
-        lock = InstanceLock(paths.runtime_dir())
+        locks.append(InstanceLock(paths.runtime_dir()))
+        locks.append(journal_lock(paths.journal_file()))
     except AlreadyRunning as running:
+        for lock in locks:
+            lock.release()
         print(f"glutewake is already running (pid {running}); use `glutewake status` or "
               "`glutewake quit`", file=sys.stderr)
         return 1
     try:
         return Session(desktop, tray).run()
     finally:
-        lock.release()
+        for lock in reversed(locks):
+            if lock is not None:
+                lock.release()
 
 
 class Session:
@@ -95,7 +107,8 @@ class Session:
     def __init__(self, desktop: bool, tray: bool):
         self.desktop, self.want_tray = desktop, tray
         self.settings = SettingsFile(paths.config_file(), report)
-        self.journal = Journal(paths.journal_file(), report)
+        self.journal = Journal(paths.journal_file(), report,
+                               spill=Spill(paths.spill_dirs(), report))
         linux = sys.platform.startswith("linux")
         self.bus = self.system_bus = None
         if desktop and linux:
@@ -209,8 +222,11 @@ class Session:
 
     def run(self) -> int:
         daemon = self.daemon
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: daemon.stopping.set())
+        # A closed terminal or a logout (SIGHUP) takes the same clean way out as SIGTERM and
+        # Ctrl-C: the journal flushed, "stopped" logged, the socket and locks released.
+        for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+            if hasattr(signal, name):  # Windows has no SIGHUP
+                signal.signal(getattr(signal, name), lambda *_: daemon.stopping.set())
         daemon.start()
         mode = "desktop" if self.desktop else "console"
         log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())

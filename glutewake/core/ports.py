@@ -54,7 +54,8 @@ class Tray(Protocol):
 class Store(Protocol):
     """The journal, as the daemon uses it."""
 
-    pending: int
+    pending: int  # events not in the database yet (kept safe in a spill file)
+    trouble: str  # why, or ""
     path: object  # where it lives, for `glutewake status`
 
     def record(self, record: Record) -> bool: ...

@@ -1,19 +1,24 @@
 """The break journal: one SQLite row per event, kept safe above all else.
 
-Writes are committed before a command is answered. When the database cannot be written (full disk,
-read-only directory) events wait in memory and are retried; what is still waiting at exit goes to
-a JSON-lines file that the next start imports. A file that is not a healthy database is moved
-aside and a fresh journal started, never deleted.
+Only the daemon owns the journal (`Journal`); commands that read it (`glutewake log`, `stats`,
+`export`) open it with `Journal.reader`, which never moves or repairs anything.
+
+A break the daemon acknowledges is either committed or, when the database cannot be written at
+once (full or read-only disk, another process holding a write lock), appended to a private spill
+file before the answer goes out; it is written to the database as soon as that works again. Every
+event carries a unique id, and the database refuses an id twice, so an event in both the spill
+file and the database (a crash between the two) is never counted twice. A file that is not a
+healthy database is moved aside and a fresh journal started, never deleted; a journal removed or
+replaced while the daemon runs is noticed before the next write.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -21,6 +26,9 @@ from pathlib import Path
 
 from ..core.events import Kind, Reason, Record
 from .legacy import fields_from_detail
+from .spill import Spill
+
+BUSY_BUDGET = 0.5  # seconds a write may wait for another process's lock before spilling
 
 # Each entry brings the schema from version N to N + 1; never edit one that has shipped.
 MIGRATIONS = (
@@ -49,6 +57,10 @@ MIGRATIONS = (
 # The typed fields of a Record, in their journal columns.
 FIELDS = ("reason", "source", "reminder", "duration", "until", "early", "level")
 COLUMNS = ("ts", "local_date", "utc_offset", "kind", "exercise", "sitting") + FIELDS
+
+
+class JournalDamaged(Exception):
+    """A reader found the journal unreadable; the message is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -83,25 +95,41 @@ def local_stamp(ts: float) -> tuple[str, int]:
 
 
 class Journal:
+    """The daemon's journal: it writes, migrates, moves a damaged file aside, and spills."""
+
     def __init__(self, path: Path, report: Callable[[str], None] = lambda message: None,
-                 check: bool = True):
+                 check: bool = True, spill: Spill | None = None, owner: bool = True):
         self.path = path
         self._check = check  # the daemon checks integrity at start; quick readers skip it
+        self._owner = owner
         self._report = report  # one-line messages for the user
+        self._spill = spill
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
-        self._pending: list[Record] = []
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file we opened
+        self._pending: list[tuple[str, Record]] = []  # (unique id, event) not yet committed
+        self._spilled: set[str] = set()  # ids of pending events already safe in the spill file
         self._last_error = ""
-        self._connect()
-        self._import_spill()
+        if owner:
+            self._connect()
+            with self._lock:
+                self._import_spills()
 
-    @property
-    def spill_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".pending.jsonl")
+    @classmethod
+    def reader(cls, path: Path) -> Journal:
+        """For commands that only read: JournalDamaged (one line) instead of any repair."""
+        journal = cls(path, check=False, owner=False)
+        journal._connect()
+        return journal
 
     @property
     def pending(self) -> int:
         return len(self._pending)
+
+    @property
+    def trouble(self) -> str:
+        """What keeps events from the database right now; "" when writing works."""
+        return self._last_error
 
     # --- opening ---
 
@@ -111,9 +139,12 @@ class Journal:
         try:
             self._db = self._open_checked()
         except sqlite3.DatabaseError as err:
+            if not self._owner:
+                raise JournalDamaged(f"{self.path} cannot be read ({err}); the running glutewake "
+                                     "moves a damaged journal aside when it starts") from None
             if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
                 self._fail(f"cannot open {self.path} ({err}); check that the folder exists, is "
-                           "writable and the disk has space. Events are kept in memory meanwhile")
+                           "writable and the disk has space. Events are kept safe meanwhile")
                 return False
             self._move_aside(err)
             try:
@@ -122,13 +153,19 @@ class Journal:
                 self._fail(f"cannot start a fresh journal at {self.path} ({again})")
                 return False
         except OSError as err:
-            self._fail(f"cannot create {self.path.parent} ({err.strerror}); events are kept in memory")
+            if not self._owner:
+                raise JournalDamaged(f"{self.path} cannot be read ({err.strerror})") from None
+            self._fail(f"cannot create {self.path.parent} ({err.strerror}); events are kept safe "
+                       "meanwhile")
             return False
+        self._identity = _identity(self.path)
         return True
 
     def _open_checked(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        if self._owner:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=BUSY_BUDGET if self._owner else 5,
+                             isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # a logged break survives a power cut
@@ -140,6 +177,8 @@ class Journal:
         except BaseException:
             db.close()
             raise
+        if self._owner:
+            _make_private(self.path)
         return db
 
     def _move_aside(self, err: Exception) -> None:
@@ -152,6 +191,21 @@ class Journal:
         self._report(f"journal {self.path} was damaged ({err}); it was moved to {target} and a "
                      "fresh journal started")
 
+    def _still_ours(self) -> bool:
+        """The file we opened is still the one at our path. Someone may have deleted, moved or
+        replaced it: writing on would go to a file nobody reads."""
+        if self._identity is None or _identity(self.path) == self._identity:
+            return True
+        self._report(f"journal {self.path} was removed or replaced while glutewake ran; "
+                     "writing to the file now at that path")
+        self._close_db()
+        return False
+
+    def _close_db(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db, self._identity = None, None
+
     def _fail(self, message: str) -> None:
         if message != self._last_error:
             self._last_error = message
@@ -160,10 +214,15 @@ class Journal:
     # --- writing ---
 
     def record(self, record: Record) -> bool:
-        """Store one event; True when it is safely on disk, False when it waits in memory."""
+        """Store one event. True: committed. False: not in the database yet, but in the spill
+        file (or, if no spill folder can be written either, in memory), retried at every flush.
+        It waits on another process's lock at most BUSY_BUDGET seconds."""
         with self._lock:
-            self._pending.append(record)
-            return self._flush_locked()
+            self._pending.append((uuid.uuid4().hex, record))
+            if self._flush_locked():
+                return True
+            self._keep_safe()
+            return False
 
     def flush(self) -> bool:
         with self._lock:
@@ -172,67 +231,69 @@ class Journal:
     def _flush_locked(self) -> bool:
         if not self._pending:
             return True
+        self._still_ours()
         if not self._connect():
             return False
         assert self._db is not None
         try:
-            with self._db:  # one transaction
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany(
-                    f"INSERT INTO events ({', '.join(map(repr, COLUMNS))}) "
-                    f"VALUES ({', '.join('?' * len(COLUMNS))})",
-                    [_row(r) for r in self._pending])
+            self._insert(self._pending)
         except sqlite3.Error as err:
-            self._fail(f"cannot write to {self.path} ({err}); events are kept in memory and "
-                       "retried")
+            self._fail(f"cannot write to {self.path} ({err}); events are kept safe and retried")
             return False
-        if self._last_error:
-            self._report(f"journal: writing to {self.path} works again; nothing was lost")
-            self._last_error = ""
         self._pending.clear()
+        if self._spilled and self._spill is not None:
+            self._spill.forget_own()
+        self._spilled.clear()
+        if self._last_error:
+            self._last_error = ""
+            self._report(f"journal: writing to {self.path} works again; nothing was lost")
+            self._import_spills()
         return True
+
+    def _insert(self, entries: list[tuple[str, Record]]) -> None:
+        """One transaction; an id already in the journal is skipped, never added twice."""
+        assert self._db is not None
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                f"INSERT OR IGNORE INTO events (uid, {', '.join(map(repr, COLUMNS))}) "
+                f"VALUES (?, {', '.join('?' * len(COLUMNS))})",
+                [(uid, *_row(record)) for uid, record in entries])
+
+    def _keep_safe(self) -> None:
+        """Put pending events not yet in the spill file there, before anyone is told."""
+        fresh = [(uid, r) for uid, r in self._pending if uid not in self._spilled]
+        if not fresh or self._spill is None:
+            return
+        if self._spill.save(fresh):
+            self._spilled.update(uid for uid, _ in fresh)
+
+    def _import_spills(self) -> None:
+        """Events spilled by an earlier run (or this one) go into the database, each once."""
+        if self._spill is None or not self._connect():
+            return
+        for path, entries in self._spill.saved(legacy=self.path.with_name(
+                self.path.name + ".pending.jsonl")):
+            try:
+                self._insert(entries)
+            except sqlite3.Error as err:
+                self._fail(f"cannot write to {self.path} ({err}); events are kept safe and "
+                           "retried")
+                return
+            self._spill.forget(path)
+            if entries:
+                self._report(f"journal: {len(entries)} event(s) kept in {path} while the journal "
+                             "could not be written were added to it")
 
     def close(self) -> None:
         with self._lock:
             self._flush_locked()
             if self._pending:
-                self._spill()
-            if self._db is not None:
-                self._db.close()
-                self._db = None
-
-    def _spill(self) -> None:
-        """Keep events that never reached the database in a side file the next start imports."""
-        lines = "".join(json.dumps(r.as_dict()) + "\n" for r in self._pending)
-        for target in (self.spill_path, Path(tempfile.gettempdir()) / self.spill_path.name):
-            try:
-                with open(target, "a", encoding="utf-8") as out:
-                    out.write(lines)
-            except OSError:
-                continue
-            self._report(f"journal: {len(self._pending)} event(s) could not be written to "
-                         f"{self.path}; saved in {target}")
-            self._pending.clear()
-            return
-        self._report(f"journal: {len(self._pending)} event(s) could not be saved anywhere")
-
-    def _import_spill(self) -> None:
-        try:
-            text = self.spill_path.read_text("utf-8")
-        except OSError:
-            return
-        records = []
-        for line in text.splitlines():
-            try:
-                records.append(_spilled(json.loads(line)))
-            except (ValueError, TypeError, KeyError):
-                continue
-        with self._lock:
-            self._pending.extend(records)
-            if self._flush_locked():
-                self.spill_path.unlink(missing_ok=True)
-                self._report(f"journal: {len(records)} event(s) saved earlier in "
-                             f"{self.spill_path} were added to the journal")
+                self._keep_safe()
+                if len(self._spilled) < len(self._pending):
+                    self._report(f"journal: {len(self._pending) - len(self._spilled)} event(s) "
+                                 "could not be saved anywhere")
+            self._close_db()
 
     # --- reading ---
 
@@ -258,6 +319,10 @@ class Journal:
             try:
                 return self._db.execute(query, args).fetchall()
             except sqlite3.Error as err:
+                if not self._owner:
+                    raise JournalDamaged(f"{self.path} cannot be read ({err}); the running "
+                                         "glutewake moves a damaged journal aside when it "
+                                         "starts") from None
                 self._fail(f"cannot read {self.path} ({err})")
                 return []
 
@@ -293,13 +358,23 @@ def _row(record: Record) -> tuple:
             record.reminder, record.duration, record.until, int(record.early), record.level)
 
 
-def _spilled(data: dict) -> Record:
-    """A record from the spill file; files written before typed fields carry a `detail`."""
-    data = dict(data)
-    text = data.pop("detail", None)
-    if text is not None:
-        data.update(fields_from_detail(data["kind"], text, data["wall"]))
-    return Record.from_dict(data)
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _make_private(path: Path) -> None:
+    """The journal and its folder are the user's alone (journals of older versions were not)."""
+    for target, mode in ((path.parent, 0o700), (path, 0o600),
+                         (Path(f"{path}-wal"), 0o600), (Path(f"{path}-shm"), 0o600)):
+        try:
+            if target.stat().st_mode & 0o777 != mode:
+                os.chmod(target, mode)
+        except OSError:
+            pass  # missing yet, or not ours to change: opening will say what is wrong
 
 
 def _typed_fields(db: sqlite3.Connection) -> None:
@@ -318,3 +393,7 @@ def _typed_fields(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE events SET " + ", ".join(f'"{name}" = ?' for name in FIELDS)
                    + " WHERE id = ?", updates)
     db.execute("ALTER TABLE events DROP COLUMN detail")
+    # A unique id per event: one that reaches the journal twice (from the spill file and
+    # directly) is kept once.
+    db.execute("ALTER TABLE events ADD COLUMN uid TEXT")
+    db.execute("CREATE UNIQUE INDEX events_by_uid ON events (uid)")

@@ -1,0 +1,142 @@
+"""Events the daemon acknowledged before the database took them, kept in files only the user can
+read, until the journal takes them.
+
+Each daemon appends to a file of its own (`pending-PID-TIME.jsonl`), one JSON object a line with
+the event's unique id, and syncs it before the break is acknowledged. The folders are made 0700,
+the files 0600, and nothing is followed through a symbolic link: on a shared machine nobody can
+read, plant or redirect them. Every spill file found is imported at the next start and whenever
+the journal can be written again; the ids keep an event from being counted twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..core.events import Record
+from .legacy import fields_from_detail
+
+
+class Spill:
+    def __init__(self, folders: list[Path], report: Callable[[str], None] = lambda m: None):
+        self.folders = folders  # the first that can be made private is used
+        self._report = report
+        self._own: Path | None = None
+        self._said: Path | None = None
+
+    def save(self, entries: list[tuple[str, Record]]) -> bool:
+        """Append and sync; False when no folder would take them."""
+        lines = "".join(json.dumps({"uid": uid, "record": record.as_dict()}) + "\n"
+                        for uid, record in entries).encode()
+        problems = []
+        for folder in ([self._own.parent] if self._own else []) + self.folders:
+            try:
+                self._append(folder, lines)
+            except OSError as err:
+                problems.append(f"{folder} ({err.strerror or err})")
+                self._own = None
+                continue
+            if self._said != self._own:  # once per file, not per event
+                self._said = self._own
+                self._report(f"journal: events are kept safe in {self._own} until the journal "
+                             "can be written")
+            return True
+        self._report(f"journal: {len(entries)} event(s) could not be kept safe anywhere: "
+                     + "; ".join(problems) + ". They stay in memory while glutewake runs")
+        return False
+
+    def _append(self, folder: Path, lines: bytes) -> None:
+        private_folder(folder)
+        if self._own is None or self._own.parent != folder:
+            self._own = folder / f"pending-{os.getpid()}-{int(time.time())}.jsonl"
+        fd = os.open(self._own, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
+                     | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            check_private_file(os.fstat(fd), self._own)
+            os.write(fd, lines)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def saved(self, legacy: Path | None = None) -> Iterator[tuple[Path, list[tuple[str, Record]]]]:
+        """Every spill file there is, with its events; a file that is not private is skipped
+        (and said), a line that does not parse is skipped."""
+        found = []
+        for folder in self.folders:
+            try:
+                private_folder(folder, create=False)
+                found += sorted(folder.glob("pending-*.jsonl"))
+            except OSError:
+                continue
+        if legacy is not None and legacy.exists():
+            found.append(legacy)
+        for path in found:
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+                try:
+                    check_private_file(os.fstat(fd), path)
+                    with os.fdopen(os.dup(fd), "rb") as source:
+                        text = source.read().decode("utf-8", "replace")
+                finally:
+                    os.close(fd)
+            except OSError as err:
+                self._report(f"journal: spill file {path} left alone ({err})")
+                continue
+            yield path, list(_entries(text))
+
+    def forget(self, path: Path) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        if path == self._own:
+            self._own = None
+
+    def forget_own(self) -> None:
+        if self._own is not None:
+            self.forget(self._own)
+        self._said = None
+
+
+def _entries(text: str) -> Iterator[tuple[str, Record]]:
+    for line in text.splitlines():
+        try:
+            data = json.loads(line)
+            if "record" in data:
+                yield data["uid"], Record.from_dict(data["record"])
+                continue
+            # the spill files of versions before ids: a plain record, perhaps with a detail;
+            # the line itself names it, so importing it twice keeps it once
+            uid = hashlib.sha256(line.encode()).hexdigest()[:32]
+            text_detail = data.pop("detail", None)
+            if text_detail is not None:
+                data.update(fields_from_detail(data["kind"], text_detail, data["wall"]))
+            yield uid, Record.from_dict(data)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+
+
+def private_folder(folder: Path, create: bool = True) -> None:
+    """A folder only this user can use; OSError (with the reason) otherwise."""
+    if create:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise OSError(f"{folder} is not a folder")
+    if os.name == "posix":
+        if info.st_uid != os.getuid():
+            raise OSError(f"{folder} belongs to someone else")
+        if info.st_mode & 0o077:
+            os.chmod(folder, 0o700)
+
+
+def check_private_file(info: os.stat_result, path: Path) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(f"{path} is not a regular file")
+    if os.name == "posix" and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        raise OSError(f"{path} belongs to someone else or others can write it")
