@@ -5,7 +5,10 @@ StatusNotifierItems; this needs no GTK and no PyGObject. The item lives at /Stat
 under a name of its own, registers with org.kde.StatusNotifierWatcher (again whenever a watcher
 appears), and exports the tray menu as com.canonical.dbusmenu at /MenuBar. Changes go out as
 signals. Method calls arrive on the bus reader thread: they only read prepared state and reply;
-menu actions run on the bus worker thread.
+menu actions run on the bus worker thread. The daemon's threads (the tick, the control channel,
+menu actions) update the state: what is served is one immutable `Served`, replaced whole under a
+small lock, so a host never sees a revision with another revision's menu, or one look's picture
+with another's text.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from jeepney import DBusAddress, HeaderFields, MatchRule, Message, new_error, new_method_return
 from jeepney import new_signal
@@ -162,16 +166,49 @@ def _walk(items):
         yield from _walk(item.children)
 
 
+@dataclass(frozen=True)
+class Served:
+    """What hosts are served at one moment: read whole, replaced whole."""
+
+    look: Look
+    line: str
+    icon: list[tuple[int, int, bytes]]
+    model: MenuModel
+    revision: int  # of the menu's layout: grows whenever its shape changes
+    request: int  # which update made it: an older one never replaces a newer one
+
+    @property
+    def status(self) -> str:
+        return "NeedsAttention" if self.look.phase == "due" else "Active"
+
+    def item_properties(self) -> dict[str, tuple[str, object]]:
+        return {
+            "Category": ("s", "ApplicationStatus"), "Id": ("s", "glutewake"),
+            "Title": ("s", "glutewake"), "Status": ("s", self.status),
+            "WindowId": ("i", 0), "IconName": ("s", ""), "IconPixmap": ("a(iiay)", self.icon),
+            "OverlayIconName": ("s", ""), "OverlayIconPixmap": ("a(iiay)", []),
+            "AttentionIconName": ("s", ""), "AttentionIconPixmap": ("a(iiay)", self.icon),
+            "AttentionMovieName": ("s", ""),
+            "ToolTip": ("(sa(iiay)ss)", ("", [], "glutewake", self.line)),
+            "ItemIsMenu": ("b", False), "Menu": ("o", MENU_PATH), "IconThemePath": ("s", ""),
+        }
+
+
 class SniTray:
     name = "StatusNotifierItem (D-Bus)"
 
     def __init__(self, bus, menu: Callable[[], tuple[Item, ...]], look: Look, line: str):
         self._bus = bus
         self._source = menu
-        self._look, self._line = look, line
-        self._icon = pixmaps(look)
-        self._model = MenuModel(menu())
-        self._revision = 1
+        # Guards the three fields below and is never held while waiting: not for the menu
+        # (built from the daemon, whose lock may be held by a thread waiting for a bus reply,
+        # which only the reader thread, perhaps waiting for this lock, can deliver), not for a
+        # bus call. Signals are sent under it (a send only writes to the socket), so that hosts
+        # receive revisions in the order they were made.
+        self._lock = threading.Lock()
+        self._wanted = (look, line)  # the latest look and line asked for
+        self._requests = 0  # updates begun
+        self._served = Served(look, line, pixmaps(look), MenuModel(menu()), 1, 0)
         self._stopped = threading.Event()
         self.bus_name = f"org.kde.StatusNotifierItem-{os.getpid()}-1"
         bus.export(ITEM_PATH, self._item_call)
@@ -209,37 +246,51 @@ class SniTray:
 
     # --- state changes, sent as signals ---
 
-    @property
-    def status(self) -> str:
-        return "NeedsAttention" if self._look.phase == "due" else "Active"
+    def served(self) -> Served:
+        with self._lock:
+            return self._served
 
     def update(self, look: Look, line: str) -> None:
-        """Called after every look; a new picture, text or menu only when something changed."""
-        if look == self._look and line == self._line:
-            return
-        if look != self._look:
-            old_status = self.status
-            self._look, self._icon = look, pixmaps(look)
-            self._emit(ITEM_PATH, ITEM_IFACE, "NewIcon")
-            self._emit(ITEM_PATH, ITEM_IFACE, "NewAttentionIcon")
-            if self.status != old_status:
-                self._emit(ITEM_PATH, ITEM_IFACE, "NewStatus", "s", (self.status,))
-        if line != self._line:
-            self._line = line
-            self._emit(ITEM_PATH, ITEM_IFACE, "NewToolTip")  # the title stays "glutewake"
+        """Called after every look, from any thread; a new picture, text or menu only when
+        something changed."""
+        with self._lock:
+            if (look, line) == self._wanted:
+                return
+            self._wanted = (look, line)
         self.refresh_menu()
 
     def refresh_menu(self) -> None:
-        """Serve the menu as it is now: a new layout when its shape changed, otherwise just the
-        properties that changed (a status line ticking over to the next minute)."""
-        old, model = self._model, MenuModel(self._source())
-        self._model = model
-        if model.shape() != old.shape():
-            self._revision += 1
-            self._emit(MENU_PATH, MENU_IFACE, "LayoutUpdated", "ui", (self._revision, 0))
+        """Serve the latest look and line with the menu as it is now."""
+        with self._lock:
+            self._requests += 1
+            request, (look, line), old = self._requests, self._wanted, self._served
+        icon = old.icon if look == old.look else pixmaps(look)
+        model = MenuModel(self._source())
+        with self._lock:
+            old = self._served
+            if request < old.request:
+                return  # a later update, with a newer menu, was served while this one built
+            reshaped = model.shape() != old.model.shape()
+            new = Served(look, line, icon, model, old.revision + 1 if reshaped else old.revision,
+                         request)
+            self._served = new
+            self._announce(old, new)
+
+    def _announce(self, old: Served, new: Served) -> None:
+        """The signals for what changed: a new layout when the menu's shape changed, otherwise
+        just the properties that changed (a status line ticking over to the next minute)."""
+        if new.look != old.look:
+            self._emit(ITEM_PATH, ITEM_IFACE, "NewIcon")
+            self._emit(ITEM_PATH, ITEM_IFACE, "NewAttentionIcon")
+            if new.status != old.status:
+                self._emit(ITEM_PATH, ITEM_IFACE, "NewStatus", "s", (new.status,))
+        if new.line != old.line:
+            self._emit(ITEM_PATH, ITEM_IFACE, "NewToolTip")  # the title stays "glutewake"
+        if new.revision != old.revision:
+            self._emit(MENU_PATH, MENU_IFACE, "LayoutUpdated", "ui", (new.revision, 0))
             return
-        changed = [(ident, props) for ident, (_, props, _) in model.nodes.items()
-                   if props != old.nodes[ident][1]]
+        changed = [(ident, props) for ident, (_, props, _) in new.model.nodes.items()
+                   if props != old.model.nodes[ident][1]]
         if changed:
             self._emit(MENU_PATH, MENU_IFACE, "ItemsPropertiesUpdated", "a(ia{sv})a(ias)",
                        (changed, []))
@@ -250,18 +301,6 @@ class SniTray:
 
     # --- the two exported objects ---
 
-    def item_properties(self) -> dict[str, tuple[str, object]]:
-        return {
-            "Category": ("s", "ApplicationStatus"), "Id": ("s", "glutewake"),
-            "Title": ("s", "glutewake"), "Status": ("s", self.status),
-            "WindowId": ("i", 0), "IconName": ("s", ""), "IconPixmap": ("a(iiay)", self._icon),
-            "OverlayIconName": ("s", ""), "OverlayIconPixmap": ("a(iiay)", []),
-            "AttentionIconName": ("s", ""), "AttentionIconPixmap": ("a(iiay)", self._icon),
-            "AttentionMovieName": ("s", ""),
-            "ToolTip": ("(sa(iiay)ss)", ("", [], "glutewake", self._line)),
-            "ItemIsMenu": ("b", False), "Menu": ("o", MENU_PATH), "IconThemePath": ("s", ""),
-        }
-
     @staticmethod
     def menu_properties() -> dict[str, tuple[str, object]]:
         return {"Version": ("u", 3), "TextDirection": ("s", "ltr"), "Status": ("s", "normal"),
@@ -269,19 +308,21 @@ class SniTray:
 
     def _item_call(self, message: Message) -> Message | None:
         interface, member = _names(message)
+        served = self.served()
         if interface == PROPS_IFACE:
-            return _properties(message, member, {ITEM_IFACE: self.item_properties()})
+            return _properties(message, member, {ITEM_IFACE: served.item_properties()})
         if member == "Introspect":
             return new_method_return(message, "s", (INTROSPECTION,))
-        if member == "Activate" and self._model.default is not None:
-            self._bus.later(self._model.default)
+        if member == "Activate" and served.model.default is not None:
+            self._bus.later(served.model.default)
         if member in ("Activate", "SecondaryActivate", "ContextMenu", "Scroll"):
             return new_method_return(message)
         return _unknown(message, member)
 
     def _menu_call(self, message: Message) -> Message | None:
         interface, member = _names(message)
-        model = self._model
+        served = self.served()
+        model = served.model
         if interface == PROPS_IFACE:
             return _properties(message, member, {MENU_IFACE: self.menu_properties()})
         if member == "Introspect":
@@ -291,7 +332,7 @@ class SniTray:
             if parent not in model.nodes:
                 return _bad_id(message, parent)
             return new_method_return(message, "u" + LAYOUT,
-                                     (self._revision, model.layout(parent, depth, names)))
+                                     (served.revision, model.layout(parent, depth, names)))
         if member == "GetGroupProperties":
             ids, names = message.body
             found = [model.layout(i, 0, names)[:2] for i in (ids or model.nodes) if i in model.nodes]
