@@ -40,14 +40,16 @@ gtk: $(VENV)/.runtime
 	  $(BIN)/python -m pip install -q 'pygobject<3.51' && touch $(VENV)/.gtk; \
 	else echo "PyGObject skipped: no libgirepository1.0-dev/libcairo2-dev (the tray has no menu on X11 without it)"; fi
 
-# Footprint against Workrave and Safe Eyes, reactions, growth over a long day, stats speed.
-# Needs the desktop packages, and workrave and safeeyes (installed here when root).
+# Footprint against Workrave and Safe Eyes (with wakeups per thread of each glutewake), reactions,
+# growth over a long day, stats speed. Needs the desktop packages, and workrave and safeeyes
+# (installed here when root). FOOTPRINT passes options on: make bench FOOTPRINT="--only sni".
+FOOTPRINT ?=
 bench: $(VENV)/.test
 	@bash .ci/desktop-packages.sh
 	@if [ "$$(id -u)" = 0 ] && ! command -v workrave >/dev/null; then \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq workrave safeeyes >/dev/null; fi
 	$(BIN)/python -m compileall -q glutewake
-	$(BIN)/python -m bench.footprint
+	$(BIN)/python -m bench.footprint $(FOOTPRINT)
 	$(BIN)/python -m bench.responsiveness
 	$(BIN)/python -m bench.stats_speed
 

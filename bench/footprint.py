@@ -1,6 +1,7 @@
 """What glutewake costs left running, side by side with Workrave and Safe Eyes on one desktop.
 
-    make bench            (or: .venv/bin/python -m bench.footprint [--settle S] [--window S])
+    make bench            (or: .venv/bin/python -m bench.footprint [--settle S] [--window S]
+                                [--only sni,gtk,xorg,bare,peers])
 
 One private desktop (Xvfb, a session bus, dunst, trayer for XEmbed icons, and a
 StatusNotifierItem watcher and host) runs, at the same time, glutewake with each tray backend
@@ -9,7 +10,11 @@ packages; Safe Eyes also gets a private system bus), and for scale bare processe
 pystray, APScheduler and Pillow, as they come and with glutewake's two start-up switches. After a settle period each process tree is
 measured over the same window: resident and proportional memory from /proc/PID/smaps_rollup,
 CPU time from /proc/PID/task/*/schedstat (nanoseconds, not clock ticks), threads, and wakeups as
-voluntary context switches. Prints a table and writes artifacts/bench/footprint.json.
+voluntary context switches. Prints a table, then for each glutewake process the same counters
+per thread, named (threads name themselves in /proc through bench/threadnames, loaded only into
+the measured processes), and writes artifacts/bench/footprint.json.
+
+A quick look at one case: `python -m bench.footprint --only sni --settle 30 --window 120`.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import Running, write_config
+from tests.support import Running, write_config
 from tests.desktop import BUS_CONFIG, Desktop, wait_for
 
 QUIET_CONFIG = '[breaks]\nevery = "8h"\n'  # idle with the tray up: nothing due while measuring
+THREAD_NAMES = Path(__file__).resolve().with_name("threadnames")
+GROUPS = ("sni", "gtk", "xorg", "bare", "peers")
 
 
 def tree(pid: int) -> list[int]:
@@ -46,9 +53,10 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def sample(pid: int) -> dict[str, float]:
-    """Memory now, and the counters that grow (CPU ns, voluntary switches), for a process tree."""
-    totals = {"rss_kb": 0, "pss_kb": 0, "threads": 0, "cpu_ns": 0, "switches": 0}
+def sample(pid: int) -> dict:
+    """Memory now, and the counters that grow (CPU ns, voluntary switches), for a process tree;
+    under "tasks" the growing counters of each thread, by (pid, tid)."""
+    totals = {"rss_kb": 0, "pss_kb": 0, "threads": 0, "cpu_ns": 0, "switches": 0, "tasks": {}}
     for member in tree(pid):
         try:
             for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines()[1:]:
@@ -56,18 +64,46 @@ def sample(pid: int) -> dict[str, float]:
                 if name in ("Rss", "Pss"):
                     totals[f"{name.lower()}_kb"] += int(value.split()[0])
             for task in Path(f"/proc/{member}/task").iterdir():
+                counters = thread_counters(task)
                 totals["threads"] += 1
-                totals["cpu_ns"] += int((task / "schedstat").read_text().split()[0])
-                status = (task / "status").read_text()
-                totals["switches"] += int(status.split("voluntary_ctxt_switches:")[1].split()[0])
-        except (OSError, IndexError):
+                totals["cpu_ns"] += counters["cpu_ns"]
+                totals["switches"] += counters["voluntary"]
+                totals["tasks"][(member, int(task.name))] = counters
+        except (OSError, IndexError, ValueError):
             continue  # it ended while we looked
     return totals
 
 
+def thread_counters(task: Path) -> dict:
+    """One thread: its name, CPU time (ns) and context switches. A voluntary switch is the
+    thread going to sleep, so each is one wakeup later; involuntary ones are preemptions."""
+    status = (task / "status").read_text()
+    return {"name": (task / "comm").read_text().strip(),
+            "cpu_ns": int((task / "schedstat").read_text().split()[0]),
+            "voluntary": int(status.split("\nvoluntary_ctxt_switches:")[1].split()[0]),
+            "involuntary": int(status.split("nonvoluntary_ctxt_switches:")[1].split()[0])}
+
+
+def per_thread(first: dict, after: dict, elapsed: float) -> list[dict]:
+    """Each thread alive at the end, with what it did during the window (a thread started
+    meanwhile counts from zero), busiest first."""
+    rows = []
+    for (pid, tid), now in after["tasks"].items():
+        then = first["tasks"].get((pid, tid), {"cpu_ns": 0, "voluntary": 0, "involuntary": 0})
+        rows.append({
+            "pid": pid, "tid": tid, "name": "main" if tid == pid and now["name"].startswith(
+                ("python", "glutewake")) else now["name"],
+            "wakeups_per_min": round((now["voluntary"] - then["voluntary"]) * 60 / elapsed, 2),
+            "preempted_per_min": round((now["involuntary"] - then["involuntary"]) * 60 / elapsed, 2),
+            "cpu_s_per_hour": round((now["cpu_ns"] - then["cpu_ns"]) / 1e9 * 3600 / elapsed, 3),
+        })
+    return sorted(rows, key=lambda row: (-row["wakeups_per_min"], row["tid"]))
+
+
 class Subject:
-    def __init__(self, label: str, start):
+    def __init__(self, label: str, start, threads: bool = False):
         self.label, self._start = label, start
+        self.threads = threads  # print its threads one by one
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -81,12 +117,14 @@ def glutewake(desktop: Desktop, folder: Path, name: str, extra: dict[str, str]) 
         env = dict(desktop.env, HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
                    XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
                    XDG_RUNTIME_DIR=str(home / "run"), **extra)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(THREAD_NAMES),
+                                                          env.get("PYTHONPATH")]))
         write_config(env, QUIET_CONFIG)
         daemon = Running(env)
         daemon.wait_for("glutewake is watching")
         return daemon.proc
 
-    return Subject(name, start)
+    return Subject(name, start, threads=True)
 
 
 BARE = """
@@ -132,8 +170,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="footprint of glutewake, Workrave and Safe Eyes")
     parser.add_argument("--settle", type=float, default=60.0,
                         help="seconds before measuring (the peers and the tray host calm down)")
-    parser.add_argument("--window", type=float, default=300.0, help="seconds measured")
+    parser.add_argument("--window", "--seconds", type=float, default=300.0,
+                        help="seconds measured")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help="comma-separated cases to run, of: " + ", ".join(GROUPS)
+                        + " (glutewake with its StatusNotifierItem, pystray gtk, pystray xorg; "
+                        "bare pystray processes; Workrave and Safe Eyes)")
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    if not only <= set(GROUPS):
+        parser.error(f"--only: unknown case {', '.join(sorted(only - set(GROUPS)))}")
 
     folder = Path(tempfile.mkdtemp(prefix="glutewake-footprint-"))
     (folder / "run").mkdir(mode=0o700)
@@ -148,15 +194,17 @@ def main() -> int:
                                    "--nofork"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(system_socket.exists, "the private system bus")
 
-    subjects = [
-        glutewake(desktop, folder, "glutewake (StatusNotifierItem)", {}),
-        glutewake(desktop, folder, "glutewake (pystray gtk)",
-                  {"GLUTEWAKE_TRAY": "pystray", "PYSTRAY_BACKEND": "gtk"}),
-        glutewake(desktop, folder, "glutewake (pystray xorg)",
-                  {"GLUTEWAKE_TRAY": "pystray", "PYSTRAY_BACKEND": "xorg"}),
-    ]
-    subjects += [bare(desktop, backend, lean) for backend in ("gtk", "xorg") for lean in (False, True)]
-    peers = {"Workrave": ["workrave"], "Safe Eyes": ["safeeyes"]}
+    subjects = []
+    if "sni" in only:
+        subjects.append(glutewake(desktop, folder, "glutewake (StatusNotifierItem)", {}))
+    for backend in ("gtk", "xorg"):
+        if backend in only:
+            subjects.append(glutewake(desktop, folder, f"glutewake (pystray {backend})",
+                                      {"GLUTEWAKE_TRAY": "pystray", "PYSTRAY_BACKEND": backend}))
+    if "bare" in only:
+        subjects += [bare(desktop, backend, lean) for backend in ("gtk", "xorg")
+                     for lean in (False, True)]
+    peers = {"Workrave": ["workrave"], "Safe Eyes": ["safeeyes"]} if "peers" in only else {}
     for name, argv in peers.items():
         if shutil.which(argv[0]) is None:
             print(f"{name} is not installed (sudo apt-get install workrave safeeyes); left out")
@@ -187,6 +235,8 @@ def main() -> int:
                 "threads": after["threads"],
                 "wakeups_per_min": round((after["switches"] - first["switches"]) * 60 / elapsed, 1),
             }
+            if subject.threads:
+                results[subject.label]["per_thread"] = per_thread(first, after, elapsed)
     finally:
         for subject in subjects:
             if subject.proc is not None and subject.proc.poll() is None:
@@ -205,9 +255,18 @@ def main() -> int:
             continue
         print(f"{label:<32}{row['rss_mb']:>8}{row['pss_mb']:>8}{row['cpu_s_per_hour']:>9}"
               f"{row['threads']:>9}{row['wakeups_per_min']:>13}")
+    for label, row in results.items():
+        if "per_thread" not in row:
+            continue
+        print(f"\n{label}, per thread:\n{'thread':<20}{'tid':>8}{'wakeups/min':>13}"
+              f"{'preempted/min':>15}{'CPU s/h':>9}")
+        for thread in row["per_thread"]:
+            print(f"{thread['name']:<20}{thread['tid']:>8}{thread['wakeups_per_min']:>13}"
+                  f"{thread['preempted_per_min']:>15}{thread['cpu_s_per_hour']:>9}")
     meta = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
             f"{os.cpu_count()} cores, {platform.system()} {platform.release()}",
-            "python": platform.python_version(), "settle_s": args.settle, "window_s": args.window}
+            "python": platform.python_version(), "settle_s": args.settle, "window_s": args.window,
+            "cases": sorted(only)}
     out = Path("artifacts") / "bench" / "footprint.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
