@@ -6,10 +6,14 @@ import os
 
 import pytest
 
+from tests.support import TEST_TICK
+
 
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> dict[str, str]:
-    """Environment for a glutewake process whose files all live under tmp_path."""
+    """Environment for a glutewake process whose files all live under tmp_path; its safety look
+    comes every TEST_TICK seconds instead of every minute, so tests wait for conditions, not the
+    clock."""
     env = dict(os.environ)
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
         env.pop(name, None)
@@ -18,7 +22,7 @@ def home(tmp_path, monkeypatch) -> dict[str, str]:
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
                XDG_DATA_HOME=str(tmp_path / "data"), XDG_STATE_HOME=str(tmp_path / "state"),
                XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_RUNTIME_DIR=str(runtime),
-               PYTHONUNBUFFERED="1")
+               PYTHONUNBUFFERED="1", GLUTEWAKE_TICK=TEST_TICK)
     for name, value in env.items():
         if name.startswith(("XDG_", "HOME")):
             monkeypatch.setenv(name, value)

@@ -184,6 +184,17 @@ class Desktop:
         self.run("import", "-window", "root", str(path))
         return Image.open(path).convert("RGB")
 
+    def screenshot_when(self, name: str, check, what: str, timeout: float = 10.0) -> Image.Image:
+        """Take screenshots until `check(image)` holds and return that one (kept as `name`)."""
+        shot: list[Image.Image] = []
+
+        def taken() -> bool:
+            shot[:] = [self.screenshot(name)]
+            return check(shot[0])
+
+        wait_for(taken, f"{what} (the last screenshot: {ARTIFACTS / name}.png)", timeout, 0.2)
+        return shot[0]
+
     def shown(self) -> list[dict]:
         """Every notification dunst has shown, oldest first."""
         path = self.folder / "shown.jsonl"
@@ -205,15 +216,17 @@ class Desktop:
         time.sleep(0.2)  # dunst acts on the answer
 
     def tray_icon(self, timeout: float = 10.0) -> tuple[int, int, int, int]:
-        """(x, y, width, height) of glutewake's icon docked in trayer."""
-        found: list = []
+        """(x, y, width, height) of glutewake's icon docked in trayer, once it has settled: trayer
+        first docks an icon 16 px wide, then lays its panel out again, and a click meanwhile
+        only shows the tooltip."""
+        seen: list = [None]
 
-        def docked() -> bool:
+        def where() -> tuple[int, int, int, int] | None:
             tree = self.run("xwininfo", "-root", "-tree").stdout
             panel = re.search(r'"panel": \("panel" "trayer"\)\s+(\d+)x(\d+)\+-?\d+\+-?\d+\s+'
                               r"\+(-?\d+)\+(-?\d+)", tree)
             if not panel:
-                return False
+                return None
             pw, ph, px, py = map(int, panel.groups())
             # gtk names the class ("glutewake" "Glutewake"), xorg ("glutewakeSystemTrayIcon"
             # "glutewake")
@@ -221,12 +234,17 @@ class Desktop:
                                      r"\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", tree):
                 w, h, x, y = map(int, match.groups())
                 if px <= x < px + pw and py <= y < py + ph and w >= 16:
-                    found[:] = [x, y, w, h]
-                    return True
-            return False
+                    return (x, y, w, h)
+            return None
 
-        wait_for(docked, "glutewake's icon in the tray", timeout)
-        return tuple(found)  # type: ignore[return-value]
+        def settled() -> bool:
+            now = where()
+            still = now is not None and now == seen[0]
+            seen[0] = now
+            return still
+
+        wait_for(settled, "glutewake's icon in the tray", timeout, every=0.25)
+        return seen[0]
 
     def tray_menu(self, keys: list[str]) -> None:
         """Right-click the tray icon, then drive the menu with the keyboard."""

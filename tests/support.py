@@ -10,6 +10,10 @@ import threading
 import time
 from pathlib import Path
 
+# The daemon's safety look (GLUTEWAKE_TICK, seconds; a minute by default): each look redraws the
+# tray and asks the quiet detectors, so tests see what they wait for within a second or so.
+TEST_TICK = "1"
+
 
 def in_ci() -> bool:
     """Whether the environment demands every test (CI=true): there a test that cannot run fails

@@ -161,7 +161,7 @@ def test_no_input_beyond_natural_break_is_a_natural_break_without_reminders(desk
 
 
 def test_daemon_survives_dunst_dying_and_uses_it_again_when_back(desktop):
-    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "3s"\nremind_again = "1h"\n')
+    daemon = start(desktop, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "1h"\n')
     try:
         desktop.wait_shown(1)
         desktop.kill_dunst()

@@ -225,7 +225,7 @@ def plain_install(tmp_path_factory):
 
 
 def test_plain_pip_install_shows_the_icon_and_menu_on_a_real_sni_host(sni_desktop, plain_install):
-    write_config(sni_desktop.env, '[breaks]\nevery = "40s"\nsnooze = "2s"\nremind_again = "1h"\n')
+    write_config(sni_desktop.env, '[breaks]\nevery = "12s"\nsnooze = "2s"\nremind_again = "1h"\n')
     daemon = Running.command(sni_desktop.env, [str(plain_install), "run"])
     try:
         daemon.wait_for("glutewake is watching")
@@ -235,13 +235,15 @@ def test_plain_pip_install_shows_the_icon_and_menu_on_a_real_sni_host(sni_deskto
         time.sleep(1.0)
         start_shot = sni_desktop.screenshot("sni-tray-start")
         assert share(start_shot, icon, ALERT[:3]) < 0.01
-        time.sleep(31)  # past the first regular look (every 30 s)
-        sitting = sni_desktop.screenshot("sni-tray-sitting")
-        assert share(sitting, icon, CALM[:3]) > 0.05
+        # the regular looks (every GLUTEWAKE_TICK) grow the green ring while you sit; it turns
+        # orange in the last sixth (10 of 12 s)
+        sni_desktop.screenshot_when(
+            "sni-tray-sitting", lambda shot: share(shot, icon, CALM[:3]) > 0.05,
+            "the green arc in the host's panel", timeout=9)
         sni_desktop.wait_shown(1, timeout=20)
-        time.sleep(0.5)
-        due = sni_desktop.screenshot("sni-tray-due")
-        assert share(due, icon, ALERT[:3]) > 0.25
+        sni_desktop.screenshot_when(
+            "sni-tray-due", lambda shot: share(shot, icon, ALERT[:3]) > 0.25,
+            "a red disc in the host's panel", timeout=5)
         sni_desktop.run("xdotool", "mousemove", "16", "16", "click", "3")
         time.sleep(1.0)
         sni_desktop.screenshot("sni-tray-menu")
