@@ -51,15 +51,15 @@ def rows(env, kind=None):
 
 
 def test_icon_docks_and_its_ring_fills_then_turns_to_the_alert_when_due(desktop):
-    daemon = start(desktop, '[breaks]\nevery = "12s"\nsnooze = "5s"\n')
+    daemon = start(desktop, '[breaks]\nevery = "8s"\nsnooze = "5s"\n')
     try:
         box = desktop.tray_icon()
         early = share(desktop.screenshot("tray-start"), box, CALM[:3])
         # the regular looks (every GLUTEWAKE_TICK) redraw the ring while you sit; it turns
-        # orange in the last sixth (10 of 12 s), so the green grows well before that
+        # orange in the last sixth (after 6.7 of 8 s), so the green grows well before that
         later = desktop.screenshot_when(
             "tray-sitting", lambda shot: share(shot, box, CALM[:3]) > early + 0.05,
-            "the green arc to grow", timeout=9)
+            "the green arc to grow", timeout=6)
         assert share(later, box, ALERT[:3]) < 0.01
         desktop.wait_shown(1)
         # the tray redraw is asynchronous in the GTK loop
@@ -314,7 +314,7 @@ def zone_where_it_is_now(clock: str) -> str:
 
 
 def test_a_schedule_that_ends_seconds_from_now_stops_reminders(desktop):
-    desktop.env["TZ"] = zone_where_it_is_now("12:00:48")  # work ends at 12:01, in 12 s
+    desktop.env["TZ"] = zone_where_it_is_now("12:00:51")  # work ends at 12:01, in 9 s
     daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\n'
                             'max_reminders = 20\n[schedule]\nenabled = true\n'
                             'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n'
