@@ -8,10 +8,11 @@ BIN := $(VENV)/bin
 run: $(VENV)/.runtime gtk
 	$(BIN)/glutewake run
 
+# -rfEs: the summary names failures, errors and why each skipped test could not run here.
 test:
 	@bash .ci/desktop-packages.sh
 	@$(MAKE) --no-print-directory $(VENV)/.test gtk
-	@$(BIN)/python -m pytest; rc=$$?; \
+	@$(BIN)/python -m pytest -rfEs; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; \
 	  exit $$rc
 
