@@ -23,10 +23,12 @@ def server(home):
     server.close()
 
 
-def test_request_round_trip(server):
+def test_request_round_trip_with_an_id(server):
     _, seen = server
-    assert request({"cmd": "status"}) == {"ok": True, "echo": {"cmd": "status"}}
-    assert seen == [{"cmd": "status"}]
+    reply = request({"cmd": "status"})
+    assert reply["ok"] and reply["echo"]["cmd"] == "status"
+    assert len(reply["echo"]["id"]) == 16  # every request carries an id for its retry
+    assert seen == [reply["echo"]]
 
 
 def test_files_are_private(server):

@@ -96,8 +96,8 @@ def test_a_busy_journal_does_not_hold_up_the_answer_or_double_the_break(home):
     daemon = Running(home, "--console")
     try:
         daemon.wait_for("Time to stand")
-        holder = sqlite3.connect(journal_path(home), timeout=0, isolation_level=None)
-        holder.execute("BEGIN EXCLUSIVE")  # another program writing, for a long while
+        holder = sqlite3.connect(journal_path(home), timeout=5, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another program writing, for a long while
         try:
             started = time.monotonic()
             done = glutewake(home, "done")

@@ -139,7 +139,7 @@ def run(args) -> int:
 
 def to_daemon(args) -> int:
     from ..core import commands
-    from .control import NotRunning, request
+    from .control import NoAnswer, NotRunning, request
 
     words = {"snooze": args.duration if args.command == "snooze" else None,
              "pause": " ".join(args.until) if args.command == "pause" else None}
@@ -148,6 +148,9 @@ def to_daemon(args) -> int:
         reply = request(commands.to_wire(command))
     except NotRunning:
         print("glutewake is not running; start it with `glutewake run`", file=sys.stderr)
+        return EXIT_REFUSED
+    except NoAnswer as err:
+        print(f"glutewake: {err}", file=sys.stderr)
         return EXIT_REFUSED
     if args.command == "status":
         print_status(reply["status"])
@@ -454,11 +457,11 @@ def configure(args) -> int:
 
 def tell_daemon() -> str:
     """Have a running daemon apply changed settings now rather than at its next look."""
-    from .control import NotRunning, request
+    from .control import NoAnswer, NotRunning, request
 
     try:
-        request({"cmd": "reload"}, timeout=5)
-    except (NotRunning, UserError, OSError):
+        request({"cmd": "reload"})
+    except (NotRunning, NoAnswer, UserError, OSError):
         return " (glutewake is not running; it will use this when it starts)"
     return "; the running glutewake now uses it"
 

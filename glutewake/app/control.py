@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing import AuthenticationError
 from multiprocessing import connection as mpc
@@ -129,56 +130,121 @@ def _same_file(file, path: Path) -> bool:
 
 
 class ControlServer:
+    """Answers CLI commands. A client gets a thread of its own, a deadline for the handshake
+    and its request, and one of MAX_CLIENTS places; whatever a client does or fails to do, the
+    accept loop goes on (out of file descriptors: it waits and tries again)."""
+
+    MAX_CLIENTS = 16
+    DEADLINE = 5.0  # seconds a client has for the handshake, and again for its request
+
     def __init__(self, handler: Handler, folder: Path | None = None):
         self.folder = folder or runtime_dir()
         self._handler = handler
         self._key = os.urandom(32)
         key_file = _key_file(self.folder)
         key_file.unlink(missing_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(self._key)
         address, family = _address(self.folder)
-        if family == "AF_UNIX" and os.path.exists(address):
-            os.unlink(address)  # left by a daemon that crashed: we hold the instance lock
-        # Authentication happens per connection in its own thread, so a silent client cannot
-        # stall the accept loop.
-        self._listener = mpc.Listener(address, family)
+        if family == "AF_UNIX" and os.path.lexists(address):
+            os.unlink(address)  # left by a crash (or a dangling link): we hold the instance lock
+        self._listener = mpc.Listener(address, family, backlog=self.MAX_CLIENTS)
+        self._places = threading.BoundedSemaphore(self.MAX_CLIENTS)
+        self._closed = threading.Event()
         self._thread = threading.Thread(target=self._accept_loop, name="control", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
     def close(self) -> None:
+        self._closed.set()
         self._listener.close()  # also removes the socket file
         _key_file(self.folder).unlink(missing_ok=True)
 
     def _accept_loop(self) -> None:
-        while True:
+        backoff, said, said_at = 0.05, "", 0.0
+        while not self._closed.is_set():
             try:
                 conn = self._listener.accept()
-            except OSError:
-                return  # closed
-            threading.Thread(target=self._serve, args=(conn,), name="control-client",
-                             daemon=True).start()
+            except (OSError, EOFError) as err:
+                if self._closed.is_set():
+                    return
+                # EMFILE and the like: say so (once a minute at most), wait a little longer
+                # each time, go on
+                if str(err) != said or time.monotonic() - said_at > 60:
+                    said, said_at = str(err), time.monotonic()
+                    _log().warning("control: cannot accept a client (%s); trying again", err)
+                self._closed.wait(backoff)
+                backoff = min(2.0, backoff * 2)
+                continue
+            except AuthenticationError:  # raised by accept() only with an authkey; not ours
+                continue
+            backoff = 0.05
+            # All places taken: wait a little for one (later clients wait in the backlog),
+            # then refuse this one.
+            if not self._places.acquire(timeout=self.DEADLINE / 2):
+                _log().warning("control: %d clients at once; refusing one more", self.MAX_CLIENTS)
+                conn.close()
+                continue
+            try:
+                threading.Thread(target=self._serve, args=(conn,), name="control-client",
+                                 daemon=True).start()
+            except RuntimeError:  # no thread to be had: refuse this client, keep the loop
+                self._places.release()
+                conn.close()
 
     def _serve(self, conn: mpc.Connection) -> None:
         try:
+            _deadline(conn, self.DEADLINE)
             mpc.deliver_challenge(conn, self._key)
             mpc.answer_challenge(conn, self._key)
-            if not conn.poll(10):
+            if not conn.poll(self.DEADLINE):
                 return
-            request = json.loads(conn.recv_bytes(MAX_MESSAGE))
+            try:
+                request = json.loads(conn.recv_bytes(MAX_MESSAGE))
+            except RecursionError:
+                raise ValueError("the request is nested too deeply") from None
             if not isinstance(request, dict):
-                raise ValueError("request is not an object")
+                raise ValueError("the request is not a JSON object")
             reply = self._handler(request)
             conn.send_bytes(json.dumps(reply).encode())
         except AuthenticationError:
             _log().warning("control: refused a client with the wrong key")
-        except (OSError, EOFError, ValueError) as err:
-            _log().warning("control: dropped a bad request (%s)", err)
+        except (OSError, EOFError) as err:  # silent past its deadline, gone, or too big
+            _log().info("control: dropped a client (%s)", err)
+            _try_reply(conn, {"ok": False, "usage": True, "text": f"control: {err}"})
+        except ValueError as err:
+            _log().warning("control: refused a bad request (%s)", err)
+            _try_reply(conn, {"ok": False, "usage": True, "text": f"control: {err}"})
         finally:
             conn.close()
+            self._places.release()
+
+
+def _deadline(conn: mpc.Connection, seconds: float) -> None:
+    """A blocked read or write on the connection gives up after `seconds` (the kernel's socket
+    timeouts: the connection stays a plain blocking file descriptor, as multiprocessing wants)."""
+    if sys.platform == "win32":
+        return  # named pipes: the client's own timeout and the daemon's thread per client do
+    import socket
+    import struct
+
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    try:
+        value = struct.pack("ll", int(seconds), int(seconds % 1 * 1e6))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
+    finally:
+        sock.close()
+
+
+def _try_reply(conn: mpc.Connection, reply: dict) -> None:
+    try:
+        conn.send_bytes(json.dumps(reply).encode())
+    except (OSError, ValueError):
+        pass
 
 
 def read_key(folder: Path) -> bytes:
@@ -191,22 +257,119 @@ def read_key(folder: Path) -> bytes:
         raise NotRunning() from None
 
 
-def request(message: dict, timeout: float = 10.0) -> dict:
-    """Send one command to the running daemon and return its reply."""
+def daemon_pid(folder: Path) -> str:
+    try:
+        return (folder / "daemon.lock").read_text().strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+class NoAnswer(Exception):
+    """The daemon is there but did not answer in time; the message is one line."""
+
+
+def request(message: dict, timeout: float = 3.0) -> dict:
+    """Send one command to the running daemon and return its reply.
+
+    Every request carries an id, and the daemon answers an id it has seen with its first answer.
+    The CLI tries twice with the same id; when it gives up, it keeps the id for a few minutes,
+    so that `glutewake done` typed again after "did not answer" is the same request: a daemon
+    that was only slow counts the break once."""
     folder = runtime_dir(create=False)
     if not folder.exists():
         raise NotRunning()
     key = read_key(folder)
+    unanswered = _Unanswered(folder, message)
+    message = {**message, "id": unanswered.id}
+    for attempt in (1, 2):
+        try:
+            reply = _ask(folder, key, message, timeout)
+        except NoAnswer:
+            if attempt == 1:
+                time.sleep(0.3)
+                continue
+            unanswered.keep()
+            pid = daemon_pid(folder)
+            raise NoAnswer(f"the running glutewake (pid {pid}) did not answer within "
+                           f"{2 * timeout:.0f} s; try the same command again (it will not count "
+                           f"twice), or stop it with `kill {pid}` and start it again") from None
+        unanswered.forget()
+        return reply
+    raise AssertionError("unreachable")
+
+
+class _Unanswered:
+    """The id of a request that got no answer, kept (0600, in the private runtime folder) so
+    that the same command typed again within RETRY_WINDOW seconds reuses it."""
+
+    RETRY_WINDOW = 300
+
+    def __init__(self, folder: Path, message: dict):
+        self._message = {k: v for k, v in message.items() if k != "id"}
+        self._path = folder / f"unanswered-{str(message.get('cmd'))[:20]}.json"
+        self.id = os.urandom(8).hex()
+        try:
+            kept = json.loads(self._path.read_text())
+            if (kept["message"] == self._message
+                    and 0 <= time.time() - kept["time"] < self.RETRY_WINDOW):
+                self.id = kept["id"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    def keep(self) -> None:
+        try:
+            fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "w") as out:
+                json.dump({"id": self.id, "message": self._message, "time": time.time()}, out)
+        except OSError:
+            pass
+
+    def forget(self) -> None:
+        try:
+            self._path.unlink()
+        except OSError:
+            pass
+
+
+def _ask(folder: Path, key: bytes, message: dict, timeout: float) -> dict:
     address, family = _address(folder)
     try:
-        conn = mpc.Client(address, family, authkey=key)
+        conn = _connect(address, family, timeout)
     except (FileNotFoundError, ConnectionRefusedError):
         raise NotRunning() from None
-    except AuthenticationError:
-        raise UserError(str(_key_file(folder)), "does not match the running glutewake; "
-                        "stop it (`glutewake quit`) and start it again") from None
-    with conn:
+    except (BlockingIOError, TimeoutError, InterruptedError):
+        raise NoAnswer() from None
+    try:
+        try:
+            mpc.answer_challenge(conn, key)
+            mpc.deliver_challenge(conn, key)
+        except AuthenticationError:
+            raise UserError(str(_key_file(folder)), "does not match the running glutewake; "
+                            "stop it (`glutewake quit`) and start it again") from None
         conn.send_bytes(json.dumps(message).encode())
         if not conn.poll(timeout):
-            raise UserError("glutewake", f"the running daemon did not answer within {timeout:.0f} s")
+            raise NoAnswer()
         return json.loads(conn.recv_bytes(MAX_MESSAGE))
+    except (BlockingIOError, TimeoutError, EOFError, ConnectionResetError):
+        raise NoAnswer() from None
+    finally:
+        conn.close()
+
+
+def _connect(address: str, family: str, timeout: float) -> mpc.Connection:
+    if family != "AF_UNIX":
+        return mpc.Client(address, family)
+    import socket
+    import struct
+
+    sock = socket.socket(socket.AF_UNIX)
+    value = struct.pack("ll", int(timeout), int(timeout % 1 * 1e6))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)  # bounds connect() too
+    try:
+        sock.connect(address)
+    except BaseException:
+        sock.close()
+        raise
+    return mpc.Connection(sock.detach())

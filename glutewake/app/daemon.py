@@ -106,6 +106,8 @@ class Daemon:
         self.stopping = threading.Event()
         self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
         self.tray_name = "none"
+        self._requests = threading.Lock()  # a request and its retry, one after the other
+        self._answered: dict[str, dict] = {}  # request id -> reply, the last 64
         self._loop: threading.Thread | None = None
         self._replan = threading.Event()
         self._control = None
@@ -236,6 +238,22 @@ class Daemon:
     # --- the control channel ---
 
     def handle(self, request: dict) -> dict:
+        """A request from the control socket. One with an id seen before (a retry after a
+        time-out) gets the first answer again instead of being carried out twice."""
+        ident = request.get("id")
+        if not (isinstance(ident, str) and 0 < len(ident) <= 64):
+            ident = None
+        with self._requests:
+            if ident in self._answered:
+                return self._answered[ident]
+            reply = self._carry_out(request)
+            if ident is not None:
+                self._answered[ident] = reply
+                while len(self._answered) > 64:
+                    self._answered.pop(next(iter(self._answered)))
+        return reply
+
+    def _carry_out(self, request: dict) -> dict:
         try:
             command = commands.from_wire(request)
         except UserError as err:
