@@ -87,3 +87,30 @@ def test_log_plain_and_csv(home):
 def test_log_on_a_fresh_machine(home):
     result = glutewake(home, "log")
     assert result.returncode == 0 and "nothing logged yet" in result.stdout
+
+
+def test_a_settings_file_that_is_not_a_file_or_is_huge_is_refused_at_once(home):
+    import os
+    import time as clock
+
+    path = write_config(home, "")
+    path.unlink()
+    os.mkfifo(path)
+    started = clock.monotonic()
+    fifo = glutewake(home, "config", "check", timeout=10)
+    assert fifo.returncode == 2 and "not a regular file" in fifo.stderr
+    assert clock.monotonic() - started < 5
+    path.unlink()
+    with open(path, "wb") as out:
+        out.truncate(32 * 1024 * 1024)
+    huge = glutewake(home, "config", "check", timeout=10)
+    assert huge.returncode == 2 and "too big" in huge.stderr
+    assert len(huge.stderr.strip().splitlines()) == 1
+
+
+def test_config_set_keeps_the_file_mode(home):
+    path = write_config(home, '[breaks]\nevery = "30m"\n')
+    path.chmod(0o640)
+    assert glutewake(home, "config", "set", "breaks.every", "45m").returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert 'every = "45m"' in path.read_text()

@@ -4,6 +4,7 @@ every entry point, effects reaching the journal and the notifier, settings reloa
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 import pytest
@@ -216,3 +217,11 @@ def test_a_clock_set_back_does_not_delay_the_next_reminder(tmp_path):
         assert time.monotonic() - started < 3
     finally:
         daemon.shutdown()
+
+
+def test_an_edit_that_keeps_the_time_stamp_is_still_seen(desk):
+    stamp = desk.config.stat()
+    desk.config.write_text('[breaks]\nevery = "20m"\nnatural_break = "5m"\n')
+    os.utime(desk.config, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    desk.sit(30)
+    assert desk.daemon.coach.settings.every == 1200

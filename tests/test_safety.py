@@ -155,3 +155,17 @@ def test_what_the_daemon_writes_is_private(home):
     for file in [p for p in data.iterdir() if p.is_file()] + [log]:
         assert file.stat().st_mode & 0o077 == 0, file
     assert os.stat(journal_path(home)).st_mode & 0o777 == 0o600
+
+
+def test_a_fifo_for_settings_neither_hangs_nor_stops_the_daemon(home):
+    path = write_config(home, "")
+    path.unlink()
+    os.mkfifo(path)
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("glutewake is watching", timeout=10)
+        status = glutewake(home, "status")
+        assert status.returncode == 0 and "Sitting" in status.stdout
+    finally:
+        assert daemon.stop() == 0
+    assert any("not a regular file" in line for line in daemon.lines)

@@ -45,33 +45,46 @@ def utc_offset(wall: float) -> float:
 
 
 class SettingsFile:
-    """The user's config file: reloaded when it changes; a bad edit keeps the last good settings."""
+    """The user's config file: reloaded when it changes; a bad edit keeps the last good settings.
+
+    Each look compares the file's bytes (and mode), not only its time stamp: an edit that keeps
+    the time, or a copy over it, is seen too. A settings file is a few kilobytes."""
 
     def __init__(self, path: Path, report: Callable[[str], None]):
         self.path = path
         self._report = report
-        self._stamp = self._read_stamp()
+        self._seen = self._read()
         try:
-            self.settings = config.load(path)
+            self.settings = self._load(self._seen)
         except UserError as err:
             report(f"{err} (using the default settings until this is fixed)")
             self.settings = config.build({}, path)
 
-    def _read_stamp(self) -> tuple[int, int] | None:
+    def _read(self) -> tuple:
+        """(mode, bytes or the reason there are none); (None, None) when there is no file."""
         try:
-            info = self.path.stat()
+            mode = os.stat(self.path).st_mode
         except OSError:
-            return None
-        return info.st_mtime_ns, info.st_size
+            return None, None
+        try:
+            return mode, config.read_bytes(self.path)
+        except UserError as err:
+            return mode, err
+
+    def _load(self, seen: tuple) -> config.Settings:
+        if isinstance(seen[1], UserError):
+            raise seen[1]
+        return config.load(self.path, seen[1] or b"")
 
     def changed(self) -> config.Settings | None:
         """New settings when the file changed and is valid; None otherwise."""
-        stamp = self._read_stamp()
-        if stamp == self._stamp:
+        seen = self._read()
+        if seen[0] == self._seen[0] and (seen[1] == self._seen[1] or (
+                isinstance(seen[1], UserError) and str(seen[1]) == str(self._seen[1]))):
             return None
-        self._stamp = stamp
+        self._seen = seen
         try:
-            self.settings = config.load(self.path)
+            self.settings = self._load(seen)
         except UserError as err:
             self._report(f"{err} (keeping the last good settings)")
             return None

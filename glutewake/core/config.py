@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -213,14 +214,40 @@ def defaults() -> dict[str, dict[str, Any]]:
     return tomllib.loads(default_path().read_text("utf-8"))
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict; a missing file is empty; syntax errors name line and column."""
+LARGEST_FILE = 1024 * 1024  # a settings file is a few kilobytes; anything this big is a mistake
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The settings file's bytes; None when there is none. A FIFO, a device or a folder is
+    refused without waiting on it, and so is a file over LARGEST_FILE."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        return {}
+        return None
     except OSError as err:
         raise UserError(str(path), f"cannot be read ({err.strerror}); check its permissions") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError(str(path), "is not a regular file; put your settings in a plain "
+                            "text file there")
+        if info.st_size > LARGEST_FILE:
+            raise UserError(str(path), f"is {info.st_size // 1024} KB, too big for a settings "
+                            f"file (at most {LARGEST_FILE // 1024} KB); is it the right file?")
+        with os.fdopen(os.dup(fd), "rb") as source:
+            return source.read(LARGEST_FILE + 1)
+    except OSError as err:
+        raise UserError(str(path), f"cannot be read ({err.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def read_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
+    """A TOML file as a dict; a missing file is empty; syntax errors name line and column."""
+    if data is None:
+        data = read_bytes(path)
+    if data is None:
+        return {}
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -316,8 +343,8 @@ def build(user: dict[str, Any], path: Path) -> Settings:
     return settings
 
 
-def load(path: Path) -> Settings:
-    return build(read_toml(path), path)
+def load(path: Path, data: bytes | None = None) -> Settings:
+    return build(read_toml(path, data), path)
 
 
 # --- writing the user file --------------------------------------------------------------------
@@ -372,6 +399,8 @@ def write_user(path: Path, data: dict[str, Any]) -> None:
         out.write(USER_HEADER + "\n" + tomli_w.dumps(data))
         out.flush()
         os.fsync(out.fileno())
+    if path.exists():
+        shutil.copymode(path, temporary)  # the file keeps the permissions its owner gave it
     os.replace(temporary, path)
 
 
