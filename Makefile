@@ -42,7 +42,8 @@ gtk: $(VENV)/.runtime
 	else echo "PyGObject skipped: no libgirepository1.0-dev/libcairo2-dev (the tray has no menu on X11 without it)"; fi
 
 # Footprint against Workrave and Safe Eyes (with wakeups per thread of each glutewake), reactions,
-# growth over a long day, stats speed. Needs the desktop packages, and workrave and safeeyes
+# growth over a long day, stats speed, and the fault table (breaks acknowledged against breaks
+# found in the journal, per fault: lost and doubled must be 0). Needs the desktop packages, and workrave and safeeyes
 # (installed here when root). FOOTPRINT passes options on: make bench FOOTPRINT="--only sni".
 FOOTPRINT ?=
 bench: $(VENV)/.test
@@ -53,6 +54,7 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.footprint $(FOOTPRINT)
 	$(BIN)/python -m bench.responsiveness
 	$(BIN)/python -m bench.stats_speed
+	$(BIN)/python -m bench.faults
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis artifacts

@@ -1,0 +1,313 @@
+"""The fault table: breaks acknowledged against breaks found in the journal, per fault.
+
+    .venv/bin/python -m bench.faults [--rounds N]
+
+Each scenario runs real `glutewake run --console` processes in a private home and answers
+`glutewake done` from separate processes, as a person would, while the fault happens. A break
+counts as acknowledged when `glutewake done` exits 0. Afterwards the journal is read: lost is
+acknowledged minus found (when positive), doubled is found minus the breaks the daemon can have
+carried out (acknowledged, plus requests it may have read but whose answer never arrived).
+Lost and doubled must be 0 in every row. Prints the table; writes artifacts/bench/faults.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tests.support import Running, journal_path, write_config
+
+FAST = '[breaks]\nevery = "1h"\nnatural_break = "1h"\n'
+
+
+@dataclass
+class Row:
+    scenario: str
+    acknowledged: int = 0
+    found: int = 0
+    unanswered: int = 0  # requests that got no answer (the daemon may or may not have read them)
+
+    @property
+    def lost(self) -> int:
+        return max(0, self.acknowledged - self.found)
+
+    @property
+    def doubled(self) -> int:
+        return max(0, self.found - self.acknowledged - self.unanswered)
+
+
+def home() -> dict[str, str]:
+    base = Path(tempfile.mkdtemp(prefix="glutewake-faults-"))
+    runtime = base / "run"
+    runtime.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+    env.update(HOME=str(base), XDG_CONFIG_HOME=str(base / "config"),
+               XDG_DATA_HOME=str(base / "data"), XDG_STATE_HOME=str(base / "state"),
+               XDG_CACHE_HOME=str(base / "cache"), XDG_RUNTIME_DIR=str(runtime),
+               PYTHONUNBUFFERED="1", GLUTEWAKE_TICK="1")
+    write_config(env, FAST)
+    return env
+
+
+def done(env, timeout: float = 20) -> bool | None:
+    """True: acknowledged. False: refused or not running. None: no answer (it may count)."""
+    try:
+        result = subprocess.run([sys.executable, "-m", "glutewake", "done"], env=env, text=True,
+                                capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    if result.returncode == 0:
+        return True
+    return None if "did not answer" in result.stderr else False
+
+
+def count_done(env) -> int:
+    path = journal_path(env)
+    if not path.exists():
+        return 0
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT COUNT(*) FROM events WHERE kind = 'done'").fetchone()[0]
+    finally:
+        db.close()
+
+
+def tally(row: Row, answer: bool | None) -> None:
+    if answer:
+        row.acknowledged += 1
+    elif answer is None:
+        row.unanswered += 1
+
+
+def started(env, *prefix: str) -> Running:
+    argv = [*prefix, sys.executable, "-m", "glutewake", "run", "--console"]
+    daemon = Running.command(env, argv)
+    daemon.wait_for("glutewake is watching", timeout=30)
+    return daemon
+
+
+def kill_9_under_load(rounds: int) -> Row:
+    row, env = Row("kill -9 while breaks are logged"), home()
+    for _ in range(rounds):
+        daemon = started(env)
+        answers: list[bool | None] = []
+        dead = threading.Event()
+
+        def load() -> None:
+            while not dead.is_set():
+                answers.append(done(env))
+
+        workers = [threading.Thread(target=load) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        time.sleep(1.5)
+        daemon.proc.kill()
+        dead.set()
+        for worker in workers:
+            worker.join()
+        daemon.stop()
+        for answer in answers:
+            tally(row, answer)
+    final = started(env)  # the killed daemon's socket and locks are left: the next start copes
+    final.stop()
+    row.found = count_done(env)
+    return row
+
+
+def unwritable_data_folder(rounds: int) -> Row:
+    row, env = Row("data folder cannot be written, then can"), home()
+    blocker = journal_path(env).parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the data folder should be")
+    daemon = started(env)
+    for _ in range(rounds):
+        tally(row, done(env))
+    blocker.unlink()
+    time.sleep(3)
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+def unwritable_until_restart(rounds: int) -> Row:
+    row, env = Row("data folder unwritable until the next start"), home()
+    blocker = journal_path(env).parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the data folder should be")
+    daemon = started(env)
+    for _ in range(rounds):
+        tally(row, done(env))
+    daemon.stop()
+    blocker.unlink()
+    again = started(env)
+    again.stop()
+    row.found = count_done(env)
+    return row
+
+
+def busy_journal(rounds: int) -> Row:
+    row, env = Row("journal locked by another program"), home()
+    daemon = started(env)
+    time.sleep(0.5)
+    holder = sqlite3.connect(journal_path(env), timeout=5, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    for _ in range(rounds):
+        tally(row, done(env))
+    holder.execute("ROLLBACK")
+    holder.close()
+    time.sleep(3)
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+def journal_deleted(rounds: int) -> Row:
+    row, env = Row("journal deleted while running"), home()
+    daemon = started(env)
+    time.sleep(0.5)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{journal_path(env)}{suffix}").unlink(missing_ok=True)
+    for _ in range(rounds):
+        tally(row, done(env))
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+def hangup(rounds: int) -> Row:
+    row, env = Row("SIGHUP (terminal closed, logout)"), home()
+    for _ in range(rounds):
+        daemon = started(env)
+        tally(row, done(env))
+        daemon.proc.send_signal(signal.SIGHUP)
+        daemon.proc.wait(10)
+        daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+def stopped_daemon(rounds: int) -> Row:
+    row, env = Row("daemon stopped, the person retries"), home()
+    daemon = started(env)
+    for _ in range(rounds):
+        daemon.proc.send_signal(signal.SIGSTOP)
+        first = done(env)
+        daemon.proc.send_signal(signal.SIGCONT)
+        second = done(env)  # typed again after "did not answer"
+        # the two are one break: count the answer the person finally got
+        tally(row, True if (first or second) else (None if first is None else False))
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+def many_clients(rounds: int) -> Row:
+    """1,000 requests from 100 threads at once, with 400 silent connections in the way."""
+    from glutewake.app.control import NoAnswer, request
+    from glutewake.core import commands
+
+    row, env = Row("1,000 clients at once, 400 of them silent"), home()
+    daemon = started(env)
+    address = str(Path(env["XDG_RUNTIME_DIR"], "glutewake", "control.sock"))
+    silent = []
+    for _ in range(400):
+        sock = socket.socket(socket.AF_UNIX)
+        sock.settimeout(0.01)
+        try:
+            sock.connect(address)
+            silent.append(sock)
+        except OSError:
+            sock.close()
+    os.environ["XDG_RUNTIME_DIR"] = env["XDG_RUNTIME_DIR"]  # request() finds the daemon there
+    answers: list[bool | None] = []
+
+    def ten() -> None:
+        for _ in range(10):
+            try:
+                answers.append(bool(request(commands.to_wire(commands.Done()))["ok"]))
+            except NoAnswer:
+                answers.append(None)
+            except Exception:
+                answers.append(False)
+
+    workers = [threading.Thread(target=ten) for _ in range(100)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    for sock in silent:
+        sock.close()
+    for answer in answers:
+        tally(row, answer)
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+def out_of_descriptors(rounds: int) -> Row:
+    row, env = Row("out of file descriptors (prlimit 24)"), home()
+    daemon = started(env, "prlimit", "--nofile=24")
+    address = str(Path(env["XDG_RUNTIME_DIR"], "glutewake", "control.sock"))
+    for _ in range(rounds):
+        silent = []
+        for _ in range(1000):
+            sock = socket.socket(socket.AF_UNIX)
+            sock.settimeout(0.01)
+            try:
+                sock.connect(address)
+                silent.append(sock)
+            except OSError:
+                sock.close()
+        tally(row, done(env))  # while the descriptors are used up
+        for sock in silent:
+            sock.close()
+        time.sleep(6)  # the accepted silent clients reach their deadline
+        tally(row, done(env))  # and after
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+SCENARIOS = (kill_9_under_load, unwritable_data_folder, unwritable_until_restart, busy_journal,
+             journal_deleted, hangup, stopped_daemon, many_clients, out_of_descriptors)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="breaks or rounds per scenario")
+    args = parser.parse_args()
+    rows = []
+    for scenario in SCENARIOS:
+        print(f"  {scenario.__name__.replace('_', ' ')} ...", flush=True)
+        rows.append(scenario(args.rounds))
+    width = max(len(r.scenario) for r in rows)
+    print(f"\n{'fault':<{width}}  acknowledged  in journal  unanswered  lost  doubled")
+    for r in rows:
+        print(f"{r.scenario:<{width}}  {r.acknowledged:>12}  {r.found:>10}  {r.unanswered:>10}"
+              f"  {r.lost:>4}  {r.doubled:>7}")
+    out = Path("artifacts/bench")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "faults.json").write_text(json.dumps(
+        [asdict(r) | {"lost": r.lost, "doubled": r.doubled} for r in rows], indent=1))
+    bad = [r.scenario for r in rows if r.lost or r.doubled]
+    if bad:
+        print(f"\nLOST OR DOUBLED in: {', '.join(bad)}")
+        return 1
+    print("\nNothing lost, nothing doubled.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
