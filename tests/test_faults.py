@@ -5,6 +5,7 @@ import signal
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -106,24 +107,24 @@ def test_garbage_config_gives_one_line_and_defaults(home):
         assert daemon.stop() == 0
 
 
-def test_an_unwritable_data_folder_keeps_events_and_saves_them_at_exit(home, tmp_path):
+def test_an_unwritable_data_folder_keeps_events_in_the_spill_file_it_names(home):
     # root writes through permissions, so block the folder with a file where it should be
     blocker = journal_path(home).parent
     blocker.parent.mkdir(parents=True)
     blocker.write_text("not a folder")
-    env = dict(home, TMPDIR=str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    daemon = Running(env, "--console")
+    daemon = Running(home, "--console")
     try:
-        line = daemon.wait_for("journal:")
-        assert "cannot create" in line and str(blocker) in line
+        line = daemon.wait_for("journal: cannot create")
+        assert str(blocker) in line
+        kept = daemon.wait_for("events are kept safe in ")
         daemon.wait_for("glutewake is watching")
-        answer = glutewake(env, "done")
+        answer = glutewake(home, "done")
         assert answer.returncode == 0  # the daemon still serves
     finally:
         assert daemon.stop() == 0
-    saved = tmp_path / "tmp" / "journal.sqlite3.pending.jsonl"
-    assert "saved in" in "\n".join(daemon.lines) and '"done"' in saved.read_text()
+    spill = Path(kept.split("events are kept safe in ", 1)[1].split(" until ", 1)[0])
+    assert spill.is_relative_to(home["XDG_STATE_HOME"])  # the user's own files, not /tmp
+    assert '"done"' in spill.read_text()
 
 
 def test_a_dead_display_means_no_tray_but_a_running_daemon(home):
