@@ -277,11 +277,14 @@ class SniTray:
             self._announce(old, new)
 
     def _announce(self, old: Served, new: Served) -> None:
-        """The signals for what changed: a new layout when the menu's shape changed, otherwise
-        just the properties that changed (a status line ticking over to the next minute)."""
+        """The signals for what changed, and nothing else: hosts answer each item signal with
+        calls (the item's Id, then the property), and every call wakes the bus reader. A new
+        layout when the menu's shape changed, otherwise just the properties that changed (a
+        status line ticking over to the next minute)."""
         if new.look != old.look:
             self._emit(ITEM_PATH, ITEM_IFACE, "NewIcon")
-            self._emit(ITEM_PATH, ITEM_IFACE, "NewAttentionIcon")
+            if new.status == "NeedsAttention":  # hosts show the attention icon only then
+                self._emit(ITEM_PATH, ITEM_IFACE, "NewAttentionIcon")
             if new.status != old.status:
                 self._emit(ITEM_PATH, ITEM_IFACE, "NewStatus", "s", (new.status,))
         if new.line != old.line:
@@ -289,8 +292,12 @@ class SniTray:
         if new.revision != old.revision:
             self._emit(MENU_PATH, MENU_IFACE, "LayoutUpdated", "ui", (new.revision, 0))
             return
-        changed = [(ident, props) for ident, (_, props, _) in new.model.nodes.items()
-                   if props != old.model.nodes[ident][1]]
+        changed = []
+        for ident, (_, props, _) in new.model.nodes.items():
+            before = old.model.nodes[ident][1]
+            different = {name: value for name, value in props.items() if before.get(name) != value}
+            if different:
+                changed.append((ident, different))
         if changed:
             self._emit(MENU_PATH, MENU_IFACE, "ItemsPropertiesUpdated", "a(ia{sv})a(ias)",
                        (changed, []))
