@@ -158,15 +158,20 @@ def unwritable_until_restart(rounds: int) -> Row:
 
 
 def busy_journal(rounds: int) -> Row:
+    """Another program holds the journal's write lock (a backup, a sync tool). The person types
+    `glutewake done`; told "did not answer", they type it again once the lock is gone."""
     row, env = Row("journal locked by another program"), home()
     daemon = started(env)
     time.sleep(0.5)
-    holder = sqlite3.connect(journal_path(env), timeout=5, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
     for _ in range(rounds):
-        tally(row, done(env))
-    holder.execute("ROLLBACK")
-    holder.close()
+        holder = sqlite3.connect(journal_path(env), timeout=5, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        answer = done(env)
+        holder.execute("ROLLBACK")
+        holder.close()
+        if answer is None:
+            answer = done(env)  # the retry
+        tally(row, answer)
     time.sleep(3)
     daemon.stop()
     row.found = count_done(env)

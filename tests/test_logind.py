@@ -1,6 +1,5 @@
 """LockWatch against a stand-in logind on a private bus (logind itself cannot run here)."""
 
-import os
 import shutil
 import subprocess
 import threading
@@ -12,6 +11,7 @@ from jeepney.bus_messages import message_bus
 from glutewake.desktop.activity import LockWatch
 from glutewake.desktop.bus import Bus
 from tests.desktop import BUS_CONFIG, wait_for
+from tests.support import skip_or_fail
 
 SESSION = "/org/freedesktop/login1/session/_31"
 
@@ -19,9 +19,7 @@ SESSION = "/org/freedesktop/login1/session/_31"
 @pytest.fixture
 def system_bus(tmp_path, monkeypatch):
     if shutil.which("dbus-daemon") is None:
-        if os.environ.get("CI"):
-            pytest.fail("dbus-daemon is missing; run .ci/desktop-packages.sh")
-        pytest.skip("dbus-daemon is missing; run `sudo bash .ci/desktop-packages.sh`")
+        skip_or_fail("dbus-daemon is missing; run `sudo bash .ci/desktop-packages.sh`")
     socket = tmp_path / "system_bus"
     config = tmp_path / "bus.conf"
     config.write_text(BUS_CONFIG.format(socket=socket))

@@ -10,7 +10,6 @@ the journal can be written again; the ids keep an event from being counted twice
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -112,6 +111,8 @@ def _entries(text: str) -> Iterator[tuple[str, Record]]:
                 continue
             # the spill files of versions before ids: a plain record, perhaps with a detail;
             # the line itself names it, so importing it twice keeps it once
+            import hashlib  # only here: it maps OpenSSL's libcrypto into the daemon
+
             uid = hashlib.sha256(line.encode()).hexdigest()[:32]
             text_detail = data.pop("detail", None)
             if text_detail is not None:
