@@ -98,6 +98,21 @@ def started(env, *prefix: str) -> Running:
     return daemon
 
 
+def silent_clients(env, count: int) -> list[socket.socket]:
+    """Up to `count` connections that never say anything (fewer once the backlog is full)."""
+    address = str(Path(env["XDG_RUNTIME_DIR"], "glutewake", "control.sock"))
+    found = []
+    for _ in range(count):
+        sock = socket.socket(socket.AF_UNIX)
+        sock.settimeout(0.01)
+        try:
+            sock.connect(address)
+            found.append(sock)
+        except OSError:
+            sock.close()
+    return found
+
+
 def kill_9_under_load(rounds: int) -> Row:
     row, env = Row("kill -9 while breaks are logged"), home()
     for _ in range(rounds):
@@ -126,35 +141,35 @@ def kill_9_under_load(rounds: int) -> Row:
     return row
 
 
-def unwritable_data_folder(rounds: int) -> Row:
-    row, env = Row("data folder cannot be written, then can"), home()
+def blocked_data_folder(env) -> Path:
+    """A file where the data folder should be: the journal cannot be made (even by root)."""
     blocker = journal_path(env).parent
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("a file where the data folder should be")
+    return blocker
+
+
+def unwritable_data_folder(rounds: int, until_restart: bool = False) -> Row:
+    what = "until the next start" if until_restart else "then can"
+    row, env = Row(f"data folder cannot be written, {what}"), home()
+    blocker = blocked_data_folder(env)
     daemon = started(env)
     for _ in range(rounds):
         tally(row, done(env))
-    blocker.unlink()
-    time.sleep(3)
+    if until_restart:
+        daemon.stop()
+        blocker.unlink()
+        daemon = started(env)
+    else:
+        blocker.unlink()
+        time.sleep(3)
     daemon.stop()
     row.found = count_done(env)
     return row
 
 
 def unwritable_until_restart(rounds: int) -> Row:
-    row, env = Row("data folder unwritable until the next start"), home()
-    blocker = journal_path(env).parent
-    blocker.parent.mkdir(parents=True, exist_ok=True)
-    blocker.write_text("a file where the data folder should be")
-    daemon = started(env)
-    for _ in range(rounds):
-        tally(row, done(env))
-    daemon.stop()
-    blocker.unlink()
-    again = started(env)
-    again.stop()
-    row.found = count_done(env)
-    return row
+    return unwritable_data_folder(rounds, until_restart=True)
 
 
 def busy_journal(rounds: int) -> Row:
@@ -225,16 +240,7 @@ def many_clients(rounds: int) -> Row:
 
     row, env = Row("1,000 clients at once, 400 of them silent"), home()
     daemon = started(env)
-    address = str(Path(env["XDG_RUNTIME_DIR"], "glutewake", "control.sock"))
-    silent = []
-    for _ in range(400):
-        sock = socket.socket(socket.AF_UNIX)
-        sock.settimeout(0.01)
-        try:
-            sock.connect(address)
-            silent.append(sock)
-        except OSError:
-            sock.close()
+    silent = silent_clients(env, 400)
     os.environ["XDG_RUNTIME_DIR"] = env["XDG_RUNTIME_DIR"]  # request() finds the daemon there
     answers: list[bool | None] = []
 
@@ -264,17 +270,8 @@ def many_clients(rounds: int) -> Row:
 def out_of_descriptors(rounds: int) -> Row:
     row, env = Row("out of file descriptors (prlimit 24)"), home()
     daemon = started(env, "prlimit", "--nofile=24")
-    address = str(Path(env["XDG_RUNTIME_DIR"], "glutewake", "control.sock"))
     for _ in range(rounds):
-        silent = []
-        for _ in range(1000):
-            sock = socket.socket(socket.AF_UNIX)
-            sock.settimeout(0.01)
-            try:
-                sock.connect(address)
-                silent.append(sock)
-            except OSError:
-                sock.close()
+        silent = silent_clients(env, 1000)
         tally(row, done(env))  # while the descriptors are used up
         for sock in silent:
             sock.close()
