@@ -72,7 +72,7 @@ class PystrayTray:
         self.backend = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self._pending = threading.Condition()
         self._wanted: tuple[Look, str] | None = None
-        self._requested = (look, line)
+        self._requested = self._visible(look, line)
         self._menu_stale = False
         threading.Thread(target=self._painter, name="tray-painter", daemon=True).start()
         if self.backend == "xorg":
@@ -115,11 +115,18 @@ class PystrayTray:
         """Queue a new state for the tray's own thread (only the latest counts). pystray's xorg
         backend blocks the caller until its loop has drawn; the daemon's threads must never wait
         on that, least of all while the loop is shutting down."""
+        visible = self._visible(look, line)
         with self._pending:
-            if (look, line) == self._requested:
-                return  # most looks change nothing: do not even wake the painter
-            self._requested = self._wanted = (look, line)
+            if visible == self._requested:
+                return  # most looks change nothing anyone sees: do not even wake the painter
+            self._requested = visible
+            self._wanted = (look, line)
             self._pending.notify()
+
+    def _visible(self, look: Look, line: str) -> tuple[Look, str | None]:
+        """What of a state shows: under xorg only the picture (its title names a hidden
+        window, and it has no menu), so the minute turning over wakes nothing there."""
+        return (look, None) if self.backend == "xorg" else (look, line)
 
     def refresh_menu(self) -> None:
         with self._pending:
