@@ -7,14 +7,16 @@ import pytest
 from hypothesis import given, strategies as st
 
 from glutewake.core import commands
-from glutewake.core.commands import (Done, Pause, Quit, Reload, Resume, ShowStatus, Skip, Snooze,
-                                     UnknownAction)
+from glutewake.core.commands import (Done, Pause, Quit, Rate, Reload, Resume, ShowStatus, Skip,
+                                     Snooze, UnknownAction)
+from glutewake.core.dose import Feedback
 from glutewake.core.errors import UserError
 
 
 @pytest.mark.parametrize("name, words, command", [
     ("done", "", Done()), ("skip", "", Skip()), ("resume", "", Resume()), ("quit", "", Quit()),
     ("status", "", ShowStatus()), ("reload", "", Reload()),
+    ("done", "easy", Done(Feedback.EASY)), ("rate", "hard", Rate(Feedback.HARD)),
     ("snooze", "", Snooze()), ("snooze", "20m", Snooze(1200)),
     ("pause", "", Pause()), ("pause", "30m", Pause(seconds=1800)),
     ("pause", "until 9:05", Pause(at=time(9, 5))), ("pause", "tomorrow", Pause(tomorrow=True)),
@@ -38,7 +40,7 @@ def test_bad_words_are_one_line_errors_naming_the_command(name, words, where):
 
 every_command = st.one_of(
     st.sampled_from([Done(), Skip(), Resume(), Quit(), Reload(), ShowStatus(), Snooze(), Pause(),
-                     Pause(tomorrow=True)]),
+                     Pause(tomorrow=True), Done(Feedback.EASY), Rate(Feedback.HARD)]),
     st.integers(1, 86400).map(Snooze), st.integers(1, 30 * 86400).map(lambda s: Pause(seconds=s)),
     st.times().map(lambda t: Pause(at=t.replace(second=0, microsecond=0))),
 )

@@ -55,7 +55,15 @@ def build_parser() -> Parser:
     run.add_argument("--no-tray", action="store_true", help="desktop notifications, no tray icon")
 
     commands.add_parser("status", help="how long you have been sitting, and what is next")
-    commands.add_parser("done", help="log that you took your break (also fine before it is due)")
+    done = commands.add_parser("done", help="log that you took your break (also fine before it "
+                                            "is due)")
+    feel = done.add_mutually_exclusive_group()
+    feel.add_argument("--easy", action="store_true",
+                      help="it was too easy: a bigger dose of this exercise next time")
+    feel.add_argument("--hard", action="store_true",
+                      help="it was too hard: a smaller dose of this exercise next time")
+    rate = commands.add_parser("rate", help="say the exercise just done was too easy or too hard")
+    rate.add_argument("feeling", choices=["easy", "hard"])
     snooze = commands.add_parser("snooze", help="put the reminder off (default: [breaks] snooze)")
     snooze.add_argument("duration", nargs="?", help='sitting time to wait, like "10m"')
     commands.add_parser("skip", help="skip the break that is due, without doing it")
@@ -142,7 +150,10 @@ def to_daemon(args) -> int:
     from .control import NoAnswer, NotRunning, request
 
     words = {"snooze": args.duration if args.command == "snooze" else None,
-             "pause": " ".join(args.until) if args.command == "pause" else None}
+             "pause": " ".join(args.until) if args.command == "pause" else None,
+             "rate": getattr(args, "feeling", None),
+             "done": "easy" if getattr(args, "easy", False) else (
+                 "hard" if getattr(args, "hard", False) else None)}
     command = commands.parse(args.command, words.get(args.command) or "")
     try:
         reply = request(commands.to_wire(command))
@@ -334,7 +345,7 @@ def show_stats(args) -> int:
 # --- exercises ----------------------------------------------------------------------------------
 
 def show_exercises(args) -> int:
-    from ..core import config, exercises
+    from ..core import config, exercises, phrases
 
     settings = config.load(paths.config_file())
     settings, level_line = level_in_force(settings)
@@ -348,6 +359,7 @@ def show_exercises(args) -> int:
                             (f'; did you mean "{hint}"?' if hint else "; `glutewake exercises` lists them"))
         exercise = found[args.id]
         print(exercise.full_text())
+        print(f"Your dose: {phrases.dose(journal_doses().of(exercise.id))}")
         print(f"Posture: {exercise.posture} · equipment: {exercise.equipment} · level {exercise.level}")
         reason = exercises.why_not_offered(exercise, settings.prefs)
         print("Offered in reminders." if reason is None else f"Not offered: {reason}.")
@@ -365,6 +377,25 @@ def show_exercises(args) -> int:
             print(f"  {exercise.id:<24} {exercise.name}: {reason}")
     print("`glutewake exercises show ID` prints one in full.")
     return 0
+
+
+def journal_doses():
+    """Each exercise's dose as the journal has it (none logged yet: all at the start)."""
+    from ..core.dose import Doses
+    from ..store import stats
+    from ..store.journal import Journal, JournalDamaged
+
+    path = paths.journal_file()
+    if not path.exists():
+        return Doses()
+    try:
+        journal = Journal.reader(path)
+        try:
+            return stats.doses(journal.read)
+        finally:
+            journal.close()
+    except JournalDamaged as err:
+        raise Unreadable(str(err)) from None
 
 
 def level_in_force(settings):

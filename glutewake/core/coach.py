@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
-from .commands import CoachCommand, Done, Pause, Reconfigure, Resume, Skip, Snooze, Stop
+from .commands import CoachCommand, Done, Pause, Rate, Reconfigure, Resume, Skip, Snooze, Stop
+from .dose import Doses
 from .config import Settings
 from .events import Hold, Kind, Phase, Reason, Record
 from .exercises import Exercise, pick
@@ -56,6 +57,7 @@ class Remind:
     sitting: float
     count: int  # 1 for the first reminder of this break
     final: bool  # no further repeats will follow
+    dose: int = 0  # the dose step to do it at
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class Reply(StrEnum):
     NOT_PAUSED = "not_paused"
     STOPPED = "stopped"
     APPLIED = "applied"
+    RATED = "rated"
+    NOTHING_TO_RATE = "nothing_to_rate"
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class Answer:
     early: bool = False  # done or snoozed before the break was due
     done_today: int = 0
     goal: int = 0
+    dose: int | None = None  # RATED: the exercise's dose step from now on
 
 
 Effect = Remind | HeadsUp | Withdraw | Record | Answer
@@ -117,6 +122,7 @@ class Status:
     done_today: int = 0
     goal: int = 0
     level: int = 1
+    dose: int = 0  # the dose step of `exercise`
 
 
 @dataclass
@@ -130,6 +136,7 @@ class Past:
     level_one_done: int = 0  # level-1 breaks done, ever
     level_one_days: int = 0  # distinct days with one
     last_level_one_day: date | None = None
+    doses: Doses = field(default_factory=Doses)
 
 
 def level_in_force(settings: Settings, past: Past) -> Settings:
@@ -154,6 +161,7 @@ class Coach:
         self._away = False
         self._away_for = 0.0
         self._break_logged = False
+        self._last_done: str | None = None  # the exercise "too easy/too hard" speaks of
         self._new_stretch()
 
     # --- queries ---
@@ -183,7 +191,8 @@ class Coach:
             phase = Phase.SITTING
         return Status(phase, self._sitting, due_in, self._reminders, self._paused_until,
                       self._away_for if self._away else 0.0, self._exercise, self._hold,
-                      self._done_today(), self.settings.daily_goal, self.settings.prefs.level)
+                      self._done_today(), self.settings.daily_goal, self.settings.prefs.level,
+                      self._past.doses.of(self._exercise.id).step)
 
     def wake_in(self) -> float | None:
         """Real seconds until something may change if you stay as you are: the daemon should
@@ -311,7 +320,8 @@ class Coach:
         self._shown = self._exercise.id
         final = self._reminders >= s.max_reminders
         return [
-            Remind(self._exercise, self._sitting, self._reminders, final),
+            Remind(self._exercise, self._sitting, self._reminders, final,
+                   self._past.doses.of(self._exercise.id).step),
             self._record(Kind.REMINDED, self._exercise.id, reminder=self._reminders, **held),
         ]
 
@@ -329,21 +339,39 @@ class Coach:
         if self._last is None:
             return [Answer(Reply.STARTING, ok=False)]
         handler = {
-            Done: self._done, Snooze: self._snooze, Skip: self._skip, Pause: self._pause,
-            Resume: self._resume, Stop: self._stop, Reconfigure: self._reconfigure,
+            Done: self._done, Rate: self._rate, Snooze: self._snooze, Skip: self._skip,
+            Pause: self._pause, Resume: self._resume, Stop: self._stop,
+            Reconfigure: self._reconfigure,
         }[type(cmd)]
         effects = handler(cmd)
         return effects + ([] if isinstance(cmd, Stop) else self._maybe_remind())
 
-    def _done(self, _: Done) -> list[Effect]:
+    def _done(self, cmd: Done) -> list[Effect]:
         exercise, early = self._exercise, not self._due
-        effects = self._withdraw() + [self._record(Kind.DONE, exercise.id, early=early)]
+        doses = self._past.doses
+        effects = self._withdraw() + [self._record(Kind.DONE, exercise.id, early=early,
+                                                   dose=doses.of(exercise.id).step)]
         self._past.done[exercise.id] = self._now
+        doses.done(exercise.id, self._now)
+        self._last_done = exercise.id
+        if cmd.feedback is not None:
+            doses.feedback(exercise.id, cmd.feedback)
+            effects.append(self._record(Kind.FEEDBACK, exercise.id, feedback=cmd.feedback.value))
         effects += self._count_done(exercise)
         self._new_stretch(repick=True)
         return effects + [Answer(Reply.LOGGED, exercise=exercise, early=early,
                                  seconds=self.settings.every, done_today=self._done_today(),
                                  goal=self.settings.daily_goal)]
+
+    def _rate(self, cmd: Rate) -> list[Effect]:
+        """How the exercise just done felt (a button after the break, `glutewake rate`)."""
+        done = self._last_done
+        if done is None:
+            return [Answer(Reply.NOTHING_TO_RATE, ok=False)]
+        dose = self._past.doses.feedback(done, cmd.feedback)
+        exercise = next((e for e in self.settings.catalog if e.id == done), None)
+        return [self._record(Kind.FEEDBACK, done, feedback=cmd.feedback.value),
+                Answer(Reply.RATED, exercise=exercise, dose=dose.step)]
 
     def _count_done(self, exercise: Exercise) -> list[Effect]:
         """Today's count, and level-1 progress: a done may be the one that unlocks level 2."""

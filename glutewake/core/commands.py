@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING
 
+from .dose import Feedback
 from .errors import UserError
 from .timespec import DURATION_HINT, LONGEST_INTERVAL, LONGEST_PAUSE, parse_clock, parse_duration
 
@@ -20,7 +21,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Done:
-    """You took the break (or an early one)."""
+    """You took the break (or an early one), perhaps saying how it felt."""
+
+    feedback: Feedback | None = None
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How the exercise just done felt: it moves its dose for next time."""
+
+    feedback: Feedback
 
 
 @dataclass(frozen=True)
@@ -74,13 +84,15 @@ class Reconfigure:
     settings: Settings
 
 
-Command = Done | Snooze | Skip | Pause | Resume | Quit | Reload | ShowStatus
-CoachCommand = Done | Snooze | Skip | Pause | Resume | Stop | Reconfigure
+Command = Done | Rate | Snooze | Skip | Pause | Resume | Quit | Reload | ShowStatus
+CoachCommand = Done | Rate | Snooze | Skip | Pause | Resume | Stop | Reconfigure
 
-NAMES: dict[str, type] = {"status": ShowStatus, "done": Done, "snooze": Snooze, "skip": Skip,
-                          "pause": Pause, "resume": Resume, "quit": Quit, "reload": Reload}
+NAMES: dict[str, type] = {"status": ShowStatus, "done": Done, "rate": Rate, "snooze": Snooze,
+                          "skip": Skip, "pause": Pause, "resume": Resume, "quit": Quit,
+                          "reload": Reload}
 # The keys notification buttons carry.
-ACTIONS: dict[str, Command] = {"done": Done(), "snooze": Snooze(), "skip": Skip()}
+ACTIONS: dict[str, Command] = {"done": Done(), "snooze": Snooze(), "skip": Skip(),
+                               "easy": Rate(Feedback.EASY), "hard": Rate(Feedback.HARD)}
 
 PAUSE_HINT = ('use a duration like "30m", "until 14:30", "tomorrow", or nothing to pause until '
               'you resume')
@@ -108,6 +120,10 @@ def parse(name: str, words: str = "") -> Command:
         return Snooze(_duration(words, "snooze") if words else None)
     if kind is Pause:
         return parse_pause(words)
+    if kind in (Done, Rate) and words in ("easy", "hard"):
+        return kind(Feedback(words))
+    if kind is Rate:
+        raise UserError(f"rate {words[:40]}", 'say "easy" or "hard"')
     if words:
         raise UserError(f"{name} {words[:40]}", f"`glutewake {name}` takes no argument")
     return kind()
@@ -150,6 +166,8 @@ def to_wire(command: Command) -> dict:
     message: dict = {"cmd": name}
     if isinstance(command, Snooze) and command.seconds is not None:
         message["seconds"] = command.seconds
+    elif isinstance(command, (Done, Rate)) and command.feedback is not None:
+        message["feedback"] = command.feedback.value
     elif isinstance(command, Pause):
         if command.seconds is not None:
             message["seconds"] = command.seconds
@@ -167,7 +185,7 @@ def from_wire(message: dict) -> Command:
     if kind is None:
         raise UserError(f"command {str(name)[:40]!r}",
                         "is not a glutewake command; see `glutewake --help`")
-    extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "id"}
+    extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "feedback", "id"}
     if extra:
         raise UserError(f"command {name}", f"unknown field(s) {', '.join(sorted(extra))}")
     seconds = message.get("seconds")
@@ -176,6 +194,12 @@ def from_wire(message: dict) -> Command:
                                 or not 0 < seconds <= longest):
         raise UserError(f"{name} {str(seconds)[:20]}",
                         f"must be a whole number of seconds from 1 to {longest}")
+    feedback = message.get("feedback")
+    if feedback is not None or kind is Rate:
+        if kind not in (Done, Rate) or feedback not in ("easy", "hard"):
+            raise UserError(f"{name} {str(feedback)[:20]}", 'feedback is "easy" or "hard", '
+                            "with done or rate")
+        return kind(Feedback(feedback))
     if kind is Snooze:
         return Snooze(seconds)
     if kind is Pause:

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     RESUMED = "resumed"
     STOPPED = "stopped"
     LEVEL_UP = "level_up"
+    FEEDBACK = "feedback"  # "too easy" or "too hard" about the exercise just done
 
 
 # Events that end a stretch of sitting; their `sitting` is the whole stretch.
@@ -76,6 +77,9 @@ class Record:
     until: float | None = None  # paused: wall time the pause ends (None: until resumed)
     early: bool = False  # done before the break was due
     level: int | None = None  # level_up: the level reached
+    dose: int | None = None  # done: the dose step it was done at (0 low, 1 middle, 2 high)
+    feedback: str | None = None  # feedback: "easy" or "hard"
+    guided: bool = False  # done: through the guided break
 
     def __post_init__(self) -> None:
         # Kinds and reasons are checked where a record is made: a misspelt one fails here.

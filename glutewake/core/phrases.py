@@ -10,6 +10,7 @@ import math
 from datetime import datetime
 
 from .coach import Answer, HeadsUp, Remind, Reply, Status
+from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .timespec import humanize
 
@@ -162,6 +163,10 @@ def answer(reply: Answer, now: float) -> str:
         Reply.NOT_PAUSED: "Reminders are not paused, so there is nothing to resume.",
         Reply.STOPPED: "glutewake stopped.",
         Reply.APPLIED: "Settings applied.",
+        Reply.RATED: f"Noted: {reply.exercise.name if reply.exercise else 'that exercise'} "
+                     f"will be at dose {(reply.dose or 0) + 1} of {STEPS} next time.",
+        Reply.NOTHING_TO_RATE: "No break was logged since glutewake started, so there is "
+                               "nothing to rate; `glutewake done --easy` logs one and rates it.",
     }[kind]
 
 
@@ -179,7 +184,11 @@ def detail(record: Record) -> str:
     if kind is Kind.HELD and record.reason is not None:
         return hold(Hold(record.reason, record.source))
     if kind is Kind.DONE:
-        return "early" if record.early else ""
+        words = ["early" if record.early else "", "guided" if record.guided else "",
+                 "" if record.dose is None else f"dose {record.dose + 1} of {STEPS}"]
+        return ", ".join(w for w in words if w)
+    if kind is Kind.FEEDBACK:
+        return {"easy": "too easy", "hard": "too hard"}.get(record.feedback or "", "")
     if kind is Kind.SNOOZED:
         return humanize(record.duration or 0)
     if kind is Kind.NATURAL_BREAK:
@@ -191,6 +200,20 @@ def detail(record: Record) -> str:
     if kind is Kind.LEVEL_UP:
         return f"level {record.level} unlocked"
     return ""
+
+
+def dose(what: Dose) -> str:
+    """Why the dose is where it is, for `glutewake exercises show`."""
+    step = f"dose {what.step + 1} of {STEPS}"
+    return {
+        Why.START: f"{step}: everyone starts at the low end",
+        Why.EARNED: f"{step}: moved up after breaks done at the step below",
+        Why.EASY: f"{step}: moved up because you said it was too easy",
+        Why.HARD: f"{step}: moved down because you said it was too hard",
+        Why.LAPSE: f"{step}: stepped back after a week without breaks",
+        Why.TOP: f"{step}: the top of the range",
+    }[what.why] + ("" if what.step == STEPS - 1 or what.why is Why.LAPSE else
+                   f" ({what.done} done at this step)")
 
 
 def level_up(level: int) -> str:

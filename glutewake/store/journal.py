@@ -55,7 +55,8 @@ MIGRATIONS = (
 )
 
 # The typed fields of a Record, in their journal columns.
-FIELDS = ("reason", "source", "reminder", "duration", "until", "early", "level")
+FIELDS = ("reason", "source", "reminder", "duration", "until", "early", "level", "dose",
+          "feedback", "guided")
 COLUMNS = ("ts", "local_date", "utc_offset", "kind", "exercise", "sitting") + FIELDS
 
 
@@ -81,10 +82,10 @@ class Event:
     @classmethod
     def from_row(cls, row: tuple) -> Event:
         (ident, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
-         duration, until, early, level) = row
+         duration, until, early, level, dose, feedback, guided) = row
         return cls(ident, local_date, offset, Record(
             Kind(kind), ts, sitting, exercise, Reason(reason) if reason else None, source,
-            reminder, duration, until, bool(early), level))
+            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)))
 
 
 def local_stamp(ts: float) -> tuple[str, int]:
@@ -355,7 +356,8 @@ def _migrate(db: sqlite3.Connection) -> None:
 def _row(record: Record) -> tuple:
     return (record.wall, *local_stamp(record.wall), record.kind.value, record.exercise,
             record.sitting, record.reason.value if record.reason else None, record.source,
-            record.reminder, record.duration, record.until, int(record.early), record.level)
+            record.reminder, record.duration, record.until, int(record.early), record.level,
+            record.dose, record.feedback, int(record.guided))
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -381,7 +383,9 @@ def _typed_fields(db: sqlite3.Connection) -> None:
     """Schema 3: the free-text `detail` of schema 1-2 becomes typed columns, row by row."""
     for column, kind in (("reason", "TEXT"), ("source", "TEXT"), ("reminder", "INTEGER"),
                          ("duration", "REAL"), ("until", "REAL"),
-                         ("early", "INTEGER NOT NULL DEFAULT 0"), ("level", "INTEGER")):
+                         ("early", "INTEGER NOT NULL DEFAULT 0"), ("level", "INTEGER"),
+                         ("dose", "INTEGER"), ("feedback", "TEXT"),
+                         ("guided", "INTEGER NOT NULL DEFAULT 0")):
         db.execute(f'ALTER TABLE events ADD COLUMN "{column}" {kind}')
     rows = db.execute("SELECT id, kind, ts, detail FROM events WHERE detail != ''").fetchall()
     updates = []
@@ -389,6 +393,7 @@ def _typed_fields(db: sqlite3.Connection) -> None:
         found = fields_from_detail(kind, text, ts)
         found["reason"] = found["reason"].value if found.get("reason") else None
         found["early"] = int(found.get("early", False))
+        found["guided"] = 0
         updates.append(tuple(found.get(name) for name in FIELDS) + (ident,))
     db.executemany("UPDATE events SET " + ", ".join(f'"{name}" = ?' for name in FIELDS)
                    + " WHERE id = ?", updates)

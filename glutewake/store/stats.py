@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from ..core.coach import Past
+from ..core.dose import Doses, Feedback
 
 from ..core.events import STRETCH_ENDS, Kind
 
@@ -162,4 +163,17 @@ def past(read, catalog, today: date) -> Past:
                 (today.isoformat(),))
     done, days, last = progress(read, (e.id for e in catalog if e.level == 1))
     return Past(last_times(Kind.DONE), last_times(Kind.REMINDED), today,
-                rows[0][0] if rows else 0, done, days, last)
+                rows[0][0] if rows else 0, done, days, last, doses(read))
+
+
+def doses(read) -> Doses:
+    """Each exercise's dose, replayed from its breaks and the feedback on them."""
+    found = Doses()
+    for kind, exercise, ts, feedback in read(
+            "SELECT kind, exercise, ts, feedback FROM events WHERE kind IN ('done', 'feedback') "
+            "AND exercise IS NOT NULL ORDER BY ts, id"):
+        if kind == Kind.DONE:
+            found.done(exercise, ts)
+        elif feedback in ("easy", "hard"):
+            found.feedback(exercise, Feedback(feedback))
+    return found
