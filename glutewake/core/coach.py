@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
-from .commands import CoachCommand, Done, Pause, Rate, Reconfigure, Resume, Skip, Snooze, Stop
+from . import guide
+from .commands import (CoachCommand, Done, EndGuide, Guided, Pause, Rate, Reconfigure, Resume,
+                       Skip, Snooze, Start, Stop)
 from .dose import Doses
 from .config import Settings
 from .events import Hold, Kind, Phase, Reason, Record
@@ -70,6 +72,26 @@ class HeadsUp:
 
 
 @dataclass(frozen=True)
+class Guiding:
+    """A guided break under way: what to show now."""
+
+    exercise: Exercise
+    dose: int
+    where: guide.Place
+    steps: int  # how many steps the plan has
+    paused: bool = False  # the screen is locked or a hold (a call) interrupts
+
+
+@dataclass(frozen=True)
+class GuideDone:
+    """The guided break is finished and logged."""
+
+    exercise: Exercise
+    seconds: float
+    next_in: float  # sitting seconds until the next break
+
+
+@dataclass(frozen=True)
 class Withdraw:
     """Take the reminder off the screen: it was answered or is no longer relevant."""
 
@@ -89,6 +111,11 @@ class Reply(StrEnum):
     APPLIED = "applied"
     RATED = "rated"
     NOTHING_TO_RATE = "nothing_to_rate"
+    GUIDING = "guiding"
+    ALREADY_GUIDING = "already_guiding"
+    NOT_GUIDING = "not_guiding"
+    PARTIAL = "partial"
+    UNKNOWN_EXERCISE = "unknown_exercise"
 
 
 @dataclass(frozen=True)
@@ -106,7 +133,7 @@ class Answer:
     dose: int | None = None  # RATED: the exercise's dose step from now on
 
 
-Effect = Remind | HeadsUp | Withdraw | Record | Answer
+Effect = Remind | HeadsUp | Guiding | GuideDone | Withdraw | Record | Answer
 
 
 @dataclass(frozen=True)
@@ -162,6 +189,7 @@ class Coach:
         self._away_for = 0.0
         self._break_logged = False
         self._last_done: str | None = None  # the exercise "too easy/too hard" speaks of
+        self._guide: _Guide | None = None
         self._new_stretch()
 
     # --- queries ---
@@ -177,7 +205,9 @@ class Coach:
 
     def status(self) -> Status:
         due_in = max(0.0, self._due_at - self._sitting)
-        if self._paused_until is not None:
+        if self._guide is not None:
+            phase = Phase.GUIDING
+        elif self._paused_until is not None:
             phase = Phase.PAUSED
         elif self._away:
             phase = Phase.AWAY
@@ -198,6 +228,10 @@ class Coach:
         """Real seconds until something may change if you stay as you are: the daemon should
         observe again by then. None when nothing is pending."""
         s = self.settings
+        if self._guide is not None:
+            if self._guide.paused:
+                return HELD_LOOK
+            return guide.next_update(self._guide.steps, self._guide.elapsed)
         moments = []
         if self._paused_until is not None:
             if self._last is not None and self._paused_until != math.inf:
@@ -236,6 +270,8 @@ class Coach:
             elapsed = max(0.0, obs.mono - last.mono)
             gap = (obs.wall - last.wall) - elapsed
             slept = gap if gap > SLEEP_GAP else 0.0
+        if self._guide is not None:
+            return effects + self._guide_on(obs, elapsed)
         effects += self._advance(obs, elapsed, slept)
         if self._paused_until is not None and obs.wall >= self._paused_until:
             self._paused_until = None
@@ -295,7 +331,7 @@ class Coach:
 
     def _maybe_remind(self) -> list[Effect]:
         s = self.settings
-        if self._away or self._paused_until is not None:
+        if self._away or self._paused_until is not None or self._guide is not None:
             return []
         if self._sitting < self._due_at:
             return self._maybe_heads_up()
@@ -338,26 +374,30 @@ class Coach:
     def command(self, cmd: CoachCommand) -> list[Effect]:
         if self._last is None:
             return [Answer(Reply.STARTING, ok=False)]
+        effects: list[Effect] = []
+        if self._guide is not None:
+            if isinstance(cmd, (Skip, EndGuide)):  # stopped early: what was done, no more
+                return self._guide_stopped()
+            if isinstance(cmd, Done):  # "I'm done": a guided break, as long as it took
+                return self._guide_finished() + self._maybe_remind()
+            if isinstance(cmd, (Snooze, Pause, Stop)):
+                effects = self._guide_stopped(answer=False)
         handler = {
             Done: self._done, Rate: self._rate, Snooze: self._snooze, Skip: self._skip,
             Pause: self._pause, Resume: self._resume, Stop: self._stop,
-            Reconfigure: self._reconfigure,
+            Reconfigure: self._reconfigure, Start: self._start, EndGuide: self._end_guide,
+            Guided: self._guided,
         }[type(cmd)]
-        effects = handler(cmd)
+        effects += handler(cmd)
         return effects + ([] if isinstance(cmd, Stop) else self._maybe_remind())
 
     def _done(self, cmd: Done) -> list[Effect]:
         exercise, early = self._exercise, not self._due
-        doses = self._past.doses
-        effects = self._withdraw() + [self._record(Kind.DONE, exercise.id, early=early,
-                                                   dose=doses.of(exercise.id).step)]
-        self._past.done[exercise.id] = self._now
-        doses.done(exercise.id, self._now)
-        self._last_done = exercise.id
+        effects = self._withdraw() + self._log_done(
+            exercise, early=early, dose=self._past.doses.of(exercise.id).step)
         if cmd.feedback is not None:
-            doses.feedback(exercise.id, cmd.feedback)
+            self._past.doses.feedback(exercise.id, cmd.feedback)
             effects.append(self._record(Kind.FEEDBACK, exercise.id, feedback=cmd.feedback.value))
-        effects += self._count_done(exercise)
         self._new_stretch(repick=True)
         return effects + [Answer(Reply.LOGGED, exercise=exercise, early=early,
                                  seconds=self.settings.every, done_today=self._done_today(),
@@ -372,6 +412,14 @@ class Coach:
         exercise = next((e for e in self.settings.catalog if e.id == done), None)
         return [self._record(Kind.FEEDBACK, done, feedback=cmd.feedback.value),
                 Answer(Reply.RATED, exercise=exercise, dose=dose.step)]
+
+    def _log_done(self, exercise: Exercise, **fields) -> list[Effect]:
+        """A break done: its journal row, the dose and the day's count move on."""
+        effects: list[Effect] = [self._record(Kind.DONE, exercise.id, **fields)]
+        self._past.done[exercise.id] = self._now
+        self._past.doses.done(exercise.id, self._now)
+        self._last_done = exercise.id
+        return effects + self._count_done(exercise)
 
     def _count_done(self, exercise: Exercise) -> list[Effect]:
         """Today's count, and level-1 progress: a done may be the one that unlocks level 2."""
@@ -466,6 +514,80 @@ class Coach:
             self._exercise = self._pick(self._exercise.id)
         return effects + [Answer(Reply.APPLIED)]
 
+    # --- the guided break ---
+
+    def _start(self, _: Start) -> list[Effect]:
+        if self._guide is not None:
+            return [Answer(Reply.ALREADY_GUIDING, ok=False, exercise=self._guide.exercise)]
+        exercise = self._exercise
+        dose = self._past.doses.of(exercise.id).step
+        self._guide = _Guide(exercise, dose, guide.plan(exercise, dose))
+        return [self._guiding(), Answer(Reply.GUIDING, exercise=exercise,
+                                        seconds=guide.total_seconds(exercise, dose))]
+
+    def _end_guide(self, _: EndGuide) -> list[Effect]:
+        return [Answer(Reply.NOT_GUIDING, ok=False)]  # (while guiding, command() ends it)
+
+    def _guide_on(self, obs: Observation, elapsed: float) -> list[Effect]:
+        """A look while guiding: the guide's clock runs while you are there and nothing holds;
+        locked, away or in a call, it waits for you."""
+        g = self._guide
+        assert g is not None
+        idle = obs.idle is not None and obs.idle >= self.settings.natural_break
+        paused = obs.locked or idle or self._hold is not None
+        if not paused:
+            g.elapsed += elapsed
+        changed = paused != g.paused
+        g.paused = paused
+        if guide.place(g.steps, g.elapsed).finished:
+            return self._guide_finished()
+        return [self._guiding()] if changed or not paused else []
+
+    def _guiding(self) -> Guiding:
+        g = self._guide
+        assert g is not None
+        return Guiding(g.exercise, g.dose, guide.place(g.steps, g.elapsed), len(g.steps), g.paused)
+
+    def _guide_finished(self) -> list[Effect]:
+        """Logged as a break done through the guide, with the time it took."""
+        g = self._guide
+        assert g is not None
+        self._guide = None
+        effects = self._log_done(g.exercise, early=False, guided=True, duration=g.elapsed,
+                                 dose=g.dose)
+        self._new_stretch(repick=True)
+        return effects + [GuideDone(g.exercise, g.elapsed, self.settings.every),
+                          Answer(Reply.LOGGED, exercise=g.exercise, seconds=self.settings.every,
+                                 done_today=self._done_today(), goal=self.settings.daily_goal)]
+
+    def _guide_stopped(self, answer: bool = True) -> list[Effect]:
+        """Stopped early: a partial break with its time, never a full one."""
+        g = self._guide
+        assert g is not None
+        self._guide = None
+        effects: list[Effect] = [Withdraw(), self._record(Kind.PARTIAL, g.exercise.id,
+                                                          duration=round(g.elapsed, 3),
+                                                          guided=True, dose=g.dose)]
+        if answer:
+            effects.append(Answer(Reply.PARTIAL, exercise=g.exercise, seconds=g.elapsed))
+        return effects
+
+    def _guided(self, cmd: Guided) -> list[Effect]:
+        """`glutewake guide` ran the break in a terminal and tells how it ended."""
+        exercise = next((e for e in self.settings.catalog if e.id == cmd.exercise), None)
+        if exercise is None:
+            return [Answer(Reply.UNKNOWN_EXERCISE, ok=False)]
+        dose = self._past.doses.of(exercise.id).step
+        if not cmd.complete:
+            return [self._record(Kind.PARTIAL, exercise.id, duration=cmd.seconds, guided=True,
+                                 dose=dose),
+                    Answer(Reply.PARTIAL, exercise=exercise, seconds=cmd.seconds)]
+        effects = self._withdraw() + self._log_done(exercise, early=not self._due, guided=True,
+                                                    duration=cmd.seconds, dose=dose)
+        self._new_stretch(repick=True)
+        return effects + [Answer(Reply.LOGGED, exercise=exercise, seconds=self.settings.every,
+                                 done_today=self._done_today(), goal=self.settings.daily_goal)]
+
     # --- helpers ---
 
     @property
@@ -499,3 +621,12 @@ class Coach:
 
     def _record(self, kind: Kind, exercise: str | None = None, **fields) -> Record:
         return Record(kind, self._now, round(self._sitting, 3), exercise, **fields)
+
+
+@dataclass
+class _Guide:
+    exercise: Exercise
+    dose: int
+    steps: tuple[guide.Step, ...]
+    elapsed: float = 0.0  # seconds of guided time so far (paused time not counted)
+    paused: bool = False

@@ -34,6 +34,25 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class Start:
+    """Begin the guided break of the exercise suggested now."""
+
+
+@dataclass(frozen=True)
+class EndGuide:
+    """Stop the guided break early: what was done is logged as a partial break."""
+
+
+@dataclass(frozen=True)
+class Guided:
+    """A guided break run elsewhere (`glutewake guide` in a terminal) ended."""
+
+    exercise: str
+    seconds: float
+    complete: bool
+
+
+@dataclass(frozen=True)
 class Snooze:
     seconds: int | None = None  # None: the configured snooze
 
@@ -84,14 +103,18 @@ class Reconfigure:
     settings: Settings
 
 
-Command = Done | Rate | Snooze | Skip | Pause | Resume | Quit | Reload | ShowStatus
-CoachCommand = Done | Rate | Snooze | Skip | Pause | Resume | Stop | Reconfigure
+Command = (Done | Rate | Start | EndGuide | Guided | Snooze | Skip | Pause | Resume | Quit | Reload
+           | ShowStatus)
+CoachCommand = (Done | Rate | Start | EndGuide | Guided | Snooze | Skip | Pause | Resume | Stop
+                | Reconfigure)
 
 NAMES: dict[str, type] = {"status": ShowStatus, "done": Done, "rate": Rate, "snooze": Snooze,
                           "skip": Skip, "pause": Pause, "resume": Resume, "quit": Quit,
-                          "reload": Reload}
+                          "reload": Reload, "start": Start, "stop-guide": EndGuide,
+                          "guided": Guided}
 # The keys notification buttons carry.
 ACTIONS: dict[str, Command] = {"done": Done(), "snooze": Snooze(), "skip": Skip(),
+                               "start": Start(), "stop": EndGuide(),
                                "easy": Rate(Feedback.EASY), "hard": Rate(Feedback.HARD)}
 
 PAUSE_HINT = ('use a duration like "30m", "until 14:30", "tomorrow", or nothing to pause until '
@@ -120,6 +143,8 @@ def parse(name: str, words: str = "") -> Command:
         return Snooze(_duration(words, "snooze") if words else None)
     if kind is Pause:
         return parse_pause(words)
+    if kind is Guided:
+        raise UserError("command 'guided'", "is sent by `glutewake guide`; run that instead")
     if kind in (Done, Rate) and words in ("easy", "hard"):
         return kind(Feedback(words))
     if kind is Rate:
@@ -168,6 +193,9 @@ def to_wire(command: Command) -> dict:
         message["seconds"] = command.seconds
     elif isinstance(command, (Done, Rate)) and command.feedback is not None:
         message["feedback"] = command.feedback.value
+    elif isinstance(command, Guided):
+        message.update(exercise=command.exercise, seconds=max(1, round(command.seconds)),
+                       complete=command.complete)
     elif isinstance(command, Pause):
         if command.seconds is not None:
             message["seconds"] = command.seconds
@@ -185,7 +213,8 @@ def from_wire(message: dict) -> Command:
     if kind is None:
         raise UserError(f"command {str(name)[:40]!r}",
                         "is not a glutewake command; see `glutewake --help`")
-    extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "feedback", "id"}
+    extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "feedback", "exercise",
+                            "complete", "id"}
     if extra:
         raise UserError(f"command {name}", f"unknown field(s) {', '.join(sorted(extra))}")
     seconds = message.get("seconds")
@@ -194,6 +223,12 @@ def from_wire(message: dict) -> Command:
                                 or not 0 < seconds <= longest):
         raise UserError(f"{name} {str(seconds)[:20]}",
                         f"must be a whole number of seconds from 1 to {longest}")
+    if kind is Guided:
+        exercise, complete = message.get("exercise"), message.get("complete")
+        if not (isinstance(exercise, str) and 0 < len(exercise) <= 64
+                and isinstance(complete, bool) and seconds is not None):
+            raise UserError("guided", "needs an exercise id, whole seconds and complete")
+        return Guided(exercise, float(seconds), complete)
     feedback = message.get("feedback")
     if feedback is not None or kind is Rate:
         if kind not in (Done, Rate) or feedback not in ("easy", "hard"):

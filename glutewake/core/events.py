@@ -24,6 +24,7 @@ class Kind(StrEnum):
     STOPPED = "stopped"
     LEVEL_UP = "level_up"
     FEEDBACK = "feedback"  # "too easy" or "too hard" about the exercise just done
+    PARTIAL = "partial"  # a guided break stopped early: what was done, for how long
 
 
 # Events that end a stretch of sitting; their `sitting` is the whole stretch.
@@ -50,6 +51,7 @@ class Phase(StrEnum):
     SNOOZED = "snoozed"
     PAUSED = "paused"
     AWAY = "away"
+    GUIDING = "guiding"  # a guided break is under way
 
 
 @dataclass(frozen=True)

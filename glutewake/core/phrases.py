@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from .coach import Answer, HeadsUp, Remind, Reply, Status
+from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
+from .guide import Part, Side
 from .timespec import humanize
 
 
@@ -69,6 +70,8 @@ def pause_end(until: float | None, now: float) -> str:
 def status_line(status: Status, now: float) -> str:
     """One line for the tray tooltip and `glutewake status`."""
     sitting = minutes(status.sitting)
+    if status.phase == Phase.GUIDING:
+        return f"Guided break: {status.exercise.name}"
     if status.phase == Phase.PAUSED:
         return f"Paused {pause_end(status.paused_until, now)}"
     if status.phase == Phase.AWAY:
@@ -92,7 +95,7 @@ def next_change(status: Status) -> float | None:
     turns over. None when it shows no running time (paused, held)."""
     if status.phase == Phase.AWAY:
         return 60 - status.away_for % 60
-    if status.phase in (Phase.PAUSED, Phase.HELD):
+    if status.phase in (Phase.PAUSED, Phase.HELD, Phase.GUIDING):
         return None
     return 60 - status.sitting % 60
 
@@ -165,9 +168,66 @@ def answer(reply: Answer, now: float) -> str:
         Reply.APPLIED: "Settings applied.",
         Reply.RATED: f"Noted: {reply.exercise.name if reply.exercise else 'that exercise'} "
                      f"will be at dose {(reply.dose or 0) + 1} of {STEPS} next time.",
+        Reply.GUIDING: f"Guided break started: {name_of(reply)}, about "
+                       f"{minutes(reply.seconds or 0, up=True)}. Follow the notification.",
+        Reply.ALREADY_GUIDING: f"A guided break of {name_of(reply)} is under way already.",
+        Reply.NOT_GUIDING: "No guided break is under way.",
+        Reply.PARTIAL: f"Guided break stopped after {seconds}: logged as a partial break of "
+                       f"{name_of(reply)}, not a full one.",
+        Reply.UNKNOWN_EXERCISE: "That exercise is not in the catalog; `glutewake exercises` "
+                                "lists them.",
         Reply.NOTHING_TO_RATE: "No break was logged since glutewake started, so there is "
                                "nothing to rate; `glutewake done --easy` logs one and rates it.",
     }[kind]
+
+
+def name_of(reply: Answer) -> str:
+    return reply.exercise.name if reply.exercise else "the exercise"
+
+
+# --- the guided break --------------------------------------------------------------------------
+
+_SIDES = {Side.RIGHT: "right side", Side.LEFT: "left side"}
+
+
+def where(step) -> str:
+    """ "set 2 of 3, left side" """
+    text = f"set {step.set} of {step.sets}"
+    return f"{text}, {_SIDES[step.side]}" if step.side else text
+
+
+def guide_title(note: Guiding) -> str:
+    step = note.where.step
+    if step is None:
+        return f"{note.exercise.name}: done"
+    if step.part == Part.REST:
+        return f"Rest · next: {where(step)}"
+    return f"{note.exercise.name} · {where(step)}"
+
+
+def guide_body(note: Guiding) -> str:
+    step, place = note.where.step, note.where
+    if step is None:
+        return ""
+    if step.part == Part.REST:
+        now = f"Shake it out, breathe. {humanize(place.left)} left"
+    elif step.reps:
+        now = f"{step.reps} slow reps · {humanize(place.left)} left"
+    else:
+        now = f"Hold · {humanize(place.left)} left"
+    lines = [now, f"About {minutes(place.total_left, up=True)} left in this break"]
+    if note.paused:
+        lines.append("Paused: it goes on when you are back at the desk.")
+    return "\n".join(lines)
+
+
+def guide_done_title(note: GuideDone) -> str:
+    return "Break logged: well done"
+
+
+def guide_done_body(note: GuideDone) -> str:
+    return (f"{note.exercise.name}, {humanize(note.seconds)} guided. Next break after "
+            f"{humanize(note.next_in)} of sitting. Too easy or too hard? Say so below.")
 
 
 # --- the journal -------------------------------------------------------------------------------
@@ -187,6 +247,8 @@ def detail(record: Record) -> str:
         words = ["early" if record.early else "", "guided" if record.guided else "",
                  "" if record.dose is None else f"dose {record.dose + 1} of {STEPS}"]
         return ", ".join(w for w in words if w)
+    if kind is Kind.PARTIAL:
+        return f"stopped after {humanize(record.duration or 0)}"
     if kind is Kind.FEEDBACK:
         return {"easy": "too easy", "hard": "too hard"}.get(record.feedback or "", "")
     if kind is Kind.SNOOZED:

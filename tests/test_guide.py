@@ -1,0 +1,138 @@
+"""The guided break: its plan, where a person is in it, and the coach running it with a fake
+clock: through the sets to a guided done, stopped early to a partial break, paused by a lock."""
+
+import pytest
+
+from glutewake.core import guide
+from glutewake.core.coach import Answer, Coach, GuideDone, Guiding, Observation, Remind
+from glutewake.core.commands import Done, EndGuide, Guided, Skip, Start
+from glutewake.core.events import Kind, Phase
+from glutewake.core.exercises import builtin
+from glutewake.core.phrases import guide_body, guide_title
+from tests.helpers import START_WALL, records, settings
+
+BY_ID = {e.id: e for e in builtin()}
+
+
+def test_a_per_side_hold_alternates_sides_with_rests_between():
+    steps = guide.plan(BY_ID["wall-lean"], 0)
+    work = [s for s in steps if s.part == guide.Part.WORK]
+    assert len(work) == BY_ID["wall-lean"].sets * 2
+    assert [s.side for s in work[:2]] == [guide.Side.RIGHT, guide.Side.LEFT]
+    assert all(s.part == guide.Part.REST for s in steps[1::2])  # work, rest, work, ...
+    assert steps[0].part == steps[-1].part == guide.Part.WORK
+    assert all(s.reps is None for s in work)  # a hold
+
+
+def test_reps_take_their_pace_and_a_higher_dose_takes_longer():
+    squat = BY_ID["band-half-squat"]
+    low, high = guide.plan(squat, 0), guide.plan(squat, 2)
+    assert low[0].reps == guide.amount(squat, 0) and low[0].seconds > low[0].reps
+    assert sum(s.seconds for s in high) > sum(s.seconds for s in low)
+
+
+def test_place_walks_through_the_plan():
+    steps = guide.plan(BY_ID["wall-lean"], 0)
+    assert guide.place(steps, 0).index == 0
+    first = steps[0].seconds
+    assert guide.place(steps, first + 1).step.part == guide.Part.REST
+    assert guide.place(steps, 10**6).finished
+    assert guide.next_update(steps, 0) == pytest.approx(min(first, guide.UPDATE_EVERY))
+
+
+class Desk:
+    def __init__(self):
+        self.coach = Coach(settings(every="30m"))
+        self.wall, self.mono = START_WALL, 0.0
+        self.effects = self.coach.observe(Observation(self.wall, self.mono, 0.0))
+
+    def look(self, seconds: float, locked: bool = False):
+        self.wall += seconds
+        self.mono += seconds
+        return self.coach.observe(Observation(self.wall, self.mono, 0.0, locked))
+
+    def run_for(self, seconds: float, locked: bool = False):
+        found = []
+        while seconds > 0:
+            step = min(seconds, self.coach.wake_in() or 5.0)
+            found += self.look(step, locked)
+            seconds -= step
+        return found
+
+
+def test_start_runs_the_break_and_logs_a_guided_done_with_its_time():
+    desk = Desk()
+    reminded = [e for e in desk.run_for(30 * 60 + 5) if isinstance(e, Remind)]
+    exercise = reminded[0].exercise
+    started = desk.coach.command(Start())
+    assert isinstance(started[0], Guiding) and started[0].exercise == exercise
+    assert desk.coach.status().phase == Phase.GUIDING
+    total = guide.total_seconds(exercise, 0)
+    updates = desk.run_for(total + 5)
+    shown = [e for e in updates if isinstance(e, Guiding)]
+    assert len({e.where.index for e in shown}) == len(guide.plan(exercise, 0))  # every step
+    assert len(shown) < total / 2  # every few seconds, not every second
+    done = records(updates, "done")
+    assert len(done) == 1 and done[0].guided and done[0].exercise == exercise.id
+    assert done[0].duration == pytest.approx(total, abs=1)
+    assert [e for e in updates if isinstance(e, GuideDone)]
+    assert desk.coach.status().phase == Phase.SITTING and desk.coach.status().sitting < 10
+
+
+def test_stopped_early_it_is_a_partial_break_never_a_full_one():
+    desk = Desk()
+    desk.run_for(30 * 60 + 5)
+    desk.coach.command(Start())
+    desk.run_for(40)
+    stopped = desk.coach.command(EndGuide())
+    partial = records(stopped, "partial")
+    assert len(partial) == 1 and partial[0].duration == pytest.approx(40, abs=1)
+    assert not records(stopped, "done")
+    answer = [e for e in stopped if isinstance(e, Answer)][0]
+    assert answer.ok and "partial" in answer.reply
+    # the break is still due after a partial one: Skip now is a plain skip
+    assert records(desk.coach.command(Skip()), "skipped")
+
+
+def test_a_locked_screen_pauses_the_guide_and_it_goes_on_after():
+    desk = Desk()
+    desk.run_for(30 * 60 + 5)
+    desk.coach.command(Start())
+    desk.run_for(10)
+    paused = desk.look(300, locked=True)
+    assert [e.paused for e in paused if isinstance(e, Guiding)] == [True]
+    assert desk.coach.status().phase == Phase.GUIDING
+    resumed = desk.look(1)
+    assert [e.paused for e in resumed if isinstance(e, Guiding)] == [False]
+    exercise = desk.coach.exercise
+    done = records(desk.run_for(guide.total_seconds(exercise, 0)), "done")
+    assert done and done[0].duration < 300  # the locked minutes are not counted
+
+
+def test_done_during_the_guide_logs_a_guided_break_as_long_as_it_took():
+    desk = Desk()
+    desk.coach.command(Start())
+    desk.run_for(60)
+    effects = desk.coach.command(Done())
+    done = records(effects, "done")
+    assert done[0].guided and done[0].duration == pytest.approx(60, abs=1)
+
+
+def test_a_terminal_guide_reports_its_end():
+    desk = Desk()
+    complete = desk.coach.command(Guided("wall-lean", 185, True))
+    assert records(complete, "done")[0].guided and records(complete, "done")[0].duration == 185
+    partial = desk.coach.command(Guided("wall-lean", 30, False))
+    assert records(partial, "partial")[0].duration == 30
+    unknown = desk.coach.command(Guided("moonwalk", 30, True))
+    assert not [e for e in unknown if isinstance(e, Answer)][0].ok
+
+
+def test_the_guide_reads_as_steps():
+    exercise = BY_ID["wall-lean"]
+    steps = guide.plan(exercise, 0)
+    note = Guiding(exercise, 0, guide.place(steps, 1), len(steps))
+    assert guide_title(note) == "Wall lean · set 1 of 3, right side"
+    assert guide_body(note).startswith("Hold · ")
+    rest = Guiding(exercise, 0, guide.place(steps, steps[0].seconds + 1), len(steps))
+    assert guide_title(rest).startswith("Rest · next: set 1 of 3, left side")
