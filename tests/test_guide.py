@@ -136,3 +136,79 @@ def test_the_guide_reads_as_steps():
     assert guide_body(note).startswith("Hold · ")
     rest = Guiding(exercise, 0, guide.place(steps, steps[0].seconds + 1), len(steps))
     assert guide_title(rest).startswith("Rest · next: set 1 of 3, left side")
+
+
+QUICK = '''
+[breaks]
+every = "1h"
+
+[[exercises.custom]]
+id = "quick-squeeze"
+name = "Quick squeeze"
+posture = "standing"
+equipment = "none"
+level = 1
+sets = 2
+hold = 1
+per_side = false
+rest = 1
+targets = ["gluteus maximus"]
+steps = ["Stand tall.", "Squeeze both sides.", "Let go slowly."]
+cue = "Breathe out as you squeeze."
+'''
+
+
+def journal_kinds(env):
+    import sqlite3
+
+    from tests.support import journal_path
+
+    db = sqlite3.connect(journal_path(env))
+    try:
+        return db.execute("SELECT kind, exercise, guided, duration FROM events "
+                          "WHERE kind IN ('done', 'partial')").fetchall()
+    finally:
+        db.close()
+
+
+def test_glutewake_guide_in_a_terminal_logs_a_guided_done(home):
+    from tests.support import Running, glutewake, write_config
+
+    write_config(home, QUICK)
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("glutewake is watching")
+        result = glutewake(home, "guide", "quick-squeeze", timeout=30)
+        assert result.returncode == 0, result.stderr
+        assert "1. Stand tall." in result.stdout and "set 2 of 2" in result.stdout
+        assert "Break logged: Quick squeeze" in result.stdout
+    finally:
+        assert daemon.stop() == 0
+    (kind, exercise, guided, duration), = journal_kinds(home)
+    assert (kind, exercise, guided) == ("done", "quick-squeeze", 1) and 2 <= duration <= 5
+
+
+def test_ctrl_c_in_the_terminal_guide_logs_no_full_break(home):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.support import Running, write_config
+
+    write_config(home, QUICK)
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("glutewake is watching")
+        guide_run = subprocess.Popen([sys.executable, "-m", "glutewake", "guide", "wall-lean"],
+                                     env=home, text=True, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        time.sleep(3)
+        guide_run.send_signal(signal.SIGINT)
+        out, err = guide_run.communicate(timeout=20)
+        assert guide_run.returncode == 130, err
+        assert "partial break" in out
+    finally:
+        assert daemon.stop() == 0
+    rows = journal_kinds(home)
+    assert [r[0] for r in rows] == ["partial"] and 1 <= rows[0][3] <= 6

@@ -1,7 +1,7 @@
 """The one menu description every tray backend shows."""
 
 from glutewake.core.coach import Status
-from glutewake.core.commands import Done, Pause, Quit, Snooze
+from glutewake.core.commands import Done, EndGuide, Pause, Quit, Snooze, Start
 from glutewake.core.events import Phase
 from glutewake.core.exercises import builtin
 from glutewake.desktop import menu
@@ -29,6 +29,17 @@ def test_the_menu_has_every_item_in_order():
                       "Done — I took my break", "Snooze", "Skip this break", "Pause", "-",
                       "Today: 2 breaks done", "Open settings", "Open break log", "-",
                       "Quit glutewake"]
+
+
+def test_a_due_break_offers_the_guide_and_a_running_guide_can_be_stopped():
+    calls.clear()
+    assert "Start the guided break" not in by_label(items_for("sitting"))
+    by_label(items_for("due"))["Start the guided break"].action()
+    by_label(items_for("held"))["Start the guided break"].action()
+    guiding = by_label(items_for("guiding"))
+    assert "Start the guided break" not in guiding
+    guiding["Stop the guided break"].action()
+    assert calls == [Start(), Start(), EndGuide()]
 
 
 def test_done_is_the_default_action_and_info_lines_are_disabled():

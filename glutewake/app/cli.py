@@ -95,6 +95,12 @@ def build_parser() -> Parser:
     login = commands.add_parser("autostart", help="start glutewake at login, or not")
     login.add_argument("action", choices=["enable", "disable", "status"])
 
+    guided = commands.add_parser(
+        "guide", help="a guided break in this terminal: sets, sides, holds and a countdown",
+        description="Runs the break step by step and logs it with the running glutewake: a "
+                    "guided done at the end, a partial break if you stop it with Ctrl-C.")
+    guided.add_argument("id", nargs="?", help="the exercise (default: the one suggested now)")
+
     catalog = commands.add_parser("exercises", help="list the exercises and why some are left out")
     catalog.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     catalog.add_argument("id", nargs="?", help="the exercise to show in full")
@@ -547,5 +553,66 @@ def toml_value(value) -> str:
     return str(value)
 
 
-COMMANDS = {"run": run, "log": show_log, "stats": show_stats, "export": export,
+# --- the guided break in a terminal ------------------------------------------------------------
+
+def guide(args) -> int:
+    import time
+
+    from ..core import commands, config, phrases
+    from ..core import guide as plan
+    from ..core.coach import Guiding, Remind
+    from .control import NoAnswer, NotRunning, request
+
+    settings, _ = level_in_force(config.load(paths.config_file()))
+    found = {e.id: e for e in settings.catalog}
+    ident = args.id
+    if ident is None:
+        try:
+            ident = request({"cmd": "status"})["status"]["exercise_id"]
+        except (NotRunning, NoAnswer, KeyError):
+            raise UserError("guide", "name an exercise, like `glutewake guide wall-lean` "
+                            "(`glutewake exercises` lists them)") from None
+    if ident not in found:
+        hint = closest(ident, found)
+        raise UserError(f"guide {ident}", "no such exercise" +
+                        (f'; did you mean "{hint}"?' if hint else "; `glutewake exercises` lists them"))
+    exercise = found[ident]
+    dose = journal_doses().of(exercise.id).step
+    steps = plan.plan(exercise, dose)
+    print(phrases.reminder_lesson(Remind(exercise, 0.0, 1, True, dose)))
+    print("Ctrl-C stops; what you did is logged as a partial break.\n", flush=True)
+    live = sys.stdout.isatty()
+    started, shown, complete = time.monotonic(), None, False
+    try:
+        while True:
+            elapsed = time.monotonic() - started
+            where = plan.place(steps, elapsed)
+            if where.finished:
+                complete = True
+                break
+            note = Guiding(exercise, dose, where, len(steps))
+            line = f"{phrases.guide_title(note)} · {phrases.guide_body(note).splitlines()[0]}"
+            if live:
+                print(f"\r{line[:79]:<79}", end="", flush=True)
+            elif where.index != shown:
+                print(line, flush=True)
+            shown = where.index
+            time.sleep(min(1.0, where.left % 1 or 1.0))
+    except KeyboardInterrupt:
+        pass
+    elapsed = time.monotonic() - started
+    if live:
+        print()
+    report = commands.Guided(exercise.id, elapsed, complete)
+    try:
+        reply = request(commands.to_wire(report))
+    except (NotRunning, NoAnswer):
+        print("glutewake is not running, so this break is not logged; start it with "
+              "`glutewake run`", file=sys.stderr)
+        return EXIT_REFUSED
+    print(reply["text"])
+    return 0 if complete else 130
+
+
+COMMANDS = {"run": run, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
             "autostart": autostart, "exercises": show_exercises, "config": configure}

@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core import commands, config, phrases
-from ..core.coach import Answer, Coach, HeadsUp, Observation, Remind, Status, Withdraw
+from ..core.coach import (Answer, Coach, GuideDone, Guiding, HeadsUp, Observation, Remind, Status,
+                          Withdraw)
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Record
@@ -158,7 +159,7 @@ class Daemon:
                 self.journal.record(effect)
                 if effect.kind is Kind.LEVEL_UP:
                     self.report(phrases.level_up(effect.level or 1))
-            elif isinstance(effect, (Remind, HeadsUp)):
+            elif isinstance(effect, (Remind, HeadsUp, Guiding, GuideDone)):
                 self._notify("show", effect)
             elif isinstance(effect, Withdraw):
                 self._notify("withdraw")
@@ -235,6 +236,7 @@ class Daemon:
             "sitting": round(status.sitting),
             "due_in": round(status.due_in),
             "exercise": status.exercise.summary,
+            "exercise_id": status.exercise.id,
             "done_today": status.done_today,
             "goal": status.goal,
             "today": phrases.today(status.done_today, status.goal),

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from .coach import HeadsUp, Remind
+from .coach import GuideDone, Guiding, HeadsUp, Remind
 from .events import Hold, Record
 
 if TYPE_CHECKING:
     from .config import Settings
 
-Note = Remind | HeadsUp
+Note = Remind | HeadsUp | Guiding | GuideDone
 
 
 class Notifier(Protocol):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..core import phrases
 from ..core.coach import Status
-from ..core.commands import Command, Done, Pause, Quit, Resume, Skip, Snooze
+from ..core.commands import Command, Done, EndGuide, Pause, Quit, Resume, Skip, Snooze, Start
 from ..core.events import Phase
 from ..core.timespec import humanize
 
@@ -52,10 +52,13 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
     phase, run = view.status.phase, controls.run
     paused = phase == Phase.PAUSED
     due = phase in (Phase.DUE, Phase.HELD)  # the coach takes Skip while a due break is held too
+    guiding = phase == Phase.GUIDING
     items = [
         Item(view.line, enabled=False),
         Item(f"{'Now' if due else 'Next'}: {view.status.exercise.summary}", enabled=False),
         SEPARATOR,
+        *([Item("Stop the guided break", lambda: run(EndGuide()))] if guiding else
+          [Item("Start the guided break", lambda: run(Start()))] if due else []),
         Item("Done — I took my break", lambda: run(Done()), default=True),
         Item("Snooze", enabled=not paused, children=tuple(
             Item(humanize(seconds), lambda s=seconds: run(Snooze(s)))

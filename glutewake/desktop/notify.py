@@ -16,9 +16,10 @@ import warnings
 from collections.abc import Callable
 from typing import TextIO
 
-from ..core.coach import HeadsUp, Remind
-from ..core.phrases import (ANSWER_HINT, ANSWER_HINT_NO_BUTTONS, heads_up_body, heads_up_title,
-                            reminder_body, reminder_title)
+from ..core.coach import GuideDone, Guiding, HeadsUp, Remind
+from ..core.phrases import (ANSWER_HINT, ANSWER_HINT_NO_BUTTONS, guide_body, guide_done_body,
+                            guide_done_title, guide_title, heads_up_body, heads_up_title,
+                            reminder_body, reminder_lesson, reminder_title)
 from ..core.ports import Note
 from ..core.timespec import humanize
 
@@ -26,13 +27,38 @@ log = logging.getLogger(__name__)
 
 
 def title(note: Note) -> str:
-    return reminder_title(note) if isinstance(note, Remind) else heads_up_title(note)
+    if isinstance(note, Remind):
+        return reminder_title(note)
+    if isinstance(note, Guiding):
+        return guide_title(note)
+    if isinstance(note, GuideDone):
+        return guide_done_title(note)
+    return heads_up_title(note)
 
 
 def body(note: Note) -> str:
+    """The text for a notifier without buttons: it says how to answer."""
     if isinstance(note, Remind):
         return f"{reminder_body(note)}\n{ANSWER_HINT}"
+    if isinstance(note, Guiding):
+        return guide_body(note)
+    if isinstance(note, GuideDone):
+        return f"{guide_done_body(note)} (`glutewake rate easy` or `rate hard`)"
     return f"{heads_up_body(note)}\n`glutewake snooze` puts it off"
+
+
+def picture(note: Note) -> str:
+    """The exercise's key frame for this moment, as a file path ("" when there is none)."""
+    exercise = getattr(note, "exercise", None)
+    if exercise is None:
+        return ""
+    try:
+        from .. import pictures
+    except ImportError:
+        return ""
+    frames = pictures.frames(exercise.id)
+    frame = note.where.step.frame if isinstance(note, Guiding) and note.where.step else 0
+    return str(frames[min(frame, len(frames) - 1)]) if frames else ""
 
 
 class ConsoleNotifier:
@@ -42,11 +68,18 @@ class ConsoleNotifier:
 
     def __init__(self, out: TextIO | None = None):
         self._out = out
+        self._step: int | None = None  # the guide step printed last: one line per step
 
     def show(self, note: Note) -> None:
+        if isinstance(note, Guiding):
+            if note.where.index == self._step and not note.paused:
+                return
+            self._step = note.where.index
         stamp = time.strftime("%H:%M")
         indent = " " * (len(stamp) + 3)
-        lines = [f"[{stamp}] {title(note)}"] + [indent + line for line in body(note).splitlines()]
+        text = (f"{reminder_lesson(note)}\n{ANSWER_HINT}" if isinstance(note, Remind)
+                else body(note))
+        lines = [f"[{stamp}] {title(note)}"] + [indent + line for line in text.splitlines()]
         try:
             print("\n".join(lines), file=self._out or sys.stdout, flush=True)
         except (OSError, ValueError):
@@ -80,6 +113,7 @@ class FreedesktopNotifier:
         self._caps: set[str] | None = None  # asked again after a failure: the server may change
         self._id = 0
         self._remind: Remind | None = None
+        self._guiding = False  # the notification shown is a guided break's
         for member in ("ActionInvoked", "NotificationClosed"):
             bus.subscribe(MatchRule(type="signal", interface="org.freedesktop.Notifications",
                                     member=member, path="/org/freedesktop/Notifications"),
@@ -101,12 +135,19 @@ class FreedesktopNotifier:
     def _notify(self, note: Note, full: bool) -> None:
         caps = self.capabilities()
         snooze = ["snooze", f"Snooze {humanize(self._snooze())}"]
+        self._guiding = isinstance(note, Guiding)
         if isinstance(note, HeadsUp):
             text, actions, urgency = heads_up_body(note), snooze, 0
             timeout = int((note.due_in + 10) * 1000)  # still up when the reminder replaces it
+        elif isinstance(note, Guiding):
+            text, actions, urgency, timeout = guide_body(note), ["stop", "Stop"], 1, 0
+        elif isinstance(note, GuideDone):
+            text, urgency, timeout = guide_done_body(note), 0, self._timeout_ms()
+            actions = ["easy", "Too easy", "hard", "Too hard"]
         else:
-            text = note.exercise.full_text() if full else reminder_body(note)
-            actions = ["default", "Show the exercise", "done", "Done", *snooze]
+            text = reminder_lesson(note) if full else reminder_body(note)
+            actions = ["default", "Show the exercise", "start", "Start", "done", "Done",
+                       *snooze]
             urgency, timeout = 1, self._timeout_ms()
             self._remind = note
         if "actions" not in caps:
@@ -116,6 +157,9 @@ class FreedesktopNotifier:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         hints = {"urgency": ("y", urgency), "desktop-entry": ("s", "glutewake"),
                  "category": ("s", "x-glutewake.break")}
+        image = picture(note)
+        if image:
+            hints["image-path"] = ("s", image)
         self._id = self._bus.call(
             self._address, "Notify", "susssasa{sv}i",
             ("glutewake", self._id, self._icon, title(note), text, actions, hints, timeout))[0]
@@ -129,20 +173,22 @@ class FreedesktopNotifier:
     def _signal(self, message) -> None:
         from jeepney import HeaderFields
 
+        member = message.header.fields.get(HeaderFields.member)
         with self._lock:
-            if message.header.fields.get(HeaderFields.member) == "NotificationClosed":
-                if message.body[0] == self._id:
-                    self._id = 0
-                return
-            shown, key = message.body
-            if shown != self._id or self._id == 0:
-                return
+            if message.body[0] != self._id or self._id == 0:
+                return  # not ours, or one we withdrew
+            if member == "NotificationClosed":
+                self._id = 0
+                # closed by the person while the guide ran: stop it, log what was done
+                key = "stop" if self._guiding else None
+            else:
+                key = message.body[1]
             remind = self._remind
         if key == "default":
             if remind is not None:
                 self.show(remind, full=True)  # show the exercise in full, same buttons
-            return
-        self.on_action(key)  # the daemon maps the key to a command, or refuses it
+        elif key is not None:
+            self.on_action(key)  # the daemon maps the key to a command, or refuses it
 
 
 class PlyerNotifier:
@@ -155,6 +201,8 @@ class PlyerNotifier:
         self._timeout_ms = timeout_ms
 
     def show(self, note: Note) -> None:
+        if isinstance(note, Guiding) and (note.where.index or note.paused):
+            return  # a toast per countdown step would bury the desktop: the first one only
         from plyer import notification  # on first use: on Linux it is seldom needed at all
 
         seconds = self._timeout_ms() // 1000
