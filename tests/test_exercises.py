@@ -1,14 +1,27 @@
-"""The shipped catalog and the picker."""
+"""The shipped catalog, its doses and times, and the picker."""
 
 from pathlib import Path
 
+import pytest
+
 from glutewake.core import exercises
-from glutewake.core.exercises import Preferences, pick, why_not_offered
+from glutewake.core.errors import UserError
+from glutewake.core.exercises import Preferences, parse_exercise, pick, why_not_offered
 from tests.support import skip_or_fail
 
 REQUIRED = {"single-leg-stand", "standing-hip-drive", "wall-lean", "band-half-squat",
             "wall-clamshell", "bird-dog", "glute-bridge-hold", "lateral-band-walk", "frog-pumps",
-            "single-leg-rdl", "standing-glute-squeeze", "standing-donkey-kick"}
+            "single-leg-rdl", "standing-glute-squeeze", "standing-donkey-kick",
+            "standing-side-leg-raise", "hip-hinge", "desk-split-squat", "sit-to-stand",
+            "standing-hip-flexor-stretch", "standing-march", "standing-figure-four-stretch"}
+# Moves with moments on one leg: their safety line says where the fingertips go.
+SINGLE_LEG = {"single-leg-stand", "standing-hip-drive", "wall-lean", "single-leg-rdl",
+              "standing-donkey-kick", "standing-side-leg-raise", "standing-march",
+              "standing-figure-four-stretch", "desk-split-squat"}
+DESK_FRIENDLY = ("none", "wall", "desk", "chair")
+# 2–5 minutes of light movement per break (Dunstan et al. 2012, Henson et al. 2016, Diaz et al.
+# 2023; see DESIGN.md).
+SHORTEST, LONGEST = 120, 300
 
 
 def test_the_catalog_has_every_required_exercise_and_validates():
@@ -21,25 +34,157 @@ def test_the_catalog_has_every_required_exercise_and_validates():
         assert len(exercise.cue) < 100  # it has to fit in a notification
 
 
+def test_the_catalog_is_big_enough_to_rotate_at_a_desk():
+    catalog = exercises.builtin()
+    assert len(catalog) >= 19
+    at_desk = [e for e in catalog if e.posture == "standing" and e.equipment in DESK_FRIENDLY]
+    assert len(at_desk) >= 10, [e.id for e in at_desk]
+    assert {"desk", "chair"} <= set(exercises.EQUIPMENT)
+    assert {e.group for e in catalog} == set(exercises.GROUPS)
+
+
+@pytest.mark.parametrize("exercise", exercises.builtin(), ids=lambda e: e.id)
+def test_every_builtin_move_teaches(exercise):
+    assert len(exercise.steps) >= 3
+    assert exercise.group in ("max", "med", "mobility")
+    for line in (exercise.safety, exercise.easier, exercise.harder):
+        assert line and "\n" not in line and len(line) <= 130, line
+    assert exercise.safety != exercises.SAFETY  # written for the move, not the custom default
+    safety = exercise.safety.lower()
+    assert "pain" in safety and "dizz" in safety and "breath" in safety, exercise.safety
+    assert exercise.rest >= 0 and exercise.rep_seconds >= 1
+
+
+@pytest.mark.parametrize("ident", sorted(SINGLE_LEG))
+def test_single_leg_moves_say_where_the_hands_go(ident):
+    safety = {e.id: e for e in exercises.builtin()}[ident].safety.lower()
+    assert "desk" in safety or "wall" in safety, safety
+    assert "rolling chair" in safety, safety
+
+
+@pytest.mark.parametrize("exercise", exercises.builtin(), ids=lambda e: e.id)
+def test_every_dose_step_is_a_two_to_five_minute_break(exercise):
+    low, middle, high = exercise.steps_of_dose()
+    assert (low, high) == (exercise.reps or exercise.hold)
+    assert low <= middle <= high
+    for dose in (low, middle, high):
+        assert SHORTEST <= exercise.break_seconds(dose) <= LONGEST, (dose, exercise.break_seconds(dose))
+
+
 def test_levels_follow_the_articles():
+    """Level 1 activates, level 2 integrates: hinges, squats and lunges."""
     by_id = {e.id: e for e in exercises.builtin()}
-    assert by_id["frog-pumps"].level == 2 and by_id["single-leg-rdl"].level == 2
+    assert {e.id for e in by_id.values() if e.level == 2} == {
+        "frog-pumps", "single-leg-rdl", "hip-hinge", "desk-split-squat", "sit-to-stand"}
     assert by_id["standing-hip-drive"].level == 1
+
+
+def test_what_the_articles_contradict_is_settled():
+    by_id = {e.id: e for e in exercises.builtin()}
+    assert by_id["glute-bridge-hold"].hold and not by_id["glute-bridge-hold"].reps  # isometric
+    assert by_id["standing-hip-drive"].hold == (10, 15)  # the steps' hold, not the table's reps
+    assert by_id["lateral-band-walk"].prescription == "3 × 10–15 steps each way"
 
 
 def test_prescriptions_read_naturally():
     by_id = {e.id: e for e in exercises.builtin()}
-    assert by_id["single-leg-stand"].prescription == "3 × 30–60 s hold per side"
+    assert by_id["single-leg-stand"].prescription == "2 × 30–50 s hold per side"
+    assert by_id["single-leg-stand"].prescription_for(45) == "2 × 45 s hold per side"
+    assert by_id["standing-hip-drive"].summary == "Standing hip drive — 3 × 10–15 s hold per side"
     assert by_id["band-half-squat"].prescription == "3 × 10–15"
-    assert "Cue: " in by_id["bird-dog"].full_text()
+    assert by_id["band-half-squat"].summary_for(12) == "Band half squat — 3 × 12"
+    assert by_id["standing-march"].prescription_for(12) == "3 × 12 per leg, alternating"
 
 
-def test_default_preferences_offer_standing_wall_or_no_equipment_level_one():
+def test_dose_steps_and_time():
+    by_id = {e.id: e for e in exercises.builtin()}
+    drive = by_id["standing-hip-drive"]  # 3 sets × 2 sides of a 10–15 s hold, 20 s rests
+    assert drive.steps_of_dose() == (10, 13, 15)  # the middle rounds halves up
+    assert [drive.amount(step) for step in range(3)] == [10, 13, 15]
+    assert drive.work_seconds(10) == 10 and drive.work_seconds() == 10
+    assert drive.break_seconds(10) == 6 * 10 + 5 * 20
+    squat = by_id["band-half-squat"]  # 3 sets of 10–15 reps, 3 s a rep, 30 s rests
+    assert squat.work_seconds(12) == 36
+    assert squat.break_seconds(12) == 3 * 36 + 2 * 30
+    assert squat.minutes_text(10) == "about 2½ min"  # 150 s
+    assert drive.minutes_text(15) == "about 3 min"  # 190 s
+    with pytest.raises(ValueError):
+        drive.work_seconds(0)
+
+
+def test_full_text_teaches_the_whole_move():
+    bird_dog = {e.id: e for e in exercises.builtin()}["bird-dog"]
+    text = bird_dog.full_text()
+    lines = text.splitlines()
+    assert lines[0] == bird_dog.summary
+    assert [line for line in lines if line[:2] in ("1.", "2.", "3.")]
+    for label in ("Cue: ", "Safety: ", "Easier: ", "Harder: "):
+        assert any(line.startswith(label) for line in lines), label
+    assert f"Time: {bird_dog.minutes_text(bird_dog.steps_of_dose()[0])}" in text
+    assert bird_dog.full_text(12).splitlines()[0] == "Bird dog — 2 × 12 per side"
+
+
+def test_default_preferences_offer_standing_desk_friendly_level_one():
     offered = exercises.offered(exercises.builtin(), Preferences())
-    assert offered
+    assert len(offered) >= 8
     for exercise in offered:
-        assert exercise.posture == "standing" and exercise.equipment in ("none", "wall")
+        assert exercise.posture == "standing" and exercise.equipment in DESK_FRIENDLY
         assert exercise.level == 1
+
+
+OLD_CUSTOM = {"id": "stair-climb", "name": "Stair climb", "posture": "standing",
+              "equipment": "none", "level": 1, "sets": 1, "reps": [2, 3], "per_side": False,
+              "targets": ["gluteus medius"], "steps": ["Walk up two flights."],
+              "cue": "Push through the whole foot."}
+
+
+def test_custom_exercises_without_the_new_fields_still_load():
+    custom = parse_exercise(dict(OLD_CUSTOM), "config.toml: [exercises] custom #1")
+    assert custom.safety == exercises.SAFETY and custom.easier == custom.harder == ""
+    assert custom.group == "med"  # from the first glute among the targets
+    assert custom.rest == 20 and custom.rep_seconds == 3
+    assert custom.prescription == "1 × 2–3" and custom.break_seconds(2) == 6
+    assert custom.minutes_text(2) == "about ½ min"
+    assert "Easier" not in custom.full_text() and "Safety: " in custom.full_text()
+
+
+def test_custom_exercises_may_give_the_new_fields():
+    table = dict(OLD_CUSTOM, safety="Hold the rail.", easier="One flight.", harder="Three.",
+                 group="max", rest=30, rep_seconds=20, unit="flights")
+    custom = parse_exercise(table, "config.toml: [exercises] custom #1")
+    assert (custom.group, custom.rest, custom.rep_seconds) == ("max", 30, 20)
+    assert custom.prescription == "1 × 2–3 flights"
+    assert "Harder: Three." in custom.full_text()
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"group": "glutes"}, "group: must be one of 'max', 'med', 'mobility'"),
+    ({"rest": -1}, "rest: must be a whole number of seconds from 0 to 300"),
+    ({"rest": "20s"}, "rest: must be a whole number of seconds"),
+    ({"rep_seconds": 0}, "rep_seconds: must be a whole number of seconds from 1 to 60"),
+    ({"safety": ""}, "safety: must not be empty"),
+    ({"easier": "one\ntwo"}, "easier: must be one line"),
+    ({"reps": None, "hold": 30, "rep_seconds": 3}, "rep_seconds: only for reps"),
+    ({"harder": 3}, "harder: must be a non-empty string"),
+    ({"grup": "max"}, 'did you mean "group"?'),
+])
+def test_new_fields_are_checked(change, expected):
+    table = {k: v for k, v in dict(OLD_CUSTOM, **change).items() if v is not None}
+    with pytest.raises(UserError) as err:
+        parse_exercise(table, "config.toml: [exercises] custom #1")
+    assert expected in str(err.value)
+
+
+def test_the_builtin_catalog_must_give_the_teaching_fields():
+    for missing in ("safety", "easier", "harder", "group"):
+        table = dict(OLD_CUSTOM, steps=["One.", "Two.", "Three."], safety="Careful.",
+                     easier="Less.", harder="More.", group="max")
+        del table[missing]
+        with pytest.raises(UserError, match=f"{missing}: "):
+            parse_exercise(table, "exercises.toml #1", builtin=True)
+    with pytest.raises(UserError, match="at least 3 steps"):
+        parse_exercise(dict(OLD_CUSTOM, safety="s", easier="e", harder="h", group="max"),
+                       "exercises.toml #1", builtin=True)
 
 
 def test_reasons_for_leaving_out():
@@ -48,9 +193,10 @@ def test_reasons_for_leaving_out():
     assert "disabled" in why_not_offered(by_id["wall-lean"], prefs)
     assert "floor = true" in why_not_offered(by_id["bird-dog"], prefs)
     assert '"band"' in why_not_offered(by_id["band-half-squat"], prefs)
+    assert '"chair"' in why_not_offered(by_id["sit-to-stand"], Preferences(equipment=frozenset()))
     assert "level = 2" in why_not_offered(by_id["single-leg-rdl"], prefs)
     assert why_not_offered(by_id["single-leg-stand"], prefs) is None
-    everything = Preferences(equipment=frozenset({"wall", "band"}), floor=True, level=2)
+    everything = Preferences(equipment=frozenset(exercises.EQUIPMENT), floor=True, level=2)
     assert all(why_not_offered(e, everything) is None for e in exercises.builtin())
 
 
@@ -66,21 +212,62 @@ def test_picker_prefers_least_recently_done_then_offered_and_avoids_repeats():
     assert pick((), {}, {}) is None
 
 
-def test_catalog_texts_do_not_copy_the_seed_articles():
-    """Facts may come from the articles, sentences may not: no 8-word run in common."""
-    import re
-
+def _seed_grams() -> set[str]:
     seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
     if not seeds.is_dir() or not any(seeds.glob("*.txt")):
         # outside CI a checkout without the articles next to it may skip; CI must compare
         skip_or_fail(f"the seed articles (*.txt) are not at {seeds}: the wording check compares "
                      "the catalog with them, so check out shared/seeds next to this repository")
-    words = lambda text: re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
     grams = set()
     for article in seeds.glob("*.txt"):
-        w = words(article.read_text(errors="ignore"))
-        grams |= {" ".join(w[i:i + 8]) for i in range(len(w) - 7)}
+        grams |= _grams(_words(article.read_text(errors="ignore")))
+    return grams
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+def _grams(words: list[str]) -> set[str]:
+    return {" ".join(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+RUN = 8  # words in a row that count as copied
+TEXT_FILES = {".py", ".toml", ".md", ".txt", ".cfg", ".ini", ".json", ".desktop", ".svg", ".sh",
+              ".yml", ".yaml", ".rst", ""}
+NOT_OURS = {".git", ".venv", "venv", "build", "dist", "artifacts", "__pycache__", ".hypothesis",
+            ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+
+
+def test_catalog_texts_do_not_copy_the_seed_articles():
+    """Facts may come from the articles, sentences may not: no 8-word run in common, at any dose."""
+    grams = _seed_grams()
     for exercise in exercises.builtin():
-        w = words(exercise.full_text())
-        shared = [" ".join(w[i:i + 8]) for i in range(len(w) - 7) if " ".join(w[i:i + 8]) in grams]
-        assert not shared, (exercise.id, shared)
+        texts = [exercise.full_text()] + [exercise.full_text(d) for d in exercise.steps_of_dose()]
+        shared = set().union(*(_grams(_words(text)) for text in texts)) & grams
+        assert not shared, (exercise.id, sorted(shared))
+
+
+def test_no_file_in_the_repository_copies_the_seed_articles():
+    """The same rule for every text file we ship or keep: code, comments, docs, settings."""
+    grams = _seed_grams()
+    import os
+
+    root = Path(__file__).resolve().parents[1]
+    copied = {}
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in NOT_OURS and not d.endswith(".egg-info")]
+        for name in files:
+            path = Path(folder, name)
+            if path.suffix not in TEXT_FILES or path.stat().st_size > 2_000_000:
+                continue
+            try:
+                text = path.read_text("utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+            shared = _grams(_words(text)) & grams
+            if shared:
+                copied[str(path.relative_to(root))] = sorted(shared)[:3]
+    assert not copied, copied

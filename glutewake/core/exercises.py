@@ -11,8 +11,15 @@ from importlib import resources
 from .errors import UserError, closest
 
 POSTURES = ("standing", "floor")
-EQUIPMENT = ("none", "wall", "band")
+EQUIPMENT = ("none", "wall", "desk", "chair", "band")
 LEVELS = (1, 2)
+GROUPS = ("max", "med", "mobility")  # gluteus maximus, gluteus medius (and minimus), mobility
+
+# Defaults for the fields a user's [[exercises.custom]] table may leave out (built-in moves give
+# every one of them).
+SAFETY = "Stop at any sharp pain or dizziness, and keep breathing: never hold your breath."
+REST = 20  # seconds between sets and between sides
+REP_SECONDS = 3  # seconds one rep takes at a controlled pace
 
 
 @dataclass(frozen=True)
@@ -29,24 +36,100 @@ class Exercise:
     targets: tuple[str, ...]
     steps: tuple[str, ...]
     cue: str
+    safety: str = SAFETY
+    easier: str = ""  # the regression, one sentence ("" for a custom move that gives none)
+    harder: str = ""  # the progression, one sentence
+    group: str = "max"  # one of GROUPS
+    rest: int = REST
+    rep_seconds: int = REP_SECONDS  # used with reps only; a hold counts its own seconds
+    unit: str = ""  # words after the number ("steps each way"); "" = "per side" or nothing
+
+    # --- dose and time ----------------------------------------------------------------------
+    # A dose is an amount: reps per set, or seconds per hold. It moves through three steps of
+    # the [low, high] range.
+
+    @property
+    def sides(self) -> int:
+        return 2 if self.per_side else 1
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The [low, high] range of reps or hold seconds."""
+        return self.reps or self.hold  # type: ignore[return-value]
+
+    def steps_of_dose(self) -> tuple[int, int, int]:
+        """The three dose steps: low, middle (halves rounded up), high."""
+        low, high = self.span
+        return low, (low + high + 1) // 2, high
+
+    def amount(self, step: int) -> int:
+        """The dose at step 0 (low), 1 (middle) or 2 (high): reps or hold seconds."""
+        return self.steps_of_dose()[step]
+
+    def work_seconds(self, dose: int | None = None) -> int:
+        """Seconds of work in one set on one side; `dose` defaults to the low end."""
+        dose = self._dose(dose)
+        return dose * self.rep_seconds if self.reps else dose
+
+    def break_seconds(self, dose: int | None = None) -> int:
+        """The whole guided break: every set on every side, with a rest between each two."""
+        rounds = self.sets * self.sides
+        return rounds * self.work_seconds(dose) + (rounds - 1) * self.rest
+
+    def minutes_text(self, dose: int | None = None) -> str:
+        """"about 2½ min": the break's length to the nearest half minute (at least ½)."""
+        halves = max(1, (self.break_seconds(dose) + 15) // 30)
+        whole, half = divmod(halves, 2)
+        return f"about {whole or ''}{'½' if half else ''} min"
+
+    def _dose(self, dose: int | None) -> int:
+        if dose is None:
+            return self.span[0]
+        if isinstance(dose, bool) or not isinstance(dose, int) or dose < 1:
+            raise ValueError(f"a dose is a positive whole number of reps or seconds, not {dose!r}")
+        return dose
+
+    # --- words ------------------------------------------------------------------------------
+
+    def prescription_for(self, dose: int | None = None) -> str:
+        """"3 × 45 s hold per side" at a dose, or the range ("3 × 30–60 s hold per side")."""
+        if dose is None:
+            low, high = self.span
+            amount = f"{low}" if low == high else f"{low}–{high}"
+        else:
+            amount = f"{self._dose(dose)}"
+        if self.hold:
+            amount += " s hold"
+        unit = self.unit or ("per side" if self.per_side else "")
+        return f"{self.sets} × {amount}" + (f" {unit}" if unit else "")
 
     @property
     def prescription(self) -> str:
-        """"3 × 10–15 per side" or "3 × 30–60 s hold per side"."""
-        low, high = self.reps or self.hold  # type: ignore[misc]
-        amount = f"{low}" if low == high else f"{low}–{high}"
-        if self.hold:
-            amount += " s hold"
-        return f"{self.sets} × {amount}" + (" per side" if self.per_side else "")
+        """The range: "3 × 10–15 per side" or "3 × 30–60 s hold per side"."""
+        return self.prescription_for()
+
+    def summary_for(self, dose: int | None = None) -> str:
+        return f"{self.name} — {self.prescription_for(dose)}"
 
     @property
     def summary(self) -> str:
-        return f"{self.name} — {self.prescription}"
+        return self.summary_for()
 
-    def full_text(self) -> str:
-        lines = [self.summary, f"Works: {', '.join(self.targets)}"]
+    def full_text(self, dose: int | None = None) -> str:
+        """Everything a person needs to do the move: the range (or `dose`), the steps, the cue,
+        the safety line, the easier and harder versions, and the time it takes at `dose` (the
+        low end when no dose is given)."""
+        between = "sets and sides" if self.per_side else "sets"
+        lines = [self.summary_for(dose), f"Works: {', '.join(self.targets)}",
+                 f"Time: {self.minutes_text(dose)}, with {self.rest} s rests between {between}"
+                 if self.rest else f"Time: {self.minutes_text(dose)}"]
         lines += [f"{n}. {step}" for n, step in enumerate(self.steps, 1)]
         lines.append(f"Cue: {self.cue}")
+        lines.append(f"Safety: {self.safety}")
+        if self.easier:
+            lines.append(f"Easier: {self.easier}")
+        if self.harder:
+            lines.append(f"Harder: {self.harder}")
         return "\n".join(lines)
 
 
@@ -100,11 +183,30 @@ def pick(
 # --- loading and validation -------------------------------------------------------------------
 
 _FIELDS = ("id", "name", "posture", "equipment", "level", "sets", "reps", "hold", "per_side",
-           "targets", "steps", "cue")
+           "targets", "steps", "cue", "safety", "easier", "harder", "group", "rest", "rep_seconds",
+           "unit")
+# Fields added after people had written their own exercises: a custom table may leave them out;
+# the built-in catalog must give them (except rest, rep_seconds and unit, which have defaults).
+_TEACHING = ("safety", "easier", "harder", "group")
+MIN_STEPS = 3  # for the built-in catalog: a move is taught in at least three steps
 
 
-def parse_exercise(table: object, where: str) -> Exercise:
-    """Build one Exercise from a TOML table; `where` names it in errors ("file: [[exercise]] #3")."""
+def _group_of(targets: tuple[str, ...]) -> str:
+    """A custom move's group when it names none: the first glute among its targets decides."""
+    for target in (t.lower() for t in targets):
+        if "maximus" in target:
+            return "max"
+        if "medius" in target or "minimus" in target:
+            return "med"
+        if "flexor" in target:
+            return "mobility"
+    return "max"
+
+
+def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exercise:
+    """Build one Exercise from a TOML table; `where` names it in errors ("file: [[exercise]] #3").
+    `builtin` holds the shipped catalog to more: safety, easier, harder and group are required
+    and every move has at least MIN_STEPS steps."""
     if not isinstance(table, dict):
         raise UserError(where, "each exercise must be a table with id, name, posture, ... fields")
     label = f"{where} ({table['id']})" if isinstance(table.get("id"), str) else where
@@ -126,6 +228,23 @@ def parse_exercise(table: object, where: str) -> Exercise:
         value = need(key, str, "a non-empty string").strip()
         if not value:
             raise UserError(f"{label}: {key}", "must not be empty")
+        return value
+
+    def line(key: str, default: str) -> str:
+        """An optional one-line text (safety, easier, harder, unit)."""
+        if key not in table and not (builtin and key in _TEACHING):
+            return default
+        value = text(key)
+        if "\n" in value:
+            raise UserError(f"{label}: {key}", "must be one line")
+        return value
+
+    def whole(key: str, default: int, low: int, high: int, what: str) -> int:
+        if key not in table:
+            return default
+        value = need(key, int, what)
+        if not low <= value <= high:
+            raise UserError(f"{label}: {key}", f"must be {what} from {low} to {high}")
         return value
 
     def choice(key: str, allowed: tuple) -> object:
@@ -161,22 +280,34 @@ def parse_exercise(table: object, where: str) -> Exercise:
     sets = need("sets", int, "a whole number of sets")
     if sets < 1:
         raise UserError(f"{label}: sets", "must be at least 1")
+    if hold is not None and "rep_seconds" in table:
+        raise UserError(f"{label}: rep_seconds", "only for reps; a hold already counts its seconds")
+    targets, steps = strings("targets"), strings("steps")
+    if builtin and len(steps) < MIN_STEPS:
+        raise UserError(f"{label}: steps", f"give at least {MIN_STEPS} steps")
+    group = choice("group", GROUPS) if "group" in table or builtin else _group_of(targets)
     return Exercise(
         id=ident, name=text("name"), posture=choice("posture", POSTURES),
         equipment=choice("equipment", EQUIPMENT), level=choice("level", LEVELS), sets=sets,
         reps=reps, hold=hold, per_side=need("per_side", bool, "true or false"),
-        targets=strings("targets"), steps=strings("steps"), cue=text("cue"),
+        targets=targets, steps=steps, cue=text("cue"),
+        safety=line("safety", SAFETY), easier=line("easier", ""), harder=line("harder", ""),
+        group=group,  # type: ignore[arg-type]
+        rest=whole("rest", REST, 0, 300, "a whole number of seconds"),
+        rep_seconds=whole("rep_seconds", REP_SECONDS, 1, 60, "a whole number of seconds"),
+        unit=line("unit", ""),
     )
 
 
-def parse_catalog(tables: object, where: str, taken: Iterable[str] = ()) -> tuple[Exercise, ...]:
+def parse_catalog(tables: object, where: str, taken: Iterable[str] = (), *,
+                  builtin: bool = False) -> tuple[Exercise, ...]:
     """Exercises from a TOML array of tables; ids must be unique, also against `taken`."""
     if not isinstance(tables, list):
         raise UserError(where, "must be an array of tables ([[...]] entries)")
     seen = set(taken)
     result = []
     for n, table in enumerate(tables, 1):
-        exercise = parse_exercise(table, f"{where} #{n}")
+        exercise = parse_exercise(table, f"{where} #{n}", builtin=builtin)
         if exercise.id in seen:
             raise UserError(f"{where} #{n}: id", f'"{exercise.id}" is already used; pick another id')
         seen.add(exercise.id)
@@ -188,4 +319,5 @@ def parse_catalog(tables: object, where: str, taken: Iterable[str] = ()) -> tupl
 def builtin() -> tuple[Exercise, ...]:
     """The catalog shipped with glutewake."""
     source = resources.files(__package__) / "exercises.toml"
-    return parse_catalog(tomllib.loads(source.read_text("utf-8"))["exercise"], "exercises.toml")
+    return parse_catalog(tomllib.loads(source.read_text("utf-8"))["exercise"], "exercises.toml",
+                         builtin=True)
