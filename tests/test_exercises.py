@@ -1,5 +1,6 @@
 """The shipped catalog, its doses and times, and the picker."""
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,13 @@ def test_default_preferences_offer_standing_desk_friendly_level_one():
     for exercise in offered:
         assert exercise.posture == "standing" and exercise.equipment in DESK_FRIENDLY
         assert exercise.level == 1
+    assert Preferences().equipment == {"wall", "desk", "chair"}
+
+
+def test_the_shipped_settings_have_the_office_equipment():
+    default = Path(__file__).resolve().parents[1] / "config" / "default.toml"
+    equipment = tomllib.loads(default.read_text("utf-8"))["exercises"]["equipment"]
+    assert set(equipment) == {"wall", "desk", "chair"} == set(Preferences().equipment)
 
 
 OLD_CUSTOM = {"id": "stair-climb", "name": "Stair climb", "posture": "standing",

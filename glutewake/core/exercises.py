@@ -137,7 +137,7 @@ class Exercise:
 class Preferences:
     """What the user has and wants; decides which exercises may be suggested."""
 
-    equipment: frozenset[str] = frozenset({"wall"})
+    equipment: frozenset[str] = frozenset({"wall", "desk", "chair"})
     floor: bool = False
     disabled: frozenset[str] = frozenset()
     level: int = 1
