@@ -522,7 +522,7 @@ class Coach:
         exercise = self._exercise
         dose = self._past.doses.of(exercise.id).step
         self._guide = _Guide(exercise, dose, guide.plan(exercise, dose))
-        return [self._guiding(), Answer(Reply.GUIDING, exercise=exercise,
+        return self._guiding_if_changed() + [Answer(Reply.GUIDING, exercise=exercise,
                                         seconds=guide.total_seconds(exercise, dose))]
 
     def _end_guide(self, _: EndGuide) -> list[Effect]:
@@ -537,11 +537,23 @@ class Coach:
         paused = obs.locked or idle or self._hold is not None
         if not paused:
             g.elapsed += elapsed
-        changed = paused != g.paused
         g.paused = paused
         if guide.place(g.steps, g.elapsed).finished:
             return self._guide_finished()
-        return [self._guiding()] if changed or not paused else []
+        return self._guiding_if_changed()
+
+    def _guiding_if_changed(self) -> list[Effect]:
+        """A new display only when it reads differently: another step, the countdown past
+        another UPDATE_EVERY seconds, paused or going on. Looks for other reasons (a status
+        request) send nothing."""
+        g = self._guide
+        assert g is not None
+        where = guide.place(g.steps, g.elapsed)
+        shown = (where.index, math.ceil(where.left / guide.UPDATE_EVERY), g.paused)
+        if shown == g.shown:
+            return []
+        g.shown = shown
+        return [self._guiding()]
 
     def _guiding(self) -> Guiding:
         g = self._guide
@@ -630,3 +642,4 @@ class _Guide:
     steps: tuple[guide.Step, ...]
     elapsed: float = 0.0  # seconds of guided time so far (paused time not counted)
     paused: bool = False
+    shown: tuple | None = None  # what the last display showed (step, countdown, paused)

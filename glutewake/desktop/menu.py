@@ -57,9 +57,9 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
         Item(view.line, enabled=False),
         Item(f"{'Now' if due else 'Next'}: {view.status.exercise.summary}", enabled=False),
         SEPARATOR,
+        Item("Done — I took my break", lambda: run(Done()), default=True),
         *([Item("Stop the guided break", lambda: run(EndGuide()))] if guiding else
           [Item("Start the guided break", lambda: run(Start()))] if due else []),
-        Item("Done — I took my break", lambda: run(Done()), default=True),
         Item("Snooze", enabled=not paused, children=tuple(
             Item(humanize(seconds), lambda s=seconds: run(Snooze(s)))
             for seconds in view.snooze_choices)),

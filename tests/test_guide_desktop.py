@@ -1,0 +1,80 @@
+"""The guided break on the real test desktop: the reminder carries a picture and a Start
+button; Start turns the same notification into the guide, step by step, and the break is logged
+as a guided done with its time. Screenshots of two phases stay in the artefacts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.desktop import Desktop, require, wait_for
+from tests.support import Running, write_config
+from tests.test_desktop import rows
+
+QUICK = '''
+[breaks]
+every = "3s"
+snooze = "2s"
+remind_again = "1h"
+
+[exercises]
+disabled = {builtin}
+
+[[exercises.custom]]
+id = "quick-squeeze"
+name = "Quick squeeze"
+posture = "standing"
+equipment = "none"
+level = 1
+sets = 2
+hold = 4
+per_side = false
+rest = 3
+targets = ["gluteus maximus"]
+steps = ["Stand tall.", "Squeeze both sides.", "Let go slowly."]
+cue = "Breathe out as you squeeze."
+'''
+
+
+@pytest.fixture
+def desktop(tmp_path, home):
+    require()
+    session = Desktop(tmp_path, home).start()
+    yield session
+    session.stop()
+
+
+def test_start_in_the_reminder_guides_the_break_in_the_same_notification(desktop):
+    from glutewake.core.exercises import builtin
+
+    disabled = "[" + ", ".join(f'"{e.id}"' for e in builtin()) + "]"
+    write_config(desktop.env, QUICK.format(builtin=disabled))
+    daemon = Running(dict(desktop.env, PYSTRAY_BACKEND="gtk"))
+    try:
+        daemon.wait_for("glutewake is watching")
+        try:
+            reminder = desktop.wait_shown(1)[0]
+        except AssertionError:
+            daemon.stop()
+            raise AssertionError("\n".join(daemon.lines)) from None
+        assert reminder["summary"].startswith("Time to stand")
+        assert reminder["icon_path"].endswith(".png"), reminder  # the exercise's picture
+        first_id = reminder["id"]
+        desktop.press_in_notification("#Start")
+        shots = {}
+        for phase, words in (("set-1", "set 1 of 2"), ("rest", "Rest")):
+            wait_for(lambda: any(words in n["summary"] for n in desktop.shown()),
+                     f"the guide at {words!r}", timeout=15)
+            shots[phase] = desktop.screenshot(f"guide-{phase}")
+        wait_for(lambda: any(n["summary"].startswith("Break logged") for n in desktop.shown()),
+                 "the last update: the break logged", timeout=30)
+        guided = [n for n in desktop.shown() if n["id"] == first_id]
+        summaries = [n["summary"] for n in guided]
+        assert any("set 1 of 2" in s for s in summaries)
+        assert any("set 2 of 2" in s for s in summaries)
+        assert any(s.startswith("Break logged") for s in summaries)  # the last update
+        assert all(n["id"] == first_id for n in desktop.shown()), "one notification, updated"
+        assert shots["set-1"].size == shots["rest"].size
+    finally:
+        assert daemon.stop() == 0
+    done = rows(desktop.env, "done")
+    assert len(done) == 1 and done[0][1] == "quick-squeeze" and "guided" in done[0][3]
