@@ -104,6 +104,8 @@ def build_parser() -> Parser:
     catalog = commands.add_parser("exercises", help="list the exercises and why some are left out")
     catalog.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     catalog.add_argument("id", nargs="?", help="the exercise to show in full")
+    catalog.add_argument("--open", action="store_true",
+                         help="with show: open its pictures in the desktop's image viewer")
 
     settings = commands.add_parser("config", help="see, check and change settings")
     settings_actions = settings.add_subparsers(dest="action", metavar="ACTION", required=True,
@@ -366,6 +368,15 @@ def show_exercises(args) -> int:
         exercise = found[args.id]
         print(exercise.full_text())
         print(f"Your dose: {phrases.dose(journal_doses().of(exercise.id))}")
+        from .. import pictures
+
+        frames = pictures.frames(exercise.id)
+        print("Pictures: " + ", ".join(str(frame) for frame in frames))
+        if args.open:
+            from .runner import open_path
+
+            for frame in frames:
+                open_path(frame)
         print(f"Posture: {exercise.posture} · equipment: {exercise.equipment} · level {exercise.level}")
         reason = exercises.why_not_offered(exercise, settings.prefs)
         print("Offered in reminders." if reason is None else f"Not offered: {reason}.")
