@@ -6,7 +6,7 @@ import pytest
 from glutewake.core import guide
 from glutewake.core.coach import Answer, Coach, GuideDone, Guiding, Observation, Remind
 from glutewake.core.commands import Done, EndGuide, Guided, Skip, Start
-from glutewake.core.events import Kind, Phase
+from glutewake.core.events import Phase
 from glutewake.core.exercises import builtin
 from glutewake.core.phrases import guide_body, guide_title
 from tests.helpers import START_WALL, records, settings
@@ -27,7 +27,8 @@ def test_a_per_side_hold_alternates_sides_with_rests_between():
 def test_reps_take_their_pace_and_a_higher_dose_takes_longer():
     squat = BY_ID["band-half-squat"]
     low, high = guide.plan(squat, 0), guide.plan(squat, 2)
-    assert low[0].reps == guide.amount(squat, 0) and low[0].seconds > low[0].reps
+    assert low[0].reps == squat.amount(0) and low[0].seconds > low[0].reps
+    assert sum(s.seconds for s in low) == squat.break_seconds(squat.amount(0))
     assert sum(s.seconds for s in high) > sum(s.seconds for s in low)
 
 
@@ -67,7 +68,7 @@ def test_start_runs_the_break_and_logs_a_guided_done_with_its_time():
     started = desk.coach.command(Start())
     assert isinstance(started[0], Guiding) and started[0].exercise == exercise
     assert desk.coach.status().phase == Phase.GUIDING
-    total = guide.total_seconds(exercise, 0)
+    total = exercise.break_seconds(exercise.amount(0))
     updates = desk.run_for(total + 5)
     shown = [e for e in updates if isinstance(e, Guiding)]
     assert len({e.where.index for e in shown}) == len(guide.plan(exercise, 0))  # every step
@@ -105,7 +106,7 @@ def test_a_locked_screen_pauses_the_guide_and_it_goes_on_after():
     resumed = desk.look(1)
     assert [e.paused for e in resumed if isinstance(e, Guiding)] == [False]
     exercise = desk.coach.exercise
-    done = records(desk.run_for(guide.total_seconds(exercise, 0)), "done")
+    done = records(desk.run_for(exercise.break_seconds(exercise.amount(0))), "done")
     assert done and done[0].duration < 300  # the locked minutes are not counted
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from glutewake.core.coach import Answer, Coach, Observation, Past, Remind, Status
 from glutewake.core.commands import Done
-from glutewake.core.events import Hold, Kind, Phase, Reason
+from glutewake.core.events import Hold, Phase, Reason
 from glutewake.core.phrases import status_line
 from glutewake.core.schedule import Schedule
 from tests.helpers import records, settings
@@ -137,3 +137,19 @@ def test_no_reminder_outside_work_hours_and_the_count_matches_the_dones(plan, of
     assert levels == sorted(levels)  # the level only ever goes up
     unlocked = sum(per_day.values()) >= 4 and len(per_day) >= 2
     assert levels[-1] == (2 if unlocked else 1)
+
+
+def test_a_day_spreads_across_glute_max_glute_med_and_mobility():
+    from collections import Counter
+
+    coach = Coach(settings())
+    desk = Clock(coach, wall=MONDAY_8 + 3600)
+    groups = []
+    for _ in range(6):
+        groups.append(coach.exercise.group)
+        coach.command(Done())
+        desk.sit(60)
+    offered = {e.group for e in coach.settings.offered}
+    counts = Counter(groups)
+    assert set(counts) == offered  # every group on offer came up
+    assert max(counts.values()) - min(counts.values()) <= 1  # and evenly

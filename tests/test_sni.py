@@ -191,7 +191,7 @@ def test_menu_clicks_as_a_host_makes_them_snooze_and_confirm(sni_desktop):
         wait_for(lambda: rows(sni_desktop.env, "done"), "the done in the journal")
         host.call(host.item(name, "org.kde.StatusNotifierItem"), "Activate", "ii", (0, 0))
         wait_for(lambda: len(rows(sni_desktop.env, "done")) == 2, "Activate to log an early break")
-        assert rows(sni_desktop.env, "done")[1][3] == "early"
+        assert rows(sni_desktop.env, "done")[1][3].startswith("early")
     finally:
         assert daemon.stop() == 0
 

@@ -164,6 +164,7 @@ class Past:
     level_one_days: int = 0  # distinct days with one
     last_level_one_day: date | None = None
     doses: Doses = field(default_factory=Doses)
+    groups_today: dict[str, int] = field(default_factory=dict)  # breaks done today per group
 
 
 def level_in_force(settings: Settings, past: Past) -> Settings:
@@ -425,8 +426,9 @@ class Coach:
         """Today's count, and level-1 progress: a done may be the one that unlocks level 2."""
         past, today = self._past, self._last.local.date()
         if past.today != today:
-            past.today, past.done_today = today, 0
+            past.today, past.done_today, past.groups_today = today, 0, {}
         past.done_today += 1
+        past.groups_today[exercise.group] = past.groups_today.get(exercise.group, 0) + 1
         if exercise.level != 1:
             return []
         past.level_one_done += 1
@@ -523,7 +525,7 @@ class Coach:
         dose = self._past.doses.of(exercise.id).step
         self._guide = _Guide(exercise, dose, guide.plan(exercise, dose))
         return self._guiding_if_changed() + [Answer(Reply.GUIDING, exercise=exercise,
-                                        seconds=guide.total_seconds(exercise, dose))]
+                                        seconds=exercise.break_seconds(exercise.amount(dose)))]
 
     def _end_guide(self, _: EndGuide) -> list[Effect]:
         return [Answer(Reply.NOT_GUIDING, ok=False)]  # (while guiding, command() ends it)
@@ -627,7 +629,10 @@ class Coach:
     def _pick(self, current: str | None) -> Exercise:
         """Never what is suggested now, nor what the last reminder showed, when there is a choice."""
         avoid = {current, self._shown}
-        choice = pick(self.settings.offered, self._past.done, self._past.offered, avoid)
+        past = self._past
+        today = self._last.local.date() if self._last is not None else past.today
+        groups = past.groups_today if past.today == today else {}
+        choice = pick(self.settings.offered, past.done, past.offered, avoid, groups)
         assert choice is not None, "config validation guarantees an offered exercise"
         return choice
 

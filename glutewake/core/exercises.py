@@ -166,9 +166,13 @@ def pick(
     last_done: Mapping[str, float],
     last_offered: Mapping[str, float],
     avoid: Collection[str] = (),
+    groups_today: Mapping[str, int] | None = None,
 ) -> Exercise | None:
     """The next exercise: none of `avoid` (what was just suggested) when there is a choice, then
-    the one done least recently, then offered least recently, then the earliest in the catalog."""
+    one of the group (glute max, glute med, mobility) done least today, so a day spreads across
+    them; among those the one done least recently, then offered least recently, then the
+    earliest in the catalog."""
+    groups_today = groups_today or {}
     choices = [e for e in candidates if e.id not in avoid] or list(candidates)
     if not choices:
         return None
@@ -176,7 +180,8 @@ def pick(
     order = {e.id: n for n, e in enumerate(candidates)}
     return min(
         choices,
-        key=lambda e: (last_done.get(e.id, never), last_offered.get(e.id, never), order[e.id]),
+        key=lambda e: (groups_today.get(e.group, 0), last_done.get(e.id, never),
+                       last_offered.get(e.id, never), order[e.id]),
     )
 
 

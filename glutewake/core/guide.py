@@ -10,8 +10,6 @@ from enum import StrEnum
 
 from .exercises import Exercise
 
-DEFAULT_REST = 20  # seconds between sets and sides, when the exercise does not say
-DEFAULT_REP = 3  # seconds one controlled rep takes, when the exercise does not say
 UPDATE_EVERY = 5.0  # seconds between countdown updates on the desktop (not every second)
 
 
@@ -36,20 +34,11 @@ class Step:
     frame: int = 0  # which key-frame picture fits: 0 start position, 1 end position
 
 
-def amount(exercise: Exercise, dose: int) -> int:
-    """Reps or seconds of hold per set at dose step 0, 1 or 2 (low, middle, high)."""
-    steps = getattr(exercise, "steps_of_dose", None)
-    if steps is not None:
-        return steps()[max(0, min(2, dose))]
-    low, high = exercise.reps or exercise.hold  # type: ignore[misc]
-    return (low, round((low + high) / 2), high)[max(0, min(2, dose))]
-
-
 def plan(exercise: Exercise, dose: int) -> tuple[Step, ...]:
-    """Every step of the break, in order: work, rest, work, ..., work."""
-    count = amount(exercise, dose)
-    rest = float(getattr(exercise, "rest", DEFAULT_REST))
-    rep = float(getattr(exercise, "rep_seconds", DEFAULT_REP))
+    """Every step of the break, in order: work, rest, work, ..., work. Its length is
+    `exercise.break_seconds` at the same dose."""
+    count = exercise.amount(dose)
+    rest, rep = float(exercise.rest), float(exercise.rep_seconds)
     sides = (Side.RIGHT, Side.LEFT) if exercise.per_side else (None,)
     steps: list[Step] = []
     for number in range(1, exercise.sets + 1):
@@ -96,7 +85,3 @@ def next_update(steps: tuple[Step, ...], elapsed: float) -> float | None:
         return None
     tick = where.left % UPDATE_EVERY or UPDATE_EVERY
     return min(where.left, tick)
-
-
-def total_seconds(exercise: Exercise, dose: int) -> float:
-    return sum(step.seconds for step in plan(exercise, dose))

@@ -12,7 +12,7 @@ from datetime import datetime
 from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
-from .guide import Part, Side, total_seconds
+from .guide import Part, Side
 from .timespec import humanize
 
 
@@ -117,20 +117,14 @@ def reminder_title(remind: Remind) -> str:
 
 
 def reminder_body(remind: Remind) -> str:
-    exercise = remind.exercise
-    return f"{exercise.summary}\n{exercise.cue}"
+    exercise, amount = remind.exercise, remind.exercise.amount(remind.dose)
+    return f"{exercise.summary_for(amount)} · {exercise.minutes_text(amount)}\n{exercise.cue}"
 
 
 def reminder_lesson(remind: Remind) -> str:
-    """The whole lesson: what, how long, the numbered steps, the cue and the safety line."""
-    exercise = remind.exercise
-    lines = [f"{exercise.summary} · about {minutes(total_seconds(exercise, remind.dose), up=True)}"]
-    lines += [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
-    lines.append(f"Cue: {exercise.cue}")
-    safety = getattr(exercise, "safety", "")
-    if safety:
-        lines.append(f"Safety: {safety}")
-    return "\n".join(lines)
+    """The whole lesson at the person's dose: what, how long, the numbered steps, the cue, the
+    safety line, and the easier and harder ways."""
+    return remind.exercise.full_text(remind.exercise.amount(remind.dose))
 
 
 def heads_up_title(note: HeadsUp) -> str:

@@ -162,8 +162,15 @@ def past(read, catalog, today: date) -> Past:
     rows = read("SELECT COUNT(*) FROM events WHERE kind = 'done' AND local_date = ?",
                 (today.isoformat(),))
     done, days, last = progress(read, (e.id for e in catalog if e.level == 1))
+    groups = {e.id: e.group for e in catalog}
+    groups_today: dict[str, int] = {}
+    for exercise, count in read("SELECT exercise, COUNT(*) FROM events WHERE kind = 'done' "
+                                "AND local_date = ? AND exercise IS NOT NULL GROUP BY exercise",
+                                (today.isoformat(),)):
+        if exercise in groups:
+            groups_today[groups[exercise]] = groups_today.get(groups[exercise], 0) + count
     return Past(last_times(Kind.DONE), last_times(Kind.REMINDED), today,
-                rows[0][0] if rows else 0, done, days, last, doses(read))
+                rows[0][0] if rows else 0, done, days, last, doses(read), groups_today)
 
 
 def doses(read) -> Doses:
