@@ -134,15 +134,6 @@ def test_the_next_look_is_planned_from_the_coach_and_bounded_by_the_tick(desk):
     assert desk.daemon._next_wait() <= 30
 
 
-def test_with_a_tray_the_next_look_comes_when_the_shown_minute_turns_over(desk):
-    desk.idle.seconds = None
-    desk.daemon.tick_every = 3600
-    desk.sit(5 * 60 + 20, step=20)
-    assert desk.daemon._next_wait() == pytest.approx(24 * 60 + 40.05)  # the due moment
-    desk.daemon.on_change.append(lambda status: None)
-    assert desk.daemon._next_wait() == pytest.approx(40.05)  # "Sitting 6 min" then
-
-
 def test_detectors_are_asked_only_when_a_reminder_is_near(desk):
     desk.sit(20 * 60)
     assert desk.holds.asked == 0

@@ -6,7 +6,7 @@ import math
 from glutewake.core.coach import Answer, Reply, Status
 from glutewake.core.events import Hold, Kind, Phase, Reason, Record
 from glutewake.core.exercises import builtin
-from glutewake.core.phrases import answer, detail, status_line, today
+from glutewake.core.phrases import answer, clock, detail, status_line, today, tray_line
 
 NOW = 1_763_800_000.0
 
@@ -69,3 +69,16 @@ def test_journal_details_come_from_fields():
     assert detail(Record(Kind.PAUSED, NOW, 0, reason=Reason.MANUAL)) == "until you resume"
     assert detail(Record(Kind.RESUMED, NOW, 0, reason=Reason.TIMER)) == "pause ended"
     assert detail(Record(Kind.LEVEL_UP, NOW, 0, level=2)) == "level 2 unlocked"
+
+
+def test_the_tray_line_says_clock_times_that_hold_for_the_whole_stretch():
+    def tray(phase, sitting, due_in, away_for=0.0, now=NOW):
+        return tray_line(Status(Phase(phase), sitting, due_in, 0, None, away_for, builtin()[0]),
+                         now)
+
+    first = tray("sitting", 600, 1200)
+    assert first == f"Sitting since {clock(NOW - 600, NOW)} · break at {clock(NOW + 1200, NOW)}"
+    assert tray("sitting", 660, 1140, now=NOW + 60) == first  # a minute later: the same words
+    assert tray("snoozed", 600, 300).endswith(f"snoozed, reminder at {clock(NOW + 300, NOW)}")
+    assert tray("due", 1900, 0).startswith("Break due · sitting since ")
+    assert tray("away", 0, 1800, away_for=420) == f"Away since {clock(NOW - 420, NOW)}"

@@ -136,7 +136,7 @@ def test_layout_is_the_documented_structure(sni_desktop):
         assert isinstance(revision, int) and root[0] == 0
         assert root[1]["children-display"] == ("s", "submenu")
         assert all(signature == "(ia{sv}av)" for signature, _ in root[2])
-        assert labels(root)[0].startswith("Sitting ")
+        assert labels(root)[0].startswith("Sitting since ")
         assert labels(root)[1:] == [
             "Next: Single-leg stand — 2 × 30–50 s hold per side", "-", "Done — I took my break",
             "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Start at login",

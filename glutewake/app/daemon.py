@@ -293,10 +293,12 @@ class Daemon:
     def _look_loop(self) -> None:
         """Look when the coach asks, or after `tick` seconds without a look. A command or an
         outside change wakes the loop to plan again: it looked already, under the lock."""
-        while not self.stopping.is_set():
-            since = self._mono() - self._last_look
-            replanned = self._replan.wait(max(0.0, min(self._next_wait(),
-                                                       self.tick_every - since)))
+        while not self.stopping.wait(0):
+            safety = self.tick_every - (self._mono() - self._last_look)
+            wanted = self._next_wait()
+            # one look where two would come within a second: the coach's moment and the tick
+            wait = wanted if wanted <= safety + 1.0 else safety
+            replanned = self._replan.wait(max(0.0, wait))
             self._replan.clear()
             if self.stopping.is_set():
                 return
@@ -308,14 +310,11 @@ class Daemon:
                 log.exception("a look failed; the next one comes as planned")
 
     def _next_wait(self) -> float:
-        """Seconds until the next look: when the coach needs one, when the status line that
-        someone is shown (the tray) would read differently, and at least every `tick`."""
+        """Seconds until the next look: when the coach needs one, and at least every `tick`."""
         with self._lock:
-            moments = [self.coach.wake_in()]
-            if self.on_change:
-                moments.append(phrases.next_change(self.coach.status()))
+            wanted = self.coach.wake_in()
         # a little after the moment, so the look finds it reached
-        wait = min([self.tick_every] + [m + 0.05 for m in moments if m is not None])
+        wait = self.tick_every if wanted is None else min(self.tick_every, wanted + 0.05)
         return max(SHORTEST_WAIT, wait)
 
     def _reschedule(self) -> None:

@@ -159,12 +159,12 @@ class Session:
     # --- the tray ---
 
     def menu(self):
-        from ..core.phrases import status_line
+        from ..core.phrases import tray_line
         from ..desktop import menu
 
         status = self.daemon.snapshot()
         settings = self.settings.settings
-        view = menu.View(status, status_line(status, self.daemon.now()), settings.snooze_choices,
+        view = menu.View(status, tray_line(status, self.daemon.now()), settings.snooze_choices,
                          self._streak(status.goal, status.done_today))
         controls = menu.Controls(
             run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
@@ -202,18 +202,18 @@ class Session:
     def _start_tray(self):
         from ..desktop.icon import look_for
         from ..desktop.tray import make_tray
-        from ..core.phrases import status_line
+        from ..core.phrases import tray_line
 
         status = self.daemon.coach.status()
         every = lambda: self.settings.settings.every  # noqa: E731
         tray = make_tray(self.menu, look_for(status, every()),
-                         status_line(status, self.daemon.now()), self.bus)
+                         tray_line(status, self.daemon.now()), self.bus)
         if tray is None:
             return None
         self.daemon.tray_name = tray.name
 
         def changed(status) -> None:
-            tray.update(look_for(status, every()), status_line(status, self.daemon.now()))
+            tray.update(look_for(status, every()), tray_line(status, self.daemon.now()))
 
         self.daemon.on_change.append(changed)
         return tray

@@ -7,7 +7,7 @@ Nothing else builds these sentences, and nothing ever parses one back.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
@@ -17,8 +17,10 @@ from .timespec import humanize
 
 
 def clock(wall: float, now: float) -> str:
-    """"14:05" today, "tomorrow 07:00", or "Mon 09:00" further out."""
-    moment, today = datetime.fromtimestamp(wall), datetime.fromtimestamp(now)
+    """"14:05" today, "tomorrow 07:00", or "Mon 09:00" further out (to the nearest minute)."""
+    moment = (datetime.fromtimestamp(wall) + timedelta(seconds=30)).replace(second=0,
+                                                                             microsecond=0)
+    today = datetime.fromtimestamp(now)
     days = (moment.date() - today.date()).days
     if days == 0:
         return moment.strftime("%H:%M")
@@ -90,14 +92,21 @@ def status_line(status: Status, now: float) -> str:
     return f"Sitting {sitting} · break in {minutes(status.due_in, up=True)}"
 
 
-def next_change(status: Status) -> float | None:
-    """Seconds of time passing until `status_line` reads differently: the minute it shows
-    turns over. None when it shows no running time (paused, held)."""
+def tray_line(status: Status, now: float) -> str:
+    """The tray's line: clock times instead of a countdown, so it reads the same for a whole
+    stretch and the tray is redrawn only when something happens, not every minute."""
+    if status.phase in (Phase.PAUSED, Phase.HELD, Phase.GUIDING) or (
+            status.hold is not None and status.hold.reason in (Reason.OFF_HOURS, Reason.LUNCH)):
+        return status_line(status, now)
     if status.phase == Phase.AWAY:
-        return 60 - status.away_for % 60
-    if status.phase in (Phase.PAUSED, Phase.HELD, Phase.GUIDING):
-        return None
-    return 60 - status.sitting % 60
+        return f"Away since {clock(now - status.away_for, now)}"
+    since = f"sitting since {clock(now - status.sitting, now)}"
+    if status.phase == Phase.DUE:
+        return f"Break due · {since}"
+    at = clock(now + status.due_in, now)
+    if status.phase == Phase.SNOOZED:
+        return f"{since[:1].upper()}{since[1:]} · snoozed, reminder at {at}"
+    return f"{since[:1].upper()}{since[1:]} · break at {at}"
 
 
 def today(done: int, goal: int, streak: int = 0) -> str:
