@@ -94,3 +94,21 @@ class Running:
             self._reader.join(5)
             while not self._queue.empty():
                 self.lines.append(self._queue.get())
+
+
+# A custom exercise whose guided break lasts 11 s: two 4 s holds and a 3 s rest.
+QUICK_EXERCISE = """
+[[exercises.custom]]
+id = "quick-squeeze"
+name = "Quick squeeze"
+posture = "standing"
+equipment = "none"
+level = 1
+sets = 2
+hold = 4
+per_side = false
+rest = 3
+targets = ["gluteus maximus"]
+steps = ["Stand tall.", "Squeeze both sides.", "Let go slowly."]
+cue = "Breathe out as you squeeze."
+"""

@@ -7,32 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tests.desktop import Desktop, require, wait_for
-from tests.support import Running, write_config
+from tests.support import QUICK_EXERCISE, Running, write_config
 from tests.test_desktop import rows
 
-QUICK = '''
-[breaks]
-every = "3s"
-snooze = "2s"
-remind_again = "1h"
-
-[exercises]
-disabled = {builtin}
-
-[[exercises.custom]]
-id = "quick-squeeze"
-name = "Quick squeeze"
-posture = "standing"
-equipment = "none"
-level = 1
-sets = 2
-hold = 4
-per_side = false
-rest = 3
-targets = ["gluteus maximus"]
-steps = ["Stand tall.", "Squeeze both sides.", "Let go slowly."]
-cue = "Breathe out as you squeeze."
-'''
+QUICK = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "1h"\n\n'
+         '[exercises]\ndisabled = {builtin}\n' + QUICK_EXERCISE.replace("{", "{{").replace("}", "}}"))
 
 
 @pytest.fixture
