@@ -32,10 +32,12 @@ from . import paths
 log = logging.getLogger(__name__)
 
 # The longest the daemon goes without looking. The coach asks for an earlier look whenever a
-# reminder, a heads-up, the end of a pause or an idle spell turning into a natural break is due
-# sooner, so this only bounds how late a return to the desk, a settings edit made outside
-# `glutewake config`, or the next minute on the tray is noticed. Long enough to cost nothing.
-TICK = 60.0
+# reminder, a heads-up, the end of a pause, a guide step or an idle spell turning into a natural
+# break is due sooner, logind says at once when the screen locks or the machine sleeps, and
+# `glutewake config` says when it changed the settings; so this only bounds how late a return to
+# the desk shows in the tray (the time it credits is exact: the idle time says when input came
+# back) and how late a settings edit made in an editor applies.
+TICK = 120.0
 SHORTEST_WAIT = 0.2
 
 
