@@ -54,7 +54,11 @@ def build_parser() -> Parser:
                      help="print reminders in this terminal instead of using the desktop")
     run.add_argument("--no-tray", action="store_true", help="desktop notifications, no tray icon")
 
-    commands.add_parser("status", help="how long you have been sitting, and what is next")
+    status = commands.add_parser("status", help="how long you have been sitting, and what is next")
+    status.add_argument("--json", action="store_true",
+                        help="one JSON object (also when glutewake is not running; see README)")
+    status.add_argument("--follow", action="store_true",
+                        help="a new line whenever it changes, at most one a second (for bars)")
     done = commands.add_parser("done", help="log that you took your break (also fine before it "
                                             "is due)")
     feel = done.add_mutually_exclusive_group()
@@ -151,6 +155,51 @@ def run(args) -> int:
     from .runner import run as run_daemon
 
     return run_daemon(console=args.console, tray=not args.no_tray)
+
+
+# The keys `status --json` always has (README: "glutewake status --json"); null when not running.
+STATUS_FIELDS = ("running", "pid", "line", "phase", "sitting", "due_in", "next_due", "hold",
+                 "paused_until", "exercise", "exercise_id", "done_today", "goal", "idle_source",
+                 "notifier", "tray", "settings_error", "config", "journal", "journal_waiting",
+                 "journal_problem", "log")
+
+
+def show_status(args) -> int:
+    """`glutewake status [--json] [--follow]`."""
+    import json
+    import time
+
+    from .control import NoAnswer, NotRunning, request
+
+    last = None
+    while True:
+        try:
+            status = request({"cmd": "status"})["status"]
+            status["running"] = True
+        except (NotRunning, NoAnswer) as err:
+            status = dict.fromkeys(STATUS_FIELDS) | {
+                "running": False, "line": "glutewake is not running",
+                "problem": str(err) if isinstance(err, NoAnswer) else ""}
+        if args.json:
+            shown = json.dumps(status, sort_keys=True, ensure_ascii=False)
+        elif args.follow:
+            shown = status["line"]
+        else:
+            if not status["running"]:
+                print(status["problem"] or "glutewake is not running; start it with "
+                      "`glutewake run`", file=sys.stderr)
+                return EXIT_REFUSED
+            print_status(status)
+            return 0
+        if not args.follow:
+            print(shown)
+            return 0 if status["running"] else EXIT_REFUSED
+        # a new line when what it says changes; the seconds ticking on alone are no change
+        key = {k: v for k, v in status.items() if k not in ("sitting", "due_in")}
+        if key != last:
+            print(shown, flush=True)
+            last = key
+        time.sleep(1)
 
 
 def to_daemon(args) -> int:
@@ -625,5 +674,5 @@ def guide(args) -> int:
     return 0 if complete else 130
 
 
-COMMANDS = {"run": run, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
+COMMANDS = {"run": run, "status": show_status, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
             "autostart": autostart, "exercises": show_exercises, "config": configure}

@@ -24,7 +24,7 @@ from ..core.coach import (Answer, Coach, GuideDone, Guiding, HeadsUp, Observatio
                           Withdraw)
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
-from ..core.events import Hold, Kind, Record
+from ..core.events import Hold, Kind, Phase, Record
 from ..core.ports import HoldSource, IdleSource, Notifier, Store
 from ..store import stats
 from . import paths
@@ -56,10 +56,12 @@ class SettingsFile:
     def __init__(self, path: Path, report: Callable[[str], None]):
         self.path = path
         self._report = report
+        self.problem = ""  # what is wrong with the file now, for `status`; "" when nothing
         self._seen = self._read()
         try:
             self.settings = self._load(self._seen)
         except UserError as err:
+            self.problem = str(err)
             report(f"{err} (using the default settings until this is fixed)")
             self.settings = config.build({}, path)
 
@@ -89,8 +91,10 @@ class SettingsFile:
         try:
             self.settings = self._load(seen)
         except UserError as err:
+            self.problem = str(err)
             self._report(f"{err} (keeping the last good settings)")
             return None
+        self.problem = ""
         self._report(f"settings reloaded from {self.path}")
         return self.settings
 
@@ -250,6 +254,17 @@ class Daemon:
             "journal_waiting": self.journal.pending,
             "journal_problem": self.journal.trouble,
             "log": str(paths.log_file()),
+            # for `status --json` (documented in the README; keep these stable)
+            "next_due": None if status.phase in (Phase.PAUSED, Phase.AWAY, Phase.GUIDING)
+            else datetime.fromtimestamp(now + status.due_in).astimezone().isoformat(
+                timespec="seconds"),
+            "hold": None if status.hold is None else {
+                "reason": status.hold.reason.value, "source": status.hold.source,
+                "text": phrases.hold(status.hold, now)},
+            "paused_until": None if status.paused_until in (None, float("inf"))
+            else datetime.fromtimestamp(status.paused_until).astimezone().isoformat(
+                timespec="seconds"),
+            "settings_error": self.settings.problem,
         }
 
     # --- the control channel ---
