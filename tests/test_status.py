@@ -24,6 +24,7 @@ def test_json_while_running_has_the_documented_fields(home):
         assert set(STATUS_FIELDS) <= set(data) and data["running"] is True
         assert data["phase"] == "sitting" and data["settings_error"] == ""
         assert data["next_due"] and data["hold"] is None and data["goal"] == 6
+        assert (data["text"], data["class"]) == (data["line"], "sitting")  # for waybar
         write_config(home, '[breaks]\nevery = "often"\n')
         glutewake(home, "config", "check")
         bad = json.loads(glutewake(home, "status", "--json").stdout)

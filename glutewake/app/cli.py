@@ -180,6 +180,10 @@ def show_status(args) -> int:
             status = dict.fromkeys(STATUS_FIELDS) | {
                 "running": False, "line": "glutewake is not running",
                 "problem": str(err) if isinstance(err, NoAnswer) else ""}
+        # what waybar (return-type json) and i3status-rust (json = true) read
+        status |= {"text": status["line"], "tooltip": status.get("exercise") or "",
+                   "class": status.get("phase") or "stopped",
+                   "state": "Warning" if status.get("phase") == "due" else "Idle"}
         if args.json:
             shown = json.dumps(status, sort_keys=True, ensure_ascii=False)
         elif args.follow:
