@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tests.support import Running, journal_path, write_config
+from tests.support import silent_clients as support_silent_clients
 
 FAST = '[breaks]\nevery = "1h"\nnatural_break = "1h"\n'
 
@@ -101,16 +102,7 @@ def started(env, *prefix: str) -> Running:
 def silent_clients(env, count: int) -> list[socket.socket]:
     """Up to `count` connections that never say anything (fewer once the backlog is full)."""
     address = str(Path(env["XDG_RUNTIME_DIR"], "glutewake", "control.sock"))
-    found = []
-    for _ in range(count):
-        sock = socket.socket(socket.AF_UNIX)
-        sock.settimeout(0.01)
-        try:
-            sock.connect(address)
-            found.append(sock)
-        except OSError:
-            sock.close()
-    return found
+    return support_silent_clients(address, count, wait=0.01)
 
 
 def kill_9_under_load(rounds: int) -> Row:

@@ -112,3 +112,21 @@ targets = ["gluteus maximus"]
 steps = ["Stand tall.", "Squeeze both sides.", "Let go slowly."]
 cue = "Breathe out as you squeeze."
 """
+
+
+def silent_clients(address: str, count: int, wait: float = 0.05) -> list:
+    """Up to `count` control-socket clients that connect and say nothing; fewer when the
+    daemon's backlog is full (a connect that would wait longer than `wait` gives up)."""
+    import socket
+
+    clients = []
+    for _ in range(count):
+        sock = socket.socket(socket.AF_UNIX)
+        sock.settimeout(wait)
+        try:
+            sock.connect(address)
+        except OSError:
+            sock.close()
+            continue
+        clients.append(sock)
+    return clients

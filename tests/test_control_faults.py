@@ -7,7 +7,6 @@ import json
 import os
 import sqlite3
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -19,23 +18,7 @@ import pytest
 
 from glutewake.app import paths
 from glutewake.app.control import ControlServer, read_key, request
-from tests.support import Running, glutewake, journal_path
-
-
-def silent_clients(address: str, count: int) -> list[socket.socket]:
-    """Up to `count` clients that connect and say nothing; fewer when the daemon's backlog is
-    full (a connect that would wait gives up at once)."""
-    clients = []
-    for _ in range(count):
-        sock = socket.socket(socket.AF_UNIX)
-        sock.settimeout(0.05)
-        try:
-            sock.connect(address)
-        except OSError:
-            sock.close()
-            continue
-        clients.append(sock)
-    return clients
+from tests.support import Running, glutewake, journal_path, silent_clients
 
 
 @pytest.fixture

@@ -4,22 +4,13 @@ as a guided done with its time. Screenshots of two phases stay in the artefacts.
 
 from __future__ import annotations
 
-import pytest
 
-from tests.desktop import Desktop, require, wait_for
+from tests.desktop import wait_for
 from tests.support import QUICK_EXERCISE, Running, write_config
-from tests.test_desktop import rows
+from tests.test_desktop import desktop, rows  # noqa: F401 (desktop is the fixture)
 
 QUICK = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "1h"\n\n'
          '[exercises]\ndisabled = {builtin}\n' + QUICK_EXERCISE.replace("{", "{{").replace("}", "}}"))
-
-
-@pytest.fixture
-def desktop(tmp_path, home):
-    require()
-    session = Desktop(tmp_path, home).start()
-    yield session
-    session.stop()
 
 
 def test_start_in_the_reminder_guides_the_break_in_the_same_notification(desktop):
