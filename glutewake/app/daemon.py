@@ -260,7 +260,11 @@ class Daemon:
                 timespec="seconds"),
             "hold": None if status.hold is None else {
                 "reason": status.hold.reason.value, "source": status.hold.source,
-                "text": phrases.hold(status.hold, now)},
+                "text": phrases.hold(status.hold, now),
+                "since": None if status.hold_since is None else datetime.fromtimestamp(
+                    status.hold_since).astimezone().isoformat(timespec="seconds"),
+                "until": None if status.hold.until is None else datetime.fromtimestamp(
+                    status.hold.until).astimezone().isoformat(timespec="seconds")},
             "paused_until": None if status.paused_until in (None, float("inf"))
             else datetime.fromtimestamp(status.paused_until).astimezone().isoformat(
                 timespec="seconds"),

@@ -45,6 +45,14 @@ class Observation:
     locked: bool = False
     hold: Hold | None = None  # why the desktop says reminders must wait now, if it does
     utc_offset: float = 0.0  # seconds east of UTC here, now (work hours are local)
+    inhibitor: str | None = None  # who asks the desktop not to go idle (a film, a talk), if any
+
+    @property
+    def engaged(self) -> bool:
+        """At the desk without touching it: in a call or meeting, or watching something that
+        inhibits idle. Idle time then is not time away; a locked screen still is."""
+        return not self.locked and (self.inhibitor is not None
+                                    or (self.hold is not None and self.hold.reason.call))
 
     @property
     def local(self) -> datetime:
@@ -60,6 +68,7 @@ class Remind:
     count: int  # 1 for the first reminder of this break
     final: bool  # no further repeats will follow
     dose: int = 0  # the dose step to do it at
+    after: Hold | None = None  # the call or meeting that held it, when one just ended
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,7 @@ class Status:
     goal: int = 0
     level: int = 1
     dose: int = 0  # the dose step of `exercise`
+    hold_since: float | None = None  # wall time `hold` began
 
 
 @dataclass
@@ -183,6 +193,7 @@ class Coach:
         self.settings = level_in_force(settings, self._past)
         self._last: Observation | None = None
         self._hold: Hold | None = None
+        self._hold_since: float | None = None
         self._shown: str | None = None  # the exercise the last reminder suggested
         self._exercise = self._pick(current=None)
         self._paused_until: float | None = None
@@ -223,7 +234,7 @@ class Coach:
         return Status(phase, self._sitting, due_in, self._reminders, self._paused_until,
                       self._away_for if self._away else 0.0, self._exercise, self._hold,
                       self._done_today(), self.settings.daily_goal, self.settings.prefs.level,
-                      self._past.doses.of(self._exercise.id).step)
+                      self._past.doses.of(self._exercise.id).step, self._hold_since)
 
     def wake_in(self) -> float | None:
         """Real seconds until something may change if you stay as you are: the daemon should
@@ -249,7 +260,8 @@ class Coach:
             moments.append(s.remind_again - (self._sitting - self._reminded_at))
         if self._away and not self._break_logged:
             moments.append(s.natural_break - self._away_for)
-        elif not self._away and self._last is not None and self._last.idle is not None:
+        elif (not self._away and self._last is not None and self._last.idle is not None
+              and not self._last.engaged):
             moments.append(s.natural_break - self._last.idle)
         return max(0.0, min(moments)) if moments else None
 
@@ -263,7 +275,13 @@ class Coach:
     def observe(self, obs: Observation) -> list[Effect]:
         effects: list[Effect] = []
         last, self._last = self._last, obs
-        self._hold = self._work_hours_hold(obs) or obs.hold
+        hold = self._work_hours_hold(obs) or obs.hold
+        if hold is None:
+            self._hold_since = None
+        elif self._hold is None or (hold.reason, hold.source) != (self._hold.reason,
+                                                                  self._hold.source):
+            self._hold_since = obs.wall
+        self._hold = hold
         if last is None:
             effects.append(self._record(Kind.STARTED))
             elapsed = slept = 0.0
@@ -294,7 +312,7 @@ class Coach:
         if slept:
             self._leave(0.0)
             self._away_for += slept
-        idle = obs.idle
+        idle = 0.0 if obs.engaged else obs.idle
         present = not obs.locked and (idle is None or idle < self.settings.natural_break)
         # the part of this interval after the last input; all of it when idle time is unknown
         since_input = elapsed if idle is None else min(idle, elapsed)
@@ -346,8 +364,9 @@ class Coach:
                 return [self._record(Kind.HELD, self._exercise.id, reason=hold.reason,
                                      source=hold.source)]
             return []
-        held = {}
+        held, after = {}, None
         if self._held_since is not None:
+            after = self._held_by if self._held_by.reason.call else None
             held = dict(reason=self._held_by.reason, source=self._held_by.source,
                         duration=round(max(0.0, self._now - self._held_since), 3))
             self._held_since = None
@@ -358,7 +377,7 @@ class Coach:
         final = self._reminders >= s.max_reminders
         return [
             Remind(self._exercise, self._sitting, self._reminders, final,
-                   self._past.doses.of(self._exercise.id).step),
+                   self._past.doses.of(self._exercise.id).step, after),
             self._record(Kind.REMINDED, self._exercise.id, reminder=self._reminders, **held),
         ]
 

@@ -45,6 +45,10 @@ class Settings:
     quiet_dnd: bool = True
     quiet_fullscreen: bool = True
     quiet_apps: tuple[str, ...] = ()
+    quiet_microphone: bool = True
+    quiet_camera: bool = True
+    quiet_calendars: tuple[str, ...] = ()  # .ics files (expanded paths) and http(s) addresses
+    idle_inhibitors: bool = True  # a program inhibiting idle (a film, a talk) means still sitting
     level_auto: bool = False  # [exercises] level = "auto"
     unlock_breaks: int = 20
     unlock_days: int = 7
@@ -142,6 +146,27 @@ def _names(value: Any, where: str) -> tuple[str, ...]:
     return tuple(v.strip().lower() for v in value)
 
 
+def _calendars(value: Any, where: str) -> tuple[str, ...]:
+    """.ics files ("~" allowed) and http(s) addresses; webcal:// is https://."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        _fail(where, 'must be a list of .ics files or addresses, like ["~/work.ics", '
+              '"https://example.org/private/basic.ics"]')
+    found = []
+    for item in (v.strip() for v in value):
+        scheme, colon, rest = item.partition("://")
+        if not colon:
+            found.append(os.path.expanduser(item))
+        elif scheme.lower() in ("http", "https"):
+            found.append(item)
+        elif scheme.lower() == "webcal":
+            found.append("https://" + rest)
+        elif scheme.lower() == "file":
+            found.append(rest)
+        else:
+            _fail(where, f'"{item}" is neither a file nor an http(s) address')
+    return tuple(found)
+
+
 def _boolean(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         _fail(where, f"must be true or false (no quotes), not {value!r}")
@@ -182,10 +207,12 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "remind_again": _duration,
         "max_reminders": _whole(1, 20),
         "heads_up": _off_or_duration,
+        "idle_inhibitors": _boolean,
     },
     "schedule": {"enabled": _boolean, "days": _days, "start": _clock, "end": _clock,
                  "lunch": _window},
-    "quiet": {"do_not_disturb": _boolean, "fullscreen": _boolean, "apps": _names},
+    "quiet": {"do_not_disturb": _boolean, "fullscreen": _boolean, "apps": _names,
+              "microphone": _boolean, "camera": _boolean, "calendars": _calendars},
     "goals": {"daily_breaks": _whole(0, 100)},
     "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
@@ -333,6 +360,10 @@ def build(user: dict[str, Any], path: Path) -> Settings:
         quiet_dnd=values["quiet.do_not_disturb"],
         quiet_fullscreen=values["quiet.fullscreen"],
         quiet_apps=values["quiet.apps"],
+        quiet_microphone=values["quiet.microphone"],
+        quiet_camera=values["quiet.camera"],
+        quiet_calendars=values["quiet.calendars"],
+        idle_inhibitors=values["breaks.idle_inhibitors"],
         level_auto=values["exercises.level"] is None,
         unlock_breaks=values["exercises.unlock_breaks"],
         unlock_days=values["exercises.unlock_days"],

@@ -42,6 +42,15 @@ class Reason(StrEnum):
     FULLSCREEN = "fullscreen"
     PRESENTATION = "presentation"
     APP = "app"  # a program named in [quiet] apps is running
+    MICROPHONE = "microphone"  # a program records from a microphone: a call
+    CAMERA = "camera"  # a program holds the camera open: a video call
+    MEETING = "meeting"  # a busy event in one of [quiet] calendars
+
+    @property
+    def call(self) -> bool:
+        """A call or meeting: you are still at work even without typing, so idle time during it
+        is sitting, not a break."""
+        return self in (Reason.MICROPHONE, Reason.CAMERA, Reason.MEETING)
 
 
 class Phase(StrEnum):
@@ -59,8 +68,8 @@ class Hold:
     """A reason reminders must wait right now."""
 
     reason: Reason
-    source: str | None = None  # the program, for Reason.APP
-    until: float | None = None  # wall time the hold ends, when known (off hours, lunch)
+    source: str | None = None  # the program (APP, MICROPHONE, CAMERA) or event title (MEETING)
+    until: float | None = None  # wall time the hold ends, when known (off hours, lunch, meeting)
 
 
 @dataclass(frozen=True)

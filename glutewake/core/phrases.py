@@ -45,7 +45,8 @@ def plural(count: int, word: str) -> str:
 
 _HOLDS = {Reason.DO_NOT_DISTURB: "do not disturb", Reason.FULLSCREEN: "full-screen window",
           Reason.PRESENTATION: "presentation mode", Reason.OFF_HOURS: "off hours",
-          Reason.LUNCH: "lunch"}
+          Reason.LUNCH: "lunch", Reason.MICROPHONE: "microphone in use",
+          Reason.CAMERA: "camera in use", Reason.MEETING: "in a meeting"}
 
 
 def hold(what: Hold | None, now: float | None = None) -> str:
@@ -54,6 +55,10 @@ def hold(what: Hold | None, now: float | None = None) -> str:
         return ""
     if what.reason is Reason.APP:
         text = f"{what.source or 'a program'} is running"
+    elif what.reason is Reason.MEETING and what.source:
+        text = f"in a meeting: {what.source}"
+    elif what.reason in (Reason.MICROPHONE, Reason.CAMERA) and what.source:
+        text = f"{_HOLDS[what.reason]} ({what.source})"
     else:
         text = _HOLDS.get(what.reason, what.reason.value.replace("_", " "))
     if what.until is not None and now is not None:
@@ -84,7 +89,8 @@ def status_line(status: Status, now: float) -> str:
         text = hold(status.hold, now)
         return f"{text[:1].upper()}{text[1:]} · {what}"
     if status.phase == Phase.HELD:
-        return f"Break due · held: {hold(status.hold)}"
+        since = "" if status.hold_since is None else f" since {clock(status.hold_since, now)}"
+        return f"Break due · held{since}: {hold(status.hold, now)}"
     if status.phase == Phase.DUE:
         return f"Break due · sitting {sitting}"
     if status.phase == Phase.SNOOZED:
@@ -122,6 +128,9 @@ def today(done: int, goal: int, streak: int = 0) -> str:
 # --- reminders ---------------------------------------------------------------------------------
 
 def reminder_title(remind: Remind) -> str:
+    if remind.after is not None:
+        what = "meeting" if remind.after.reason is Reason.MEETING else "call"
+        return f"The {what} is over — a good moment to stand ({humanize(remind.sitting)} sitting)"
     return f"Time to stand — {humanize(remind.sitting)} sitting"
 
 

@@ -29,6 +29,7 @@ class IdleSource(Protocol):
     """Seconds since the last keyboard or mouse input; None when it cannot tell right now."""
 
     name: str
+    unknown_since: float | None  # wall time it stopped answering; None while it answers
 
     def idle_seconds(self) -> float | None: ...
 

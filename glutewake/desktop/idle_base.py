@@ -6,6 +6,7 @@ importing each other."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 
 class IdleSource(Protocol):
     name: str
+    unknown_since: float | None  # when it stopped answering, if it did
 
     def idle_seconds(self) -> float | None: ...
 
@@ -22,19 +24,19 @@ class IdleReader:
     logged once per outage."""
 
     name = "idle source"
-    _failed = False
+    unknown_since: float | None = None  # wall time it stopped answering; None while it answers
 
     def idle_seconds(self) -> float | None:
         try:
             value = self._read()
         except Exception as err:
-            if not self._failed:
+            if self.unknown_since is None:
                 log.warning("idle: %s stopped answering (%s); idle time unknown", self.name, err)
-                self._failed = True
+                self.unknown_since = time.time()
             return None
-        if self._failed:
+        if self.unknown_since is not None:
             log.info("idle: %s answers again", self.name)
-        self._failed = False
+        self.unknown_since = None
         return value
 
     def _read(self) -> float:
