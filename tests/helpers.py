@@ -24,11 +24,13 @@ class Desk:
         self.wall, self.mono = START_WALL, 1000.0
         self.idle: float | None = 0.0
         self.hold: Hold | None = None  # why reminders must wait (do not disturb, ...)
+        self.inhibitor: str | None = None  # who keeps the desktop from idling (a film)
         self.effects: list = []
         self.observe()
 
     def observe(self, locked: bool = False):
-        new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked, self.hold))
+        new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked, self.hold,
+                                             inhibitor=self.inhibitor))
         self.effects += new
         return new
 

@@ -160,7 +160,8 @@ def run(args) -> int:
 # The keys `status --json` always has (README: "glutewake status --json"); null when not running.
 STATUS_FIELDS = ("running", "pid", "line", "phase", "sitting", "due_in", "next_due", "hold",
                  "paused_until", "exercise", "exercise_id", "done_today", "goal", "idle_source",
-                 "notifier", "tray", "settings_error", "config", "journal", "journal_waiting",
+                 "idle_state", "inhibitor", "notifier", "notifier_state", "detector_problems",
+                 "tray", "settings_error", "config", "journal", "journal_waiting",
                  "journal_problem", "log")
 
 
@@ -238,8 +239,16 @@ def print_status(status: dict) -> None:
     print(status["line"])
     print(f"Next exercise: {status['exercise']}")
     print(status["today"])
-    print(f"Idle detection: {status['idle_source']}")
-    print(f"Notifications: {status['notifier']}")
+    idle_state = status.get("idle_state", "answering")
+    print(f"Idle detection: {status['idle_source']}"
+          + ("" if idle_state in ("answering", "none") else f" ({idle_state})"))
+    if status.get("inhibitor"):
+        print(f"Idle inhibited by: {status['inhibitor']}")
+    print(f"Notifications: {status['notifier']}" + (
+        " (missing: no notification server on the session bus now)"
+        if status.get("notifier_state") == "missing" else ""))
+    for problem in status.get("detector_problems", []):
+        print(f"Detector problem: {problem}")
     print(f"Tray: {status.get('tray', 'none')}")
     print(f"Settings: {status['config']}")
     waiting = status.get("journal_waiting", 0)

@@ -106,7 +106,8 @@ class Parts:
     notifier: Notifier
     idle: IdleSource | None = None
     locked: Callable[[], bool] = lambda: False
-    holds: HoldSource | None = None  # do-not-disturb, full screen, calls
+    holds: HoldSource | None = None  # do-not-disturb, full screen, calls, meetings
+    inhibitor: Callable[[], str | None] | None = None  # who keeps the desktop from idling
 
 
 class Daemon:
@@ -132,6 +133,7 @@ class Daemon:
         self._replan = threading.Event()
         self._control = None
         self._last_look = mono()
+        self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
 
     # --- looking and acting, always under the lock ---
 
@@ -140,16 +142,30 @@ class Daemon:
         if new is not None:
             self._apply(self.coach.command(Reconfigure(new)))
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
+        # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
+        idling = idle is not None and idle + self.tick_every + 1 >= self.coach.settings.natural_break
         wall = self._wall()
-        obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(), utc_offset(wall))
+        self.inhibitor = self._inhibitor() if idling else None
+        obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(idling),
+                          utc_offset(wall), self.inhibitor)
         self._apply(self.coach.observe(obs))
 
-    def _hold(self) -> Hold | None:
+    def _hold(self, idling: bool) -> Hold | None:
         """Whether the desktop says reminders must wait. Asked only when something could fire
-        before the next look: the detectors cost more than the rest of a look."""
-        if self.parts.holds is not None and self.coach.soon(self.tick_every + 1):
+        before the next look, or idle time could turn into a break: the detectors cost more than
+        the rest of a look."""
+        if self.parts.holds is not None and (idling or self.coach.soon(self.tick_every + 1)):
             return self.parts.holds.hold(self.coach.settings)
         return None
+
+    def _inhibitor(self) -> str | None:
+        if self.parts.inhibitor is None or not self.coach.settings.idle_inhibitors:
+            return None
+        try:
+            return self.parts.inhibitor()
+        except Exception as err:  # an adapter must never stop a look
+            log.warning("idle inhibitors unknown (%s)", err)
+            return None
 
     def _locked(self) -> bool:
         try:
@@ -246,8 +262,12 @@ class Daemon:
             "done_today": status.done_today,
             "goal": status.goal,
             "today": phrases.today(status.done_today, status.goal),
-            "idle_source": self.parts.idle.name if self.parts.idle else "unknown (no idle source)",
+            "idle_source": self.parts.idle.name if self.parts.idle else "none",
+            "idle_state": self._idle_state(now),
+            "inhibitor": self.inhibitor,
             "notifier": self.parts.notifier.name,
+            "notifier_state": getattr(self.parts.notifier, "state", lambda: "ok")(),
+            "detector_problems": list(getattr(self.parts.holds, "problems", list)()),
             "tray": self.tray_name,
             "config": str(self.settings.path),
             "journal": str(self.journal.path),
@@ -270,6 +290,13 @@ class Daemon:
                 timespec="seconds"),
             "settings_error": self.settings.problem,
         }
+
+    def _idle_state(self, now: float) -> str:
+        """"answering", "unknown since 10:05" (the source stopped answering), or "none"."""
+        source = self.parts.idle
+        if source is None:
+            return "none"
+        return phrases.source_state(getattr(source, "unknown_since", None), now)
 
     # --- the control channel ---
 

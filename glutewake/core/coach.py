@@ -194,6 +194,8 @@ class Coach:
         self._last: Observation | None = None
         self._hold: Hold | None = None
         self._hold_since: float | None = None
+        self._engaged_at: float | None = None  # monotonic time of the last engaged look
+        self._idle: float | None = None  # idle time as the last look counted it
         self._shown: str | None = None  # the exercise the last reminder suggested
         self._exercise = self._pick(current=None)
         self._paused_until: float | None = None
@@ -260,9 +262,8 @@ class Coach:
             moments.append(s.remind_again - (self._sitting - self._reminded_at))
         if self._away and not self._break_logged:
             moments.append(s.natural_break - self._away_for)
-        elif (not self._away and self._last is not None and self._last.idle is not None
-              and not self._last.engaged):
-            moments.append(s.natural_break - self._last.idle)
+        elif not self._away and self._idle is not None and not (self._last and self._last.engaged):
+            moments.append(s.natural_break - self._idle)
         return max(0.0, min(moments)) if moments else None
 
     def soon(self, seconds: float) -> bool:
@@ -308,11 +309,20 @@ class Coach:
         return Hold(reason, until=schedule.next_start(local).timestamp())
 
     def _advance(self, obs: Observation, elapsed: float, slept: float) -> list[Effect]:
-        """Account for `elapsed` running seconds plus `slept` seconds asleep since the last look."""
+        """Account for `elapsed` running seconds plus `slept` seconds asleep since the last look.
+        While engaged (a call, an idle inhibitor) no input is still sitting; when that ends, an
+        absence starts at the earliest with the last look that saw it."""
         if slept:
             self._leave(0.0)
             self._away_for += slept
-        idle = 0.0 if obs.engaged else obs.idle
+        idle = obs.idle
+        if obs.engaged:
+            idle, self._engaged_at = 0.0, obs.mono
+        elif idle is not None and self._engaged_at is not None:
+            idle = min(idle, obs.mono - self._engaged_at)
+            if idle < obs.mono - self._engaged_at:
+                self._engaged_at = None  # input since: idle speaks for itself again
+        self._idle = idle
         present = not obs.locked and (idle is None or idle < self.settings.natural_break)
         # the part of this interval after the last input; all of it when idle time is unknown
         since_input = elapsed if idle is None else min(idle, elapsed)

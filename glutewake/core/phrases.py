@@ -68,6 +68,11 @@ def hold(what: Hold | None, now: float | None = None) -> str:
 
 # --- status ------------------------------------------------------------------------------------
 
+def source_state(unknown_since: float | None, now: float) -> str:
+    """How an idle source answers now: "answering", or "unknown since 10:05"."""
+    return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now)}"
+
+
 def pause_end(until: float | None, now: float) -> str:
     if until is None or until == math.inf:
         return "until you resume"

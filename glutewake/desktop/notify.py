@@ -119,6 +119,10 @@ class FreedesktopNotifier:
                                     member=member, path="/org/freedesktop/Notifications"),
                           self._signal)
 
+    def available(self) -> bool:
+        """Whether a notification server is on the bus now (it may come and go)."""
+        return self._bus.name_has_owner("org.freedesktop.Notifications")
+
     def capabilities(self) -> set[str]:
         if self._caps is None:
             self._caps = set(self._bus.call(self._address, "GetCapabilities")[0])
@@ -227,6 +231,14 @@ class FallbackNotifier:
     @property
     def name(self) -> str:
         return self._working.name if self._working else "none"
+
+    def state(self) -> str:
+        """"ok", or "missing" when the way in use needs a server that is not there now."""
+        check = getattr(self._working, "available", None)
+        try:
+            return "ok" if check is None or check() else "missing"
+        except Exception:
+            return "missing"
 
     def show(self, note: Note) -> None:
         """The first way that works. Once the best way has failed, every way left is used:
