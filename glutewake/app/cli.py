@@ -51,7 +51,8 @@ def build_parser() -> Parser:
 
     run = commands.add_parser("run", help="start glutewake (tray when there is a desktop)")
     run.add_argument("--console", action="store_true",
-                     help="print reminders in this terminal instead of using the desktop")
+                     help="print reminders in this terminal instead of showing notifications "
+                     "(idle time, locks and calls are still read from the desktop)")
     run.add_argument("--no-tray", action="store_true", help="desktop notifications, no tray icon")
 
     status = commands.add_parser("status", help="how long you have been sitting, and what is next")

@@ -105,25 +105,27 @@ class Session:
     """One run of the daemon with the parts this desktop offers."""
 
     def __init__(self, desktop: bool, tray: bool):
+        # `desktop`: reminders as desktop notifications and a tray. What the desktop knows (idle
+        # time, locks, calls, meetings) is read in console mode too.
         self.desktop, self.want_tray = desktop, tray
         self.settings = SettingsFile(paths.config_file(), report)
         self.journal = Journal(paths.journal_file(), report,
                                spill=Spill(paths.spill_dirs(), report))
         linux = sys.platform.startswith("linux")
         self.bus = self.system_bus = None
-        if desktop and linux:
+        if linux:
             from ..desktop.bus import connect
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
-        self.daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None), report,
-                             tick=tick_from_environment())
-        if desktop:
-            self.daemon.parts.idle = find_idle_source(self.bus)
-            self.daemon.parts.holds = Quiet(find_detectors(
-                self.bus, lambda: self.daemon.coach.settings.quiet_apps))
-            locks = watch_locks(self.system_bus, self.daemon.look_now)
-            if locks is not None:
-                self.daemon.parts.locked = locks.locked
+        self.daemon = daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None),
+                                      report, tick=tick_from_environment())
+        parts = daemon.parts
+        if has_desktop():
+            parts.idle = find_idle_source(self.bus)
+        parts.holds = Quiet(find_detectors(self.bus, lambda: daemon.coach.settings.quiet_apps))
+        locks = watch_locks(self.system_bus, daemon.look_now)
+        if locks is not None:
+            parts.locked = locks.locked
         self.tray = None
         self._streak_for: tuple = (None, 0)
         from ..desktop.autostart import for_this_system
