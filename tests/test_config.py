@@ -195,3 +195,56 @@ def test_absurd_durations_are_refused_with_the_bound():
             config.build({"breaks": {"every": value}}, Path("huge.toml"))
         assert "[breaks] every" in str(err.value) and "\n" not in str(err.value)
     assert config.build({"breaks": {"every": "24h"}}, Path("ok.toml")).every == 86400
+
+
+USER_FILE = """\
+# My glutewake settings, written by hand.
+
+[breaks]
+# I stand a lot anyway
+every = "45m"  # was 30m
+
+snooze = "5m"
+
+[quiet]
+apps = ["zoom"]  # the one I use
+"""
+
+
+def test_set_keeps_the_users_comments_order_blank_lines_and_mode(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, "utf-8")
+    path.chmod(0o640)
+    config.set_value(path, "breaks.every", "60m")
+    config.set_value(path, "quiet.camera", "false")
+    config.set_value(path, "goals.daily_breaks", "8")
+    text = path.read_text("utf-8")
+    expected = (USER_FILE.replace('every = "45m"', 'every = "60m"')
+                .replace('apps = ["zoom"]  # the one I use\n',
+                         'apps = ["zoom"]  # the one I use\ncamera = false\n')
+                + "\n[goals]\ndaily_breaks = 8\n")
+    assert text == expected
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "config.toml.bak").read_text("utf-8").count("daily_breaks") == 0
+    assert config.load(path).every == 3600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "config.toml.bak"]
+
+
+def test_a_wrong_value_writes_nothing_and_a_syntax_error_names_the_line(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, "utf-8")
+    with pytest.raises(UserError, match=r"breaks\] every"):
+        config.set_value(path, "breaks.every", "soon")
+    assert path.read_text("utf-8") == USER_FILE
+    assert not (tmp_path / "config.toml.bak").exists()
+    path.write_text(USER_FILE + "oops = \n", "utf-8")
+    with pytest.raises(UserError, match="line 11, column 8"):
+        config.set_value(path, "breaks.every", "60m")
+
+
+def test_set_on_a_missing_file_starts_it_with_the_explaining_header(tmp_path):
+    path = tmp_path / "new" / "config.toml"
+    config.set_value(path, "breaks.every", "20m")
+    text = path.read_text("utf-8")
+    assert text.startswith(config.USER_HEADER)
+    assert tomllib.loads(text) == {"breaks": {"every": "20m"}}

@@ -407,32 +407,51 @@ def parse_value(text: str) -> Any:
 
 
 def set_value(path: Path, dotted: str, text: str) -> Settings:
-    """Validate KEY = VALUE against the whole file, then write the file atomically, keeping a .bak."""
-    section, key = parse_key(dotted)
-    if key == "custom":
-        raise UserError(f"config key {dotted}", "custom exercises are tables; add them with "
-                        "`glutewake config edit`")
-    user = read_toml(path)
-    user.setdefault(section, {})[key] = parse_value(text)
+    """`glutewake config set KEY VALUE`: one key, as typed on the command line."""
+    return set_values(path, {dotted: parse_value(text)})
+
+
+def set_values(path: Path, changes: dict[str, Any]) -> Settings:
+    """Change keys in the user's file in place: its comments, order, blank lines and mode stay.
+    The whole result is validated first; then it is written atomically, the old file kept as
+    FILE.bak. Nothing is written when a value is wrong."""
+    import tomlkit
+
+    data = read_bytes(path)
+    user = read_toml(path, data)  # a syntax error is reported with its line and column
+    document = tomlkit.parse(data.decode("utf-8") if data is not None else USER_HEADER)
+    for dotted, value in changes.items():
+        section, key = parse_key(dotted)
+        if key == "custom":
+            raise UserError(f"config key {dotted}", "custom exercises are tables; add them with "
+                            "`glutewake config edit`")
+        user.setdefault(section, {})[key] = value
+        if section not in document:
+            if document.body:
+                document.add(tomlkit.nl())
+            document.add(section, tomlkit.table())
+        document[section][key] = value  # type: ignore[index]
     settings = build(user, path)
-    write_user(path, user)
+    _replace(path, tomlkit.dumps(document))
     return settings
 
 
-def write_user(path: Path, data: dict[str, Any]) -> None:
-    import tomli_w
-
+def _replace(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         shutil.copy2(path, path.with_name(path.name + ".bak"))
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(USER_HEADER + "\n" + tomli_w.dumps(data))
-        out.flush()
-        os.fsync(out.fileno())
-    if path.exists():
-        shutil.copymode(path, temporary)  # the file keeps the permissions its owner gave it
-    os.replace(temporary, path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            shutil.copymode(path, temporary)  # the file keeps the permissions its owner gave it
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def ensure_user_file(path: Path) -> Path:
