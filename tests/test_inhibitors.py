@@ -25,7 +25,8 @@ from jeepney import HeaderFields
 from jeepney.bus_messages import message_bus
 
 from glutewake.desktop.bus import Bus
-from glutewake.desktop.inhibitors import (POWERDEVIL, POWERDEVIL_PATH, Inhibitors, LogindSource,
+from glutewake.desktop.inhibitors import (GNOME_SESSION, POWERDEVIL, POWERDEVIL_PATH,
+                                          GnomeSessionSource, Inhibitors, LogindSource,
                                           PowerDevilSource, describe, find_inhibitors)
 from tests.desktop import BUS_CONFIG, wait_for
 from tests.support import skip_or_fail
@@ -355,6 +356,60 @@ def test_a_failing_source_does_not_hide_the_other(session_bus, logind):
     agent.close()
 
 
+# --- GNOME's session manager -----------------------------------------------------------------
+
+class GnomeSession:
+    """Stands in for gnome-session's inhibitor list (it cannot run without a GNOME session)."""
+
+    def __init__(self, address: str):
+        self.bus = Bus(address)
+        self.inhibitors: dict[str, tuple[str, str, int]] = {}  # path -> app id, reason, flags
+        self.bus.export("/org/gnome/SessionManager", self._manager)
+        assert self.bus.call(message_bus, "RequestName", "su", (GNOME_SESSION, 4))[0] == 1
+
+    def inhibit(self, app: str, reason: str, flags: int) -> None:
+        path = f"/org/gnome/SessionManager/Inhibitor{len(self.inhibitors) + 1}"
+        self.inhibitors[path] = (app, reason, flags)
+        self.bus.export(path, self._inhibitor)
+
+    def _manager(self, message):
+        member = message.header.fields[HeaderFields.member]
+        if member == "IsInhibited":
+            wanted = message.body[0]
+            return new_method_return(message, "b", (any(flags & wanted for *_, flags in
+                                                        self.inhibitors.values()),))
+        if member == "GetInhibitors":
+            return new_method_return(message, "ao", (list(self.inhibitors),))
+        return new_error(message, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,))
+
+    def _inhibitor(self, message):
+        app, reason, flags = self.inhibitors[message.header.fields[HeaderFields.path]]
+        member = message.header.fields[HeaderFields.member]
+        answers = {"GetAppId": ("s", app), "GetReason": ("s", reason), "GetFlags": ("u", flags)}
+        signature, value = answers[member]
+        return new_method_return(message, signature, (value,))
+
+    def close(self) -> None:
+        self.bus.close()
+
+
+def test_gnome_session_counts_only_idle_inhibitors(session_bus, caplog):
+    session = GnomeSession(session_bus)
+    bus = Bus(session_bus)
+    inhibitors = Inhibitors([GnomeSessionSource(bus)])
+    assert inhibitors.inhibitor() is None
+    session.inhibit("org.gnome.Software", "Installing updates", 4)  # suspend only
+    assert inhibitors.inhibitor() is None
+    session.inhibit("org.gnome.Totem", "Playing a film", 8 | 4)
+    assert inhibitors.inhibitor() == "org.gnome.Totem (Playing a film)"
+    print(f"\nGNOME session manager: {cost_ms(inhibitors.inhibitor):.2f} ms per call (median of 50)")
+    session.close()
+    wait_for(lambda: not bus.name_has_owner(GNOME_SESSION), "the stand-in to leave the bus")
+    assert inhibitors.inhibitor() is None
+    assert inhibitors.problem.startswith("idle inhibitors: GNOME session manager")
+    bus.close()
+
+
 # --- choosing sources, wording -------------------------------------------------------------------
 
 def test_find_inhibitors_asks_the_buses_there_are(session_bus, logind):
@@ -369,6 +424,13 @@ def test_find_inhibitors_asks_the_buses_there_are(session_bus, logind):
     system = Bus(logind.address)
     both = find_inhibitors(system, session, environ={})
     assert both is not None and both.name == "logind and KDE PowerDevil"
+    gnome = GnomeSession(session_bus)
+    every = find_inhibitors(system, session, environ={})
+    assert every is not None and every.name == "logind, KDE PowerDevil and GNOME session manager"
+    gnome.close()
+    wait_for(lambda: not session.name_has_owner(GNOME_SESSION), "the stand-in to leave the bus")
+    ubuntu = find_inhibitors(None, session, environ={"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"})
+    assert ubuntu is not None and ubuntu.name == "KDE PowerDevil and GNOME session manager"
     for bus in (session, system):
         bus.close()
     agent.close()
@@ -382,3 +444,83 @@ def test_descriptions_are_one_short_line():
     assert describe("a\nb", "c\td") == "a b (c d)"
     long = describe("x" * 200, "y")
     assert len(long) == 80 and long.endswith("…")
+
+
+# --- the daemon on a desktop ---------------------------------------------------------------------
+
+@pytest.fixture
+def desk(tmp_path, home, logind):
+    """An X desktop (Xvfb, session bus, dunst) whose system bus is the private one with logind."""
+    from tests.desktop import Desktop, require
+
+    require(("Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool"), gtk=False)
+    session = Desktop(tmp_path, dict(home, DBUS_SYSTEM_BUS_ADDRESS=logind.address))
+    session.start(tray="none")
+    yield session
+    session.stop()
+
+
+def run_daemon(desk, config: str):
+    from tests.support import Running, write_config
+
+    write_config(desk.env, config)
+    daemon = Running(desk.env, "--no-tray")
+    daemon.wait_for("glutewake is watching")
+    desk.move_mouse()  # at the desk now; from here on nobody touches anything
+    return daemon
+
+
+def status(desk) -> dict:
+    import json
+
+    from tests.support import glutewake
+
+    return json.loads(glutewake(desk.env, "status", "--json").stdout)
+
+
+def natural_breaks(desk) -> list:
+    from glutewake.store.journal import Journal
+    from tests.support import journal_path
+
+    if not journal_path(desk.env).exists():
+        return []
+    journal = Journal(journal_path(desk.env), check=False)
+    try:
+        return [event.record for event in journal.events()
+                if event.record.kind.value == "natural_break"]
+    finally:
+        journal.close()
+
+
+FAST = '[breaks]\nevery = "1h"\nnatural_break = "3s"\n'
+
+
+def test_a_film_keeps_the_daemon_counting_sitting_and_its_end_brings_the_natural_break(desk, logind):
+    player = logind.inhibit("idle", "testplayer", "Playing video")
+    daemon = run_daemon(desk, FAST)
+    try:
+        # Well past the 3 s natural break with no input: still sitting, and it says why.
+        deadline = time.monotonic() + 7
+        while time.monotonic() < deadline:
+            now = status(desk)
+            assert now["phase"] == "sitting", now
+            assert not natural_breaks(desk)
+            time.sleep(0.5)
+        assert now["inhibitor"] == "testplayer (Playing video)"
+        assert now["sitting"] >= 6
+        logind.end(player)
+        wait_for(lambda: natural_breaks(desk), "the natural break once the film ends", 8)
+        assert status(desk)["phase"] == "away"
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_with_idle_inhibitors_off_the_film_is_ignored(desk, logind):
+    logind.inhibit("idle", "testplayer", "Playing video")
+    daemon = run_daemon(desk, FAST + "idle_inhibitors = false\n")
+    try:
+        wait_for(lambda: natural_breaks(desk), "the natural break despite the film", 8)
+        now = status(desk)
+        assert now["phase"] == "away" and now["inhibitor"] is None
+    finally:
+        assert daemon.stop() == 0

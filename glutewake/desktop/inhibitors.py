@@ -19,6 +19,10 @@ Two places list them on Linux:
   why; `aas` in 6.5) do not say what they inhibit, so there `HasInhibition(4)` (4 is
   ChangeScreenSettings: dimming and locking on idle) decides, and the first listed entry names it.
   Everything on a session bus is this user's.
+- GNOME's session manager (`org.gnome.SessionManager` on the session bus; also what Cinnamon and
+  MATE answer as), where GNOME programs and the desktop portal put theirs, which logind never
+  sees: `IsInhibited(8)` (8 is the idle flag) decides, and only then `GetInhibitors` and each
+  inhibitor's `GetFlags`, `GetAppId` and `GetReason` name it.
 
 A source that cannot be read counts as "no inhibitor" (idle then counts as time away, as it
 would without this feature), is logged once per outage, and is named in `problem`.
@@ -39,6 +43,8 @@ LOGIND = "org.freedesktop.login1"
 POWERDEVIL = "org.kde.Solid.PowerManagement.PolicyAgent"
 POWERDEVIL_PATH = "/org/kde/Solid/PowerManagement/PolicyAgent"
 CHANGE_SCREEN_SETTINGS = 4  # PowerDevil's policy bit for dimming and locking on idle
+GNOME_SESSION = "org.gnome.SessionManager"
+GNOME_IDLE = 8  # gnome-session's inhibitor flag for "the session must not go idle"
 # What Qt answers for a property an older PowerDevil does not have.
 NO_SUCH_PROPERTY = ("org.freedesktop.DBus.Error.UnknownProperty",
                     "org.freedesktop.DBus.Error.InvalidArgs",
@@ -123,12 +129,41 @@ class PowerDevilSource:
         return "a program"  # held, though the list names nobody
 
 
+class GnomeSessionSource:
+    name = "GNOME session manager"
+    where = "the session bus"
+
+    def __init__(self, session_bus):
+        from jeepney import DBusAddress
+
+        self._bus = session_bus
+        self._manager = DBusAddress("/org/gnome/SessionManager", bus_name=GNOME_SESSION,
+                                    interface=GNOME_SESSION)
+
+    def _ask(self, address, method: str, signature=None, body=()):
+        return self._bus.call(address, method, signature, body, timeout=CALL_TIMEOUT,
+                              auto_start=False)[0]
+
+    def read(self) -> str | None:
+        from jeepney import DBusAddress
+
+        if not self._ask(self._manager, "IsInhibited", "u", (GNOME_IDLE,)):
+            return None
+        for path in self._ask(self._manager, "GetInhibitors"):
+            one = DBusAddress(path, bus_name=GNOME_SESSION,
+                              interface="org.gnome.SessionManager.Inhibitor")
+            if self._ask(one, "GetFlags") & GNOME_IDLE:
+                return describe(self._ask(one, "GetAppId"), self._ask(one, "GetReason"))
+        return "a program"  # held, though none listed says so (it ended meanwhile)
+
+
 class Inhibitors:
     """Asks each source in turn; `inhibitor()` is the first idle inhibitor in force, or None."""
 
     def __init__(self, sources: list):
         self.sources = sources
-        self.name = " and ".join(source.name for source in sources)
+        names = [source.name for source in sources]
+        self.name = " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
         self._failing: dict[str, str] = {}  # source name -> the problem line
 
     @property
@@ -156,26 +191,30 @@ class Inhibitors:
 
 
 def find_inhibitors(system_bus, session_bus, environ=os.environ) -> Inhibitors | None:
-    """The idle inhibitor sources this desktop has, or None when there is no bus to ask.
+    """The idle inhibitor sources this desktop has, or None when there is nothing to ask.
 
     logind is asked whenever there is a system bus (systemd and elogind both answer as
-    org.freedesktop.login1). PowerDevil is asked when it runs now, or when the desktop is KDE
-    (it may start after glutewake at login)."""
+    org.freedesktop.login1). PowerDevil and the GNOME session manager are asked when they run
+    now, or when the desktop is theirs (they may start after glutewake at login)."""
     sources: list = []
     if system_bus is not None:
         try:
             sources.append(LogindSource(system_bus))
         except Exception as err:
             log.info("idle inhibitors: logind cannot be asked (%s)", err)
-    if session_bus is not None:
-        kde = "KDE" in environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
+    desktops = environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
+    for make, service, desktop in ((PowerDevilSource, POWERDEVIL, "KDE"),
+                                   (GnomeSessionSource, GNOME_SESSION, "GNOME")):
+        if session_bus is None:
+            break
         try:
-            if kde or session_bus.name_has_owner(POWERDEVIL):
-                sources.append(PowerDevilSource(session_bus))
+            if desktop in desktops or session_bus.name_has_owner(service):
+                sources.append(make(session_bus))
         except Exception as err:
-            log.info("idle inhibitors: KDE PowerDevil cannot be asked (%s)", err)
+            log.info("idle inhibitors: %s cannot be asked (%s)", make.name, err)
     if not sources:
-        log.info("idle inhibitors: no bus to ask; idle time counts as away even during a film")
+        log.info("idle inhibitors: nothing here lists them (no system bus for logind, neither "
+                 "PowerDevil nor a GNOME session); idle time counts as away even during a film")
         return None
     inhibitors = Inhibitors(sources)
     log.info("idle inhibitors: asking %s", inhibitors.name)
