@@ -23,12 +23,16 @@ class FakeNotifier:
     def __init__(self):
         self.shown: list = []
         self.withdrawn = 0
+        self.told: list[tuple[str, str]] = []
 
     def show(self, note) -> None:
         self.shown.append(note)
 
     def withdraw(self) -> None:
         self.withdrawn += 1
+
+    def tell(self, title: str, body: str) -> None:
+        self.told.append((title, body))
 
 
 class FakeIdle:
@@ -154,6 +158,22 @@ def test_an_edited_settings_file_applies_at_the_next_look_and_a_bad_one_is_repor
     desk.sit(30)
     assert any("every" in line and "keeping the last good settings" in line for line in desk.said)
     assert desk.daemon.coach.settings.every == 600
+
+
+def test_each_bad_save_is_told_once_in_a_notification_and_a_fix_clears_it(desk):
+    desk.config.write_text('[breaks]\nevery = "often"\n')
+    desk.sit(90)  # three looks: told once
+    [(title, body)] = desk.notifier.told
+    assert title == "Settings not applied"
+    assert str(desk.config) in body and "[breaks] every" in body and "last good" in body
+    assert desk.daemon.status()["settings_error"].startswith(str(desk.config))
+    desk.config.write_text('[breaks]\nevery = "soon"\n')  # another bad save: told again
+    desk.sit(30)
+    assert len(desk.notifier.told) == 2
+    desk.config.write_text('[breaks]\nevery = "20m"\n')
+    desk.sit(30)
+    assert desk.daemon.status()["settings_error"] == ""
+    assert len(desk.notifier.told) == 2
 
 
 def test_a_heads_up_goes_to_the_notifier_before_the_reminder(desk):

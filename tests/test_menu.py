@@ -70,3 +70,32 @@ def test_submenus_call_the_controls_with_their_values():
     items["Done — I took my break"].action()
     by_label(items_for("sitting"))["Quit glutewake"].action()
     assert calls == [Snooze(600), Pause(tomorrow=True), Done(), Quit()]
+
+
+def test_break_every_offers_the_usual_intervals_with_the_one_in_force_checked():
+    chosen = []
+    controls = menu.Controls(run=calls.append, open_settings=lambda: None, open_log=lambda: None,
+                             set_every=chosen.append)
+    status = Status(Phase.SITTING, 600, 1200, 0, None, 0.0, builtin()[1])
+
+    def every_items(every):
+        view = menu.View(status, "line", (300,), every=every)
+        return by_label(by_label(menu.build(view, controls))["Break every"].children)
+
+    items = every_items(45 * 60)
+    assert list(items) == ["20 min", "30 min", "45 min", "1 h", "1 h 30 min"]
+    assert [label for label, item in items.items() if item.checked] == ["45 min"]
+    items["1 h 30 min"].action()
+    assert chosen == [90 * 60]
+    odd = every_items(25 * 60)  # a value from the settings file that is none of the choices
+    assert list(odd) == ["20 min", "25 min", "30 min", "45 min", "1 h", "1 h 30 min"]
+    assert [label for label, item in odd.items() if item.checked] == ["25 min"]
+    assert "Break every" not in by_label(items_for("sitting"))  # only when the daemon offers it
+
+
+def test_setting_text_is_what_the_settings_file_takes():
+    from glutewake.core.timespec import parse_duration, setting_text
+
+    for seconds in (45, 60, 1800, 3600, 5400, 3661, 86400):
+        assert parse_duration(setting_text(seconds)) == seconds
+    assert setting_text(5400) == "1h30m"

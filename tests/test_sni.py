@@ -1,6 +1,7 @@
 """The StatusNotifierItem tray: protocol checks with jeepney as the host, and a real SNI host
 (status-notifier-watcher + gtk-sni-tray-standalone) on Xvfb, driven like a person would."""
 
+import json
 import subprocess
 import sys
 import time
@@ -140,7 +141,7 @@ def test_layout_is_the_documented_structure(sni_desktop):
         assert labels(root)[1:] == [
             "Next: Single-leg stand — 2 × 30–50 s hold per side", "-", "Done — I took my break",
             "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Start at login",
-            "Open settings",
+            "Break every", "Open settings",
             "Open break log", "-", "Quit glutewake"]
         snooze = next(child for _, child in root[2] if child[1].get("label") == ("s", "Snooze"))
         assert snooze[1]["children-display"] == ("s", "submenu")
@@ -275,5 +276,71 @@ def test_a_changed_label_is_sent_as_properties_not_a_new_layout(sni_desktop):
         labels = [props["label"][1] for _, props in updated if "label" in props]
         assert any("snoozed" in label for label in labels) and removed == []
         assert host.layout(name)[0] == revision  # same shape, same revision
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_break_every_from_the_tray_edits_the_settings_file_in_place_and_applies_at_once(sni_desktop):
+    text = ('# my own notes stay\n[breaks]\n# an hour is plenty\nevery = "1h"  # was 30m\n'
+            'snooze = "2s"\n')
+    daemon = start(sni_desktop, text)
+    try:
+        host = Host(sni_desktop)
+        name = our_item(host)
+        _, root = host.layout(name)
+        every = next(child for _, child in root[2] if child[1].get("label") == ("s", "Break every"))
+        assert labels(every) == ["20 min", "30 min", "45 min", "1 h", "1 h 30 min"]
+        checked = [child[1]["label"][1] for _, child in every[2]
+                   if child[1].get("toggle-state") == ("i", 1)]
+        assert checked == ["1 h"]
+        host.click(name, ["Break every", "45 min"])
+        path = Path(sni_desktop.env["XDG_CONFIG_HOME"]) / "glutewake" / "config.toml"
+        wait_for(lambda: 'every = "45m"' in path.read_text(), "the settings file to change")
+        assert path.read_text() == text.replace('"1h"', '"45m"')
+        assert path.with_name("config.toml.bak").read_text() == text
+
+        def now_checked():
+            _, root = host.layout(name)
+            every = next(c for _, c in root[2] if c[1].get("label") == ("s", "Break every"))
+            return [c[1]["label"][1] for _, c in every[2] if c[1].get("toggle-state") == ("i", 1)]
+
+        wait_for(lambda: now_checked() == ["45 min"], "the menu to check 45 min")
+        status = json.loads(glutewake(sni_desktop.env, "status", "--json").stdout)
+        assert status["settings_error"] == "" and status["due_in"] <= 45 * 60
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_bad_save_is_told_once_by_notification_tray_line_icon_and_status_until_fixed(sni_desktop):
+    from glutewake.desktop.icon import WARM
+
+    daemon = start(sni_desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
+    try:
+        host = Host(sni_desktop)
+        name = our_item(host)
+        before = len(sni_desktop.shown())
+        path = Path(sni_desktop.env["XDG_CONFIG_HOME"]) / "glutewake" / "config.toml"
+        path.write_text('[breaks]\nevery = "often"\nsnooze = "2s"\n')
+
+        def tooltip() -> str:
+            return host.properties(name)["ToolTip"][1][3]
+
+        wait_for(lambda: tooltip().startswith("Settings not applied"), "the tray line to say so")
+        [told] = sni_desktop.wait_shown(before + 1)[before:]
+        assert told["summary"] == "Settings not applied"
+        assert str(path) in told["body"] and "[breaks] every" in told["body"]
+        _, icons = host.properties(name)["IconPixmap"]
+        width, _, data = icons[-1]
+        corner = ((width - width // 8) * width + width - width // 8) * 4  # inside the badge
+        alpha, *rgb = data[corner:corner + 4]
+        assert alpha > 200 and sum(abs(a - b) for a, b in zip(rgb, WARM[:3])) < 40
+        status = json.loads(glutewake(sni_desktop.env, "status", "--json").stdout)
+        assert "[breaks] every" in status["settings_error"]
+        time.sleep(3)  # more looks (GLUTEWAKE_TICK=1): the same bad save is not told again
+        assert len(sni_desktop.shown()) == before + 1
+        path.write_text('[breaks]\nevery = "50m"\nsnooze = "2s"\n')
+        wait_for(lambda: tooltip().startswith("Sitting"), "the tray line to recover")
+        status = json.loads(glutewake(sni_desktop.env, "status", "--json").stdout)
+        assert status["settings_error"] == "" and status["due_in"] <= 50 * 60
     finally:
         assert daemon.stop() == 0

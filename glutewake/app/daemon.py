@@ -57,11 +57,13 @@ class SettingsFile:
         self.path = path
         self._report = report
         self.problem = ""  # what is wrong with the file now, for `status`; "" when nothing
+        self.error: UserError | None = None  # the same, as the error
+        self.bad_saves = 0  # saves found wrong since the start: each is told once
         self._seen = self._read()
         try:
             self.settings = self._load(self._seen)
         except UserError as err:
-            self.problem = str(err)
+            self.problem, self.error = str(err), err
             report(f"{err} (using the default settings until this is fixed)")
             self.settings = config.build({}, path)
 
@@ -91,10 +93,11 @@ class SettingsFile:
         try:
             self.settings = self._load(seen)
         except UserError as err:
-            self.problem = str(err)
+            self.problem, self.error = str(err), err
+            self.bad_saves += 1
             self._report(f"{err} (keeping the last good settings)")
             return None
-        self.problem = ""
+        self.problem, self.error = "", None
         self._report(f"settings reloaded from {self.path}")
         return self.settings
 
@@ -133,6 +136,7 @@ class Daemon:
         self._replan = threading.Event()
         self._control = None
         self._last_look = mono()
+        self._told_bad_saves = 0
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
 
     # --- looking and acting, always under the lock ---
@@ -141,6 +145,10 @@ class Daemon:
         new = self.settings.changed()  # a stat: cheap enough for every look
         if new is not None:
             self._apply(self.coach.command(Reconfigure(new)))
+        if self.settings.bad_saves != self._told_bad_saves and self.settings.error is not None:
+            self._told_bad_saves = self.settings.bad_saves
+            self._notify("tell", phrases.SETTINGS_NOT_APPLIED,
+                         phrases.settings_problem(self.settings.error))
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
         idling = idle is not None and idle + self.tick_every + 1 >= self.coach.settings.natural_break

@@ -161,17 +161,17 @@ class Session:
     # --- the tray ---
 
     def menu(self):
-        from ..core.phrases import tray_line
         from ..desktop import menu
 
         status = self.daemon.snapshot()
         settings = self.settings.settings
-        view = menu.View(status, tray_line(status, self.daemon.now()), settings.snooze_choices,
-                         self._streak(status.goal, status.done_today))
+        view = menu.View(status, self._tray_line(status), settings.snooze_choices,
+                         self._streak(status.goal, status.done_today), settings.every)
         controls = menu.Controls(
             run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item("Start at login", self.toggle_autostart,
-                             checked=self.autostart.enabled())])
+                             checked=self.autostart.enabled())],
+            set_every=self.set_every)
         return menu.build(view, controls)
 
     def toggle_autostart(self) -> None:
@@ -187,6 +187,26 @@ class Session:
         if self._streak_for[0] != key:
             self._streak_for = (key, streak(self.journal.read, goal, date.today()))
         return self._streak_for[1]
+
+    def _tray_line(self, status) -> str:
+        from ..core.phrases import tray_line, with_settings_problem
+
+        return with_settings_problem(tray_line(status, self.daemon.now()), self.settings.error)
+
+    def set_every(self, seconds: int) -> None:
+        """"Break every" in the tray: the same change as `glutewake config set breaks.every`."""
+        from ..core.errors import UserError
+        from ..core.phrases import EVERY_NOT_CHANGED
+        from ..core.timespec import setting_text
+
+        try:
+            config.set_values(self.settings.path, {"breaks.every": setting_text(seconds)})
+        except (UserError, OSError) as err:
+            self.daemon.parts.notifier.tell(EVERY_NOT_CHANGED, str(err))
+            return
+        self.daemon.look_now()  # apply it now, as `config set` asks a running daemon to
+        if self.tray is not None:
+            self.tray.refresh_menu()  # the new check mark
 
     def open_settings(self) -> None:
         open_path(config.ensure_user_file(self.settings.path))
@@ -204,18 +224,18 @@ class Session:
     def _start_tray(self):
         from ..desktop.icon import look_for
         from ..desktop.tray import make_tray
-        from ..core.phrases import tray_line
 
         status = self.daemon.coach.status()
         every = lambda: self.settings.settings.every  # noqa: E731
-        tray = make_tray(self.menu, look_for(status, every()),
-                         tray_line(status, self.daemon.now()), self.bus)
+        problem = lambda: self.settings.error is not None  # noqa: E731
+        tray = make_tray(self.menu, look_for(status, every(), problem()),
+                         self._tray_line(status), self.bus)
         if tray is None:
             return None
         self.daemon.tray_name = tray.name
 
         def changed(status) -> None:
-            tray.update(look_for(status, every()), tray_line(status, self.daemon.now()))
+            tray.update(look_for(status, every(), problem()), self._tray_line(status))
 
         self.daemon.on_change.append(changed)
         return tray

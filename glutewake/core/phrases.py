@@ -68,6 +68,20 @@ def hold(what: Hold | None, now: float | None = None) -> str:
 
 # --- status ------------------------------------------------------------------------------------
 
+SETTINGS_NOT_APPLIED = "Settings not applied"
+EVERY_NOT_CHANGED = "Break interval not changed"
+
+
+def settings_problem(error) -> str:
+    """The body of the notification about a bad save: where, what, and what holds meanwhile."""
+    return f"{error.where}: {error.problem}. The last good settings stay in force until it is fixed."
+
+
+def with_settings_problem(line: str, error) -> str:
+    """The tray's line while the settings file has a mistake."""
+    return f"{SETTINGS_NOT_APPLIED} ({error.where}) · {line}" if error is not None else line
+
+
 def source_state(unknown_since: float | None, now: float) -> str:
     """How an idle source answers now: "answering", or "unknown since 10:05"."""
     return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now)}"

@@ -24,6 +24,10 @@ class Notifier(Protocol):
 
     def withdraw(self) -> None: ...
 
+    def tell(self, title: str, body: str) -> None:
+        """A message apart from the reminder (a bad settings save): it never replaces one."""
+        ...
+
 
 class IdleSource(Protocol):
     """Seconds since the last keyboard or mouse input; None when it cannot tell right now."""

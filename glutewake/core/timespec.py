@@ -31,6 +31,15 @@ def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
     return total
 
 
+def setting_text(seconds: int) -> str:
+    """The settings file's form of a duration: 1800 -> "30m", 5400 -> "1h30m", 45 -> "45s"."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (
+        f"{secs}s" if secs else "")
+    return text or "0s"
+
+
 def humanize(seconds: float) -> str:
     """Rounded for people: "45 s", "23 min", "1 h 5 min"."""
     total = max(0, round(seconds))

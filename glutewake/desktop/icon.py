@@ -46,9 +46,15 @@ class Look:
 
     phase: str  # sitting warm due snoozed paused away
     step: int = 0  # filled sixteenths of the ring
+    problem: bool = False  # the settings file has a mistake: an amber badge in the corner
 
 
-def look_for(status: Status, every: float) -> Look:
+def look_for(status: Status, every: float, problem: bool = False) -> Look:
+    look = _look_for(status, every)
+    return Look(look.phase, look.step, True) if problem else look
+
+
+def _look_for(status: Status, every: float) -> Look:
     if status.phase in ("paused", "away"):
         return Look(status.phase)
     if status.phase == "due":
@@ -115,6 +121,19 @@ class _Canvas:
 
 
 def draw(look: Look, size: int) -> Image.Image:
+    image = _draw(look, size)
+    if look.problem:
+        big = size * 4
+        canvas = _Canvas(big)
+        across = round(big * 0.46)
+        rim = max(4, round(big * 0.05))
+        canvas.disc((big - across, big - across, big - 1, big - 1), EDGE)
+        canvas.disc((big - across + rim, big - across + rim, big - 1 - rim, big - 1 - rim), WARM)
+        image.alpha_composite(canvas.image.resize((size, size), Image.LANCZOS))
+    return image
+
+
+def _draw(look: Look, size: int) -> Image.Image:
     scale = 4 if size <= 48 else 2
     big = size * scale
     canvas = _Canvas(big)

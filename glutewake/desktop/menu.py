@@ -24,6 +24,7 @@ class Item:
 
 
 SEPARATOR = Item(separator=True)
+EVERY = (20 * 60, 30 * 60, 45 * 60, 60 * 60, 90 * 60)  # the "Break every" choices
 PAUSES = (("30 min", Pause(seconds=1800)), ("1 hour", Pause(seconds=3600)),
           ("2 hours", Pause(seconds=7200)), ("Until tomorrow", Pause(tomorrow=True)))
 
@@ -36,6 +37,7 @@ class View:
     line: str
     snooze_choices: tuple[int, ...]
     streak: int = 0  # days in a row with the daily goal met
+    every: int = 0  # [breaks] every in force, seconds
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Controls:
     open_settings: Callable[[], None]
     open_log: Callable[[], None]
     extra: list[Item] = field(default_factory=list)  # items later features add
+    set_every: Callable[[int], None] | None = None  # writes [breaks] every, as `config set` does
 
 
 def build(view: View, controls: Controls) -> tuple[Item, ...]:
@@ -74,9 +77,18 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
         SEPARATOR,
         Item(phrases.today(view.status.done_today, view.status.goal, view.streak), enabled=False),
         *controls.extra,
+        *([every_menu(view.every, controls.set_every)] if controls.set_every else []),
         Item("Open settings", controls.open_settings),
         Item("Open break log", controls.open_log),
         SEPARATOR,
         Item("Quit glutewake", lambda: run(Quit())),
     ]
     return tuple(items)
+
+
+def every_menu(every: int, choose: Callable[[int], None]) -> Item:
+    """The interval choices, with the one in force checked (and listed, when it is not one)."""
+    choices = sorted(set(EVERY) | {every}) if every else EVERY
+    return Item("Break every", children=tuple(
+        Item(humanize(seconds), lambda s=seconds: choose(s), checked=seconds == every)
+        for seconds in choices))

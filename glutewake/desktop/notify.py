@@ -88,6 +88,13 @@ class ConsoleNotifier:
     def withdraw(self) -> None:
         pass  # a printed line cannot be taken back
 
+    def tell(self, title: str, body: str) -> None:
+        try:
+            print(f"[{time.strftime('%H:%M')}] {title}: {body}", file=self._out or sys.stdout,
+                  flush=True)
+        except (OSError, ValueError):
+            pass
+
 
 class FreedesktopNotifier:
     """org.freedesktop.Notifications over jeepney: buttons, replacement, closing."""
@@ -112,6 +119,7 @@ class FreedesktopNotifier:
         self._lock = threading.Lock()
         self._caps: set[str] | None = None  # asked again after a failure: the server may change
         self._id = 0
+        self._told = 0  # the last message apart from reminders: the next one replaces it
         self._remind: Remind | None = None
         self._guiding = False  # the notification shown is a guided break's
         for member in ("ActionInvoked", "NotificationClosed"):
@@ -168,6 +176,15 @@ class FreedesktopNotifier:
             self._address, "Notify", "susssasa{sv}i",
             ("glutewake", self._id, self._icon, title(note), text, actions, hints, timeout))[0]
 
+    def tell(self, title: str, body: str) -> None:
+        with self._lock:
+            told = self._told
+        told = self._bus.call(self._address, "Notify", "susssasa{sv}i",
+                              ("glutewake", told, self._icon, title, body, [],
+                               {"urgency": ("y", 1)}, -1))[0]
+        with self._lock:
+            self._told = told
+
     def withdraw(self) -> None:
         with self._lock:
             shown, self._id = self._id, 0
@@ -218,6 +235,14 @@ class PlyerNotifier:
     def withdraw(self) -> None:
         pass  # plyer cannot close what it showed
 
+    def tell(self, title: str, body: str) -> None:
+        from plyer import notification
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            notification.notify(title=title, app_name="glutewake", message=body,
+                                app_icon=self._icon, timeout=30)
+
 
 class FallbackNotifier:
     """The first notifier that works, tried afresh for every reminder."""
@@ -263,6 +288,16 @@ class FallbackNotifier:
                 return
         if not shown:
             self._report("notifications: no way to show the reminder worked; it is in the log")
+
+    def tell(self, title: str, body: str) -> None:
+        """The first way that works; the log has it in any case."""
+        log.warning("%s: %s", title, body)
+        for notifier in self._notifiers:
+            try:
+                notifier.tell(title, body)
+                return
+            except Exception as err:
+                log.info("could not tell through %s (%s)", notifier.name, err)
 
     def withdraw(self) -> None:
         shown, self._shown_by = self._shown_by, []
