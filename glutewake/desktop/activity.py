@@ -1,11 +1,13 @@
 """How long since the last keyboard or mouse input, and whether the screen is locked.
 
-Each idle source is a small class with a `name` and `idle_seconds()`; `find_idle_source` picks the
-first one that answers here, in order of preference: GNOME's Mutter IdleMonitor (also on Wayland),
-the X11 screensaver extension, the freedesktop ScreenSaver service (KDE), Windows
-GetLastInputInfo, macOS CGEventSource. A source that stops answering returns None ("unknown")
-and the coach keeps counting, so the daemon never depends on one. `LockWatch` follows logind's
-LockedHint and PrepareForSleep on the system bus.
+Each idle source is a small class with a `name`, `unknown_since` and `idle_seconds()`;
+`find_idle_source` picks the first one that answers here, in order of preference: GNOME's Mutter
+IdleMonitor (X11 and Wayland), the Wayland compositor's own idle notifications (ext-idle-notify-v1,
+then the older KDE protocol; see wayland.py), the X11 screensaver extension, the freedesktop
+ScreenSaver service (KDE on X11), Windows GetLastInputInfo, macOS CGEventSource. A source that
+stops answering returns None ("unknown") and says since when, and the coach keeps counting, so
+the daemon never depends on one. `LockWatch` follows logind's LockedHint and PrepareForSleep on
+the system bus.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .idle_base import IdleReader, IdleSource
 
@@ -72,9 +74,12 @@ class X11Idle(IdleReader):
         return self._root.screensaver_query_info().idle / 1000.0
 
 
-def candidates(bus, platform: str = sys.platform,
-               environ=os.environ) -> list[Callable[[], IdleSource]]:
-    """Idle sources worth trying here, best first."""
+def candidates(bus, platform: str = sys.platform, environ: Mapping[str, str] = os.environ,
+               threshold: Callable[[], float] = lambda: 300.0,
+               on_change: Callable[[], None] = lambda: None) -> list[Callable[[], IdleSource]]:
+    """Idle sources worth trying here, best first. `threshold` (seconds, read again while
+    running) is how long without input the Wayland protocols wait before they say idle: the
+    natural-break time; `on_change` is called when they say it, so the daemon looks at once."""
     if platform in ("win32", "darwin"):
         from .idle_native import MacIdle, WindowsIdle  # ctypes: not loaded on Linux
 
@@ -82,6 +87,8 @@ def candidates(bus, platform: str = sys.platform,
     found: list[Callable[[], IdleSource]] = []
     if bus is not None:
         found.append(lambda: MutterIdle(bus))
+    if environ.get("WAYLAND_DISPLAY"):
+        found += _wayland_sources(environ, threshold, on_change)
     if environ.get("DISPLAY"):
         found.append(X11Idle)
     if bus is not None:
@@ -89,16 +96,34 @@ def candidates(bus, platform: str = sys.platform,
     return found
 
 
-def find_idle_source(bus=None) -> IdleSource | None:
-    """The first idle source that answers here, or None (idle time then shows as unknown)."""
-    for make in candidates(bus):
+def _wayland_sources(environ: Mapping[str, str], threshold: Callable[[], float],
+                     on_change: Callable[[], None]) -> list[Callable[[], IdleSource]]:
+    def make(kind: str) -> IdleSource:
+        from . import wayland  # pywayland loads libwayland: only on a Wayland desktop
+
+        where = wayland.display_path(environ)
+        if where is None:
+            raise RuntimeError(f"WAYLAND_DISPLAY={environ.get('WAYLAND_DISPLAY')!r} is not a "
+                               "full path and XDG_RUNTIME_DIR is not set")
+        source = wayland.ExtIdleNotify if kind == "ext" else wayland.KdeIdle
+        return source(where, threshold, on_change)
+
+    return [lambda: make("ext"), lambda: make("kde")]
+
+
+def find_idle_source(bus=None, threshold: Callable[[], float] = lambda: 300.0,
+                     on_change: Callable[[], None] = lambda: None) -> IdleSource | None:
+    """The first idle source that answers here, or None (idle time then shows as unknown).
+    `threshold` and `on_change` serve the Wayland sources (see `candidates`)."""
+    for make in candidates(bus, threshold=threshold, on_change=on_change):
         try:
             source = make()
-            value = source._read()  # type: ignore[attr-defined]
+            value = source.idle_seconds() if not isinstance(source, IdleReader) \
+                else source._read()
         except Exception as err:
             log.info("idle: a source is not available here (%s)", err)
             continue
-        log.info("idle: using %s (idle now %.0f s)", source.name, value)
+        log.info("idle: using %s (idle now %.0f s)", source.name, value or 0.0)
         return source
     log.warning("idle: no idle-time source on this desktop; sitting is counted from the clock "
                 "alone and only lock and suspend count as time away")
