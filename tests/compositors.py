@@ -13,9 +13,11 @@ dir of its own under a temp folder, started and stopped by PID.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 from tests.desktop import BUS_CONFIG, wait_for
-from tests.support import skip_or_fail
+from tests.support import Running, glutewake, journal_path, skip_or_fail, write_config
 
 PROTOCOLS = Path("/usr/share/plasma-wayland-protocols")
 UNPRIVILEGED = 65534  # nobody / nogroup on Debian
@@ -342,5 +344,50 @@ def wait_value(read, check, what: str, timeout: float = 10.0, every: float = 0.0
     return seen[0]
 
 
-def elapsed(started: float) -> float:
-    return time.monotonic() - started
+# --- end to end: `glutewake run` on a compositor, with a 3 s natural break ---
+
+FAST_BREAK = '[breaks]\nevery = "1h"\nnatural_break = "3s"\n'
+
+
+def status(env) -> dict:
+    return json.loads(glutewake(env, "status", "--json").stdout)
+
+
+def natural_breaks(env) -> list[tuple]:
+    db = sqlite3.connect(journal_path(env))
+    try:
+        return db.execute("SELECT kind, duration FROM events WHERE kind = 'natural_break'"
+                          ).fetchall()
+    finally:
+        db.close()
+
+
+def away_and_back(env: dict, mode: list[str], name: str, make_input) -> None:
+    """Shared by the Wayland and Mutter end-to-end tests: status names the source, no input
+    for longer than the natural break shows "away", input brings "sitting" back, and the
+    journal holds the natural break."""
+    write_config(env, FAST_BREAK)
+    daemon = Running(env, *mode)
+    try:
+        daemon.wait_for("glutewake is watching")
+        first = status(env)
+        assert first["idle_source"] == name and first["idle_state"] == "answering", first
+        # sitting at the desk for a while: the stretch that the natural break will end
+        for _ in range(4):
+            make_input()
+            time.sleep(0.4)
+        sitting = status(env)
+        assert sitting["phase"] == "sitting" and sitting["sitting"] >= 1, sitting
+        away = wait_value(lambda: status(env)["phase"], lambda p: p == "away",
+                          "the natural break (away)", timeout=12, every=0.3)
+        assert away == "away"
+        make_input()
+        wait_value(lambda: status(env)["phase"], lambda p: p == "sitting",
+                   "sitting again after input", timeout=6, every=0.2)
+        assert glutewake(env, "quit").returncode == 0
+        assert daemon.proc.wait(10) == 0, "\n".join(daemon.lines)
+    finally:
+        daemon.stop()
+    rows = natural_breaks(env)
+    assert len(rows) == 1 and rows[0][1] >= 3.0, rows
+    assert not [line for line in daemon.lines if "Traceback" in line], daemon.lines

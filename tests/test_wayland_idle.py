@@ -4,7 +4,6 @@ one starts a fresh one of its own."""
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import subprocess
@@ -17,9 +16,8 @@ import pytest
 
 from glutewake.desktop import wayland
 from glutewake.desktop.activity import find_idle_source
-from tests.compositors import KWin, Sway, globals_of, wait_value
-from tests.desktop import wait_for
-from tests.support import Running, glutewake, journal_path, skip_or_fail, write_config
+from tests.compositors import KWin, Sway, away_and_back, globals_of, wait_value
+from tests.support import Running, skip_or_fail
 
 pytestmark = pytest.mark.desktop
 
@@ -240,51 +238,6 @@ def test_the_compositor_dying_reads_unknown_it_comes_back_and_exit_stays_clean(k
 
 
 # --- end to end: `glutewake run` on the compositor, a 3 s natural break ---
-
-FAST_BREAK = '[breaks]\nevery = "1h"\nnatural_break = "3s"\n'
-
-
-def status(env) -> dict:
-    return json.loads(glutewake(env, "status", "--json").stdout)
-
-
-def natural_breaks(env) -> list[tuple]:
-    import sqlite3
-
-    db = sqlite3.connect(journal_path(env))
-    try:
-        return db.execute("SELECT kind, duration FROM events WHERE kind = 'natural_break'"
-                          ).fetchall()
-    finally:
-        db.close()
-
-
-def away_and_back(env: dict, mode: list[str], name: str, make_input) -> None:
-    """Shared by the Wayland and Mutter end-to-end tests: status names the source, no input
-    for longer than the natural break shows "away", input brings "sitting" back, and the
-    journal holds the natural break."""
-    write_config(env, FAST_BREAK)
-    daemon = Running(env, *mode)
-    try:
-        daemon.wait_for("glutewake is watching")
-        make_input()
-        first = status(env)
-        assert first["idle_source"] == name and first["idle_state"] == "answering", first
-        wait_value(lambda: status(env)["phase"], lambda p: p == "sitting", "sitting")
-        away = wait_value(lambda: status(env)["phase"], lambda p: p == "away",
-                          "the natural break (away)", timeout=12, every=0.3)
-        assert away == "away"
-        make_input()
-        wait_value(lambda: status(env)["phase"], lambda p: p == "sitting",
-                   "sitting again after input", timeout=6, every=0.2)
-        assert glutewake(env, "quit").returncode == 0
-        assert daemon.proc.wait(10) == 0, "\n".join(daemon.lines)
-    finally:
-        daemon.stop()
-    rows = natural_breaks(env)
-    assert len(rows) == 1 and rows[0][1] >= 3.0, rows
-    assert not [line for line in daemon.lines if "Traceback" in line], daemon.lines
-
 
 def wired() -> bool:
     """Whether `glutewake run` hands the natural-break time to the idle source (the lead's
