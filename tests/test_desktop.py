@@ -418,3 +418,27 @@ def test_gtk_menu_sets_a_new_status_line_in_place_and_rebuilds_for_anything_else
     # same Gtk.Menu, new label | a new Gtk.Menu once another item changed, with both new labels
     assert line[0].split(" ", 1)[1] == ("True Sitting 2 min True Sitting 3 min "
                                         "Today: 1 break done"), line
+
+
+def test_status_names_the_real_state_of_the_notification_server_and_idle_source(desktop):
+    """Status says what is there now, not what was chosen at start: dunst gone shows as missing,
+    and back as ok."""
+    import json
+
+    daemon = start(desktop, '[breaks]\nevery = "1h"\n', "--no-tray")
+    try:
+        first = json.loads(glutewake(desktop.env, "status", "--json").stdout)
+        assert first["notifier"] == "desktop notifications (D-Bus)"
+        assert first["notifier_state"] == "ok"
+        assert first["idle_source"] == "X11 screensaver extension"
+        assert first["idle_state"] == "answering"
+        desktop.kill_dunst()
+        wait_for(lambda: json.loads(glutewake(desktop.env, "status", "--json").stdout)[
+            "notifier_state"] == "missing", "status to name the notification server missing")
+        text = glutewake(desktop.env, "status").stdout
+        assert "missing: no notification server on the session bus" in text
+        desktop.start_dunst()
+        wait_for(lambda: json.loads(glutewake(desktop.env, "status", "--json").stdout)[
+            "notifier_state"] == "ok", "status to see the server back")
+    finally:
+        assert daemon.stop() == 0
