@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from ..i18n import N_, _
 from .errors import UserError, closest
 
 POSTURES = ("standing", "floor")
@@ -17,7 +18,7 @@ GROUPS = ("max", "med", "mobility")  # gluteus maximus, gluteus medius (and mini
 
 # Defaults for the fields a user's [[exercises.custom]] table may leave out (built-in moves give
 # every one of them).
-SAFETY = "Stop at any sharp pain or dizziness, and keep breathing: never hold your breath."
+SAFETY = N_("Stop at any sharp pain or dizziness, and keep breathing: never hold your breath.")
 REST = 20  # seconds between sets and between sides
 REP_SECONDS = 3  # seconds one rep takes at a controlled pace
 

@@ -1,0 +1,154 @@
+"""The language glutewake speaks: gettext lookups for every text a person reads.
+
+English is the source language and needs no catalog. Other languages come as compiled catalogs,
+glutewake/locale/<lang>/LC_MESSAGES/glutewake.mo, built from the .po files when the package is
+built (see glutewake/locale/README.md). Only the standard library is used here: the daemon runs
+all day, so no Babel, and one catalog in memory at a time.
+
+Which language: the `[ui] language` setting when it is not "auto"; else the first of LANGUAGE
+(a colon list), LC_ALL, LC_MESSAGES and LANG that is set, as gettext reads them; on Windows,
+when none of those is set, the user's display language. "C", "POSIX" and languages glutewake
+does not ship mean English.
+
+Texts are looked up when they are shown, never at import, so `setup` can change the language
+of a running daemon. `_` sets up from the environment on first use when nobody called `setup`.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+import os
+import sys
+from pathlib import Path
+
+DOMAIN = "glutewake"
+SOURCE = "en"
+LANGUAGES = ("en", "de", "fr", "es")  # the choices of [ui] language besides "auto"
+ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+LOCALE_DIR_VARIABLE = "GLUTEWAKE_LOCALE_DIR"  # tests and translators point at other catalogs
+
+log = logging.getLogger(__name__)
+
+_catalog: gettext.NullTranslations | None = None  # None until set up
+_language = SOURCE
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalog without translating it now: translate it with `_` where it
+    is shown."""
+    return message
+
+
+def _current() -> gettext.NullTranslations:
+    catalog = _catalog
+    if catalog is None:
+        setup()
+        catalog = _catalog
+    return catalog  # type: ignore[return-value]
+
+
+def _(message: str) -> str:
+    """The text in the language in force ("" stays "": gettext would answer with the header)."""
+    return _current().gettext(message) if message else message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _current().ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A short text whose meaning depends on `context` ("May" the month)."""
+    return _current().pgettext(context, message)
+
+
+def language() -> str:
+    """The language in force: one of LANGUAGES."""
+    _current()
+    return _language
+
+
+def locale_dir() -> Path:
+    override = os.environ.get(LOCALE_DIR_VARIABLE)
+    return Path(override) if override else Path(__file__).resolve().parent / "locale"
+
+
+def catalog_path(lang: str, base: Path | None = None) -> Path:
+    return (base or locale_dir()) / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def available(base: Path | None = None) -> tuple[str, ...]:
+    """English and every shipped language whose compiled catalog is present."""
+    return tuple(lang for lang in LANGUAGES
+                 if lang == SOURCE or catalog_path(lang, base).is_file())
+
+
+def _windows_language() -> str | None:
+    """The user's display language on Windows ("de_DE"), or None when it cannot be told."""
+    try:
+        import ctypes
+        import locale
+
+        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        name = locale.windows_locale.get(int(kernel.GetUserDefaultUILanguage()))
+        if name:
+            return name
+        buffer = ctypes.create_unicode_buffer(85)  # LOCALE_NAME_MAX_LENGTH
+        if kernel.GetUserDefaultLocaleName(buffer, len(buffer)):
+            return buffer.value.replace("-", "_")
+    except Exception as err:  # no such call (an old or unusual system): English it is
+        log.info("cannot read the Windows display language (%s)", err)
+    return None
+
+
+def wanted(environ=None, platform: str | None = None) -> list[str]:
+    """The locale names the environment asks for, best first (["de_DE.UTF-8"], ["fr", "de"])."""
+    environ = os.environ if environ is None else environ
+    for variable in ENVIRONMENT:
+        value = environ.get(variable, "").strip()
+        if value:
+            return [part for part in value.split(":") if part] if variable == "LANGUAGE" else [value]
+    if (platform or sys.platform) == "win32":
+        found = _windows_language()
+        return [found] if found else []
+    return []
+
+
+def match(names: list[str], shipped: tuple[str, ...]) -> str:
+    """The first of `names` that glutewake has, by its language part ("de_AT.UTF-8" is "de");
+    "C" or "POSIX" before any of them, or none of them, means English."""
+    for name in names:
+        base = name.split(".")[0].split("@")[0]
+        if base in ("C", "POSIX"):
+            return SOURCE
+        lang = base.replace("-", "_").split("_")[0].lower()
+        if lang in shipped:
+            return lang
+    return SOURCE
+
+
+def choose(setting: str | None = None, environ=None, platform: str | None = None,
+           shipped: tuple[str, ...] | None = None) -> str:
+    """The language to speak: the setting, unless it is "auto" (or None), then the environment."""
+    shipped = available() if shipped is None else shipped
+    if setting and setting != "auto":
+        return setting if setting in shipped else SOURCE
+    return match(wanted(environ, platform), shipped)
+
+
+def setup(language: str | None = None) -> str:
+    """Speak `language` ("auto" or None: as the environment says) from now on; returns the
+    language in force. A catalog that cannot be read leaves English, said once in the log."""
+    global _catalog, _language
+    chosen = choose(language)
+    catalog: gettext.NullTranslations = gettext.NullTranslations()
+    if chosen != SOURCE:
+        path = catalog_path(chosen)
+        try:
+            with open(path, "rb") as source:
+                catalog = gettext.GNUTranslations(source)
+        except (OSError, ValueError, UnicodeError) as err:
+            log.warning("cannot read the %s catalog %s (%s); speaking English", chosen, path, err)
+            chosen = SOURCE
+    _catalog, _language = catalog, chosen
+    return chosen
