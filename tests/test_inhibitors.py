@@ -511,6 +511,9 @@ def test_a_film_keeps_the_daemon_counting_sitting_and_its_end_brings_the_natural
         logind.end(player)
         wait_for(lambda: natural_breaks(desk), "the natural break once the film ends", 8)
         assert status(desk)["phase"] == "away"
+        # the film was sitting: the stretch before the break holds it, the break begins after it
+        (rest,) = natural_breaks(desk)
+        assert rest.sitting >= 6, rest
     finally:
         assert daemon.stop() == 0
 
