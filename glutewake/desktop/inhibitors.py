@@ -2,7 +2,7 @@
 touching anything, so the daemon asks this when idle time is close to a natural break; while an
 inhibitor is in force, that idle time still counts as sitting.
 
-Two places list them on Linux:
+Three places list them on Linux:
 
 - logind (`org.freedesktop.login1.Manager.ListInhibitors` on the system bus, `a(ssssuu)`: what,
   who, why, mode, uid, pid). Only entries whose `what` includes "idle" and whose mode blocks count.
