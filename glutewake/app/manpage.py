@@ -1,0 +1,244 @@
+"""The manual page glutewake(1), written from the command line parser so it says what --help says.
+
+    LANGUAGE=C .venv/bin/python -m glutewake.app.manpage > assets/glutewake.1
+
+The output is plain ASCII roff for the man macros, and the same on every machine: no date, no
+terminal width. It reads argparse's action lists (`_actions`, `_mutually_exclusive_groups`,
+`_choices_actions`), which every Python since 3.2 keeps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .. import __version__
+
+SUMMARY = "a desk-break reminder that gets you standing and wakes up your glutes"
+
+
+def roff(text: str) -> str:
+    """Text as roff reads it literally: backslashes, minus signs, non-ASCII characters escaped,
+    and no line starting with a control character."""
+    out = []
+    for char in text.replace("\\", "\\e").replace("-", "\\-"):
+        out.append(char if ord(char) < 128 else f"\\[u{ord(char):04X}]")
+    lines = "".join(out).split("\n")
+    return "\n".join("\\&" + line if line.startswith((".", "'")) else line for line in lines)
+
+
+def prose(text: str) -> str:
+    """Text with `quoted` commands and paths set in bold."""
+    parts = text.split("`")
+    return "".join(bold(part) if n % 2 else roff(part) for n, part in enumerate(parts))
+
+
+def bold(text: str) -> str:
+    return f"\\fB{roff(text)}\\fR"
+
+
+def italic(text: str) -> str:
+    return f"\\fI{roff(text)}\\fR"
+
+
+def sentence(text: str) -> str:
+    """argparse help in the page's prose: a capital letter to start, a full stop to end."""
+    text = " ".join(text.split())
+    if not text:
+        return text
+    if not text.startswith("glutewake"):  # the program's name stays lower case
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _value(action: argparse.Action) -> str:
+    if action.metavar:
+        return italic(action.metavar)
+    if action.choices:
+        return "|".join(bold(str(choice)) for choice in action.choices)
+    return italic(action.dest.upper())
+
+
+def _part(action: argparse.Action) -> str:
+    """One option or argument as a synopsis shows it, without the brackets."""
+    if action.option_strings:
+        flag = bold(max(action.option_strings, key=len))
+        return flag if action.nargs == 0 else f"{flag} {_value(action)}"
+    shown = _value(action)
+    if action.nargs == "?":
+        return f"[{shown}]"
+    if action.nargs in ("*", "+"):
+        return f"[{shown} ...]" if action.nargs == "*" else f"{shown} [{shown} ...]"
+    return shown
+
+
+def _listed(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    return [a for a in parser._actions
+            if not isinstance(a, (argparse._HelpAction, argparse._SubParsersAction))
+            and a.help != argparse.SUPPRESS]
+
+
+def synopsis(parser: argparse.ArgumentParser) -> str:
+    """Options first (mutually exclusive ones as [a | b]), then positional arguments."""
+    groups = {id(a): g for g in parser._mutually_exclusive_groups for a in g._group_actions}
+    parts, seen = [], set()
+    for action in _listed(parser):
+        if not action.option_strings:
+            continue
+        group = groups.get(id(action))
+        if group is None:
+            parts.append(f"[{_part(action)}]")
+        elif id(group) not in seen:
+            seen.add(id(group))
+            parts.append("[" + " | ".join(_part(a) for a in group._group_actions) + "]")
+    parts += [_part(a) for a in _listed(parser) if not a.option_strings]
+    return " ".join(parts)
+
+
+def subcommands(parser: argparse.ArgumentParser):
+    """(name, help, parser) for each subcommand, in the order --help lists them."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                yield choice.dest, choice.help or "", action.choices[choice.dest]
+
+
+def option_items(parser: argparse.ArgumentParser) -> list[str]:
+    items = []
+    for action in _listed(parser):
+        if not action.help and not (action.option_strings and action.choices):
+            continue
+        text = action.help or "one of " + ", ".join(map(str, action.choices))
+        if action.option_strings:
+            label = ", ".join(bold(flag) for flag in action.option_strings)
+            label += "" if action.nargs == 0 else f" {_value(action)}"
+        else:
+            label = _value(action)
+        extra = ""
+        if action.default not in (None, False, argparse.SUPPRESS) and action.option_strings:
+            extra = f" (default: {action.default})"
+        items += [".TP", label, roff(sentence(text) + extra)]
+    return items
+
+
+def command_items(parser: argparse.ArgumentParser, words: list[str]) -> list[str]:
+    """A tagged paragraph per command (and per action of commands that have their own), with
+    its options indented below it."""
+    items = []
+    for name, text, sub in subcommands(parser):
+        nested = list(subcommands(sub))
+        if nested:
+            items += command_items(sub, words + [name])
+            continue
+        shown = " ".join(bold(w) for w in words + [name])
+        usage = synopsis(sub)
+        items += [".TP", f"{shown} {usage}".rstrip(), roff(sentence(text))]
+        if sub.description:
+            items += [".IP", roff(sentence(sub.description))]
+        options = option_items(sub)
+        if options:
+            items += [".RS", *options, ".RE"]
+    return items
+
+
+FILES = [
+    ("~/.config/glutewake/config.toml",
+     "Your settings: only the keys you changed, in TOML. $XDG_CONFIG_HOME moves it; "
+     "`glutewake config path` prints where it is, and `glutewake config show --defaults` "
+     "prints every key with its default and meaning."),
+    ("~/.local/share/glutewake/journal.sqlite3",
+     "The break journal (SQLite), read by `glutewake log`, `stats` and `export`. "
+     "$XDG_DATA_HOME moves it."),
+    ("~/.local/state/glutewake/log/glutewake.log",
+     "What the running glutewake did and which desktop parts it found. $XDG_STATE_HOME "
+     "moves it, and breaks not yet written to the journal wait in `spill/` beside `log/`."),
+    ("$XDG_RUNTIME_DIR/glutewake/",
+     "The control socket, its key and the lock that keeps one glutewake per user, in a folder "
+     "only you can enter."),
+    ("~/.config/autostart/glutewake.desktop",
+     "Written by `glutewake autostart enable`, so the desktop starts glutewake at login."),
+    ("~/.local/share/applications/glutewake.desktop",
+     "The menu entry written by `glutewake install-desktop`, with the icons under "
+     "`~/.local/share/icons/hicolor/` and this page under `~/.local/share/man/man1/`."),
+]
+
+ENVIRONMENT = [
+    ("LANGUAGE, LC_ALL, LC_MESSAGES, LANG",
+     "The language of glutewake's messages, where a translation is installed; English "
+     "otherwise."),
+    ("DISPLAY, WAYLAND_DISPLAY",
+     "Without either, `glutewake run` prints reminders in its terminal instead of showing "
+     "notifications and a tray icon."),
+    ("XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR",
+     "Where the files above live."),
+    ("GLUTEWAKE_TRAY",
+     "Set to `pystray` to skip glutewake's own StatusNotifierItem and use pystray's tray icon."),
+    ("VISUAL, EDITOR",
+     "The editor `glutewake config edit` opens."),
+]
+
+
+def render(parser: argparse.ArgumentParser | None = None) -> str:
+    from . import cli
+
+    if parser is None:
+        parser = cli.build_parser()
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        if "install-desktop" not in commands.choices:  # until cli.py declares it itself
+            from . import install
+
+            install.add_parser(commands)
+    lines = [
+        f'.TH GLUTEWAKE 1 "" "glutewake {roff(__version__)}" "User Commands"',
+        ".nh",  # no hyphens breaking paths and options
+        ".ad l",
+        ".SH NAME",
+        f"glutewake \\- {roff(SUMMARY)}",
+        ".SH SYNOPSIS",
+        f"{bold('glutewake')} [{bold('--version')}] [{bold('--help')}]",
+        ".br",
+        f"{bold('glutewake')} {italic('COMMAND')} [{italic('OPTIONS')}]",
+        ".SH DESCRIPTION",
+        roff(sentence(parser.description or "")),
+        ".PP",
+        prose("Without a command it prints the list of commands. Every command takes `-h` or "
+              "`--help` for its own options."),
+        ".SH COMMANDS",
+        *command_items(parser, ["glutewake"]),
+        ".SH FILES",
+        prose("The places below are the Linux defaults; on macOS and Windows the usual folders "
+             "for each kind of file are used. `glutewake status` prints the paths in use."),
+    ]
+    for path, text in FILES:
+        lines += [".TP", bold(path), prose(text)]
+    lines.append(".SH ENVIRONMENT")
+    for names, text in ENVIRONMENT:
+        lines += [".TP", ", ".join(bold(n) for n in names.split(", ")), prose(text)]
+    lines += [
+        ".SH EXIT STATUS",
+        ".TP", bold("0"), roff("Success."),
+        ".TP", bold(str(cli.EXIT_REFUSED)),
+        prose("The running glutewake refused the command (for example `skip` with no break due), "
+             "is not running, or did not answer; or the journal could not be read."),
+        ".TP", bold(str(cli.EXIT_USAGE)),
+        roff("A mistake in the command line or in a settings file; the one-line message names "
+             "the place and the fix."),
+        ".TP", bold("130"),
+        roff("Interrupted with Ctrl-C, including a guided break stopped before its end."),
+        ".SH SEE ALSO",
+        prose("`glutewake config show --defaults` (every setting explained), `glutewake "
+              "exercises` (the exercises and why some are left out), and README.md in the "
+              "source distribution."),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    os.environ["LANGUAGE"] = "C"  # English, whatever the caller's locale
+    sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
