@@ -168,6 +168,18 @@ def test_recording_from_a_microphone_is_a_call_and_a_monitor_is_not(pulse):
     assert detector.problems() == []
 
 
+def test_a_modules_stream_is_not_a_call(pulse):
+    """module-loopback (like echo cancelling) records from the microphone with no program behind
+    it."""
+    detector = microphone()
+    assert pulse.pactl("load-module", "module-loopback", "source=fakemic", "sink=speakers")
+    wait_until(lambda: pulse.pactl("list", "short", "source-outputs").strip(), "the loopback")
+    assert detector.hold() is None
+    pulse.record("fakemic")
+    wait_until(detector.hold, "the call")
+    assert detector.hold() == Hold(Reason.MICROPHONE, source="parecord")
+
+
 def test_sound_server_going_away_and_coming_back_is_soft(pulse, caplog):
     clock = FakeClock()
     detector = microphone(clock)

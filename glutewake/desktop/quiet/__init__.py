@@ -76,13 +76,13 @@ class Quiet:
         lines = []
         for detector in self._wanted(self._settings):
             own = getattr(detector, "problems", None)
-            if own is not None:
-                try:
-                    lines += own()
-                except Exception as err:  # a status line must not fail for it
-                    lines.append(f"{detector.name}: cannot tell ({err})")
-            elif detector.name in self._failing:
-                lines.append(f"{detector.name}: {self._failing[detector.name]}")
+            try:
+                found = own() if own is not None else []
+            except Exception as err:  # a status line must not fail for it
+                found = [f"{detector.name}: cannot tell ({err})"]
+            if not found and detector.name in self._failing:
+                found = [f"{detector.name}: {self._failing[detector.name]}"]
+            lines += found
         return lines
 
 

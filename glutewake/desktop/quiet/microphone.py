@@ -18,7 +18,7 @@ from ...core.events import Hold, Reason
 
 log = logging.getLogger(__name__)
 
-NOT_A_MONITOR = 2**32 - 1  # PA_INVALID_INDEX: the source records no sink
+NO_INDEX = 2**32 - 1  # PA_INVALID_INDEX
 LEVEL_METERS = {"Peak detect"}  # pavucontrol's meters record from every source while it is open
 
 
@@ -155,12 +155,14 @@ class PulseMicrophone:
             self.outage = None
 
     def _ask(self) -> Hold | None:
+        # A program's stream, running: not a module's (echo cancelling, a loopback), not paused
         recording = [out for out in self._pulse.source_output_list()
-                     if not out.corked and out.name not in LEVEL_METERS]
+                     if out.client not in (None, NO_INDEX) and not out.corked
+                     and out.name not in LEVEL_METERS]
         if not recording:
             return None
         inputs = {source.index for source in self._pulse.source_list()
-                  if source.monitor_of_sink in (None, NOT_A_MONITOR)
+                  if source.monitor_of_sink in (None, NO_INDEX)
                   and not source.name.endswith(".monitor")}
         for out in recording:
             if out.source in inputs:
