@@ -59,8 +59,8 @@ def test_consent_store_keys_become_readable_names(key, name):
 
 def test_windows_microphone_in_use_until_the_app_stops():
     zoom = "C:#Program Files#Zoom#bin#Zoom.exe"
-    in_call = store("microphone", {zoom: (FILETIME, 0),
-                                   "C:#Windows#System32#SoundRecorder.exe": (FILETIME - 9, FILETIME - 5)})
+    recorder = "C:#Windows#System32#SoundRecorder.exe"  # used before, stopped since
+    in_call = store("microphone", {zoom: (FILETIME, 0), recorder: (FILETIME - 9, FILETIME - 5)})
     assert WindowsMicrophone(in_call).hold() == Hold(Reason.MICROPHONE, source="Zoom")
     stopped = store("microphone", {zoom: (FILETIME, FILETIME + 10)})
     assert WindowsMicrophone(stopped).hold() is None
@@ -70,7 +70,8 @@ def test_windows_microphone_in_use_until_the_app_stops():
 
 
 def test_windows_packaged_app_and_camera():
-    packaged = store("webcam", {}, packaged={"Microsoft.WindowsCamera_8wekyb3d8bbwe": (FILETIME, 0)})
+    camera_app = "Microsoft.WindowsCamera_8wekyb3d8bbwe"
+    packaged = store("webcam", {}, packaged={camera_app: (FILETIME, 0)})
     assert WindowsCamera(packaged).hold() == Hold(Reason.CAMERA, source="WindowsCamera")
     assert WindowsMicrophone(packaged).hold() is None  # the microphone's key is another one
 

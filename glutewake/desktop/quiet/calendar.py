@@ -151,7 +151,8 @@ def shown(address: str) -> str:
         return address
     parts = urllib.parse.urlsplit(address)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    return f"{parts.scheme}://{parts.netloc}/…/{last}" if last else f"{parts.scheme}://{parts.netloc}"
+    where = f"{parts.scheme}://{parts.netloc}"
+    return f"{where}/…/{last}" if last else where
 
 
 def fetch(address: str, etag: str | None, timeout: float = FETCH_TIMEOUT):
