@@ -108,6 +108,7 @@ class PulseMicrophone:
         self._pulse = None
         self._next_try = 0.0
         self.outage: str | None = None  # why no server answers, while none does
+        self._reached = False  # whether one ever answered
         self._worker = _Worker("microphone")
 
     def hold(self) -> Hold | None:
@@ -150,6 +151,7 @@ class PulseMicrophone:
         except Exception as err:
             self._down(f"no sound server answers ({_plain(err)})")
             raise Unavailable(self.outage) from None
+        self._reached = True
         if self.outage is not None:
             log.info("microphone: the sound server answers again")
             self.outage = None
@@ -171,8 +173,10 @@ class PulseMicrophone:
 
     def _down(self, why: str) -> None:
         if self.outage is None:  # one line per outage, not per attempt
-            log.warning("microphone: %s; calls are not seen until one answers, trying again "
-                        "every %.0f s", why, self.RETRY)
+            # None at start is common (a headless machine); one that goes away is news
+            level = logging.WARNING if self._reached else logging.INFO
+            log.log(level, "microphone: %s; calls are not seen until one answers, trying again "
+                    "every %.0f s", why, self.RETRY)
         self.outage = why
 
     def _drop(self) -> None:
