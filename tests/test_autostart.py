@@ -34,7 +34,8 @@ def test_cli_enable_status_disable_and_the_entry_starts_glutewake(home):
 
 def test_exec_quoting_follows_the_desktop_entry_spec(tmp_path):
     line = desktop_exec(["/opt/my apps/py$thon", "-m", "glutewake", "run", "50%"])
-    assert line == '"/opt/my apps/py\\$thon" -m glutewake run 50%%'
+    # \$ by the Exec quoting, its backslash doubled by the string rules
+    assert line == '"/opt/my apps/py\\\\$thon" -m glutewake run 50%%'
     entry = XdgAutostart(tmp_path)
     entry.enable()
     assert entry.path == tmp_path / "autostart" / "glutewake.desktop" and entry.enabled()

@@ -125,6 +125,9 @@ def build_parser() -> Parser:
     change.add_argument("key")
     change.add_argument("value")
     settings_actions.add_parser("edit", help="open your settings in $VISUAL or $EDITOR, then check")
+    from . import install
+
+    install.add_parser(commands)
     return parser
 
 
@@ -688,5 +691,12 @@ def guide(args) -> int:
     return 0 if complete else 130
 
 
+def install_desktop(args) -> int:
+    from . import install
+
+    return install.main(args)
+
+
 COMMANDS = {"run": run, "status": show_status, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
-            "autostart": autostart, "exercises": show_exercises, "config": configure}
+            "autostart": autostart, "exercises": show_exercises, "config": configure,
+            "install-desktop": install_desktop}

@@ -105,9 +105,7 @@ def string_value(text: str) -> str:
 def exec_value(argv: list[str]) -> str:
     from ..desktop.autostart import desktop_exec
 
-    # desktop_exec quotes for the Exec rules only; a backslash it writes must be doubled once more
-    # for the string rules, or GLib refuses the whole key.
-    return string_value(desktop_exec(argv))
+    return desktop_exec(argv)
 
 
 def desktop_entry(template: str, command: list[str]) -> str:

@@ -184,11 +184,6 @@ def render(parser: argparse.ArgumentParser | None = None) -> str:
 
     if parser is None:
         parser = cli.build_parser()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "install-desktop" not in commands.choices:  # until cli.py declares it itself
-            from . import install
-
-            install.add_parser(commands)
     lines = [
         f'.TH GLUTEWAKE 1 "" "glutewake {roff(__version__)}" "User Commands"',
         ".nh",  # no hyphens breaking paths and options

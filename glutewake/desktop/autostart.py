@@ -35,14 +35,18 @@ class Autostart(Protocol):
 
 
 def desktop_exec(argv: list[str]) -> str:
-    """An Exec= value: arguments quoted and escaped as the Desktop Entry spec asks."""
+    """An Exec= value as written in the file: each argument quoted and escaped by the Exec rules,
+    then the whole value escaped by the string rules the spec applies first (so a backslash from
+    the quoting is doubled again, or GLib refuses the key)."""
     def quote(arg: str) -> str:
         if not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`'):
             return arg
         escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
         return f'"{escaped}"'
 
-    return " ".join(quote(arg) for arg in argv).replace("%", "%%")
+    value = " ".join(quote(arg) for arg in argv).replace("%", "%%")
+    return (value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+            .replace("\r", "\\r"))
 
 
 class _FileEntry:
