@@ -25,7 +25,7 @@ from ..core.coach import (Answer, Coach, GuideDone, Guiding, HeadsUp, Observatio
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Phase, Record
-from ..core.ports import HoldSource, IdleSource, Notifier, Store
+from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
 from ..store import stats
 from . import paths
 
@@ -110,7 +110,7 @@ class Parts:
     idle: IdleSource | None = None
     locked: Callable[[], bool] = lambda: False
     holds: HoldSource | None = None  # do-not-disturb, full screen, calls, meetings
-    inhibitor: Callable[[], str | None] | None = None  # who keeps the desktop from idling
+    inhibitors: InhibitorSource | None = None  # who keeps the desktop from idling (a film)
 
 
 class Daemon:
@@ -167,10 +167,10 @@ class Daemon:
         return None
 
     def _inhibitor(self) -> str | None:
-        if self.parts.inhibitor is None or not self.coach.settings.idle_inhibitors:
+        if self.parts.inhibitors is None or not self.coach.settings.idle_inhibitors:
             return None
         try:
-            return self.parts.inhibitor()
+            return self.parts.inhibitors.inhibitor()
         except Exception as err:  # an adapter must never stop a look
             log.warning("idle inhibitors unknown (%s)", err)
             return None
@@ -275,7 +275,7 @@ class Daemon:
             "inhibitor": self.inhibitor,
             "notifier": self.parts.notifier.name,
             "notifier_state": getattr(self.parts.notifier, "state", lambda: "ok")(),
-            "detector_problems": list(getattr(self.parts.holds, "problems", list)()),
+            "detector_problems": self._problems(),
             "tray": self.tray_name,
             "config": str(self.settings.path),
             "journal": str(self.journal.path),
@@ -298,6 +298,13 @@ class Daemon:
                 timespec="seconds"),
             "settings_error": self.settings.problem,
         }
+
+    def _problems(self) -> list[str]:
+        """A line for each meeting, quiet or inhibitor source that cannot read now."""
+        found = list(getattr(self.parts.holds, "problems", list)())
+        if self.parts.inhibitors is not None and self.parts.inhibitors.problem:
+            found.append(self.parts.inhibitors.problem)
+        return found
 
     def _idle_state(self, now: float) -> str:
         """"answering", "unknown since 10:05" (the source stopped answering), or "none"."""

@@ -25,6 +25,8 @@ from ..core import commands
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .daemon import TICK, Daemon, Parts, SettingsFile
 from ..desktop.activity import find_idle_source, watch_locks
+from ..desktop.inhibitors import find_inhibitors
+from ..desktop.service import publish
 from ..desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
 from ..desktop.quiet import Quiet, find_detectors
 from ..store.export import write_csv
@@ -121,11 +123,16 @@ class Session:
                                       report, tick=tick_from_environment())
         parts = daemon.parts
         if has_desktop():
-            parts.idle = find_idle_source(self.bus)
-        parts.holds = Quiet(find_detectors(self.bus, lambda: daemon.coach.settings.quiet_apps))
+            # Wayland compositors tell when input stops for the natural-break threshold, and
+            # when it comes back: the daemon looks at once then.
+            parts.idle = find_idle_source(self.bus, lambda: daemon.coach.settings.natural_break,
+                                          daemon.look_now)
+        parts.holds = Quiet(find_detectors(self.bus, lambda: daemon.coach.settings))
         locks = watch_locks(self.system_bus, daemon.look_now)
         if locks is not None:
             parts.locked = locks.locked
+        parts.inhibitors = find_inhibitors(self.system_bus, self.bus)
+        self.service = publish(self.bus, daemon)  # scripts and extensions, on the session bus
         self.tray = None
         self._streak_for: tuple = (None, 0)
         from ..desktop.autostart import for_this_system
@@ -264,6 +271,10 @@ class Session:
         while not daemon.stopping.wait(3600):
             pass
         daemon.shutdown()
+        if self.service is not None:
+            self.service.close()
+        if hasattr(daemon.parts.idle, "close"):
+            daemon.parts.idle.close()  # a Wayland connection: disconnected before exit
         for bus in (self.bus, self.system_bus):
             if bus is not None:
                 bus.close()

@@ -44,6 +44,14 @@ class HoldSource(Protocol):
     def hold(self, settings: Settings) -> Hold | None: ...
 
 
+class InhibitorSource(Protocol):
+    """Programs asking the desktop not to go idle (a film, a talk): the person is still there."""
+
+    problem: str  # why it cannot read now, "" when it can
+
+    def inhibitor(self) -> str | None: ...
+
+
 class Tray(Protocol):
     name: str
 
