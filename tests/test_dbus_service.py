@@ -7,8 +7,10 @@ process, read and driven with gdbus, as a script would.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
+import re
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -26,6 +28,7 @@ from glutewake.desktop import service
 from glutewake.desktop.bus import Bus
 from glutewake.store.journal import Journal
 from tests.desktop import Desktop, require, wait_for
+from tests.support import Running, glutewake, write_config
 from tests.test_daemon import Clock, FakeIdle, FakeNotifier
 
 OBJECT = DBusAddress(service.PATH, bus_name=service.NAME, interface=service.IFACE)
@@ -321,3 +324,72 @@ def test_a_second_glutewake_leaves_the_name_to_the_first(served, caplog):
                                            interface=service.IFACE), "Done")
     assert gone.value.name == "org.freedesktop.DBus.Error.UnknownObject"
     assert served.service.changed not in served.daemon.on_change
+
+
+# --- `glutewake run`, driven by gdbus as a script would ---------------------------------------
+
+def gdbus(desktop: Desktop, *args: str) -> str:
+    """`gdbus call` on glutewake's object; its printed answer, e.g. "(<'due'>,)"."""
+    return desktop.run("gdbus", "call", "--session", "--dest", service.NAME, "--object-path",
+                       service.PATH, *args).stdout
+
+
+def read_property(desktop: Desktop, name: str) -> str:
+    answer = gdbus(desktop, "--method", "org.freedesktop.DBus.Properties.Get", service.IFACE, name)
+    match = re.fullmatch(r"\(<'?(.*?)'?>,\)", answer.strip())
+    assert match, answer
+    return match[1]
+
+
+@pytest.fixture
+def desktop_bus(tmp_path, home):
+    """X (so `glutewake run` takes desktop mode), a session bus and dunst for its reminders."""
+    require(("Xvfb", "dbus-daemon", "dunst", "dunstctl", "gdbus"), gtk=False)
+    desktop = Desktop(tmp_path, home)
+    desktop.start(tray="none")
+    yield desktop
+    desktop.stop()
+
+
+def test_glutewake_run_is_read_and_answered_over_dbus(desktop_bus):
+    env = desktop_bus.env
+    write_config(env, '[breaks]\nevery = "3s"\nsnooze = "2s"\n')
+    daemon = Running(env, "--no-tray")
+    try:
+        daemon.wait_for("glutewake is watching")
+        wait_for(lambda: service.NAME in desktop_bus.bus_names(), "glutewake on the bus")
+        introspected = desktop_bus.run("gdbus", "introspect", "--session", "--dest", service.NAME,
+                                       "--object-path", service.PATH).stdout
+        assert "readonly u DueIn" in introspected and "Snooze(in  u seconds" in introspected
+        wait_for(lambda: read_property(desktop_bus, "Phase") == "due", "Phase due", timeout=15)
+        assert read_property(desktop_bus, "DoneToday") == "uint32 0"
+        client = Client(env["DBUS_SESSION_BUS_ADDRESS"])
+        try:
+            answer = gdbus(desktop_bus, "--method", f"{service.IFACE}.Done")
+            assert answer.startswith("(true, 'Break logged:"), answer
+            client.wait_change(lambda c: c.get("DoneToday") == 1, "DoneToday 1")
+        finally:
+            client.close()
+        refused = desktop_bus.run("gdbus", "call", "--session", "--dest", service.NAME,
+                                  "--object-path", service.PATH, "--method",
+                                  f"{service.IFACE}.Pause", str(30 * 86400 + 1), check=False)
+        assert refused.returncode != 0
+        assert "InvalidArgs" in refused.stderr and "Pause" in refused.stderr, refused.stderr
+    finally:
+        assert daemon.stop() == 0
+    stats = json.loads(glutewake(env, "stats", "--days", "1", "--json").stdout)
+    assert stats["totals"]["done"] == 1, stats
+    assert service.NAME not in desktop_bus.bus_names()  # released on the way out
+
+
+def test_the_module_loads_and_publishes_nothing_where_jeepney_is_missing():
+    """Windows and macOS have no jeepney: the runner still imports this module there."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['jeepney'] = None\n"
+            "from glutewake.desktop import service\n"
+            "print(service.publish(None, object()))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=30)
+    assert (result.returncode, result.stdout.strip()) == (0, "None"), result.stderr

@@ -20,16 +20,19 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
-
-from jeepney import DBusAddress, HeaderFields, Message, new_error, new_method_return, new_signal
-from jeepney.bus_messages import message_bus
+from typing import TYPE_CHECKING, Protocol
 
 from ..core import phrases
 from ..core.coach import Status
 from ..core.commands import Command, Done, Pause, Resume, Skip, Snooze
 from ..core.events import Phase
 from ..core.timespec import LONGEST_INTERVAL, LONGEST_PAUSE, humanize
+
+if TYPE_CHECKING:
+    from jeepney import Message
+
+# jeepney is imported where it is used: the runner imports this module on every platform, and
+# jeepney is installed on Linux only (elsewhere there is no session bus to publish on).
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +196,8 @@ class Service:
         self._flush()
 
     def _flush(self) -> None:
+        from jeepney import DBusAddress, new_signal
+
         with self._lock:
             self._timer = None
             if not self._live or self._latest is None:
@@ -213,6 +218,8 @@ class Service:
     # --- method calls, on the bus reader thread ---
 
     def handle(self, message: Message) -> Message | None:
+        from jeepney import HeaderFields, new_error, new_method_return
+
         fields = message.header.fields
         interface, member = fields.get(HeaderFields.interface), fields.get(HeaderFields.member)
         signature = fields.get(HeaderFields.signature, "")
@@ -243,6 +250,8 @@ class Service:
 
     def _carry_out(self, message: Message, member: str, command: Command) -> None:
         """On the bus worker thread: the daemon may take its time (its lock)."""
+        from jeepney import new_error, new_method_return
+
         if self._daemon.stopping.is_set():
             reply = new_error(message, FAILED, "s", (f"{member}: glutewake is stopping",))
         else:
@@ -255,6 +264,8 @@ class Service:
         self._bus.send(reply)
 
     def _properties(self, message: Message, member: str | None, signature: str) -> Message | None:
+        from jeepney import new_error
+
         if member == "Set":
             return new_error(message, "org.freedesktop.DBus.Error.PropertyReadOnly", "s",
                              ("glutewake's properties are read-only; use its methods",))
@@ -292,6 +303,8 @@ class Service:
         self._bus.send(self._property_reply(message, member))
 
     def _property_reply(self, message: Message, member: str) -> Message:
+        from jeepney import new_method_return
+
         table = _wire(self.current())
         if member == "GetAll":
             return new_method_return(message, "a{sv}", (table,))
@@ -301,6 +314,8 @@ class Service:
 
     def close(self) -> None:
         """Leave the bus: the name goes, calls get UnknownObject, the daemon is not listened to."""
+        from jeepney.bus_messages import message_bus
+
         with self._lock:
             self._live = False
             if self._timer is not None:
@@ -321,6 +336,8 @@ def publish(bus, daemon: DaemonLike) -> Service | None:
     glutewake on this bus keeps it) or the bus refuses."""
     if bus is None:
         return None
+    from jeepney.bus_messages import message_bus
+
     service = Service(bus, daemon)
     bus.export(PATH, service.handle)  # answers UnknownObject until started
     try:
