@@ -270,9 +270,9 @@ class Session:
             daemon.stopping.set()  # the tray loop ended: quit from the tray or a signal
         while not daemon.stopping.wait(3600):
             pass
-        daemon.shutdown()
         if self.service is not None:
-            self.service.close()
+            self.service.close()  # the bus name goes first: nobody calls a stopping daemon
+        daemon.shutdown()
         if hasattr(daemon.parts.idle, "close"):
             daemon.parts.idle.close()  # a Wayland connection: disconnected before exit
         for bus in (self.bus, self.system_bus):
