@@ -48,18 +48,38 @@ def _current() -> gettext.NullTranslations:
     return catalog  # type: ignore[return-value]
 
 
-def _(message: str) -> str:
-    """The text in the language in force ("" stays "": gettext would answer with the header)."""
-    return _current().gettext(message) if message else message
+def _fill(text: str, source: str, values: dict) -> str:
+    """`text` with its named fields filled in; a translation whose fields do not fit (a typo in a
+    catalog built by hand) gives way to the English source instead of an error."""
+    if not values:
+        return text
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError, AttributeError) as err:
+        if text is not source:
+            log.warning("the %s translation of %r does not fit its fields (%s)", _language,
+                        source, err)
+            return source.format(**values)
+        raise
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return _current().ngettext(singular, plural, count)
+def _(message: str, /, **values) -> str:
+    """The text in the language in force, with `values` filled into its {named} fields.
+    "" stays "" (gettext would answer with the catalog's header)."""
+    if not message:
+        return message
+    return _fill(_current().gettext(message), message, values)
 
 
-def pgettext(context: str, message: str) -> str:
-    """A short text whose meaning depends on `context` ("May" the month)."""
-    return _current().pgettext(context, message)
+def ngettext(singular: str, plural: str, count: int, /, **values) -> str:
+    """The singular or plural form for `count`, as the language counts, with `values` filled in."""
+    text = _current().ngettext(singular, plural, count)
+    return _fill(text, singular if count == 1 else plural, values)
+
+
+def pgettext(context: str, message: str, /, **values) -> str:
+    """A text whose meaning depends on `context` ("May" the month), with `values` filled in."""
+    return _fill(_current().pgettext(context, message), message, values)
 
 
 def language() -> str:

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from .. import __version__
-from . import paths
+from .. import __version__, i18n
 from ..core.errors import UserError, closest
+from ..i18n import N_, _, ngettext
+from . import paths
 
 EXIT_REFUSED = 1  # the daemon said no, or is not running
 EXIT_USAGE = 2  # the user's input is wrong
@@ -24,115 +25,200 @@ class Unreadable(Exception):
     """Something glutewake keeps (the journal) cannot be read; the message is one line."""
 
 
+# argparse's own words (usage, the option headings, its error messages) come from our catalog:
+# argparse looks each up through its module's `_` and `ngettext` when it uses it, and
+# `speak_argparse` points those at glutewake.i18n. These are the ones a person may meet; two stay
+# out on purpose, "argument %(argument_name)s: %(message)s" and "invalid choice: ...", because
+# Parser.error reads them in English and words them itself.
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"), N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"), N_("expected one argument"),
+    N_("expected at most one argument"), N_("expected at least one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("ignored explicit argument %r"),
+)
+
+
+def speak_argparse() -> None:
+    """argparse's words in glutewake's language (see ARGPARSE_WORDS)."""
+    argparse._ = i18n._  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors that say how to get help."""
 
     def error(self, message: str):
         match = re.search(r"argument ([^:]*): invalid choice: '([^']*)' \(choose from (.*)\)",
                           message)
+        argument = re.fullmatch(r"argument ([^:]*): (.*)", message, re.DOTALL)
         if match:
             known = re.findall(r"'([^']*)'", match[3])
             hint = closest(match[2], known)
-            if match[1] in ("COMMAND", "ACTION"):
-                message = f"unknown command '{match[2]}'"
+            if match[1] in (_("COMMAND"), _("ACTION")):
+                message = (_("unknown command '{command}' (did you mean '{hint}'?)",
+                             command=match[2], hint=hint) if hint else
+                           _("unknown command '{command}'", command=match[2]))
             else:
-                message = (f"{match[1]}: unknown value '{match[2]}', choose from "
-                           f"{', '.join(known)}")
-            message += f" (did you mean '{hint}'?)" if hint else ""
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}; run `{self.prog} --help` for the list\n")
+                choices = ", ".join(known)
+                message = (_("{argument}: unknown value '{value}', choose from {choices} (did you "
+                             "mean '{hint}'?)", argument=match[1], value=match[2],
+                             choices=choices, hint=hint) if hint else
+                           _("{argument}: unknown value '{value}', choose from {choices}",
+                             argument=match[1], value=match[2], choices=choices))
+        elif argument:
+            message = _("argument {argument}: {problem}", argument=argument[1],
+                        problem=argument[2])
+        self.exit(EXIT_USAGE, _("{prog}: {message}; run `{prog} --help` for the list",
+                                prog=self.prog, message=message) + "\n")
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="glutewake", description=(
+    speak_argparse()
+    parser = Parser(prog="glutewake", description=_(
         "A desk-break reminder: after a stretch of sitting it suggests one standing glute "
         "exercise, and keeps a journal of the breaks you take."))
-    parser.add_argument("--version", action="version", version=f"glutewake {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    parser.add_argument("--version", action="version", version=f"glutewake {__version__}",
+                        help=_("show program's version number and exit"))
+    # TRANSLATORS: the placeholder for a command name in help and usage lines
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=Parser)
+    # TRANSLATORS: the placeholder for a date in help and usage lines
+    day = _("DATE")
 
-    run = commands.add_parser("run", help="start glutewake (tray when there is a desktop)")
+    run = commands.add_parser("run", help=_("start glutewake (tray when there is a desktop)"))
     run.add_argument("--console", action="store_true",
-                     help="print reminders in this terminal instead of showing notifications "
-                     "(idle time, locks and calls are still read from the desktop)")
-    run.add_argument("--no-tray", action="store_true", help="desktop notifications, no tray icon")
+                     help=_("print reminders in this terminal instead of showing notifications "
+                            "(idle time, locks and calls are still read from the desktop)"))
+    run.add_argument("--no-tray", action="store_true",
+                     help=_("desktop notifications, no tray icon"))
 
-    status = commands.add_parser("status", help="how long you have been sitting, and what is next")
+    status = commands.add_parser("status",
+                                 help=_("how long you have been sitting, and what is next"))
     status.add_argument("--json", action="store_true",
-                        help="one JSON object (also when glutewake is not running; see README)")
+                        help=_("one JSON object (also when glutewake is not running; see README)"))
     status.add_argument("--follow", action="store_true",
-                        help="a new line whenever it changes, at most one a second (for bars)")
-    done = commands.add_parser("done", help="log that you took your break (also fine before it "
-                                            "is due)")
+                        help=_("a new line whenever it changes, at most one a second (for bars)"))
+    done = commands.add_parser("done", help=_("log that you took your break (also fine before "
+                                              "it is due)"))
     feel = done.add_mutually_exclusive_group()
     feel.add_argument("--easy", action="store_true",
-                      help="it was too easy: a bigger dose of this exercise next time")
+                      help=_("it was too easy: a bigger dose of this exercise next time"))
     feel.add_argument("--hard", action="store_true",
-                      help="it was too hard: a smaller dose of this exercise next time")
-    rate = commands.add_parser("rate", help="say the exercise just done was too easy or too hard")
-    rate.add_argument("feeling", choices=["easy", "hard"])
-    snooze = commands.add_parser("snooze", help="put the reminder off (default: [breaks] snooze)")
-    snooze.add_argument("duration", nargs="?", help='sitting time to wait, like "10m"')
-    commands.add_parser("skip", help="skip the break that is due, without doing it")
-    pause = commands.add_parser("pause", help="no reminders for a while",
-                                description='Examples: "pause 30m", "pause until 14:30", '
-                                            '"pause tomorrow"; no argument pauses until resume.')
-    pause.add_argument("until", nargs="*", help="30m | until HH:MM | tomorrow")
-    commands.add_parser("resume", help="end a pause")
-    commands.add_parser("quit", help="stop the running glutewake")
+                      help=_("it was too hard: a smaller dose of this exercise next time"))
+    rate = commands.add_parser("rate",
+                               help=_("say the exercise just done was too easy or too hard"))
+    rate.add_argument("feeling", choices=["easy", "hard"],
+                      help=_("easy: a bigger dose next time; hard: a smaller one"))
+    snooze = commands.add_parser("snooze",
+                                 help=_("put the reminder off (default: [breaks] snooze)"))
+    snooze.add_argument("duration", nargs="?", help=_('sitting time to wait, like "10m"'))
+    commands.add_parser("skip", help=_("skip the break that is due, without doing it"))
+    pause = commands.add_parser("pause", help=_("no reminders for a while"),
+                                description=_('Examples: "pause 30m", "pause until 14:30", '
+                                              '"pause tomorrow"; no argument pauses until '
+                                              'resume.'))
+    # TRANSLATORS: "until" and "tomorrow" are typed as they are, in English
+    pause.add_argument("until", nargs="*", help=_("30m | until HH:MM | tomorrow"))
+    commands.add_parser("resume", help=_("end a pause"))
+    commands.add_parser("quit", help=_("stop the running glutewake"))
 
-    journal = commands.add_parser("log", help="print the break journal")
-    journal.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
-    journal.add_argument("--csv", action="store_true", help="comma-separated, for spreadsheets")
+    journal = commands.add_parser("log", help=_("print the break journal"))
+    journal.add_argument("--since", metavar=day, help=_("YYYY-MM-DD, today or yesterday"))
+    journal.add_argument("--csv", action="store_true",
+                         help=_("comma-separated, for spreadsheets"))
 
     stats = commands.add_parser(
-        "stats", help="how your breaks went: per day, streak, favourite exercises",
-        description="Without options: the last 7 days, today included.")
-    stats.add_argument("--days", type=int, metavar="N", help="the last N days, today included")
-    stats.add_argument("--from", dest="first", metavar="DATE", help="first day, YYYY-MM-DD")
-    stats.add_argument("--to", dest="last", metavar="DATE", help="last day (default: today)")
-    stats.add_argument("--json", action="store_true", help="machine-readable (see README)")
-    stats.add_argument("--chart", metavar="FILE.png", type=Path,
-                       help="also draw breaks done vs reminders per day as an 800x400 PNG")
+        "stats", help=_("how your breaks went: per day, streak, favourite exercises"),
+        description=_("Without options: the last 7 days, today included."))
+    stats.add_argument("--days", type=int, metavar="N",
+                       help=_("the last N days, today included"))
+    stats.add_argument("--from", dest="first", metavar=day, help=_("first day, YYYY-MM-DD"))
+    stats.add_argument("--to", dest="last", metavar=day, help=_("last day (default: today)"))
+    stats.add_argument("--json", action="store_true", help=_("machine-readable (see README)"))
+    # TRANSLATORS: the placeholder for a picture's file name
+    stats.add_argument("--chart", metavar=_("FILE.png"), type=Path,
+                       help=_("also draw breaks done vs reminders per day as an 800x400 PNG"))
 
-    export = commands.add_parser("export", help="the whole journal as CSV or JSON on stdout")
-    export.add_argument("--format", choices=["csv", "json"], default="csv")
-    export.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
+    export = commands.add_parser("export", help=_("the whole journal as CSV or JSON on stdout"))
+    export.add_argument("--format", choices=["csv", "json"], default="csv",
+                        help=_("csv (the default) or json"))
+    export.add_argument("--since", metavar=day, help=_("YYYY-MM-DD, today or yesterday"))
 
-    login = commands.add_parser("autostart", help="start glutewake at login, or not")
-    login.add_argument("action", choices=["enable", "disable", "status"])
+    login = commands.add_parser("autostart", help=_("start glutewake at login, or not"))
+    login.add_argument("action", choices=["enable", "disable", "status"],
+                       help=_("enable, disable, or show whether it is on"))
 
     guided = commands.add_parser(
-        "guide", help="a guided break in this terminal: sets, sides, holds and a countdown",
-        description="Runs the break step by step and logs it with the running glutewake: a "
-                    "guided done at the end, a partial break if you stop it with Ctrl-C.")
-    guided.add_argument("id", nargs="?", help="the exercise (default: the one suggested now)")
+        "guide", help=_("a guided break in this terminal: sets, sides, holds and a countdown"),
+        description=_("Runs the break step by step and logs it with the running glutewake: a "
+                      "guided done at the end, a partial break if you stop it with Ctrl-C."))
+    guided.add_argument("id", nargs="?",
+                        help=_("the exercise (default: the one suggested now)"))
 
-    catalog = commands.add_parser("exercises", help="list the exercises and why some are left out")
-    catalog.add_argument("action", nargs="?", choices=["list", "show"], default="list")
-    catalog.add_argument("id", nargs="?", help="the exercise to show in full")
+    catalog = commands.add_parser("exercises",
+                                  help=_("list the exercises and why some are left out"))
+    catalog.add_argument("action", nargs="?", choices=["list", "show"], default="list",
+                         help=_("list them all (the default), or show one"))
+    catalog.add_argument("id", nargs="?", help=_("the exercise to show in full"))
     catalog.add_argument("--open", action="store_true",
-                         help="with show: open its pictures in the desktop's image viewer")
+                         help=_("with show: open its pictures in the desktop's image viewer"))
 
-    settings = commands.add_parser("config", help="see, check and change settings")
-    settings_actions = settings.add_subparsers(dest="action", metavar="ACTION", required=True,
+    settings = commands.add_parser("config", help=_("see, check and change settings"))
+    # TRANSLATORS: the placeholder for what to do with the settings (path, show, check, ...)
+    settings_actions = settings.add_subparsers(dest="action", metavar=_("ACTION"), required=True,
                                                parser_class=Parser)
-    settings_actions.add_parser("path", help="print where your settings file is")
-    show = settings_actions.add_parser("show", help="print the settings in force")
+    settings_actions.add_parser("path", help=_("print where your settings file is"))
+    show = settings_actions.add_parser("show", help=_("print the settings in force"))
     show.add_argument("--defaults", action="store_true",
-                      help="print every key with its default and explanation")
-    check = settings_actions.add_parser("check", help="validate a settings file (exit 2 if bad)")
-    check.add_argument("file", nargs="?", type=Path, help="default: your settings file")
-    change = settings_actions.add_parser("set", help="change one key, e.g. breaks.every 45m")
-    change.add_argument("key")
-    change.add_argument("value")
-    settings_actions.add_parser("edit", help="open your settings in $VISUAL or $EDITOR, then check")
-    from . import install
-
-    install.add_parser(commands)
+                      help=_("print every key with its default and explanation"))
+    check = settings_actions.add_parser("check",
+                                        help=_("validate a settings file (exit 2 if bad)"))
+    check.add_argument("file", nargs="?", type=Path, help=_("default: your settings file"))
+    change = settings_actions.add_parser("set", help=_("change one key, e.g. breaks.every 45m"))
+    change.add_argument("key", help=_("section.key, like breaks.every"))
+    change.add_argument("value", help=_("the new value, like 45m, true or '[\"wall\"]'"))
+    settings_actions.add_parser("edit",
+                                help=_("open your settings in $VISUAL or $EDITOR, then check"))
     return parser
+
+
+def language_setting() -> str:
+    """[ui] language from the user's settings file, read before anything is shown and without
+    loading the settings (that would cost `glutewake status` tens of milliseconds): "auto" when
+    the file or the key is missing or wrong; loading the settings reports a mistake later."""
+    try:
+        fd = os.open(paths.config_file(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return "auto"
+    try:
+        import stat
+
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 1024 * 1024:
+            return "auto"
+        data = os.read(fd, info.st_size + 1)
+    except OSError:
+        return "auto"
+    finally:
+        os.close(fd)
+    if b"language" not in data:
+        return "auto"
+    import tomllib
+
+    try:
+        ui = tomllib.loads(data.decode("utf-8")).get("ui")
+    except (ValueError, UnicodeDecodeError):
+        return "auto"
+    value = ui.get("language") if isinstance(ui, dict) else None
+    return value if isinstance(value, str) and value in i18n.LANGUAGES else "auto"
 
 
 def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # the journal, spill files, log and key are the user's alone
+    i18n.setup(language_setting())
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -183,7 +269,7 @@ def show_status(args) -> int:
             status["running"] = True
         except (NotRunning, NoAnswer) as err:
             status = dict.fromkeys(STATUS_FIELDS) | {
-                "running": False, "line": "glutewake is not running",
+                "running": False, "line": _("glutewake is not running"),
                 "problem": str(err) if isinstance(err, NoAnswer) else ""}
         # what waybar (return-type json) and i3status-rust (json = true) read
         status |= {"text": status["line"], "tooltip": status.get("exercise") or "",
@@ -195,8 +281,7 @@ def show_status(args) -> int:
             shown = status["line"]
         else:
             if not status["running"]:
-                print(status["problem"] or "glutewake is not running; start it with "
-                      "`glutewake run`", file=sys.stderr)
+                print(status["problem"] or not_running(), file=sys.stderr)
                 return EXIT_REFUSED
             print_status(status)
             return 0
@@ -224,7 +309,7 @@ def to_daemon(args) -> int:
     try:
         reply = request(commands.to_wire(command))
     except NotRunning:
-        print("glutewake is not running; start it with `glutewake run`", file=sys.stderr)
+        print(not_running(), file=sys.stderr)
         return EXIT_REFUSED
     except NoAnswer as err:
         print(f"glutewake: {err}", file=sys.stderr)
@@ -238,28 +323,45 @@ def to_daemon(args) -> int:
     return EXIT_USAGE if reply.get("usage") else EXIT_REFUSED
 
 
+def not_running() -> str:
+    return _("glutewake is not running; start it with `glutewake run`")
+
+
 def print_status(status: dict) -> None:
-    print(f"glutewake is running (pid {status['pid']})")
+    """The daemon's status for people. The daemon words the line, the next exercise and today's
+    count; the names of the parts it uses (idle source, notifier, tray) are its own."""
+    print(_("glutewake is running (pid {pid})", pid=status["pid"]))
     print(status["line"])
-    print(f"Next exercise: {status['exercise']}")
+    print(_("Next exercise: {exercise}", exercise=status["exercise"]))
     print(status["today"])
     idle_state = status.get("idle_state", "answering")
-    print(f"Idle detection: {status['idle_source']}"
-          + ("" if idle_state in ("answering", "none") else f" ({idle_state})"))
+    if idle_state in ("answering", "none"):
+        print(_("Idle detection: {source}", source=status["idle_source"]))
+    else:
+        from ..core.phrases import source_state_text
+
+        print(_("Idle detection: {source} ({state})", source=status["idle_source"],
+                state=source_state_text(idle_state)))
     if status.get("inhibitor"):
-        print(f"Idle inhibited by: {status['inhibitor']}")
-    print(f"Notifications: {status['notifier']}" + (
-        " (missing: no notification server on the session bus now)"
-        if status.get("notifier_state") == "missing" else ""))
+        print(_("Idle inhibited by: {inhibitor}", inhibitor=status["inhibitor"]))
+    if status.get("notifier_state") == "missing":
+        print(_("Notifications: {notifier} (missing: no notification server on the session bus "
+                "now)", notifier=status["notifier"]))
+    else:
+        print(_("Notifications: {notifier}", notifier=status["notifier"]))
     for problem in status.get("detector_problems", []):
-        print(f"Detector problem: {problem}")
-    print(f"Tray: {status.get('tray', 'none')}")
-    print(f"Settings: {status['config']}")
+        print(_("Detector problem: {problem}", problem=problem))
+    print(_("Tray: {tray}", tray=status.get("tray", _("none"))))
+    print(_("Settings: {file}", file=status["config"]))
     waiting = status.get("journal_waiting", 0)
-    print(f"Journal: {status['journal']}" + (
-        f" ({waiting} event(s) kept safe, not written yet: {status.get('journal_problem')})"
-        if waiting else ""))
-    print(f"Log: {status['log']}")
+    if waiting:
+        print(ngettext("Journal: {file} ({count} event kept safe, not written yet: {problem})",
+                       "Journal: {file} ({count} events kept safe, not written yet: {problem})",
+                       waiting, file=status["journal"], count=waiting,
+                       problem=status.get("journal_problem")))
+    else:
+        print(_("Journal: {file}", file=status["journal"]))
+    print(_("Log: {file}", file=status["log"]))
 
 
 # --- the journal --------------------------------------------------------------------------------
@@ -272,7 +374,8 @@ def parse_day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UserError(option, f'"{text}" is not a date; use YYYY-MM-DD, today or yesterday') from None
+        raise UserError(option, _('"{text}" is not a date; use YYYY-MM-DD, today or yesterday',
+                                  text=text)) from None
 
 
 def show_log(args) -> int:
@@ -289,7 +392,7 @@ def show_log(args) -> int:
             return 0
         for event in journal.events(since):
             r = event.record
-            sat = f"sat {humanize(r.sitting)}" if r.sitting else ""
+            sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
             print(f"{event.local_time:%Y-%m-%d %H:%M}  {r.kind:<13} "
                   f"{r.exercise or '':<24} {sat:<12} {detail(r)}".rstrip())
     return 0
@@ -302,7 +405,8 @@ def open_journal():
 
     path = paths.journal_file()
     if not path.exists():
-        print(f"The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.")
+        print(_("The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.",
+                path=path))
         yield None
         return
     try:
@@ -342,8 +446,8 @@ def show_stats(args) -> int:
     import json
 
     from ..core import config
+    from ..core.timespec import humanize, weekday_date
     from ..store import stats
-    from ..core.timespec import humanize
 
     today = date.today()
     last = parse_day(args.last, "stats --to") if args.last else today
@@ -352,17 +456,20 @@ def show_stats(args) -> int:
     else:
         days = 7 if args.days is None else args.days
         if not 1 <= days <= LONGEST_STATS:
-            raise UserError("stats --days", f"{str(days)[:20]} is not a number of days from 1 to "
-                            f"{LONGEST_STATS} (100 years)")
+            raise UserError("stats --days", _("{days} is not a number of days from 1 to {most} "
+                                              "(100 years)", days=str(days)[:20],
+                                              most=LONGEST_STATS))
         try:
             first = last - timedelta(days=days - 1)
         except OverflowError:
-            raise UserError("stats --days", f"{days} days before {last} is before year 1") from None
+            raise UserError("stats --days", _("{days} days before {last} is before year 1",
+                                              days=days, last=last)) from None
     if first > last:
-        raise UserError("stats --from", f"{first} is after --to {last}; swap them")
+        raise UserError("stats --from", _("{first} is after --to {last}; swap them", first=first,
+                                          last=last))
     if (last - first).days >= LONGEST_STATS:
-        raise UserError("stats --from", f"{first} to {last} is more than 100 years; pick a "
-                        "shorter span")
+        raise UserError("stats --from", _("{first} to {last} is more than 100 years; pick a "
+                                          "shorter span", first=first, last=last))
     settings = config.load(paths.config_file())
     with open_journal() as journal:
         if journal is None:
@@ -375,22 +482,29 @@ def show_stats(args) -> int:
         try:
             draw_chart(result).save(args.chart)
         except (OSError, ValueError) as err:
-            raise UserError(f"stats --chart {args.chart}", f"cannot write the picture ({err}); "
-                            "give a writable path ending in .png") from None
+            raise UserError(f"stats --chart {args.chart}", _(
+                "cannot write the picture ({error}); give a writable path ending in .png",
+                error=err)) from None
     if args.json:
         json.dump(result.as_json(), sys.stdout, indent=1)
         print()
         return 0
-    names = {e.id: e.name for e in settings.catalog}
-    goal = f" (goal: {result.goal} a day)" if result.goal else ""
-    print(f"Breaks from {first:%a %d %b} to {last:%a %d %b %Y}{goal}\n")
-    table = [("day", "reminders", "done", "snoozed", "skipped", "natural", "answered", "longest",
-              "sitting")]
+    names = {e.id: e.shown_name for e in settings.catalog}
+    span = {"first": weekday_date(first), "last": weekday_date(last, year=True)}
+    if result.goal:
+        print(ngettext("Breaks from {first} to {last} (goal: {goal} a day)",
+                       "Breaks from {first} to {last} (goal: {goal} a day)", result.goal,
+                       goal=result.goal, **span) + "\n")
+    else:
+        print(_("Breaks from {first} to {last}", **span) + "\n")
+    # TRANSLATORS: the column headings of `glutewake stats`: keep them short
+    table = [(_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"), _("natural"),
+              _("answered"), _("longest"), _("sitting"))]
     for day in result.days + [result.total]:
         if day is result.total:
-            label = "total"
+            label = _("total")
         else:
-            label = date.fromisoformat(day.date).strftime("%a %d %b")
+            label = weekday_date(date.fromisoformat(day.date))
             label += " *" if day.date == today.isoformat() else ""
         share = "—" if day.answered_share is None else f"{day.answered_share:.0%}"
         longest = humanize(day.longest_stretch_seconds) if day.longest_stretch_seconds else "—"
@@ -403,16 +517,18 @@ def show_stats(args) -> int:
         print("  ".join(cells))
     print()
     if result.goal:
-        print(f"Streak: {result.streak} day{'s' if result.streak != 1 else ''} in a row with at "
-              f"least {result.goal} breaks done")
+        print(ngettext("Streak: {days} day in a row with at least {goal} breaks done",
+                       "Streak: {days} days in a row with at least {goal} breaks done",
+                       result.streak, days=result.streak, goal=result.goal))
     if result.most_done:
         most, least = result.most_done, result.least_done
-        print(f"Done most: {names.get(most[0], most[0])} ({most[1]}) · least: "
-              f"{names.get(least[0], least[0])} ({least[1]})")
-    print("* today. Natural: breaks you took by being away. Answered: reminders answered with a "
-          "break.")
+        print(_("Done most: {most} ({most_count}) · least: {least} ({least_count})",
+                most=names.get(most[0], most[0]), most_count=most[1],
+                least=names.get(least[0], least[0]), least_count=least[1]))
+    print(_("* today. Natural: breaks you took by being away. Answered: reminders answered with a "
+            "break."))
     if args.chart:
-        print(f"Chart written to {args.chart}")
+        print(_("Chart written to {file}", file=args.chart))
     return 0
 
 
@@ -425,41 +541,49 @@ def show_exercises(args) -> int:
     settings, level_line = level_in_force(settings)
     if args.action == "show":
         if not args.id:
-            raise UserError("exercises show", "name an exercise id; `glutewake exercises` lists them")
+            raise UserError("exercises show", _("name an exercise id; `glutewake exercises` lists "
+                                                "them"))
         found = {e.id: e for e in settings.catalog}
         if args.id not in found:
-            hint = closest(args.id, found)
-            raise UserError(f"exercises show {args.id}", "no such exercise" +
-                            (f'; did you mean "{hint}"?' if hint else "; `glutewake exercises` lists them"))
+            raise no_such_exercise(f"exercises show {args.id}", args.id, found)
         exercise = found[args.id]
         print(exercise.full_text())
-        print(f"Your dose: {phrases.dose(journal_doses().of(exercise.id))}")
+        print(_("Your dose: {dose}", dose=phrases.dose(journal_doses().of(exercise.id))))
         from .. import pictures
 
         frames = pictures.frames(exercise.id)
-        print("Pictures: " + ", ".join(str(frame) for frame in frames))
+        print(_("Pictures: {files}", files=", ".join(str(frame) for frame in frames)))
         if args.open:
             from .runner import open_path
 
             for frame in frames:
                 open_path(frame)
-        print(f"Posture: {exercise.posture} · equipment: {exercise.equipment} · level {exercise.level}")
+        print(_("Posture: {posture} · equipment: {equipment} · level {level}",
+                posture=exercises.posture_name(exercise.posture),
+                equipment=exercises.equipment_name(exercise.equipment), level=exercise.level))
         reason = exercises.why_not_offered(exercise, settings.prefs)
-        print("Offered in reminders." if reason is None else f"Not offered: {reason}.")
+        print(_("Offered in reminders.") if reason is None else
+              _("Not offered: {reason}.", reason=reason))
         return 0
     offered = settings.offered
     print(level_line)
-    print(f"Offered in reminders ({len(offered)}):")
+    print(_("Offered in reminders ({count}):", count=len(offered)))
     for exercise in offered:
         print(f"  {exercise.id:<24} {exercise.summary}")
     left_out = [(e, exercises.why_not_offered(e, settings.prefs)) for e in settings.catalog
                 if e not in offered]
     if left_out:
-        print(f"Not offered ({len(left_out)}):")
+        print(_("Not offered ({count}):", count=len(left_out)))
         for exercise, reason in left_out:
-            print(f"  {exercise.id:<24} {exercise.name}: {reason}")
-    print("`glutewake exercises show ID` prints one in full.")
+            print(f"  {exercise.id:<24} {exercise.shown_name}: {reason}")
+    print(_("`glutewake exercises show ID` prints one in full."))
     return 0
+
+
+def no_such_exercise(where: str, ident: str, found) -> UserError:
+    hint = closest(ident, found)
+    return UserError(where, _('no such exercise; did you mean "{hint}"?', hint=hint) if hint else
+                     _("no such exercise; `glutewake exercises` lists them"))
 
 
 def journal_doses():
@@ -489,15 +613,15 @@ def level_in_force(settings):
     from ..store.journal import Journal, JournalDamaged
 
     if not settings.level_auto:
-        return settings, (f"Level {settings.prefs.level}, as set by [exercises] level "
-                          "(\"auto\" would unlock level 2 as you go).")
+        return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
+                           '2 as you go).', level=settings.prefs.level)
     path = paths.journal_file()
     done = days = 0
     if path.exists():
         try:
             journal = Journal.reader(path)
             try:
-                done, days, _ = stats.progress(journal.read, (e.id for e in settings.catalog
+                done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
                                                               if e.level == 1))
             finally:
                 journal.close()
@@ -505,13 +629,17 @@ def level_in_force(settings):
             raise Unreadable(str(err)) from None
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
-        return settings, (f"Level 2: unlocked by {done} level-1 breaks over {days} "
-                          f"day{'s' if days != 1 else ''}; the integration exercises are in the "
-                          "rotation.")
-    return settings, (f"Level 1 (activation). Level 2 unlocks after {settings.unlock_breaks} "
-                      f"level-1 breaks over at least {settings.unlock_days} days; so far "
-                      f"{done} break{'s' if done != 1 else ''} over {days} "
-                      f"day{'s' if days != 1 else ''}.")
+        return settings, ngettext(
+            "Level 2: unlocked by {done} level-1 breaks over {days} day; the integration "
+            "exercises are in the rotation.",
+            "Level 2: unlocked by {done} level-1 breaks over {days} days; the integration "
+            "exercises are in the rotation.", days, done=done, days=days)
+    so_far = ngettext("{done} break", "{done} breaks", done, done=done)
+    so_far = ngettext("{breaks} over {days} day", "{breaks} over {days} days", days,
+                      breaks=so_far, days=days)
+    return settings, _("Level 1 (activation). Level 2 unlocks after {breaks} level-1 breaks over "
+                       "at least {days} days; so far {so_far}.", breaks=settings.unlock_breaks,
+                       days=settings.unlock_days, so_far=so_far)
 
 
 # --- autostart ----------------------------------------------------------------------------------
@@ -525,8 +653,10 @@ def autostart(args) -> int:
     elif args.action == "disable":
         print(entry.disable())
     else:
-        state = "on" if entry.enabled() else "off"
-        print(f"Start at login: {state} ({entry.where})")
+        if entry.enabled():
+            print(_("Start at login: on ({where})", where=entry.where))
+        else:
+            print(_("Start at login: off ({where})", where=entry.where))
     return 0
 
 
@@ -547,14 +677,15 @@ def configure(args) -> int:
         target = args.file or path
         if not target.exists():
             if args.file:
-                raise UserError(str(target), "does not exist")
-            print(f"No settings file at {target}; the defaults are in use.")
+                raise UserError(str(target), _("does not exist"))
+            print(_("No settings file at {path}; the defaults are in use.", path=target))
             return 0
         config.load(target)
-        print(f"{target}: ok")
+        print(_("{path}: ok", path=target))
     elif args.action == "set":
         config.set_value(path, args.key, args.value)
-        print(f"{args.key} = {args.value} saved in {path}" + tell_daemon())
+        print(tell_daemon(_("{key} = {value} saved in {path}", key=args.key, value=args.value,
+                            path=path)))
     elif args.action == "edit":
         import subprocess
 
@@ -563,21 +694,22 @@ def configure(args) -> int:
         try:
             config.load(path)
         except UserError as err:
-            raise UserError(err.where, f"{err.problem} (your edit is saved; run `glutewake config "
-                                       "edit` again to fix it)") from None
-        print(f"{path}: ok" + tell_daemon())
+            raise UserError(err.where, _("{problem} (your edit is saved; run `glutewake config "
+                                         "edit` again to fix it)", problem=err.problem)) from None
+        print(tell_daemon(_("{path}: ok", path=path)))
     return 0
 
 
-def tell_daemon() -> str:
-    """Have a running daemon apply changed settings now rather than at its next look."""
+def tell_daemon(done: str) -> str:
+    """Have a running daemon apply changed settings now rather than at its next look; `done`
+    says what was saved, and the answer adds whether glutewake uses it already."""
     from .control import NoAnswer, NotRunning, request
 
     try:
         request({"cmd": "reload"})
     except (NotRunning, NoAnswer, UserError, OSError):
-        return " (glutewake is not running; it will use this when it starts)"
-    return "; the running glutewake now uses it"
+        return _("{done} (glutewake is not running; it will use this when it starts)", done=done)
+    return _("{done}; the running glutewake now uses it", done=done)
 
 
 def editor() -> list[str]:
@@ -593,7 +725,7 @@ def editor() -> list[str]:
     for name in ("sensible-editor", "nano", "vi"):
         if shutil.which(name):
             return [name]
-    raise UserError("config edit", "no editor found; set $EDITOR, e.g. `export EDITOR=nano`")
+    raise UserError("config edit", _("no editor found; set $EDITOR, e.g. `export EDITOR=nano`"))
 
 
 def render_settings(path: Path) -> str:
@@ -602,18 +734,19 @@ def render_settings(path: Path) -> str:
 
     user = config.read_toml(path)
     config.build(user, path)  # refuse to show settings that would not load
-    lines = [f"# Settings in force: defaults from {config.default_path()}",
-             f"# with your changes from {path} (marked # yours)."]
+    yours = "  # " + _("yours")
+    lines = ["# " + _("Settings in force: defaults from {path}", path=config.default_path()),
+             "# " + _("with your changes from {path} (marked # yours).", path=path)]
     for section, keys in config.defaults().items():
         lines.append(f"\n[{section}]")
         for key, default in keys.items():
             mine = key in user.get(section, {})
             value = user[section][key] if mine else default
             if key == "custom":
-                ids = ", ".join(e["id"] for e in value) or "none"
-                lines.append(f"# custom exercises: {ids}" + ("  # yours" if mine else ""))
+                ids = ", ".join(e["id"] for e in value) or _("none")
+                lines.append("# " + _("custom exercises: {ids}", ids=ids) + (yours if mine else ""))
                 continue
-            lines.append(f"{key} = {toml_value(value)}" + ("  # yours" if mine else ""))
+            lines.append(f"{key} = {toml_value(value)}" + (yours if mine else ""))
     return "\n".join(lines)
 
 
@@ -640,24 +773,22 @@ def guide(args) -> int:
     from ..core.coach import Guiding, Remind
     from .control import NoAnswer, NotRunning, request
 
-    settings, _ = level_in_force(config.load(paths.config_file()))
+    settings = level_in_force(config.load(paths.config_file()))[0]
     found = {e.id: e for e in settings.catalog}
     ident = args.id
     if ident is None:
         try:
             ident = request({"cmd": "status"})["status"]["exercise_id"]
         except (NotRunning, NoAnswer, KeyError):
-            raise UserError("guide", "name an exercise, like `glutewake guide wall-lean` "
-                            "(`glutewake exercises` lists them)") from None
+            raise UserError("guide", _("name an exercise, like `glutewake guide wall-lean` "
+                                       "(`glutewake exercises` lists them)")) from None
     if ident not in found:
-        hint = closest(ident, found)
-        raise UserError(f"guide {ident}", "no such exercise" +
-                        (f'; did you mean "{hint}"?' if hint else "; `glutewake exercises` lists them"))
+        raise no_such_exercise(f"guide {ident}", ident, found)
     exercise = found[ident]
     dose = journal_doses().of(exercise.id).step
     steps = plan.plan(exercise, dose)
     print(phrases.reminder_lesson(Remind(exercise, 0.0, 1, True, dose)))
-    print("Ctrl-C stops; what you did is logged as a partial break.\n", flush=True)
+    print(_("Ctrl-C stops; what you did is logged as a partial break.") + "\n", flush=True)
     live = sys.stdout.isatty()
     started, shown, complete = time.monotonic(), None, False
     try:
@@ -684,8 +815,8 @@ def guide(args) -> int:
     try:
         reply = request(commands.to_wire(report))
     except (NotRunning, NoAnswer):
-        print("glutewake is not running, so this break is not logged; start it with "
-              "`glutewake run`", file=sys.stderr)
+        print(_("glutewake is not running, so this break is not logged; start it with "
+                "`glutewake run`"), file=sys.stderr)
         return EXIT_REFUSED
     print(reply["text"])
     return 0 if complete else 130

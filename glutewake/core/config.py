@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..i18n import LANGUAGES, _
 from . import exercises
 from .errors import UserError, closest
 from .exercises import Exercise, Preferences
@@ -52,6 +53,7 @@ class Settings:
     level_auto: bool = False  # [exercises] level = "auto"
     unlock_breaks: int = 20
     unlock_days: int = 7
+    language: str = "auto"  # [ui] language: "auto" or one of i18n.LANGUAGES
 
     @property
     def offered(self) -> tuple[Exercise, ...]:
@@ -72,26 +74,28 @@ def _fail(where: str, problem: str):
 
 def _duration(value: Any, where: str) -> int:
     if not isinstance(value, str):
-        _fail(where, f'must be a duration string like "30m" or "1h30m", not {value!r}')
+        _fail(where, _('must be a duration string like "30m" or "1h30m", not {value}',
+                      value=repr(value)))
     try:
         seconds = parse_duration(value)
     except ValueError as err:
         _fail(where, str(err))
     if seconds <= 0:
-        _fail(where, "must be longer than zero")
+        _fail(where, _("must be longer than zero"))
     return seconds
 
 
 def _durations(value: Any, where: str) -> tuple[int, ...]:
     if not isinstance(value, list) or not value:
-        _fail(where, 'must be a non-empty list of durations, like ["5m", "10m", "20m"]')
+        _fail(where, _('must be a non-empty list of durations, like ["5m", "10m", "20m"]'))
     return tuple(_duration(item, where) for item in value)
 
 
 def _whole(low: int, high: int) -> Parser:
     def parse(value: Any, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            _fail(where, f"must be a whole number from {low} to {high}, not {value!r}")
+            _fail(where, _("must be a whole number from {low} to {high}, not {value}", low=low,
+                          high=high, value=repr(value)))
         return value
 
     return parse
@@ -101,7 +105,7 @@ def _timeout(value: Any, where: str) -> int:
     if value == "never":
         return 0
     if not isinstance(value, str):
-        _fail(where, f'must be "never" or a duration like "45s", not {value!r}')
+        _fail(where, _('must be "never" or a duration like "45s", not {value}', value=repr(value)))
     return _duration(value, where)
 
 
@@ -110,7 +114,7 @@ def _level(value: Any, where: str) -> int | None:
     if value == "auto":
         return None
     if isinstance(value, str):
-        _fail(where, f'must be 1, 2 or "auto", not {value!r}')
+        _fail(where, _('must be 1, 2 or "auto", not {value}', value=repr(value)))
     return _whole(1, 2)(value, where)
 
 
@@ -118,14 +122,14 @@ def _off_or_duration(value: Any, where: str) -> int:
     if value == "off":
         return 0
     if not isinstance(value, str):
-        _fail(where, f'must be "off" or a duration like "1m", not {value!r}')
+        _fail(where, _('must be "off" or a duration like "1m", not {value}', value=repr(value)))
     return _duration(value, where)
 
 
 def _days(value: Any, where: str) -> frozenset[int]:
     names = _words(DAYS)(value, where)
     if not names:
-        _fail(where, 'needs at least one day, like ["mon", "tue", "wed", "thu", "fri"]')
+        _fail(where, _('needs at least one day, like ["mon", "tue", "wed", "thu", "fri"]'))
     return frozenset(DAYS.index(name) for name in names)
 
 
@@ -133,24 +137,25 @@ def _window(value: Any, where: str) -> tuple[time, time] | None:
     if value == "":
         return None
     if not isinstance(value, str) or value.count("-") != 1:
-        _fail(where, f'must be a window like "12:30-13:15", or "" for none, not {value!r}')
+        _fail(where, _('must be a window like "12:30-13:15", or "" for none, not {value}',
+                      value=repr(value)))
     first, last = (_clock(part, where) for part in value.split("-"))
     if first >= last:
-        _fail(where, f'"{value}" ends before it starts')
+        _fail(where, _('"{value}" ends before it starts', value=value))
     return first, last
 
 
 def _names(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        _fail(where, 'must be a list of program names, like ["zoom", "teams"]')
+        _fail(where, _('must be a list of program names, like ["zoom", "teams"]'))
     return tuple(v.strip().lower() for v in value)
 
 
 def _calendars(value: Any, where: str) -> tuple[str, ...]:
     """.ics files ("~" allowed) and http(s) addresses; webcal:// is https://."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        _fail(where, 'must be a list of .ics files or addresses, like ["~/work.ics", '
-              '"https://example.org/private/basic.ics"]')
+        _fail(where, _('must be a list of .ics files or addresses, like ["~/work.ics", '
+                       '"https://example.org/private/basic.ics"]'))
     found = []
     for item in (v.strip() for v in value):
         scheme, colon, rest = item.partition("://")
@@ -163,19 +168,20 @@ def _calendars(value: Any, where: str) -> tuple[str, ...]:
         elif scheme.lower() == "file":
             found.append(rest)
         else:
-            _fail(where, f'"{item}" is neither a file nor an http(s) address')
+            _fail(where, _('"{item}" is neither a file nor an http(s) address', item=item))
     return tuple(found)
 
 
 def _boolean(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        _fail(where, f"must be true or false (no quotes), not {value!r}")
+        _fail(where, _("must be true or false (no quotes), not {value}", value=repr(value)))
     return value
 
 
 def _clock(value: Any, where: str) -> time:
     if not isinstance(value, str):
-        _fail(where, f'must be a time of day in quotes, like "07:00", not {value!r}')
+        _fail(where, _('must be a time of day in quotes, like "07:00", not {value}',
+                      value=repr(value)))
     try:
         return parse_clock(value)
     except ValueError as err:
@@ -185,13 +191,22 @@ def _clock(value: Any, where: str) -> time:
 def _words(allowed: tuple[str, ...] | None = None) -> Parser:
     def parse(value: Any, where: str) -> frozenset[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            _fail(where, 'must be a list of strings, like ["wall", "band"]')
+            _fail(where, _('must be a list of strings, like ["wall", "band"]'))
         for item in value:
             if allowed is not None and item not in allowed:
-                _fail(where, f'"{item}" is not allowed; choose from {", ".join(allowed)}')
+                _fail(where, _('"{item}" is not allowed; choose from {choices}', item=item,
+                             choices=", ".join(allowed)))
         return frozenset(value)
 
     return parse
+
+
+def _language(value: Any, where: str) -> str:
+    choices = ("auto", *LANGUAGES)
+    if not isinstance(value, str) or value not in choices:
+        _fail(where, _("must be one of {choices}, not {value}",
+                       choices=", ".join(f'"{c}"' for c in choices), value=repr(value)))
+    return value
 
 
 def _custom(value: Any, where: str) -> tuple[Exercise, ...]:
@@ -216,6 +231,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
     "goals": {"daily_breaks": _whole(0, 100)},
     "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
+    "ui": {"language": _language},
     "exercises": {
         "equipment": _words(exercises.EQUIPMENT),
         "floor": _boolean,
@@ -252,19 +268,21 @@ def read_bytes(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise UserError(str(path), f"cannot be read ({err.strerror}); check its permissions") from None
+        raise UserError(str(path), _("cannot be read ({error}); check its permissions",
+                                     error=err.strerror)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UserError(str(path), "is not a regular file; put your settings in a plain "
-                            "text file there")
+            raise UserError(str(path), _("is not a regular file; put your settings in a plain "
+                                         "text file there"))
         if info.st_size > LARGEST_FILE:
-            raise UserError(str(path), f"is {info.st_size // 1024} KB, too big for a settings "
-                            f"file (at most {LARGEST_FILE // 1024} KB); is it the right file?")
+            raise UserError(str(path), _("is {size} KB, too big for a settings file (at most "
+                                         "{largest} KB); is it the right file?",
+                                         size=info.st_size // 1024, largest=LARGEST_FILE // 1024))
         with os.fdopen(os.dup(fd), "rb") as source:
             return source.read(LARGEST_FILE + 1)
     except OSError as err:
-        raise UserError(str(path), f"cannot be read ({err.strerror})") from None
+        raise UserError(str(path), _("cannot be read ({error})", error=err.strerror)) from None
     finally:
         os.close(fd)
 
@@ -278,20 +296,32 @@ def read_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise UserError(str(path), "is not UTF-8 text; save it as UTF-8") from None
+        raise UserError(str(path), _("is not UTF-8 text; save it as UTF-8")) from None
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         place = re.search(r"\(at line (\d+), column (\d+)\)", message)
         reason = re.sub(r"\s*\(at .*?\)", "", message).rstrip(".")
-        where = f"{path}: line {place[1]}, column {place[2]}" if place else str(path)
-        raise UserError(where, f"{reason[:1].lower()}{reason[1:]}; fix the TOML syntax there "
-                               '(text values need "quotes")') from None
+        where = (_("{path}: line {line}, column {column}", path=path, line=place[1],
+                   column=place[2]) if place else str(path))
+        reason = reason[:1].lower() + reason[1:]
+        raise UserError(where, _('{reason}; fix the TOML syntax there (text values need "quotes")',
+                                 reason=reason)) from None
 
 
 def _unknown(name: str, known, where: str, what: str) -> UserError:
-    hint = closest(name, known)
-    suffix = f'did you mean "{hint}"?' if hint else f"known {what}s: {', '.join(known)}"
-    return UserError(where, f"unknown {what}; {suffix}")
+    """`what`: "section", "key" or "exercise id"."""
+    hint, names = closest(name, known), ", ".join(known)
+    if hint:
+        problem = {"section": lambda: _('unknown section; did you mean "{hint}"?', hint=hint),
+                   "key": lambda: _('unknown key; did you mean "{hint}"?', hint=hint),
+                   "exercise id": lambda: _('unknown exercise id; did you mean "{hint}"?',
+                                            hint=hint)}[what]()
+    else:
+        problem = {"section": lambda: _("unknown section; known sections: {names}", names=names),
+                   "key": lambda: _("unknown key; known keys: {names}", names=names),
+                   "exercise id": lambda: _("unknown exercise id; known exercise ids: {names}",
+                                            names=names)}[what]()
+    return UserError(where, problem)
 
 
 def check_shape(user: dict[str, Any], path: Path) -> None:
@@ -300,7 +330,8 @@ def check_shape(user: dict[str, Any], path: Path) -> None:
         if section not in SCHEMA:
             raise _unknown(section, SCHEMA, f"{path}: [{section}]", "section")
         if not isinstance(table, dict):
-            raise UserError(f"{path}: {section}", f"must be a [{section}] table of settings")
+            raise UserError(f"{path}: {section}", _("must be a [{section}] table of settings",
+                                                        section=section))
         for key, value in table.items():
             if key not in SCHEMA[section]:
                 raise _unknown(key, SCHEMA[section], f"{path}: [{section}] {key}", "key")
@@ -324,17 +355,18 @@ def build(user: dict[str, Any], path: Path) -> Settings:
 
     if values["breaks.snooze"] > values["breaks.every"]:
         if "snooze" in user.get("breaks", {}) or "every" not in user.get("breaks", {}):
-            raise UserError(origin("breaks", "snooze"), "is longer than [breaks] every; make it "
-                            "shorter")
-        raise UserError(origin("breaks", "every"), "is shorter than [breaks] snooze; make it "
-                        "longer, or set a shorter snooze first")
+            raise UserError(origin("breaks", "snooze"), _("is longer than [breaks] every; make "
+                                                          "it shorter"))
+        raise UserError(origin("breaks", "every"), _("is shorter than [breaks] snooze; make it "
+                                                     "longer, or set a shorter snooze first"))
     if values["schedule.start"] >= values["schedule.end"]:
-        raise UserError(origin("schedule", "end"), "must be later than [schedule] start")
+        raise UserError(origin("schedule", "end"), _("must be later than [schedule] start"))
     lunch = values["schedule.lunch"]
     if lunch and not values["schedule.start"] <= lunch[0] < lunch[1] <= values["schedule.end"]:
-        raise UserError(origin("schedule", "lunch"), "must lie within [schedule] start and end")
+        raise UserError(origin("schedule", "lunch"),
+                        _("must lie within [schedule] start and end"))
     if values["breaks.heads_up"] >= values["breaks.every"]:
-        raise UserError(origin("breaks", "heads_up"), "must be shorter than [breaks] every")
+        raise UserError(origin("breaks", "heads_up"), _("must be shorter than [breaks] every"))
     catalog = exercises.builtin() + values["exercises.custom"]
     ids = [e.id for e in catalog]
     for ident in sorted(values["exercises.disabled"]):
@@ -367,10 +399,11 @@ def build(user: dict[str, Any], path: Path) -> Settings:
         level_auto=values["exercises.level"] is None,
         unlock_breaks=values["exercises.unlock_breaks"],
         unlock_days=values["exercises.unlock_days"],
+        language=values["ui.language"],
     )
     if not settings.offered:
-        raise UserError(f"{path}: [exercises]", "leaves no exercise to suggest; enable some "
-                        "(see `glutewake exercises`) or add equipment")
+        raise UserError(f"{path}: [exercises]", _("leaves no exercise to suggest; enable some "
+                                                  "(see `glutewake exercises`) or add equipment"))
     return settings
 
 
@@ -389,12 +422,12 @@ USER_HEADER = """\
 
 def parse_key(dotted: str) -> tuple[str, str]:
     """"breaks.every" -> ("breaks", "every"), with did-you-mean errors."""
-    section, _, key = dotted.partition(".")
+    section, _dot, key = dotted.partition(".")
     if section not in SCHEMA:
-        raise _unknown(section, SCHEMA, f"config key {dotted}", "section")
+        raise _unknown(section, SCHEMA, _("config key {key}", key=dotted), "section")
     if key not in SCHEMA[section]:
         known = [f"{section}.{k}" for k in SCHEMA[section]]
-        raise _unknown(dotted, known, f"config key {dotted}", "key")
+        raise _unknown(dotted, known, _("config key {key}", key=dotted), "key")
     return section, key
 
 
@@ -423,8 +456,8 @@ def set_values(path: Path, changes: dict[str, Any]) -> Settings:
     for dotted, value in changes.items():
         section, key = parse_key(dotted)
         if key == "custom":
-            raise UserError(f"config key {dotted}", "custom exercises are tables; add them with "
-                            "`glutewake config edit`")
+            raise UserError(_("config key {key}", key=dotted),
+                            _("custom exercises are tables; add them with `glutewake config edit`"))
         user.setdefault(section, {})[key] = value
         if section not in document:
             if document.body:

@@ -81,7 +81,9 @@ class Exercise:
         """"about 2½ min": the break's length to the nearest half minute (at least ½)."""
         halves = max(1, (self.break_seconds(dose) + 15) // 30)
         whole, half = divmod(halves, 2)
-        return f"about {whole or ''}{'½' if half else ''} min"
+        # TRANSLATORS: {minutes} is a number of minutes that may end in ½ ("2½", "½", "3")
+        amount = (str(whole) if whole else "") + ("½" if half else "")
+        return _("about {minutes} min", minutes=amount)
 
     def _dose(self, dose: int | None) -> int:
         if dose is None:
@@ -91,6 +93,16 @@ class Exercise:
         return dose
 
     # --- words ------------------------------------------------------------------------------
+    # The fields hold the catalog's English; these look each text up in the language in force
+    # when it is shown. A custom move's own words are not in the catalog and stay as written.
+
+    @property
+    def shown_name(self) -> str:
+        return _(self.name)
+
+    @property
+    def shown_cue(self) -> str:
+        return _(self.cue)
 
     def prescription_for(self, dose: int | None = None) -> str:
         """"3 × 45 s hold per side" at a dose, or the range ("3 × 30–60 s hold per side")."""
@@ -100,9 +112,13 @@ class Exercise:
         else:
             amount = f"{self._dose(dose)}"
         if self.hold:
-            amount += " s hold"
-        unit = self.unit or ("per side" if self.per_side else "")
-        return f"{self.sets} × {amount}" + (f" {unit}" if unit else "")
+            # TRANSLATORS: seconds of holding a position, as in "3 × 30–60 s hold per side"
+            amount = _("{amount} s hold", amount=amount)
+        unit = _(self.unit) if self.unit else (_("per side") if self.per_side else "")
+        if unit:
+            # TRANSLATORS: sets × reps (or a hold) and what they are counted in: "3 × 10 per side"
+            return _("{sets} × {amount} {unit}", sets=self.sets, amount=amount, unit=unit)
+        return _("{sets} × {amount}", sets=self.sets, amount=amount)
 
     @property
     def prescription(self) -> str:
@@ -110,7 +126,8 @@ class Exercise:
         return self.prescription_for()
 
     def summary_for(self, dose: int | None = None) -> str:
-        return f"{self.name} — {self.prescription_for(dose)}"
+        return _("{name} — {prescription}", name=self.shown_name,
+                 prescription=self.prescription_for(dose))
 
     @property
     def summary(self) -> str:
@@ -120,17 +137,25 @@ class Exercise:
         """Everything a person needs to do the move: the range (or `dose`), the steps, the cue,
         the safety line, the easier and harder versions, and the time it takes at `dose` (the
         low end when no dose is given)."""
-        between = "sets and sides" if self.per_side else "sets"
-        lines = [self.summary_for(dose), f"Works: {', '.join(self.targets)}",
-                 f"Time: {self.minutes_text(dose)}, with {self.rest} s rests between {between}"
-                 if self.rest else f"Time: {self.minutes_text(dose)}"]
-        lines += [f"{n}. {step}" for n, step in enumerate(self.steps, 1)]
-        lines.append(f"Cue: {self.cue}")
-        lines.append(f"Safety: {self.safety}")
+        time = self.minutes_text(dose)
+        if not self.rest:
+            time_line = _("Time: {time}", time=time)
+        elif self.per_side:
+            time_line = _("Time: {time}, with {rest} s rests between sets and sides", time=time,
+                          rest=self.rest)
+        else:
+            time_line = _("Time: {time}, with {rest} s rests between sets", time=time,
+                          rest=self.rest)
+        lines = [self.summary_for(dose),
+                 _("Works: {muscles}", muscles=", ".join(_(t) for t in self.targets)), time_line]
+        lines += [_("{number}. {step}", number=n, step=_(step))
+                  for n, step in enumerate(self.steps, 1)]
+        lines.append(_("Cue: {cue}", cue=self.shown_cue))
+        lines.append(_("Safety: {safety}", safety=_(self.safety)))
         if self.easier:
-            lines.append(f"Easier: {self.easier}")
+            lines.append(_("Easier: {easier}", easier=_(self.easier)))
         if self.harder:
-            lines.append(f"Harder: {self.harder}")
+            lines.append(_("Harder: {harder}", harder=_(self.harder)))
         return "\n".join(lines)
 
 
@@ -147,15 +172,29 @@ class Preferences:
 def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
     """The reason an exercise is left out of the rotation, or None when it is offered."""
     if exercise.id in prefs.disabled:
-        return "disabled in [exercises] disabled"
+        return _("disabled in [exercises] disabled")
     if exercise.posture == "floor" and not prefs.floor:
-        return "done on the floor; set [exercises] floor = true"
+        return _("done on the floor; set [exercises] floor = true")
     if exercise.equipment != "none" and exercise.equipment not in prefs.equipment:
-        return f'needs a {exercise.equipment}; add "{exercise.equipment}" to [exercises] equipment'
+        return _('needs a {thing}; add "{equipment}" to [exercises] equipment',
+                 thing=equipment_name(exercise.equipment), equipment=exercise.equipment)
     if exercise.level > prefs.level:
-        return (f"level {exercise.level}, not unlocked yet; set [exercises] level = "
-                f"{exercise.level} to include it now")
+        return _("level {level}, not unlocked yet; set [exercises] level = {level} to include it "
+                 "now", level=exercise.level)
     return None
+
+
+def equipment_name(equipment: str) -> str:
+    """The equipment in words ("wall"); the settings keep the English keyword."""
+    return {"none": lambda: _("nothing"), "wall": lambda: _("wall"), "desk": lambda: _("desk"),
+            "chair": lambda: _("chair"), "band": lambda: _("band")}.get(
+        equipment, lambda: equipment)()
+
+
+def posture_name(posture: str) -> str:
+    """The posture in words ("standing")."""
+    return {"standing": lambda: _("standing"), "floor": lambda: _("on the floor")}.get(
+        posture, lambda: posture)()
 
 
 def offered(catalog: Iterable[Exercise], prefs: Preferences) -> tuple[Exercise, ...]:
@@ -214,26 +253,28 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
     `builtin` holds the shipped catalog to more: safety, easier, harder and group are required
     and every move has at least MIN_STEPS steps."""
     if not isinstance(table, dict):
-        raise UserError(where, "each exercise must be a table with id, name, posture, ... fields")
+        raise UserError(where, _("each exercise must be a table with id, name, posture, ... fields"))
     label = f"{where} ({table['id']})" if isinstance(table.get("id"), str) else where
     for key in table:
         if key not in _FIELDS:
             hint = closest(key, _FIELDS)
-            extra = f'; did you mean "{hint}"?' if hint else f"; allowed: {', '.join(_FIELDS)}"
-            raise UserError(f"{label}: {key}", f"unknown field{extra}")
+            raise UserError(f"{label}: {key}", _('unknown field; did you mean "{hint}"?', hint=hint)
+                            if hint else _("unknown field; allowed: {fields}",
+                                           fields=", ".join(_FIELDS)))
 
     def need(key: str, kind: type, what: str):
         if key not in table:
-            raise UserError(f"{label}: {key}", f"missing; give {what}")
+            raise UserError(f"{label}: {key}", _("missing; give {what}", what=what))
         value = table[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise UserError(f"{label}: {key}", f"must be {what}, not {value!r}")
+            raise UserError(f"{label}: {key}", _("must be {what}, not {value}", what=what,
+                                                         value=repr(value)))
         return value
 
     def text(key: str) -> str:
-        value = need(key, str, "a non-empty string").strip()
+        value = need(key, str, _("a non-empty string")).strip()
         if not value:
-            raise UserError(f"{label}: {key}", "must not be empty")
+            raise UserError(f"{label}: {key}", _("must not be empty"))
         return value
 
     def line(key: str, default: str) -> str:
@@ -242,7 +283,7 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
             return default
         value = text(key)
         if "\n" in value:
-            raise UserError(f"{label}: {key}", "must be one line")
+            raise UserError(f"{label}: {key}", _("must be one line"))
         return value
 
     def whole(key: str, default: int, low: int, high: int, what: str) -> int:
@@ -250,13 +291,15 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
             return default
         value = need(key, int, what)
         if not low <= value <= high:
-            raise UserError(f"{label}: {key}", f"must be {what} from {low} to {high}")
+            raise UserError(f"{label}: {key}", _("must be {what} from {low} to {high}", what=what,
+                                                         low=low, high=high))
         return value
 
     def choice(key: str, allowed: tuple) -> object:
         value = table.get(key)
         if value not in allowed:
-            raise UserError(f"{label}: {key}", f"must be one of {', '.join(map(repr, allowed))}")
+            raise UserError(f"{label}: {key}", _("must be one of {choices}",
+                                                         choices=", ".join(map(repr, allowed))))
         return value
 
     def span(key: str) -> tuple[int, int] | None:
@@ -268,39 +311,41 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
         if (not isinstance(value, list) or len(value) != 2
                 or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
                 or not 0 < value[0] <= value[1]):
-            raise UserError(f"{label}: {key}", "must be a positive whole number or [low, high]")
+            raise UserError(f"{label}: {key}", _("must be a positive whole number or [low, high]"))
         return value[0], value[1]
 
     def strings(key: str) -> tuple[str, ...]:
-        value = need(key, list, "a list of strings")
+        value = need(key, list, _("a list of strings"))
         if not value or not all(isinstance(v, str) and v.strip() for v in value):
-            raise UserError(f"{label}: {key}", "must be a non-empty list of non-empty strings")
+            raise UserError(f"{label}: {key}", _("must be a non-empty list of non-empty strings"))
         return tuple(v.strip() for v in value)
 
     ident = text("id")
     if not ident.replace("-", "").isalnum() or ident != ident.lower():
-        raise UserError(f"{label}: id", "use lower-case letters, digits and dashes, e.g. stair-climb")
+        raise UserError(f"{label}: id", _("use lower-case letters, digits and dashes, e.g. "
+                                           "stair-climb"))
     reps, hold = span("reps"), span("hold")
     if (reps is None) == (hold is None):
-        raise UserError(label, "give exactly one of reps (a count) or hold (seconds)")
-    sets = need("sets", int, "a whole number of sets")
+        raise UserError(label, _("give exactly one of reps (a count) or hold (seconds)"))
+    sets = need("sets", int, _("a whole number of sets"))
     if sets < 1:
-        raise UserError(f"{label}: sets", "must be at least 1")
+        raise UserError(f"{label}: sets", _("must be at least 1"))
     if hold is not None and "rep_seconds" in table:
-        raise UserError(f"{label}: rep_seconds", "only for reps; a hold already counts its seconds")
+        raise UserError(f"{label}: rep_seconds", _("only for reps; a hold already counts its "
+                                                    "seconds"))
     targets, steps = strings("targets"), strings("steps")
     if builtin and len(steps) < MIN_STEPS:
-        raise UserError(f"{label}: steps", f"give at least {MIN_STEPS} steps")
+        raise UserError(f"{label}: steps", _("give at least {count} steps", count=MIN_STEPS))
     group = choice("group", GROUPS) if "group" in table or builtin else _group_of(targets)
     return Exercise(
         id=ident, name=text("name"), posture=choice("posture", POSTURES),
         equipment=choice("equipment", EQUIPMENT), level=choice("level", LEVELS), sets=sets,
-        reps=reps, hold=hold, per_side=need("per_side", bool, "true or false"),
+        reps=reps, hold=hold, per_side=need("per_side", bool, _("true or false")),
         targets=targets, steps=steps, cue=text("cue"),
         safety=line("safety", SAFETY), easier=line("easier", ""), harder=line("harder", ""),
         group=group,  # type: ignore[arg-type]
-        rest=whole("rest", REST, 0, 300, "a whole number of seconds"),
-        rep_seconds=whole("rep_seconds", REP_SECONDS, 1, 60, "a whole number of seconds"),
+        rest=whole("rest", REST, 0, 300, _("a whole number of seconds")),
+        rep_seconds=whole("rep_seconds", REP_SECONDS, 1, 60, _("a whole number of seconds")),
         unit=line("unit", ""),
     )
 
@@ -309,13 +354,14 @@ def parse_catalog(tables: object, where: str, taken: Iterable[str] = (), *,
                   builtin: bool = False) -> tuple[Exercise, ...]:
     """Exercises from a TOML array of tables; ids must be unique, also against `taken`."""
     if not isinstance(tables, list):
-        raise UserError(where, "must be an array of tables ([[...]] entries)")
+        raise UserError(where, _("must be an array of tables ([[...]] entries)"))
     seen = set(taken)
     result = []
     for n, table in enumerate(tables, 1):
         exercise = parse_exercise(table, f"{where} #{n}", builtin=builtin)
         if exercise.id in seen:
-            raise UserError(f"{where} #{n}: id", f'"{exercise.id}" is already used; pick another id')
+            raise UserError(f"{where} #{n}: id", _('"{id}" is already used; pick another id',
+                                                   id=exercise.id))
         seen.add(exercise.id)
         result.append(exercise)
     return tuple(result)

@@ -1,7 +1,9 @@
 """Every sentence glutewake shows about its state, rendered from the typed events in one place:
 status lines, reminder texts, replies to commands, journal details and the daily count.
 
-Nothing else builds these sentences, and nothing ever parses one back.
+Nothing else builds these sentences, and nothing ever parses one back. Every sentence is looked
+up in the language in force when it is rendered (glutewake.i18n); the few constant ones that
+other modules read as names (ANSWER_HINT, STOPPING, ...) are looked up whenever they are read.
 """
 
 from __future__ import annotations
@@ -9,24 +11,33 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from ..i18n import _, ngettext
 from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .guide import Part, Side
-from .timespec import humanize
+from .timespec import humanize, weekday
 
 
-def clock(wall: float, now: float) -> str:
-    """"14:05" today, "tomorrow 07:00", or "Mon 09:00" further out (to the nearest minute)."""
+_ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def clock(wall: float, now: float, english: bool = False) -> str:
+    """"14:05" today, "tomorrow 07:00", or "Mon 09:00" further out (to the nearest minute).
+    `english` for values that scripts read (status --json)."""
     moment = (datetime.fromtimestamp(wall) + timedelta(seconds=30)).replace(second=0,
                                                                              microsecond=0)
     today = datetime.fromtimestamp(now)
     days = (moment.date() - today.date()).days
+    time = moment.strftime("%H:%M")
     if days == 0:
-        return moment.strftime("%H:%M")
+        return time
+    if english:
+        return f"tomorrow {time}" if days == 1 else f"{_ENGLISH_DAYS[moment.weekday()]} {time}"
     if days == 1:
-        return moment.strftime("tomorrow %H:%M")
-    return moment.strftime("%a %H:%M")
+        return _("tomorrow {time}", time=time)
+    # TRANSLATORS: a day later this week or beyond and a 24-hour time: "Mon 09:00"
+    return _("{weekday} {time}", weekday=weekday(moment.date()), time=time)
 
 
 def minutes(seconds: float, up: bool = False) -> str:
@@ -34,19 +45,22 @@ def minutes(seconds: float, up: bool = False) -> str:
     Time left is rounded up (29.5 minutes to go is "30 min"), time spent down."""
     if up:
         seconds = math.ceil(seconds / 60) * 60
-    return "<1 min" if seconds < 60 else humanize(seconds)
+    # TRANSLATORS: less than a minute
+    return _("<1 min") if seconds < 60 else humanize(seconds)
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def capital(text: str) -> str:
+    """The first letter upper-case: a phrase that starts a line."""
+    return f"{text[:1].upper()}{text[1:]}"
 
 
 # --- holds -------------------------------------------------------------------------------------
 
-_HOLDS = {Reason.DO_NOT_DISTURB: "do not disturb", Reason.FULLSCREEN: "full-screen window",
-          Reason.PRESENTATION: "presentation mode", Reason.OFF_HOURS: "off hours",
-          Reason.LUNCH: "lunch", Reason.MICROPHONE: "microphone in use",
-          Reason.CAMERA: "camera in use", Reason.MEETING: "in a meeting"}
+def _hold_names() -> dict[Reason, str]:
+    return {Reason.DO_NOT_DISTURB: _("do not disturb"), Reason.FULLSCREEN: _("full-screen window"),
+            Reason.PRESENTATION: _("presentation mode"), Reason.OFF_HOURS: _("off hours"),
+            Reason.LUNCH: _("lunch"), Reason.MICROPHONE: _("microphone in use"),
+            Reason.CAMERA: _("camera in use"), Reason.MEETING: _("in a meeting")}
 
 
 def hold(what: Hold | None, now: float | None = None) -> str:
@@ -54,67 +68,90 @@ def hold(what: Hold | None, now: float | None = None) -> str:
     if what is None:
         return ""
     if what.reason is Reason.APP:
-        text = f"{what.source or 'a program'} is running"
+        text = (_("{program} is running", program=what.source) if what.source else
+                _("a program is running"))
     elif what.reason is Reason.MEETING and what.source:
-        text = f"in a meeting: {what.source}"
+        text = _("in a meeting: {event}", event=what.source)
     elif what.reason in (Reason.MICROPHONE, Reason.CAMERA) and what.source:
-        text = f"{_HOLDS[what.reason]} ({what.source})"
+        text = _("{device} ({program})", device=_hold_names()[what.reason], program=what.source)
     else:
-        text = _HOLDS.get(what.reason, what.reason.value.replace("_", " "))
+        text = _hold_names().get(what.reason, what.reason.value.replace("_", " "))
     if what.until is not None and now is not None:
-        text += f" until {clock(what.until, now)}"
+        # TRANSLATORS: {hold} is why reminders wait ("lunch"), {time} when that ends
+        text = _("{hold} until {time}", hold=text, time=clock(what.until, now))
     return text
 
 
 # --- status ------------------------------------------------------------------------------------
 
-SETTINGS_NOT_APPLIED = "Settings not applied"
-EVERY_NOT_CHANGED = "Break interval not changed"
+def settings_not_applied() -> str:
+    return _("Settings not applied")
+
+
+def every_not_changed() -> str:
+    return _("Break interval not changed")
 
 
 def settings_problem(error) -> str:
     """The body of the notification about a bad save: where, what, and what holds meanwhile."""
-    return f"{error.where}: {error.problem}. The last good settings stay in force until it is fixed."
+    return _("{where}: {problem}. The last good settings stay in force until it is fixed.",
+             where=error.where, problem=error.problem)
 
 
 def with_settings_problem(line: str, error) -> str:
     """The tray's line while the settings file has a mistake."""
-    return f"{SETTINGS_NOT_APPLIED} ({error.where}) · {line}" if error is not None else line
+    if error is None:
+        return line
+    return _("{settings_not_applied} ({where}) · {line}",
+             settings_not_applied=settings_not_applied(), where=error.where, line=line)
 
 
 def source_state(unknown_since: float | None, now: float) -> str:
-    """How an idle source answers now: "answering", or "unknown since 10:05"."""
-    return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now)}"
+    """How an idle source answers now: "answering", or "unknown since 10:05". This is the
+    idle_state value of `status --json`, which scripts read, so it stays English; `glutewake
+    status` words it for people with `source_state_text`."""
+    return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now, True)}"
+
+
+def source_state_text(state: str) -> str:
+    """An idle_state value ("unknown since 10:05") in the language in force."""
+    if state.startswith("unknown since "):
+        return _("unknown since {time}", time=state.removeprefix("unknown since "))
+    return state
 
 
 def pause_end(until: float | None, now: float) -> str:
     if until is None or until == math.inf:
-        return "until you resume"
-    return f"until {clock(until, now)}"
+        return _("until you resume")
+    return _("until {time}", time=clock(until, now))
 
 
 def status_line(status: Status, now: float) -> str:
     """One line for the tray tooltip and `glutewake status`."""
     sitting = minutes(status.sitting)
     if status.phase == Phase.GUIDING:
-        return f"Guided break: {status.exercise.name}"
+        return _("Guided break: {exercise}", exercise=status.exercise.shown_name)
     if status.phase == Phase.PAUSED:
-        return f"Paused {pause_end(status.paused_until, now)}"
+        # TRANSLATORS: {until} is "until you resume" or "until 14:30"
+        return _("Paused {until}", until=pause_end(status.paused_until, now))
     if status.phase == Phase.AWAY:
-        return f"Away {minutes(status.away_for)}"
+        return _("Away {duration}", duration=minutes(status.away_for))
     schedule = status.hold is not None and status.hold.reason in (Reason.OFF_HOURS, Reason.LUNCH)
     if schedule:
-        what = "break due" if status.phase == Phase.HELD else f"sitting {sitting}"
-        text = hold(status.hold, now)
-        return f"{text[:1].upper()}{text[1:]} · {what}"
+        what = (_("break due") if status.phase == Phase.HELD else
+                _("sitting {sitting}", sitting=sitting))
+        return _("{hold} · {what}", hold=capital(hold(status.hold, now)), what=what)
     if status.phase == Phase.HELD:
-        since = "" if status.hold_since is None else f" since {clock(status.hold_since, now)}"
-        return f"Break due · held{since}: {hold(status.hold, now)}"
+        if status.hold_since is None:
+            return _("Break due · held: {hold}", hold=hold(status.hold, now))
+        return _("Break due · held since {time}: {hold}", time=clock(status.hold_since, now),
+                 hold=hold(status.hold, now))
     if status.phase == Phase.DUE:
-        return f"Break due · sitting {sitting}"
+        return _("Break due · sitting {sitting}", sitting=sitting)
+    left = minutes(status.due_in, up=True)
     if status.phase == Phase.SNOOZED:
-        return f"Sitting {sitting} · snoozed, reminder in {minutes(status.due_in, up=True)}"
-    return f"Sitting {sitting} · break in {minutes(status.due_in, up=True)}"
+        return _("Sitting {sitting} · snoozed, reminder in {left}", sitting=sitting, left=left)
+    return _("Sitting {sitting} · break in {left}", sitting=sitting, left=left)
 
 
 def tray_line(status: Status, now: float) -> str:
@@ -124,38 +161,45 @@ def tray_line(status: Status, now: float) -> str:
             status.hold is not None and status.hold.reason in (Reason.OFF_HOURS, Reason.LUNCH)):
         return status_line(status, now)
     if status.phase == Phase.AWAY:
-        return f"Away since {clock(now - status.away_for, now)}"
-    since = f"sitting since {clock(now - status.sitting, now)}"
+        return _("Away since {time}", time=clock(now - status.away_for, now))
+    since = clock(now - status.sitting, now)
     if status.phase == Phase.DUE:
-        return f"Break due · {since}"
+        return _("Break due · sitting since {time}", time=since)
     at = clock(now + status.due_in, now)
     if status.phase == Phase.SNOOZED:
-        return f"{since[:1].upper()}{since[1:]} · snoozed, reminder at {at}"
-    return f"{since[:1].upper()}{since[1:]} · break at {at}"
+        return _("Sitting since {time} · snoozed, reminder at {at}", time=since, at=at)
+    return _("Sitting since {time} · break at {at}", time=since, at=at)
 
 
 def today(done: int, goal: int, streak: int = 0) -> str:
     """"Today: 4 of 6 breaks · streak 3 days", or "Today: 1 break done" without a goal."""
     if not goal:
-        return f"Today: {plural(done, 'break')} done"
-    line = f"Today: {done} of {plural(goal, 'break')}"
+        return ngettext("Today: {done} break done", "Today: {done} breaks done", done, done=done)
+    # TRANSLATORS: the plural follows the goal: "Today: 0 of 1 break", "Today: 2 of 6 breaks"
+    line = ngettext("Today: {done} of {goal} break", "Today: {done} of {goal} breaks", goal,
+                    done=done, goal=goal)
     if streak:
-        line += f" · streak {plural(streak, 'day')}"
+        line = ngettext("{today} · streak {days} day", "{today} · streak {days} days", streak,
+                        today=line, days=streak)
     return line
 
 
 # --- reminders ---------------------------------------------------------------------------------
 
 def reminder_title(remind: Remind) -> str:
+    sitting = humanize(remind.sitting)
     if remind.after is not None:
-        what = "meeting" if remind.after.reason is Reason.MEETING else "call"
-        return f"The {what} is over — a good moment to stand ({humanize(remind.sitting)} sitting)"
-    return f"Time to stand — {humanize(remind.sitting)} sitting"
+        if remind.after.reason is Reason.MEETING:
+            return _("The meeting is over — a good moment to stand ({sitting} sitting)",
+                     sitting=sitting)
+        return _("The call is over — a good moment to stand ({sitting} sitting)", sitting=sitting)
+    return _("Time to stand — {sitting} sitting", sitting=sitting)
 
 
 def reminder_body(remind: Remind) -> str:
     exercise, amount = remind.exercise, remind.exercise.amount(remind.dose)
-    return f"{exercise.summary_for(amount)} · {exercise.minutes_text(amount)}\n{exercise.cue}"
+    return (f"{exercise.summary_for(amount)} · {exercise.minutes_text(amount)}\n"
+            f"{exercise.shown_cue}")
 
 
 def reminder_lesson(remind: Remind) -> str:
@@ -165,15 +209,20 @@ def reminder_lesson(remind: Remind) -> str:
 
 
 def heads_up_title(note: HeadsUp) -> str:
-    return f"Break in {humanize(note.due_in)}"
+    return _("Break in {left}", left=humanize(note.due_in))
 
 
 def heads_up_body(note: HeadsUp) -> str:
-    return f"Next up: {note.exercise.summary}"
+    return _("Next up: {exercise}", exercise=note.exercise.summary)
 
 
-ANSWER_HINT = "Answer with: glutewake done | snooze | skip"
-ANSWER_HINT_NO_BUTTONS = "Answer from the tray or with: glutewake done | snooze | skip"
+def answer_hint() -> str:
+    # TRANSLATORS: the command words stay English: they are what the person types
+    return _("Answer with: glutewake done | snooze | skip")
+
+
+def answer_hint_no_buttons() -> str:
+    return _("Answer from the tray or with: glutewake done | snooze | skip")
 
 
 # --- replies -----------------------------------------------------------------------------------
@@ -182,95 +231,124 @@ def answer(reply: Answer, now: float) -> str:
     """What a command's reply says."""
     kind, seconds = reply.reply, humanize(reply.seconds or 0)
     if kind is Reply.LOGGED:
-        name = reply.exercise.name if reply.exercise else "break"
-        text = (f"{'Early break' if reply.early else 'Break'} logged: {name}. "
-                f"Next break after {seconds} of sitting.")
+        # TRANSLATORS: what was logged when the break had no exercise
+        name = reply.exercise.shown_name if reply.exercise else _("break")
+        if reply.early:
+            text = _("Early break logged: {exercise}. Next break after {duration} of sitting.",
+                     exercise=name, duration=seconds)
+        else:
+            text = _("Break logged: {exercise}. Next break after {duration} of sitting.",
+                     exercise=name, duration=seconds)
         if reply.goal:
-            text += f" {reply.done_today} of {reply.goal} today."
+            text = _("{text} {done} of {goal} today.", text=text, done=reply.done_today,
+                     goal=reply.goal)
         return text
     if kind is Reply.SNOOZED:
-        what = "Next break put off" if reply.early else "Snoozed"
-        return f"{what}: next reminder after {seconds} more sitting."
+        if reply.early:
+            return _("Next break put off: next reminder after {duration} more sitting.",
+                     duration=seconds)
+        return _("Snoozed: next reminder after {duration} more sitting.", duration=seconds)
     if kind is Reply.SKIPPED:
-        return f"Break skipped. The next one comes after {seconds} of sitting."
+        return _("Break skipped. The next one comes after {duration} of sitting.",
+                 duration=seconds)
     if kind is Reply.PAUSED:
-        return f"Reminders paused {pause_end(reply.until, now)}."
+        return _("Reminders paused {until}.", until=pause_end(reply.until, now))
     if kind is Reply.RESUMED:
-        when = "a break is due now" if not reply.seconds else f"next break in {seconds}"
-        return f"Reminders are back on; {when}."
-    return {
-        Reply.STARTING: "glutewake is still starting; try again in a moment",
-        Reply.NOTHING_TO_SNOOZE: "Reminders are paused, so there is nothing to snooze; "
-                                 "`glutewake resume` turns them back on.",
-        Reply.NOTHING_TO_SKIP: "No break is due, so there is nothing to skip; the next one is "
-                               f"in {seconds}. To put it off, use snooze.",
-        Reply.PAUSE_IN_PAST: f"That pause would end at {clock(reply.until or now, now)}, which "
-                             "is past; pick a later time.",
-        Reply.NOT_PAUSED: "Reminders are not paused, so there is nothing to resume.",
-        Reply.STOPPED: "glutewake stopped.",
-        Reply.APPLIED: "Settings applied.",
-        Reply.RATED: f"Noted: {reply.exercise.name if reply.exercise else 'that exercise'} "
-                     f"will be at dose {(reply.dose or 0) + 1} of {STEPS} next time.",
-        Reply.GUIDING: f"Guided break started: {name_of(reply)}, about "
-                       f"{minutes(reply.seconds or 0, up=True)}. Follow the notification.",
-        Reply.ALREADY_GUIDING: f"A guided break of {name_of(reply)} is under way already.",
-        Reply.NOT_GUIDING: "No guided break is under way.",
-        Reply.PARTIAL: f"Guided break stopped after {seconds}: logged as a partial break of "
-                       f"{name_of(reply)}, not a full one.",
-        Reply.UNKNOWN_EXERCISE: "That exercise is not in the catalog; `glutewake exercises` "
-                                "lists them.",
-        Reply.NOTHING_TO_RATE: "No break was logged since glutewake started, so there is "
-                               "nothing to rate; `glutewake done --easy` logs one and rates it.",
-    }[kind]
+        if not reply.seconds:
+            return _("Reminders are back on; a break is due now.")
+        return _("Reminders are back on; next break in {duration}.", duration=seconds)
+    if kind is Reply.STARTING:
+        return _("glutewake is still starting; try again in a moment")
+    if kind is Reply.NOTHING_TO_SNOOZE:
+        return _("Reminders are paused, so there is nothing to snooze; `glutewake resume` turns "
+                 "them back on.")
+    if kind is Reply.NOTHING_TO_SKIP:
+        return _("No break is due, so there is nothing to skip; the next one is in {duration}. "
+                 "To put it off, use snooze.", duration=seconds)
+    if kind is Reply.PAUSE_IN_PAST:
+        return _("That pause would end at {time}, which is past; pick a later time.",
+                 time=clock(reply.until or now, now))
+    if kind is Reply.NOT_PAUSED:
+        return _("Reminders are not paused, so there is nothing to resume.")
+    if kind is Reply.STOPPED:
+        return _("glutewake stopped.")
+    if kind is Reply.APPLIED:
+        return _("Settings applied.")
+    if kind is Reply.RATED:
+        step = (reply.dose or 0) + 1
+        if reply.exercise:
+            return _("Noted: {exercise} will be at dose {step} of {steps} next time.",
+                     exercise=reply.exercise.shown_name, step=step, steps=STEPS)
+        return _("Noted: that exercise will be at dose {step} of {steps} next time.", step=step,
+                 steps=STEPS)
+    if kind is Reply.GUIDING:
+        return _("Guided break started: {exercise}, about {duration}. Follow the notification.",
+                 exercise=name_of(reply), duration=minutes(reply.seconds or 0, up=True))
+    if kind is Reply.ALREADY_GUIDING:
+        return _("A guided break of {exercise} is under way already.", exercise=name_of(reply))
+    if kind is Reply.NOT_GUIDING:
+        return _("No guided break is under way.")
+    if kind is Reply.PARTIAL:
+        return _("Guided break stopped after {duration}: logged as a partial break of "
+                 "{exercise}, not a full one.", duration=seconds, exercise=name_of(reply))
+    if kind is Reply.UNKNOWN_EXERCISE:
+        return _("That exercise is not in the catalog; `glutewake exercises` lists them.")
+    if kind is Reply.NOTHING_TO_RATE:
+        return _("No break was logged since glutewake started, so there is nothing to rate; "
+                 "`glutewake done --easy` logs one and rates it.")
+    raise KeyError(kind)
 
 
 def name_of(reply: Answer) -> str:
-    return reply.exercise.name if reply.exercise else "the exercise"
+    return reply.exercise.shown_name if reply.exercise else _("the exercise")
 
 
 # --- the guided break --------------------------------------------------------------------------
 
-_SIDES = {Side.RIGHT: "right side", Side.LEFT: "left side"}
-
-
 def where(step) -> str:
     """ "set 2 of 3, left side" """
-    text = f"set {step.set} of {step.sets}"
-    return f"{text}, {_SIDES[step.side]}" if step.side else text
+    if step.side is Side.RIGHT:
+        return _("set {set} of {sets}, right side", set=step.set, sets=step.sets)
+    if step.side is Side.LEFT:
+        return _("set {set} of {sets}, left side", set=step.set, sets=step.sets)
+    return _("set {set} of {sets}", set=step.set, sets=step.sets)
 
 
 def guide_title(note: Guiding) -> str:
     step = note.where.step
     if step is None:
-        return f"{note.exercise.name}: done"
+        return _("{exercise}: done", exercise=note.exercise.shown_name)
     if step.part == Part.REST:
-        return f"Rest · next: {where(step)}"
-    return f"{note.exercise.name} · {where(step)}"
+        return _("Rest · next: {where}", where=where(step))
+    return _("{exercise} · {where}", exercise=note.exercise.shown_name, where=where(step))
 
 
 def guide_body(note: Guiding) -> str:
     step, place = note.where.step, note.where
     if step is None:
         return ""
+    left = humanize(place.left)
     if step.part == Part.REST:
-        now = f"Shake it out, breathe. {humanize(place.left)} left"
+        now = _("Shake it out, breathe. {left} left", left=left)
     elif step.reps:
-        now = f"{step.reps} slow reps · {humanize(place.left)} left"
+        now = ngettext("{reps} slow rep · {left} left", "{reps} slow reps · {left} left",
+                       step.reps, reps=step.reps, left=left)
     else:
-        now = f"Hold · {humanize(place.left)} left"
-    lines = [now, f"About {minutes(place.total_left, up=True)} left in this break"]
+        now = _("Hold · {left} left", left=left)
+    lines = [now, _("About {left} left in this break", left=minutes(place.total_left, up=True))]
     if note.paused:
-        lines.append("Paused: it goes on when you are back at the desk.")
+        lines.append(_("Paused: it goes on when you are back at the desk."))
     return "\n".join(lines)
 
 
 def guide_done_title(note: GuideDone) -> str:
-    return "Break logged: well done"
+    return _("Break logged: well done")
 
 
 def guide_done_body(note: GuideDone) -> str:
-    return (f"{note.exercise.name}, {humanize(note.seconds)} guided. Next break after "
-            f"{humanize(note.next_in)} of sitting. Too easy or too hard? Say so below.")
+    return _("{exercise}, {duration} guided. Next break after {next} of sitting. Too easy or too "
+             "hard? Say so below.", exercise=note.exercise.shown_name,
+             duration=humanize(note.seconds), next=humanize(note.next_in))
 
 
 # --- the journal -------------------------------------------------------------------------------
@@ -279,54 +357,76 @@ def detail(record: Record) -> str:
     """The short detail column of `glutewake log` and the CSV export, from the fields."""
     kind = record.kind
     if kind is Kind.REMINDED:
-        text = f"reminder {record.reminder or 1}"
+        text = _("reminder {number}", number=record.reminder or 1)
         if record.reason is not None:
             what = Hold(record.reason, record.source)
-            text += f", held {humanize(record.duration or 0)}: {hold(what)}"
+            text = _("{reminder}, held {duration}: {hold}", reminder=text,
+                     duration=humanize(record.duration or 0), hold=hold(what))
         return text
     if kind is Kind.HELD and record.reason is not None:
         return hold(Hold(record.reason, record.source))
     if kind is Kind.DONE:
-        words = ["early" if record.early else "", "guided" if record.guided else "",
-                 "" if record.dose is None else f"dose {record.dose + 1} of {STEPS}"]
+        words = [_("early") if record.early else "", _("guided") if record.guided else "",
+                 "" if record.dose is None else
+                 _("dose {step} of {steps}", step=record.dose + 1, steps=STEPS)]
         return ", ".join(w for w in words if w)
     if kind is Kind.PARTIAL:
-        return f"stopped after {humanize(record.duration or 0)}"
+        return _("stopped after {duration}", duration=humanize(record.duration or 0))
     if kind is Kind.FEEDBACK:
-        return {"easy": "too easy", "hard": "too hard"}.get(record.feedback or "", "")
+        if record.feedback == "easy":
+            return _("too easy")
+        return _("too hard") if record.feedback == "hard" else ""
     if kind is Kind.SNOOZED:
         return humanize(record.duration or 0)
     if kind is Kind.NATURAL_BREAK:
-        return f"away {humanize(record.duration or 0)}"
+        return _("away {duration}", duration=humanize(record.duration or 0))
     if kind is Kind.PAUSED:
         return pause_end(record.until, record.wall)
     if kind is Kind.RESUMED:
-        return "pause ended" if record.reason is Reason.TIMER else "by you"
+        return _("pause ended") if record.reason is Reason.TIMER else _("by you")
     if kind is Kind.LEVEL_UP:
-        return f"level {record.level} unlocked"
+        return _("level {level} unlocked", level=record.level)
     return ""
 
 
 def dose(what: Dose) -> str:
     """Why the dose is where it is, for `glutewake exercises show`."""
-    step = f"dose {what.step + 1} of {STEPS}"
-    return {
-        Why.START: f"{step}: everyone starts at the low end",
-        Why.EARNED: f"{step}: moved up after breaks done at the step below",
-        Why.EASY: f"{step}: moved up because you said it was too easy",
-        Why.HARD: f"{step}: moved down because you said it was too hard",
-        Why.LAPSE: f"{step}: stepped back after a week without breaks",
-        Why.TOP: f"{step}: the top of the range",
-    }[what.why] + ("" if what.step == STEPS - 1 or what.why is Why.LAPSE else
-                   f" ({what.done} done at this step)")
+    step = _("dose {step} of {steps}", step=what.step + 1, steps=STEPS)
+    reason = {
+        Why.START: lambda: _("{dose}: everyone starts at the low end", dose=step),
+        Why.EARNED: lambda: _("{dose}: moved up after breaks done at the step below", dose=step),
+        Why.EASY: lambda: _("{dose}: moved up because you said it was too easy", dose=step),
+        Why.HARD: lambda: _("{dose}: moved down because you said it was too hard", dose=step),
+        Why.LAPSE: lambda: _("{dose}: stepped back after a week without breaks", dose=step),
+        Why.TOP: lambda: _("{dose}: the top of the range", dose=step),
+    }[what.why]()
+    if what.step == STEPS - 1 or what.why is Why.LAPSE:
+        return reason
+    return _("{reason} ({done} done at this step)", reason=reason, done=what.done)
 
 
 def level_up(level: int) -> str:
     if level == 2:
-        return ("level 2 unlocked: the integration exercises (frog pumps, single-leg Romanian "
-                "deadlift, ...) now join your rotation")
-    return f"level {level} in force"
+        return _("level 2 unlocked: the integration exercises (frog pumps, single-leg Romanian "
+                 "deadlift, ...) now join your rotation")
+    return _("level {level} in force", level=level)
 
 
-STOPPING = "glutewake is stopping."
-SETTINGS_CHECKED = "settings checked"
+def stopping() -> str:
+    return _("glutewake is stopping.")
+
+
+def settings_checked() -> str:
+    return _("settings checked")
+
+
+_CONSTANTS = {"SETTINGS_NOT_APPLIED": settings_not_applied, "EVERY_NOT_CHANGED": every_not_changed,
+              "ANSWER_HINT": answer_hint, "ANSWER_HINT_NO_BUTTONS": answer_hint_no_buttons,
+              "STOPPING": stopping, "SETTINGS_CHECKED": settings_checked}
+
+
+def __getattr__(name: str) -> str:
+    """The constant sentences other modules read by name, in the language in force now."""
+    if name in _CONSTANTS:
+        return _CONSTANTS[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

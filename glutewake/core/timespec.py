@@ -6,28 +6,43 @@ Pure functions: nothing here reads a clock.
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
+
+from ..i18n import _, ngettext, pgettext
 
 _DURATION = re.compile(r"(?:(\d+) *h)? *(?:(\d+) *m(?:in)?)? *(?:(\d+) *s)?", re.IGNORECASE)
-DURATION_HINT = 'write it like "45s", "10m", "1h" or "1h30m"'
 # The upper bounds, the same for the command line, the settings file and the control socket.
 LONGEST_INTERVAL = 24 * 3600  # every, snooze, natural_break, ...: a day of sitting at most
 LONGEST_PAUSE = 30 * 24 * 3600
 _LONGEST_TEXT = 32
 
 
+def duration_hint() -> str:
+    # TRANSLATORS: durations are typed in this form in every language ("45s", "10m", "1h30m")
+    return _('write it like "45s", "10m", "1h" or "1h30m"')
+
+
+def __getattr__(name: str) -> str:
+    """DURATION_HINT, looked up in the language in force whenever it is read."""
+    if name == "DURATION_HINT":
+        return duration_hint()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
     """Seconds in a duration such as "45s", "30m", "1h30m" or "1h 5m 10s", up to `longest`."""
     cleaned = text.strip()
     if len(cleaned) > _LONGEST_TEXT:
-        raise ValueError(f'"{cleaned[:12]}..." is too long for a duration; {DURATION_HINT}')
+        raise ValueError(_('"{text}..." is too long for a duration; {hint}', text=cleaned[:12],
+                           hint=duration_hint()))
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None or not any(match.groups()):
-        raise ValueError(f'"{text}" is not a duration; {DURATION_HINT}')
+        raise ValueError(_('"{text}" is not a duration; {hint}', text=text, hint=duration_hint()))
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if total > longest:
-        raise ValueError(f'"{cleaned}" is longer than {humanize(longest)}, the most allowed')
+        raise ValueError(_('"{text}" is longer than {longest}, the most allowed', text=cleaned,
+                           longest=humanize(longest)))
     return total
 
 
@@ -41,23 +56,66 @@ def setting_text(seconds: int) -> str:
 
 
 def humanize(seconds: float) -> str:
-    """Rounded for people: "45 s", "23 min", "1 h 5 min"."""
+    """Rounded for people: "45 s", "23 min", "1 h 5 min", "3 days 2 h"."""
     total = max(0, round(seconds))
     if total < 60:
-        return f"{total} s"
+        # TRANSLATORS: seconds, abbreviated as people read them in a status line
+        return _("{seconds} s", seconds=total)
     minutes = total // 60
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{minutes} min", minutes=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours >= 48:
         days, hours = divmod(hours, 24)
-        return f"{days} days {hours} h" if hours else f"{days} days"
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+        if hours:
+            return ngettext("{days} day {hours} h", "{days} days {hours} h", days, days=days,
+                            hours=hours)
+        return ngettext("{days} day", "{days} days", days, days=days)
+    if minutes:
+        return _("{hours} h {minutes} min", hours=hours, minutes=minutes)
+    return _("{hours} h", hours=hours)
+
+
+# Weekday and month abbreviations come from the catalog, not from the C library's locale, which
+# glutewake never sets (and which may have no data for the language on this machine).
+
+def weekday(day: date) -> str:
+    """The short weekday name: "Mon"."""
+    return (pgettext("weekday", "Mon"), pgettext("weekday", "Tue"), pgettext("weekday", "Wed"),
+            pgettext("weekday", "Thu"), pgettext("weekday", "Fri"), pgettext("weekday", "Sat"),
+            pgettext("weekday", "Sun"))[day.weekday()]
+
+
+def month(day: date) -> str:
+    """The short month name: "Feb"."""
+    return (pgettext("month", "Jan"), pgettext("month", "Feb"), pgettext("month", "Mar"),
+            pgettext("month", "Apr"), pgettext("month", "May"), pgettext("month", "Jun"),
+            pgettext("month", "Jul"), pgettext("month", "Aug"), pgettext("month", "Sep"),
+            pgettext("month", "Oct"), pgettext("month", "Nov"), pgettext("month", "Dec"))[
+        day.month - 1]
+
+
+def day_month(day: date) -> str:
+    """ "03 Feb" """
+    # TRANSLATORS: a date without the year; {day} is two digits, {month} the short month name
+    return _("{day} {month}", day=str(day.day).zfill(2), month=month(day))
+
+
+def day_month_year(day: date) -> str:
+    """ "03 Feb 2025" """
+    return _("{day} {month} {year}", day=str(day.day).zfill(2), month=month(day), year=day.year)
+
+
+def weekday_date(day: date, year: bool = False) -> str:
+    """ "Mon 03 Feb", or "Mon 03 Feb 2025" with the year."""
+    return _("{weekday} {date}", weekday=weekday(day),
+             date=day_month_year(day) if year else day_month(day))
 
 
 def parse_clock(text: str) -> time:
     """A local time of day, "14:30" or "7:05"."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f'"{text}" is not a time of day; write it as HH:MM, like "07:00" or "14:30"')
+        raise ValueError(_('"{text}" is not a time of day; write it as HH:MM, like "07:00" or '
+                           '"14:30"', text=text))
     return time(int(match[1]), int(match[2]))

@@ -10,6 +10,7 @@ from ..core.coach import Status
 from ..core.commands import Command, Done, EndGuide, Pause, Quit, Resume, Skip, Snooze, Start
 from ..core.events import Phase
 from ..core.timespec import humanize
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,12 @@ class Item:
 
 SEPARATOR = Item(separator=True)
 EVERY = (20 * 60, 30 * 60, 45 * 60, 60 * 60, 90 * 60)  # the "Break every" choices
-PAUSES = (("30 min", Pause(seconds=1800)), ("1 hour", Pause(seconds=3600)),
-          ("2 hours", Pause(seconds=7200)), ("Until tomorrow", Pause(tomorrow=True)))
+
+
+def pauses() -> tuple[tuple[str, Pause], ...]:
+    """The "Pause" choices, worded in the language in force."""
+    return ((_("30 min"), Pause(seconds=1800)), (_("1 hour"), Pause(seconds=3600)),
+            (_("2 hours"), Pause(seconds=7200)), (_("Until tomorrow"), Pause(tomorrow=True)))
 
 
 @dataclass(frozen=True)
@@ -58,30 +63,31 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
     guiding = phase == Phase.GUIDING
     items = [
         Item(view.line, enabled=False),
-        Item(f"{'Now' if due else 'Next'}: {view.status.exercise.summary}", enabled=False),
+        Item(_("Now: {exercise}", exercise=view.status.exercise.summary) if due else
+             _("Next: {exercise}", exercise=view.status.exercise.summary), enabled=False),
         SEPARATOR,
-        Item("Done — I took my break", lambda: run(Done()), default=True),
-        *([Item("Stop the guided break", lambda: run(EndGuide()))] if guiding else
-          [Item("Start the guided break", lambda: run(Start()))] if due else []),
-        Item("Snooze", enabled=not paused, children=tuple(
+        Item(_("Done — I took my break"), lambda: run(Done()), default=True),
+        *([Item(_("Stop the guided break"), lambda: run(EndGuide()))] if guiding else
+          [Item(_("Start the guided break"), lambda: run(Start()))] if due else []),
+        Item(_("Snooze"), enabled=not paused, children=tuple(
             Item(humanize(seconds), lambda s=seconds: run(Snooze(s)))
             for seconds in view.snooze_choices)),
-        Item("Skip this break", lambda: run(Skip()), enabled=due),
+        Item(_("Skip this break"), lambda: run(Skip()), enabled=due),
     ]
     if paused:
-        items.append(Item("Resume reminders", lambda: run(Resume())))
+        items.append(Item(_("Resume reminders"), lambda: run(Resume())))
     else:
-        items.append(Item("Pause", children=tuple(
-            Item(label, lambda c=command: run(c)) for label, command in PAUSES)))
+        items.append(Item(_("Pause"), children=tuple(
+            Item(label, lambda c=command: run(c)) for label, command in pauses())))
     items += [
         SEPARATOR,
         Item(phrases.today(view.status.done_today, view.status.goal, view.streak), enabled=False),
         *controls.extra,
         *([every_menu(view.every, controls.set_every)] if controls.set_every else []),
-        Item("Open settings", controls.open_settings),
-        Item("Open break log", controls.open_log),
+        Item(_("Open settings"), controls.open_settings),
+        Item(_("Open break log"), controls.open_log),
         SEPARATOR,
-        Item("Quit glutewake", lambda: run(Quit())),
+        Item(_("Quit glutewake"), lambda: run(Quit())),
     ]
     return tuple(items)
 
@@ -89,6 +95,6 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
 def every_menu(every: int, choose: Callable[[int], None]) -> Item:
     """The interval choices, with the one in force checked (and listed, when it is not one)."""
     choices = sorted(set(EVERY) | {every}) if every else EVERY
-    return Item("Break every", children=tuple(
+    return Item(_("Break every"), children=tuple(
         Item(humanize(seconds), lambda s=seconds: choose(s), checked=seconds == every)
         for seconds in choices))

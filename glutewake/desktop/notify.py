@@ -17,11 +17,12 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..core.coach import GuideDone, Guiding, HeadsUp, Remind
-from ..core.phrases import (ANSWER_HINT, ANSWER_HINT_NO_BUTTONS, guide_body, guide_done_body,
+from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
                             guide_done_title, guide_title, heads_up_body, heads_up_title,
                             reminder_body, reminder_lesson, reminder_title)
 from ..core.ports import Note
 from ..core.timespec import humanize
+from ..i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,12 @@ def title(note: Note) -> str:
 def body(note: Note) -> str:
     """The text for a notifier without buttons: it says how to answer."""
     if isinstance(note, Remind):
-        return f"{reminder_body(note)}\n{ANSWER_HINT}"
+        return f"{reminder_body(note)}\n{answer_hint()}"
     if isinstance(note, Guiding):
         return guide_body(note)
     if isinstance(note, GuideDone):
-        return f"{guide_done_body(note)} (`glutewake rate easy` or `rate hard`)"
-    return f"{heads_up_body(note)}\n`glutewake snooze` puts it off"
+        return _("{text} (`glutewake rate easy` or `rate hard`)", text=guide_done_body(note))
+    return f"{heads_up_body(note)}\n" + _("`glutewake snooze` puts it off")
 
 
 def picture(note: Note) -> str:
@@ -77,7 +78,7 @@ class ConsoleNotifier:
             self._step = note.where.index
         stamp = time.strftime("%H:%M")
         indent = " " * (len(stamp) + 3)
-        text = (f"{reminder_lesson(note)}\n{ANSWER_HINT}" if isinstance(note, Remind)
+        text = (f"{reminder_lesson(note)}\n{answer_hint()}" if isinstance(note, Remind)
                 else body(note))
         lines = [f"[{stamp}] {title(note)}"] + [indent + line for line in text.splitlines()]
         try:
@@ -146,25 +147,26 @@ class FreedesktopNotifier:
 
     def _notify(self, note: Note, full: bool) -> None:
         caps = self.capabilities()
-        snooze = ["snooze", f"Snooze {humanize(self._snooze())}"]
+        # TRANSLATORS: the buttons of a reminder; keep them short
+        snooze = ["snooze", _("Snooze {duration}", duration=humanize(self._snooze()))]
         self._guiding = isinstance(note, Guiding)
         if isinstance(note, HeadsUp):
             text, actions, urgency = heads_up_body(note), snooze, 0
             timeout = int((note.due_in + 10) * 1000)  # still up when the reminder replaces it
         elif isinstance(note, Guiding):
-            text, actions, urgency, timeout = guide_body(note), ["stop", "Stop"], 1, 0
+            text, actions, urgency, timeout = guide_body(note), ["stop", _("Stop")], 1, 0
         elif isinstance(note, GuideDone):
             text, urgency, timeout = guide_done_body(note), 0, self._timeout_ms()
-            actions = ["easy", "Too easy", "hard", "Too hard"]
+            actions = ["easy", _("Too easy"), "hard", _("Too hard")]
         else:
             text = reminder_lesson(note) if full else reminder_body(note)
-            actions = ["default", "Show the exercise", "start", "Start", "done", "Done",
+            actions = ["default", _("Show the exercise"), "start", _("Start"), "done", _("Done"),
                        *snooze]
             urgency, timeout = 1, self._timeout_ms()
             self._remind = note
         if "actions" not in caps:
             actions = []
-            text += "\n" + ANSWER_HINT_NO_BUTTONS
+            text += "\n" + answer_hint_no_buttons()
         if "body-markup" in caps:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         hints = {"urgency": ("y", urgency), "desktop-entry": ("s", "glutewake"),
@@ -275,11 +277,12 @@ class FallbackNotifier:
                 notifier.show(note)
             except Exception as err:
                 if notifier is self._working:
-                    self._report(f"notifications: {notifier.name} failed ({err}); trying the next way")
+                    self._report(_("notifications: {way} failed ({error}); trying the next way",
+                                   way=notifier.name, error=err))
                     self._working = None
                 continue
             if not shown and notifier is not self._working:
-                self._report(f"notifications: now shown by {notifier.name}")
+                self._report(_("notifications: now shown by {way}", way=notifier.name))
                 self._working = notifier
             if notifier not in self._shown_by:
                 self._shown_by.append(notifier)
@@ -287,7 +290,7 @@ class FallbackNotifier:
             if position == 0:
                 return
         if not shown:
-            self._report("notifications: no way to show the reminder worked; it is in the log")
+            self._report(_("notifications: no way to show the reminder worked; it is in the log"))
 
     def tell(self, title: str, body: str) -> None:
         """The first way that works; the log has it in any case."""

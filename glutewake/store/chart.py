@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..core.timespec import day_month, day_month_year
+from ..i18n import _
 from .stats import Report
 
 WIDTH, HEIGHT = 800, 400
@@ -46,23 +48,23 @@ class Layout:
 
     @property
     def slot(self) -> float:
-        left, _, right, _ = self.plot
+        left, _top, right, _bottom = self.plot
         return (right - left) / self.days
 
     def bar(self, index: int, series: int, value: float) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) of a bar: series 0 = reminders, 1 = done."""
-        left, top, _, bottom = self.plot
+        left, top, _right, bottom = self.plot
         width = max(1, int(self.slot * 0.34))
         middle = left + self.slot * (index + 0.5)
         x0 = int(middle - width) if series == 0 else int(middle) + 1
         return x0, self.count_y(value), x0 + width - 1, bottom
 
     def count_y(self, value: float) -> int:
-        _, top, _, bottom = self.plot
+        _left, top, _right, bottom = self.plot
         return bottom - round(value / self.count_max * (bottom - top))
 
     def minutes_y(self, minutes: float) -> int:
-        _, top, _, bottom = self.plot
+        _left, top, _right, bottom = self.plot
         return bottom - round(min(minutes, self.minutes_max) / self.minutes_max * (bottom - top))
 
 
@@ -84,7 +86,8 @@ def draw_chart(report: Report) -> Image.Image:
     font, small = ImageFont.load_default(size=14), ImageFont.load_default(size=11)
     left, top, right, bottom = layout.plot
 
-    title = f"Breaks done vs reminders, {report.first:%d %b} to {report.last:%d %b %Y}"
+    title = _("Breaks done vs reminders, {first} to {last}", first=day_month(report.first),
+              last=day_month_year(report.last))
     pen.text((left, 12), title, fill=INK, font=font)
     intervals = ticks(layout.count_max)
     for step in range(intervals + 1):  # grid and both axes' labels, whole numbers on both
@@ -94,8 +97,10 @@ def draw_chart(report: Report) -> Image.Image:
         pen.text((left - 8, y), f"{value}", fill=INK, font=small, anchor="rm")
         minutes = layout.minutes_max * step / intervals
         pen.text((right + 8, y), f"{minutes:g}", fill=STRETCH, font=small, anchor="lm")
-    pen.text((14, top - 22), "breaks", fill=INK, font=small)
-    pen.text((WIDTH - 10, top - 22), "longest sitting, min", fill=STRETCH, font=small, anchor="ra")
+    # TRANSLATORS: the axis labels of the `stats --chart` picture: left, then right
+    pen.text((14, top - 22), _("breaks"), fill=INK, font=small)
+    pen.text((WIDTH - 10, top - 22), _("longest sitting, min"), fill=STRETCH, font=small,
+             anchor="ra")
 
     label_every = max(1, math.ceil(layout.days / 14))
     points = []
@@ -121,8 +126,8 @@ def draw_chart(report: Report) -> Image.Image:
     for x, y in points:
         pen.ellipse((x - 3, y - 3, x + 3, y + 3), fill=STRETCH)
 
-    legend = [(REMINDED, "reminders"), (DONE, "breaks done"), (GOAL, f"goal {report.goal}/day"),
-              (STRETCH, "longest stretch")]
+    legend = [(REMINDED, _("reminders")), (DONE, _("breaks done")),
+              (GOAL, _("goal {goal}/day", goal=report.goal)), (STRETCH, _("longest stretch"))]
     x = left
     for colour, text in legend:
         pen.rectangle((x, HEIGHT - 22, x + 12, HEIGHT - 10), fill=colour)
