@@ -56,5 +56,14 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.stats_speed
 	$(BIN)/python -m bench.faults
 
+# The message catalogs: glutewake.pot from the code and the exercises, every
+# glutewake/locale/LANG/LC_MESSAGES/glutewake.po brought in line with it, then compiled to .mo
+# (builds and editable installs compile them too; see glutewake/locale/README.md).
+.PHONY: translations
+translations: $(VENV)/.test
+	$(BIN)/python -m glutewake.locale.catalogs extract
+	$(BIN)/python -m glutewake.locale.catalogs update
+	$(BIN)/python -m glutewake.locale.catalogs compile
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis artifacts
