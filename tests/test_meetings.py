@@ -746,3 +746,73 @@ def test_a_check_never_waits_for_a_slow_fetch():
     assert detector.wait()
     assert detector.problems() == ["calendar https://calendar.invalid/…/x.ics: cannot fetch it "
                                    "(gave up)"]
+
+
+# --- end to end: `glutewake run --console` in an isolated home ---
+
+FAST = '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\nnatural_break = "1h"\n'
+
+
+def daemon_env(home: dict, pulse: SoundServer) -> dict:
+    return dict(home, PULSE_SERVER=pulse.env["PULSE_SERVER"])
+
+
+def test_daemon_holds_the_reminder_through_a_call(home, pulse):
+    from tests.support import Running, glutewake, write_config
+
+    env = daemon_env(home, pulse)
+    write_config(env, FAST + "[quiet]\napps = []\n")
+    call = pulse.record("fakemic")  # the call runs before anything is due
+    daemon = Running(env, "--console")
+    try:
+        daemon.wait_for("glutewake is watching")
+        status = wait_until(lambda: (lambda out: out if "microphone in use" in out else "")(
+            glutewake(env, "status").stdout), "status to name the call", 20)
+        assert "held" in status and "parecord" in status
+        assert not any("stand" in line for line in daemon.lines)  # held, not shown
+        call.terminate()
+        call.wait(5)
+        ended = time.monotonic()
+        line = daemon.wait_for("The call is over", timeout=10)
+        assert time.monotonic() - ended < 6, line  # the daemon looks every 2 s while held
+    finally:
+        daemon.stop()
+
+
+def test_daemon_is_not_held_by_a_screen_recorder(home, pulse):
+    from tests.support import Running, write_config
+
+    env = daemon_env(home, pulse)
+    write_config(env, FAST + "[quiet]\napps = []\n")
+    pulse.record("speakers.monitor")
+    daemon = Running(env, "--console")
+    try:
+        started = time.monotonic()
+        daemon.wait_for("Time to stand", timeout=15)
+        assert time.monotonic() - started < 10
+    finally:
+        daemon.stop()
+
+
+def test_daemon_holds_until_a_calendar_event_ends(home, pulse, tmp_path):
+    from tests.support import Running, glutewake, write_config
+
+    env = daemon_env(home, pulse)
+    ends = int(time.time()) + 12  # whole seconds, as the calendar says
+    path = tmp_path / "work.ics"
+    path.write_text(calendar(event("Design review", ends - 3600, 60)), "utf-8")
+    missing = tmp_path / "gone.ics"
+    write_config(env, FAST + f'[quiet]\napps = []\ncalendars = ["{path}", "{missing}"]\n')
+    daemon = Running(env, "--console")
+    try:
+        daemon.wait_for("glutewake is watching")
+        status = wait_until(lambda: (lambda out: out if "Design review" in out else "")(
+            glutewake(env, "status").stdout), "status to name the meeting", 15)
+        assert "in a meeting" in status
+        assert (f"Detector problem: calendar {missing}: no such file; fix the path in [quiet] "
+                "calendars") in status
+        line = daemon.wait_for("The meeting is over", timeout=25)
+        assert time.time() >= ends, line  # not before the event's end
+        assert time.time() - ends < 6
+    finally:
+        daemon.stop()
