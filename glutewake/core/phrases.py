@@ -416,6 +416,57 @@ def stopping() -> str:
     return _("glutewake is stopping.")
 
 
+# --- what the running glutewake says (glutewake/app/runner.py and daemon.py) -------------------
+
+def watching(every: float) -> str:
+    """The first line of `glutewake run`."""
+    return _("glutewake is watching your sitting time; a break is due after {every} of sitting. "
+             "Ctrl-C stops it.", every=humanize(every))
+
+
+def stopped() -> str:
+    """The last line of `glutewake run`."""
+    return _("glutewake stopped.")
+
+
+def already_running(pid) -> str:
+    return _("glutewake is already running (pid {pid}); use `glutewake status` or "
+             "`glutewake quit`", pid=pid)
+
+
+def start_at_login() -> str:
+    """The tray's check box for autostart."""
+    return _("Start at login")
+
+
+def log_not_written(path, error: str) -> str:
+    return _("cannot write {path} ({error}); `glutewake log` prints the journal", path=path,
+             error=error)
+
+
+def cannot_open(path, opener: str, error: str) -> str:
+    return _("cannot open {path} ({opener}: {error}); open it yourself", path=path,
+             opener=opener, error=error)
+
+
+def defaults_in_use(error) -> str:
+    """A bad settings file when glutewake starts."""
+    return _("{error} (using the default settings until this is fixed)", error=error)
+
+
+def last_good_kept(error) -> str:
+    """A bad settings file saved while glutewake runs."""
+    return _("{error} (keeping the last good settings)", error=error)
+
+
+def settings_reloaded(path) -> str:
+    return _("settings reloaded from {path}", path=path)
+
+
+def notification_failed(way: str, error) -> str:
+    return _("notification failed ({way}: {error})", way=way, error=error)
+
+
 def settings_checked() -> str:
     return _("settings checked")
 
