@@ -144,6 +144,32 @@ def test_the_setting_wins_over_the_environment_and_needs_a_catalog():
     assert i18n.choose(None, {"LANG": "fr_FR"}, "linux", ("en", "de")) == "en"
 
 
+def test_ui_language_in_the_settings_file_wins_over_the_environment(home, tmp_path):
+    base = build(tmp_path / "locale", "de", transform=pseudo)
+    build(base, "fr", transform=lambda text: f"«{text}»")
+    env = dict(home, LANG="fr_FR.UTF-8", **{i18n.LOCALE_DIR_VARIABLE: str(base)})
+    assert glutewake(env, "exercises").stdout.startswith("«")  # auto: the environment
+    write_config(home, '[ui]\nlanguage = "de"\n')
+    shown = glutewake(env, "exercises", "show", EXERCISE)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("⟦") and "«" not in shown.stdout
+    write_config(home, '[ui]\nlanguage = "en"\n')
+    assert glutewake(env, "exercises").stdout.startswith("Level")
+
+
+def test_a_wrong_ui_language_is_one_line_naming_the_file_key_and_choices(home):
+    path = write_config(home, '[ui]\nlanguage = "klingon"\n')
+    result = glutewake(home, "config", "check")
+    assert result.returncode == 2
+    assert result.stderr == (f'glutewake: {path}: [ui] language: must be one of "auto", "en", '
+                             '"de", "fr", "es", not \'klingon\'\n')
+    assert glutewake(home, "--help").returncode == 0  # help still shows, in the auto language
+    from glutewake.core import config
+
+    assert config.load(write_config(home, '[ui]\nlanguage = "es"\n')).language == "es"
+    assert config.load(write_config(home, "")).language == "auto"
+
+
 class FakeKernel:
     """The two kernel32 calls glutewake asks on Windows."""
 
