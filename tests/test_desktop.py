@@ -34,6 +34,10 @@ def start(desktop, config: str, *args: str) -> Running:
     return daemon
 
 
+def status_text(env) -> str:
+    return glutewake(env, "status").stdout
+
+
 def rows(env, kind=None):
     """(kind, exercise, sitting, detail as `glutewake log` words it) for each journal row."""
     from glutewake.core.phrases import detail
@@ -217,8 +221,9 @@ def test_open_settings_creates_the_commented_file_and_hands_it_to_the_desktop(de
     daemon = start(desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
     config.unlink()  # the user has no settings file yet
     try:
-        # sensitive items, in order: Done, Snooze, Pause, Start at login, Open settings, ...
-        desktop.tray_menu(["Down", "Down", "Down", "Down", "Down", "Return"])
+        # sensitive items, in order: Done, Snooze, Pause, Start at login, Break every,
+        # Open settings, ...
+        desktop.tray_menu(["Down", "Down", "Down", "Down", "Down", "Down", "Return"])
         wait_for(lambda: (tmp_path / "opened.txt").exists(), "the file to be opened")
         assert (tmp_path / "opened.txt").read_text().strip() == str(config)
         assert config.read_text().startswith("# glutewake settings")
@@ -262,7 +267,8 @@ def test_a_full_screen_window_holds_the_reminder_until_it_leaves_full_screen(des
         # due after 4 s, in full screen: held, not shown
         wait_for(lambda: rows(desktop.env, "held"), "the reminder to be held", 10)
         assert desktop.shown() == []
-        assert "Break due · held: full-screen window" in glutewake(desktop.env, "status").stdout
+        assert "· held since " in status_text(desktop.env)
+        assert ": full-screen window" in status_text(desktop.env)
         assert rows(desktop.env, "held")[0][3] == "full-screen window"
         desktop.screenshot("held-fullscreen")
         screen.leave()

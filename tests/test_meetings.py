@@ -816,3 +816,24 @@ def test_daemon_holds_until_a_calendar_event_ends(home, pulse, tmp_path):
         assert time.time() - ends < 6
     finally:
         daemon.stop()
+
+
+def test_https_addresses_are_fetched_by_a_child_so_the_daemon_needs_no_openssl():
+    """The daemon blocks the ssl module (runner.leave_out_openssl); its fetch runs apart and
+    still speaks https: against a closed loopback port it is refused, not an unknown scheme."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['ssl'] = None\n"
+        "from glutewake.desktop.quiet.calendar import fetch_apart\n"
+        "try:\n"
+        "    fetch_apart('https://127.0.0.1:9/cal.ics', None, timeout=5)\n"
+        "except OSError as err:\n"
+        "    print(err)\n"
+        "print('libcrypto' in open('/proc/self/maps').read())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    said, loaded = done.stdout.strip().splitlines()
+    assert "refused" in said.lower() and "unknown url type" not in said.lower()
+    assert loaded == "False"

@@ -29,7 +29,6 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -157,6 +156,9 @@ def shown(address: str) -> str:
 
 def fetch(address: str, etag: str | None, timeout: float = FETCH_TIMEOUT):
     """(body, etag), or (None, etag) when the server says nothing changed."""
+    import urllib.request  # here: it loads OpenSSL's libcrypto, which a daemon without a remote
+    #                        calendar never needs
+
     request = urllib.request.Request(address, headers={"User-Agent": "glutewake"})
     if etag:
         request.add_header("If-None-Match", etag)
@@ -170,6 +172,30 @@ def fetch(address: str, etag: str | None, timeout: float = FETCH_TIMEOUT):
         if err.code == 304:
             return None, etag
         raise
+
+
+def fetch_apart(address: str, etag: str | None, timeout: float = FETCH_TIMEOUT):
+    """`fetch` in a child process. The daemon leaves OpenSSL out of its memory (runner.py) and
+    so cannot speak https itself; a fetch every 15 minutes in a child costs less than carrying
+    the TLS libraries all day."""
+    if getattr(sys, "frozen", False):
+        return fetch(address, etag, timeout)
+    child = subprocess.run(
+        [sys.executable, "-m", __name__, "--fetch", address, etag or ""],
+        capture_output=True, timeout=timeout + 10,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    head, _, body = child.stdout.partition(b"\n")
+    try:
+        answer = json.loads(head or b"{}")
+    except ValueError:
+        answer = {}
+    if child.returncode != 0 or "etag" not in answer:
+        if "code" in answer:
+            raise urllib.error.HTTPError(address, answer["code"], answer["reason"], None, None)
+        lines = child.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OSError(answer.get("error") or (lines[-1] if lines else
+                                              f"the fetch stopped ({child.returncode})"))
+    return (body if answer.get("changed") else None), answer["etag"]
 
 
 class Source:
@@ -199,7 +225,7 @@ class Calendars:
     kind = "calendars"
     name = "calendars from [quiet] calendars"
 
-    def __init__(self, calendars, now=time.time, clock=time.monotonic, fetch=fetch,
+    def __init__(self, calendars, now=time.time, clock=time.monotonic, fetch=fetch_apart,
                  expand=occurrences_apart) -> None:
         self._calendars = calendars  # returns the current list: the settings may change
         self._now = now  # wall time, for events
@@ -350,7 +376,10 @@ class Calendars:
 
 
 def main(argv: list[str]) -> int:
-    """The child that parses: calendar text on stdin, busy spans as JSON on stdout."""
+    """The child that parses (calendar text on stdin, busy spans as JSON on stdout), or with
+    --fetch ADDRESS ETAG the one that fetches (a JSON line, then the body)."""
+    if argv[:1] == ["--fetch"]:
+        return fetch_main(argv[1], argv[2] or None)
     try:
         start, end = float(argv[0]), float(argv[1])
         spans = occurrences(sys.stdin.buffer.read(), start, end)
@@ -358,6 +387,22 @@ def main(argv: list[str]) -> int:
         print(f"{type(err).__name__}: {err}" if not str(err) else str(err), file=sys.stderr)
         return 1
     json.dump(spans, sys.stdout)
+    return 0
+
+
+def fetch_main(address: str, etag: str | None) -> int:
+    out = sys.stdout.buffer
+    try:
+        body, etag = fetch(address, etag)
+    except urllib.error.HTTPError as err:
+        out.write(json.dumps({"code": err.code, "reason": str(err.reason)}).encode() + b"\n")
+        return 1
+    except (OSError, ValueError) as err:
+        why = getattr(err, "reason", None) or err
+        out.write(json.dumps({"error": str(why)}).encode() + b"\n")
+        return 1
+    out.write(json.dumps({"etag": etag, "changed": body is not None}).encode() + b"\n")
+    out.write(body or b"")
     return 0
 
 
