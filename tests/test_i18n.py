@@ -36,6 +36,16 @@ FAST = '[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\nnatural_brea
 EXERCISE = "wall-lean"
 
 
+def speak(env: dict[str, str], catalogs_in: Path | None, **variables: str) -> dict[str, str]:
+    """`env` with only the given locale variables set (the caller's LANG and the like removed)
+    and, when given, the compiled catalogs taken from `catalogs_in`."""
+    env = {k: v for k, v in env.items()
+           if k not in (*i18n.ENVIRONMENT, i18n.LOCALE_DIR_VARIABLE)} | variables
+    if catalogs_in is not None:
+        env[i18n.LOCALE_DIR_VARIABLE] = str(catalogs_in)
+    return env
+
+
 def template():
     with open(LOCALE / "glutewake.pot", "rb") as source:
         return read_po(source)
@@ -147,7 +157,7 @@ def test_the_setting_wins_over_the_environment_and_needs_a_catalog():
 def test_ui_language_in_the_settings_file_wins_over_the_environment(home, tmp_path):
     base = build(tmp_path / "locale", "de", transform=pseudo)
     build(base, "fr", transform=lambda text: f"«{text}»")
-    env = dict(home, LANG="fr_FR.UTF-8", **{i18n.LOCALE_DIR_VARIABLE: str(base)})
+    env = speak(home, base, LANG="fr_FR.UTF-8")
     assert glutewake(env, "exercises").stdout.startswith("«")  # auto: the environment
     write_config(home, '[ui]\nlanguage = "de"\n')
     shown = glutewake(env, "exercises", "show", EXERCISE)
@@ -433,11 +443,11 @@ def english_left(lang: str, catalog, shown, english_run, home) -> list[str]:
 def test_pseudo_locale_leaves_no_line_unwrapped(lived_in, tmp_path):
     """Every line a person reads is looked up, checked before real translations exist; and the
     check of the shipped languages below finds the one text left English, and nothing else."""
-    english_run = run_all(dict(lived_in, LANGUAGE="en"), lived_in)
+    english_run = run_all(speak(lived_in, None, LANGUAGE="en"), lived_in)
     english(english_run)
     base = build(tmp_path / "locale", "de",
                  transform=lambda text: "" if text == LEFT_OUT else pseudo(text))
-    env = dict(lived_in, LANGUAGE="de", **{i18n.LOCALE_DIR_VARIABLE: str(base)})
+    env = speak(lived_in, base, LANGUAGE="de")
     shown = run_all(env, lived_in)
     assert shown["reminder"] and shown["stats"] and shown["exercises show"]
     assert unwrapped(shown, lived_in) == [f"exercises show: {LEFT_OUT}"]
@@ -458,12 +468,12 @@ def test_every_shipped_language_replaces_the_english(lived_in, tmp_path):
     base = tmp_path / "locale"
     for lang, po in catalogs.translations(LOCALE):
         build(base, lang, po)
-    english_run = run_all(dict(lived_in, LANGUAGE="en"), lived_in)
+    english_run = run_all(speak(lived_in, None, LANGUAGE="en"), lived_in)
     english(english_run)
     problems = []
     for lang in SHIPPED:
         catalog = catalogs.read(LOCALE / lang / "LC_MESSAGES" / "glutewake.po", lang)
-        env = dict(lived_in, LANGUAGE=lang, **{i18n.LOCALE_DIR_VARIABLE: str(base)})
+        env = speak(lived_in, base, LANGUAGE=lang)
         problems += english_left(lang, catalog, run_all(env, lived_in), english_run, lived_in)
     assert not problems, f"{len(problems)} lines:\n" + "\n".join(problems[:60])
 
