@@ -330,6 +330,7 @@ COMMANDS = {
     "exercises": ["exercises"],
     "exercises show": ["exercises", "show", EXERCISE],
     "stats": ["stats"],
+    "log": ["log"],
     "no such exercise": ["exercises", "show", "wall-leen"],
     "unknown command": ["stauts"],
     "bad duration": ["snooze", "soon"],

@@ -379,7 +379,8 @@ def parse_day(text: str, option: str) -> date:
 
 
 def show_log(args) -> int:
-    from ..core.phrases import detail
+    from ..core.events import Kind
+    from ..core.phrases import detail, kind_name
     from ..core.timespec import humanize
     from ..store.export import write_csv
 
@@ -390,10 +391,11 @@ def show_log(args) -> int:
         if args.csv:
             write_csv(journal, sys.stdout, since)
             return 0
+        width = max(13, *(len(kind_name(kind)) for kind in Kind))
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
-            print(f"{event.local_time:%Y-%m-%d %H:%M}  {r.kind:<13} "
+            print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
                   f"{r.exercise or '':<24} {sat:<12} {detail(r)}".rstrip())
     return 0
 

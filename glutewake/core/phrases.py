@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, pgettext
 from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
@@ -352,6 +352,26 @@ def guide_done_body(note: GuideDone) -> str:
 
 
 # --- the journal -------------------------------------------------------------------------------
+
+def kind_name(kind: Kind) -> str:
+    """What happened, for the kind column of `glutewake log` (the CSV keeps the English)."""
+    # TRANSLATORS: the kinds of journal events in `glutewake log`: short, one word if possible
+    return {
+        Kind.STARTED: lambda: pgettext("journal event", "started"),
+        Kind.REMINDED: lambda: pgettext("journal event", "reminded"),
+        Kind.HELD: lambda: pgettext("journal event", "held"),
+        Kind.DONE: lambda: pgettext("journal event", "done"),
+        Kind.SNOOZED: lambda: pgettext("journal event", "snoozed"),
+        Kind.SKIPPED: lambda: pgettext("journal event", "skipped"),
+        Kind.NATURAL_BREAK: lambda: pgettext("journal event", "natural_break"),
+        Kind.PAUSED: lambda: pgettext("journal event", "paused"),
+        Kind.RESUMED: lambda: pgettext("journal event", "resumed"),
+        Kind.STOPPED: lambda: pgettext("journal event", "stopped"),
+        Kind.LEVEL_UP: lambda: pgettext("journal event", "level_up"),
+        Kind.FEEDBACK: lambda: pgettext("journal event", "feedback"),
+        Kind.PARTIAL: lambda: pgettext("journal event", "partial"),
+    }.get(kind, lambda: str(kind))()
+
 
 def detail(record: Record) -> str:
     """The short detail column of `glutewake log` and the CSV export, from the fields."""
