@@ -15,8 +15,11 @@ def home(tmp_path, monkeypatch) -> dict[str, str]:
     comes every TEST_TICK seconds instead of every minute, so tests wait for conditions, not the
     clock."""
     env = dict(os.environ)
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
+    # English, whatever the developer's own language: the tests that want another say so
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "LANGUAGE", "LC_ALL",
+                 "LC_MESSAGES"):
         env.pop(name, None)
+    env["LANG"] = "C.UTF-8"
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
@@ -26,6 +29,8 @@ def home(tmp_path, monkeypatch) -> dict[str, str]:
     for name, value in env.items():
         if name.startswith(("XDG_", "HOME")):
             monkeypatch.setenv(name, value)
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "LANGUAGE", "LC_ALL",
+                 "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     return env

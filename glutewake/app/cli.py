@@ -182,6 +182,9 @@ def build_parser() -> Parser:
     change.add_argument("value", help=_("the new value, like 45m, true or '[\"wall\"]'"))
     settings_actions.add_parser("edit",
                                 help=_("open your settings in $VISUAL or $EDITOR, then check"))
+    from . import install
+
+    install.add_parser(commands)
     return parser
 
 

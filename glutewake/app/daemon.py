@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .. import i18n
 from ..core import commands, config, phrases
 from ..core.coach import (Answer, Coach, GuideDone, Guiding, HeadsUp, Observation, Remind, Status,
                           Withdraw)
@@ -64,7 +65,7 @@ class SettingsFile:
             self.settings = self._load(self._seen)
         except UserError as err:
             self.problem, self.error = str(err), err
-            report(f"{err} (using the default settings until this is fixed)")
+            report(phrases.defaults_in_use(err))
             self.settings = config.build({}, path)
 
     def _read(self) -> tuple:
@@ -95,10 +96,11 @@ class SettingsFile:
         except UserError as err:
             self.problem, self.error = str(err), err
             self.bad_saves += 1
-            self._report(f"{err} (keeping the last good settings)")
+            self._report(phrases.last_good_kept(err))
             return None
         self.problem, self.error = "", None
-        self._report(f"settings reloaded from {self.path}")
+        i18n.setup(self.settings.language)  # a new [ui] language applies at once
+        self._report(phrases.settings_reloaded(self.path))
         return self.settings
 
 
@@ -213,7 +215,7 @@ class Daemon:
         try:
             getattr(self.parts.notifier, action)(*args)
         except Exception as err:  # a notifier must never take the daemon down
-            self.report(f"notification failed ({self.parts.notifier.name}: {err})")
+            self.report(phrases.notification_failed(self.parts.notifier.name, err))
 
     def tick(self) -> None:
         with self._lock:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import __version__
 from ..core import config
 from . import paths
-from ..core import commands
+from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .daemon import TICK, Daemon, Parts, SettingsFile
 from ..desktop.activity import find_idle_source, watch_locks
@@ -33,7 +33,6 @@ from ..store.export import write_csv
 from ..store.journal import Journal
 from ..store.spill import Spill
 from ..store.stats import streak
-from ..core.timespec import humanize
 
 log = logging.getLogger("glutewake")
 
@@ -92,8 +91,7 @@ def run(console: bool = False, tray: bool = True) -> int:
     except AlreadyRunning as running:
         for lock in locks:
             lock.release()
-        print(f"glutewake is already running (pid {running}); use `glutewake status` or "
-              "`glutewake quit`", file=sys.stderr)
+        print(phrases.already_running(running), file=sys.stderr)
         return 1
     try:
         return Session(desktop, tray).run()
@@ -176,7 +174,7 @@ class Session:
                          self._streak(status.goal, status.done_today), settings.every)
         controls = menu.Controls(
             run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
-            extra=[menu.Item("Start at login", self.toggle_autostart,
+            extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
                              checked=self.autostart.enabled())],
             set_every=self.set_every)
         return menu.build(view, controls)
@@ -224,7 +222,7 @@ class Session:
             with open(path, "w", encoding="utf-8", newline="") as out:
                 write_csv(self.journal, out)
         except OSError as err:
-            report(f"cannot write {path} ({err.strerror}); `glutewake log` prints the journal")
+            report(phrases.log_not_written(path, err.strerror))
             return
         open_path(path)
 
@@ -259,8 +257,7 @@ class Session:
         daemon.start()
         mode = "desktop" if self.desktop else "console"
         log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())
-        print(f"glutewake is watching your sitting time; a break is due after "
-              f"{humanize(self.settings.settings.every)} of sitting. Ctrl-C stops it.", flush=True)
+        print(phrases.watching(self.settings.settings.every), flush=True)
         self.tray = self._start_tray() if self.desktop and self.want_tray else None
         if self.tray is not None:
             tray = self.tray
@@ -278,7 +275,7 @@ class Session:
         for bus in (self.bus, self.system_bus):
             if bus is not None:
                 bus.close()
-        print("glutewake stopped.", flush=True)
+        print(phrases.stopped(), flush=True)
         return 0
 
 
@@ -325,4 +322,4 @@ def open_path(path: Path) -> None:
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)
     except OSError as err:
-        report(f"cannot open {path} ({opener}: {err.strerror}); open it yourself")
+        report(phrases.cannot_open(path, opener, err.strerror))
