@@ -527,3 +527,17 @@ def test_looking_up_is_cheap(tmp_path, speaking):
     for _n in range(10_000):
         i18n._("Break due · sitting {sitting}", sitting="5 min")
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_running_glutewake_switches_language_when_the_settings_change(home):
+    subprocess.run([sys.executable, "-m", "glutewake.locale.catalogs", "compile"], check=True,
+                   capture_output=True, timeout=120)
+    write_config(home, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "2s"\n')
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("Time to stand")
+        assert glutewake(home, "config", "set", "ui.language", '"de"').returncode == 0
+        glutewake(home, "done")
+        daemon.wait_for("Zeit aufzustehen", timeout=30)
+    finally:
+        assert daemon.stop() == 0
