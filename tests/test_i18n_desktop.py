@@ -70,13 +70,10 @@ class Speech:
         return re.compile("(.+?)".join(re.escape(part) for part in parts), re.S)
 
 
-def speaking(env: dict, folder, language: str | None) -> dict:
-    env = dict(env, **{LOCALE_DIR_VARIABLE: str(folder)})
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        env.pop(name, None)
-    if language:
-        env["LANGUAGE"] = language
-    return env
+def speaking(env: dict, folder, language: str) -> dict:
+    """`env` asking for `language` through LANGUAGE (it comes before LANG, which the home
+    fixture keeps at C.UTF-8 so that dunst and GTK draw UTF-8), with this run's catalogs."""
+    return dict(env, **{LOCALE_DIR_VARIABLE: str(folder), "LANGUAGE": language})
 
 
 def start(env: dict, config: str, *args: str) -> Running:
