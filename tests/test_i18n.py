@@ -334,6 +334,14 @@ COMMANDS = {
     "no such exercise": ["exercises", "show", "wall-leen"],
     "unknown command": ["stauts"],
     "bad duration": ["snooze", "soon"],
+    "empty snooze": ["snooze", "0s"],
+    "long pause": ["pause", "800h"],
+    "autostart enable": ["autostart", "enable"],
+    "autostart status": ["autostart", "status"],
+    "autostart disable": ["autostart", "disable"],
+    "install help": ["install-desktop", "--help"],
+    "install": ["install-desktop"],
+    "install remove": ["install-desktop", "--remove"],
 }
 
 

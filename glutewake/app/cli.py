@@ -330,31 +330,39 @@ def not_running() -> str:
     return _("glutewake is not running; start it with `glutewake run`")
 
 
+def part_name(name: str | None) -> str:
+    """A part's name (idle source, notifier, tray) from `status --json` as people read it: what
+    glutewake.core.phrases.part_name does, without loading phrases (status must start fast). The
+    adapters mark the names made of words with N_; product names come back as they are."""
+    return _(name or "none")
+
+
 def print_status(status: dict) -> None:
     """The daemon's status for people. The daemon words the line, the next exercise and today's
-    count; the names of the parts it uses (idle source, notifier, tray) are its own."""
+    count; the names of the parts it uses (idle source, notifier, tray) come in the English of
+    `status --json` and are put in the language in force here."""
     print(_("glutewake is running (pid {pid})", pid=status["pid"]))
     print(status["line"])
     print(_("Next exercise: {exercise}", exercise=status["exercise"]))
     print(status["today"])
     idle_state = status.get("idle_state", "answering")
     if idle_state in ("answering", "none"):
-        print(_("Idle detection: {source}", source=status["idle_source"]))
+        print(_("Idle detection: {source}", source=part_name(status["idle_source"])))
     else:
         from ..core.phrases import source_state_text
 
-        print(_("Idle detection: {source} ({state})", source=status["idle_source"],
+        print(_("Idle detection: {source} ({state})", source=part_name(status["idle_source"]),
                 state=source_state_text(idle_state)))
     if status.get("inhibitor"):
         print(_("Idle inhibited by: {inhibitor}", inhibitor=status["inhibitor"]))
     if status.get("notifier_state") == "missing":
         print(_("Notifications: {notifier} (missing: no notification server on the session bus "
-                "now)", notifier=status["notifier"]))
+                "now)", notifier=part_name(status["notifier"])))
     else:
-        print(_("Notifications: {notifier}", notifier=status["notifier"]))
+        print(_("Notifications: {notifier}", notifier=part_name(status["notifier"])))
     for problem in status.get("detector_problems", []):
         print(_("Detector problem: {problem}", problem=problem))
-    print(_("Tray: {tray}", tray=status.get("tray", _("none"))))
+    print(_("Tray: {tray}", tray=part_name(status.get("tray") or "none")))
     print(_("Settings: {file}", file=status["config"]))
     waiting = status.get("journal_waiting", 0)
     if waiting:

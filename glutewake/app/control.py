@@ -20,6 +20,7 @@ from multiprocessing import connection as mpc
 from pathlib import Path
 
 from ..core.errors import UserError
+from ..i18n import _
 from .paths import check_private, runtime_dir
 
 
@@ -290,9 +291,10 @@ def request(message: dict, timeout: float = 3.0) -> dict:
                 continue
             unanswered.keep()
             pid = daemon_pid(folder)
-            raise NoAnswer(f"the running glutewake (pid {pid}) did not answer within "
-                           f"{2 * timeout:.0f} s; try the same command again (it will not count "
-                           f"twice), or stop it with `kill {pid}` and start it again") from None
+            raise NoAnswer(_("the running glutewake (pid {pid}) did not answer within {seconds} "
+                             "s; try the same command again (it will not count twice), or stop "
+                             "it with `kill {pid}` and start it again", pid=pid,
+                             seconds=round(2 * timeout))) from None
         unanswered.forget()
         return reply
     raise AssertionError("unreachable")
@@ -345,8 +347,9 @@ def _ask(folder: Path, key: bytes, message: dict, timeout: float) -> dict:
             mpc.answer_challenge(conn, key)
             mpc.deliver_challenge(conn, key)
         except AuthenticationError:
-            raise UserError(str(_key_file(folder)), "does not match the running glutewake; "
-                            "stop it (`glutewake quit`) and start it again") from None
+            raise UserError(str(_key_file(folder)), _(
+                "does not match the running glutewake; stop it (`glutewake quit`) and start it "
+                "again")) from None
         conn.send_bytes(json.dumps(message).encode())
         if not conn.poll(timeout):
             raise NoAnswer()

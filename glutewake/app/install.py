@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..core.errors import UserError
+from ..i18n import _, ngettext
 
 NAME = "glutewake"
 ENTRY = f"{NAME}.desktop"
@@ -37,22 +38,22 @@ ICON = re.compile(rf"{NAME}-(\d+)\.png")
 def add_parser(commands) -> object:
     """Declare `install-desktop` on cli.py's subcommand list."""
     parser = commands.add_parser(
-        "install-desktop", help="add glutewake to the desktop's menus, icons and manual pages",
-        description="Linux: copies the menu entry (starting this glutewake), the icons and the "
-                    "manual page under $XDG_DATA_HOME (default ~/.local/share). Elsewhere it "
-                    "says what to do instead.")
-    parser.add_argument("--remove", action="store_true", help="take those files away again")
+        "install-desktop", help=_("add glutewake to the desktop's menus, icons and manual pages"),
+        description=_("Linux: copies the menu entry (starting this glutewake), the icons and the "
+                      "manual page under $XDG_DATA_HOME (default ~/.local/share). Elsewhere it "
+                      "says what to do instead."))
+    parser.add_argument("--remove", action="store_true", help=_("take those files away again"))
     return parser
 
 
 def main(args, platform: str = sys.platform) -> int:
     if platform == "win32":
-        print("install-desktop is for Linux desktops; on Windows run `glutewake autostart "
-              "enable` to start glutewake at login (its tray icon is the app)")
+        print(_("install-desktop is for Linux desktops; on Windows run `glutewake autostart "
+                "enable` to start glutewake at login (its tray icon is the app)"))
         return 0
     if platform == "darwin":
-        print("install-desktop is for Linux desktops; on macOS run `glutewake autostart enable` "
-              "to start glutewake at login (it lives in the menu bar)")
+        print(_("install-desktop is for Linux desktops; on macOS run `glutewake autostart "
+                "enable` to start glutewake at login (it lives in the menu bar)"))
         return 0
     target = Target.for_this_user()
     for line in (target.remove() if args.remove else target.install(program())):
@@ -168,10 +169,13 @@ class Target:
             _write(self.icon(size), png.read_bytes())
         _write(self.man1 / MAN_PAGE, (source / MAN_PAGE).read_bytes())
         refresh(self)
-        return [f"Menu entry: {self.applications / ENTRY} (starts {' '.join(command)} run)",
-                f"Icons: {len(icons)} sizes in {self.hicolor}",
-                f"Manual page: {self.man1 / MAN_PAGE} ({man_hint(self.man1.parent)})",
-                "`glutewake install-desktop --remove` takes them away again"]
+        return [_("Menu entry: {path} (starts {command} run)", path=self.applications / ENTRY,
+                  command=" ".join(command)),
+                ngettext("Icons: {count} size in {folder}", "Icons: {count} sizes in {folder}",
+                         len(icons), count=len(icons), folder=self.hicolor),
+                _("Manual page: {path} ({hint})", path=self.man1 / MAN_PAGE,
+                  hint=man_hint(self.man1.parent)),
+                _("`glutewake install-desktop --remove` takes them away again")]
 
     def remove(self, source=None) -> list[str]:
         sizes = shipped_icons(source or shipped())
@@ -183,15 +187,18 @@ class Target:
             except FileNotFoundError:
                 continue
             except OSError as err:
-                raise UserError(str(path), f"cannot remove it ({err.strerror}); delete it by "
-                                "hand or fix the folder's permissions") from None
+                raise UserError(str(path), _("cannot remove it ({error}); delete it by hand or "
+                                             "fix the folder's permissions",
+                                             error=err.strerror)) from None
             _prune(path.parent, self.data)
         refresh(self)
         if not gone:
-            return [f"Nothing to remove: no glutewake menu entry, icons or manual page under "
-                    f"{self.data}"]
-        return [f"Removed {len(gone)} files: the menu entry, icons and manual page under "
-                f"{self.data}"]
+            return [_("Nothing to remove: no glutewake menu entry, icons or manual page under "
+                      "{folder}", folder=self.data)]
+        return [ngettext("Removed {count} file: the menu entry, icons and manual page under "
+                         "{folder}",
+                         "Removed {count} files: the menu entry, icons and manual page under "
+                         "{folder}", len(gone), count=len(gone), folder=self.data)]
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -205,8 +212,9 @@ def _write(path: Path, content: bytes) -> None:
     except OSError as err:
         with suppress(OSError):
             temporary.unlink()
-        raise UserError(str(path), f"cannot write it ({err.strerror}); make the folder writable "
-                        "or point XDG_DATA_HOME at one that is") from None
+        raise UserError(str(path), _("cannot write it ({error}); make the folder writable or "
+                                     "point XDG_DATA_HOME at one that is",
+                                     error=err.strerror)) from None
 
 
 def _prune(folder: Path, stop: Path) -> None:
@@ -248,5 +256,7 @@ def man_hint(man_root: Path) -> str:
         return "`man glutewake`"
     if any(part and Path(part) == man_root for part in found):
         return "`man glutewake`"
-    return (f"man does not look in {man_root}: add `export MANPATH=\"{man_root}:\"` to "
-            f"~/.profile, or read it now with `man -l {man_root / 'man1' / MAN_PAGE}`")
+    # TRANSLATORS: the commands in backticks stay as they are
+    return _("man does not look in {folder}: add `export MANPATH=\"{folder}:\"` to ~/.profile, "
+             "or read it now with `man -l {page}`", folder=man_root,
+             page=man_root / "man1" / MAN_PAGE)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from .dose import Feedback
 from .errors import UserError
-from .timespec import DURATION_HINT, LONGEST_INTERVAL, LONGEST_PAUSE, parse_clock, parse_duration
+from .timespec import LONGEST_INTERVAL, LONGEST_PAUSE, duration_hint, parse_clock, parse_duration
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -117,8 +118,21 @@ ACTIONS: dict[str, Command] = {"done": Done(), "snooze": Snooze(), "skip": Skip(
                                "start": Start(), "stop": EndGuide(),
                                "easy": Rate(Feedback.EASY), "hard": Rate(Feedback.HARD)}
 
-PAUSE_HINT = ('use a duration like "30m", "until 14:30", "tomorrow", or nothing to pause until '
-              'you resume')
+
+def pause_hint() -> str:
+    # TRANSLATORS: "until" and "tomorrow" are typed as they are, in English
+    return _('use a duration like "30m", "until 14:30", "tomorrow", or nothing to pause until '
+             'you resume')
+
+
+def _command(name) -> str:
+    """Where an error about a command word is: "command 'dance'"."""
+    # TRANSLATORS: names a command word in an error: "command 'dance': is not a glutewake command"
+    return _("command {name}", name=name)
+
+
+def _not_a_command() -> str:
+    return _("is not a glutewake command; see `glutewake --help`")
 
 
 class UnknownAction(ValueError):
@@ -137,20 +151,23 @@ def parse(name: str, words: str = "") -> Command:
     """A command from its name and argument words, as typed: ("pause", "until 14:30")."""
     kind = NAMES.get(name)
     if kind is None:
-        raise UserError(f"command {name[:40]!r}", "is not a glutewake command; see `glutewake --help`")
+        raise UserError(_command(repr(name[:40])), _not_a_command())
     words = words.strip()
     if kind is Snooze:
         return Snooze(_duration(words, "snooze") if words else None)
     if kind is Pause:
         return parse_pause(words)
     if kind is Guided:
-        raise UserError("command 'guided'", "is sent by `glutewake guide`; run that instead")
+        raise UserError(_command("'guided'"), _("is sent by `glutewake guide`; run that "
+                                                "instead"))
     if kind in (Done, Rate) and words in ("easy", "hard"):
         return kind(Feedback(words))
     if kind is Rate:
-        raise UserError(f"rate {words[:40]}", 'say "easy" or "hard"')
+        # TRANSLATORS: "easy" and "hard" are typed as they are, in English
+        raise UserError(f"rate {words[:40]}", _('say "easy" or "hard"'))
     if words:
-        raise UserError(f"{name} {words[:40]}", f"`glutewake {name}` takes no argument")
+        raise UserError(f"{name} {words[:40]}", _("`glutewake {command}` takes no argument",
+                                                  command=name))
     return kind()
 
 
@@ -165,14 +182,26 @@ def parse_pause(spec: str) -> Pause:
             return Pause(at=parse_clock(words[1]))
         except ValueError as err:
             raise UserError(f"pause {spec.strip()}", str(err)) from None
+    text = " ".join(words)
     try:
-        seconds = parse_duration(" ".join(words), LONGEST_PAUSE)
+        seconds = parse_duration(text, LONGEST_PAUSE)
     except ValueError as err:
-        problem = str(err) if "longer than" in str(err) else f"not understood; {PAUSE_HINT}"
+        # a duration, only too long: that error says the limit; anything else gets the forms
+        problem = (str(err) if _is_duration(text) else
+                   _("not understood; {hint}", hint=pause_hint()))
         raise UserError(f"pause {spec.strip()[:40]}", problem) from None
     if seconds <= 0:
-        raise UserError(f"pause {spec.strip()}", f"is empty; {PAUSE_HINT}")
+        raise UserError(f"pause {spec.strip()}", _("is empty; {hint}", hint=pause_hint()))
     return Pause(seconds=seconds)
+
+
+def _is_duration(text: str) -> bool:
+    """Whether `text` is written as a duration, whatever its length."""
+    try:
+        parse_duration(text, longest=2**62)
+    except ValueError:
+        return False
+    return True
 
 
 def _duration(text: str, command: str) -> int:
@@ -181,7 +210,8 @@ def _duration(text: str, command: str) -> int:
     except ValueError as err:
         raise UserError(f"{command} {text[:40]}", str(err)) from None
     if seconds <= 0:
-        raise UserError(f"{command} {text}", f"must be longer than zero; {DURATION_HINT}")
+        raise UserError(f"{command} {text}", _("must be longer than zero; {hint}",
+                                               hint=duration_hint()))
     return seconds
 
 
@@ -211,29 +241,32 @@ def from_wire(message: dict) -> Command:
     name = message.get("cmd")
     kind = NAMES.get(name) if isinstance(name, str) else None
     if kind is None:
-        raise UserError(f"command {str(name)[:40]!r}",
-                        "is not a glutewake command; see `glutewake --help`")
+        raise UserError(_command(repr(str(name)[:40])), _not_a_command())
     extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "feedback", "exercise",
                             "complete", "id"}
     if extra:
-        raise UserError(f"command {name}", f"unknown field(s) {', '.join(sorted(extra))}")
+        raise UserError(_command(name), _("unknown field(s) {fields}",
+                                          fields=", ".join(sorted(extra))))
     seconds = message.get("seconds")
     longest = LONGEST_PAUSE if kind is Pause else LONGEST_INTERVAL
     if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)
                                 or not 0 < seconds <= longest):
         raise UserError(f"{name} {str(seconds)[:20]}",
-                        f"must be a whole number of seconds from 1 to {longest}")
+                        _("must be a whole number of seconds from 1 to {longest}",
+                          longest=longest))
     if kind is Guided:
         exercise, complete = message.get("exercise"), message.get("complete")
         if not (isinstance(exercise, str) and 0 < len(exercise) <= 64
                 and isinstance(complete, bool) and seconds is not None):
-            raise UserError("guided", "needs an exercise id, whole seconds and complete")
+            # TRANSLATORS: the fields of the message `glutewake guide` sends; "complete" is
+            # the field's name
+            raise UserError("guided", _("needs an exercise id, whole seconds and complete"))
         return Guided(exercise, float(seconds), complete)
     feedback = message.get("feedback")
     if feedback is not None or kind is Rate:
         if kind not in (Done, Rate) or feedback not in ("easy", "hard"):
-            raise UserError(f"{name} {str(feedback)[:20]}", 'feedback is "easy" or "hard", '
-                            "with done or rate")
+            raise UserError(f"{name} {str(feedback)[:20]}", _('feedback is "easy" or "hard", '
+                                                              "with done or rate"))
         return kind(Feedback(feedback))
     if kind is Snooze:
         return Snooze(seconds)
@@ -245,8 +278,8 @@ def from_wire(message: dict) -> Command:
             raise UserError(f"pause until {at}", str(err)) from None
         tomorrow = message.get("tomorrow") is True
         if sum(x is not None and x is not False for x in (seconds, clock, tomorrow)) > 1:
-            raise UserError("pause", "give one of a duration, a time or tomorrow")
+            raise UserError("pause", _("give one of a duration, a time or tomorrow"))
         return Pause(seconds, clock, tomorrow)
     if len(message) > 1 + ("id" in message):
-        raise UserError(f"command {name}", "takes no argument")
+        raise UserError(_command(name), _("takes no argument"))
     return kind()

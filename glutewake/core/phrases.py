@@ -484,7 +484,19 @@ def settings_reloaded(path) -> str:
 
 
 def notification_failed(way: str, error) -> str:
-    return _("notification failed ({way}: {error})", way=way, error=error)
+    return _("notification failed ({way}: {error})", way=part_name(way), error=error)
+
+
+def part_name(name: str | None) -> str:
+    """The name of a part glutewake uses (an idle source, a notifier, a tray, a detector) as a
+    person reads it. The names stay English where scripts read them (`status --json`, the D-Bus
+    properties, the log); the adapters mark the ones made of words with N_, and those are
+    translated here ("console", "desktop notifications (D-Bus)"); product and protocol names
+    ("logind", "pystray gtk") are not in the catalog and come back as they are."""
+    if not name or name == "none":
+        # TRANSLATORS: no idle source, notifier or tray at all
+        return _("none")
+    return _(name)
 
 
 def settings_checked() -> str:

@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
+from ..i18n import N_
 from .idle_base import IdleReader, IdleSource
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ class ScreenSaverIdle(IdleReader):
 class X11Idle(IdleReader):
     """The MIT-SCREEN-SAVER extension of the X server."""
 
-    name = "X11 screensaver extension"
+    # TRANSLATORS: the idle source `glutewake status` names; "X11" stays as it is
+    name = N_("X11 screensaver extension")  # English in status --json and the log
 
     def __init__(self) -> None:
         from .x11 import shared_display

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Protocol
 
+from ..i18n import _
+
 NAME = "glutewake"
 
 
@@ -49,6 +51,11 @@ def desktop_exec(argv: list[str]) -> str:
             .replace("\r", "\\r"))
 
 
+def will_start(where) -> str:
+    """What `glutewake autostart enable` answers; `where` is the file or registry value."""
+    return _("glutewake will start at login ({where})", where=where)
+
+
 class _FileEntry:
     """An autostart entry that is one file: there means on."""
 
@@ -66,11 +73,11 @@ class _FileEntry:
         temporary = self.path.with_name(self.path.name + ".tmp")
         temporary.write_bytes(self._content())
         os.replace(temporary, self.path)
-        return f"glutewake will start at login ({self.path})"
+        return will_start(self.path)
 
     def disable(self) -> str:
         self.path.unlink(missing_ok=True)
-        return f"glutewake will no longer start at login (removed {self.path})"
+        return _("glutewake will no longer start at login (removed {path})", path=self.path)
 
     def _content(self) -> bytes:
         raise NotImplementedError
@@ -118,7 +125,7 @@ class WindowsRun:
         with self._reg.CreateKey(self._reg.HKEY_CURRENT_USER, self.KEY) as key:
             self._reg.SetValueEx(key, NAME, 0, self._reg.REG_SZ,
                                  subprocess.list2cmdline(command()))
-        return f"glutewake will start at login ({self.where})"
+        return will_start(self.where)
 
     def disable(self) -> str:
         try:
@@ -127,7 +134,7 @@ class WindowsRun:
                 self._reg.DeleteValue(key, NAME)
         except FileNotFoundError:
             pass
-        return "glutewake will no longer start at login"
+        return _("glutewake will no longer start at login")
 
 
 class LaunchAgent(_FileEntry):

@@ -34,6 +34,8 @@ import logging
 import os
 import re
 
+from ..i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT = 1.0  # seconds: asked during a look, which must not hang on a stuck service
@@ -55,8 +57,14 @@ NO_SUCH_PROPERTY = ("org.freedesktop.DBus.Error.UnknownProperty",
 def describe(who: str, why: str) -> str:
     """"mpv (Playing video)", on one line and short enough for a status line."""
     who, why = (re.sub(r"\s+", " ", str(text)).strip() for text in (who, why))
-    text = f"{who} ({why})" if who and why else who or why or "a program"
+    text = f"{who} ({why})" if who and why else who or why or a_program()
     return text if len(text) <= LONGEST else text[:LONGEST - 1].rstrip() + "…"
+
+
+def a_program() -> str:
+    """An inhibitor that does not say who it is."""
+    # TRANSLATORS: shown as "Idle inhibited by: a program" when the inhibitor gives no name
+    return _("a program")
 
 
 def holds_idle(what: str) -> bool:
@@ -66,7 +74,8 @@ def holds_idle(what: str) -> bool:
 
 class LogindSource:
     name = "logind"
-    where = "the system bus"
+    # TRANSLATORS: where an idle inhibitor source is asked: "logind on the system bus"
+    where = N_("the system bus")
 
     def __init__(self, system_bus, uid: int | None = None):
         from jeepney import DBusAddress
@@ -87,7 +96,8 @@ class LogindSource:
 
 class PowerDevilSource:
     name = "KDE PowerDevil"
-    where = "the session bus"
+    # TRANSLATORS: where an idle inhibitor source is asked: "KDE PowerDevil on the session bus"
+    where = N_("the session bus")
 
     def __init__(self, session_bus):
         from jeepney import DBusAddress
@@ -126,12 +136,13 @@ class PowerDevilSource:
         for entry in listed:  # (who, why) as a struct before Plasma 6.5, as a list since
             if len(entry) >= 2:
                 return describe(entry[0], entry[1])
-        return "a program"  # held, though the list names nobody
+        return a_program()  # held, though the list names nobody
 
 
 class GnomeSessionSource:
-    name = "GNOME session manager"
-    where = "the session bus"
+    # TRANSLATORS: a program that lists idle inhibitors; "GNOME" stays as it is
+    name = N_("GNOME session manager")
+    where = N_("the session bus")
 
     def __init__(self, session_bus):
         from jeepney import DBusAddress
@@ -154,7 +165,7 @@ class GnomeSessionSource:
                               interface="org.gnome.SessionManager.Inhibitor")
             if self._ask(one, "GetFlags") & GNOME_IDLE:
                 return describe(self._ask(one, "GetAppId"), self._ask(one, "GetReason"))
-        return "a program"  # held, though none listed says so (it ended meanwhile)
+        return a_program()  # held, though none listed says so (it ended meanwhile)
 
 
 class Inhibitors:
@@ -177,10 +188,13 @@ class Inhibitors:
                 answer = source.read()
             except Exception as err:
                 if source.name not in self._failing:
-                    self._failing[source.name] = (
-                        f"idle inhibitors: {source.name} on {source.where} does not answer "
-                        f"({err}); a film or talk counts as time away until it does "
-                        "([breaks] idle_inhibitors = false stops asking)")
+                    who, where = _(source.name), _(source.where)
+                    # TRANSLATORS: {source} is who lists idle inhibitors ("logind"), {where}
+                    # "the system bus" or "the session bus"
+                    self._failing[source.name] = _(
+                        "idle inhibitors: {source} on {where} does not answer ({error}); a film "
+                        "or talk counts as time away until it does ([breaks] idle_inhibitors = "
+                        "false stops asking)", source=who, where=where, error=err)
                     log.warning("%s", self._failing[source.name])
                 continue
             if self._failing.pop(source.name, None) is not None:

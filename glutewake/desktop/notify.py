@@ -19,10 +19,10 @@ from typing import TextIO
 from ..core.coach import GuideDone, Guiding, HeadsUp, Remind
 from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
                             guide_done_title, guide_title, heads_up_body, heads_up_title,
-                            reminder_body, reminder_lesson, reminder_title)
+                            part_name, reminder_body, reminder_lesson, reminder_title)
 from ..core.ports import Note
 from ..core.timespec import humanize
-from ..i18n import _
+from ..i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ def picture(note: Note) -> str:
 class ConsoleNotifier:
     """Plain lines on a terminal: the console mode, and the last resort everywhere."""
 
-    name = "console"
+    # TRANSLATORS: how reminders are shown, in `glutewake status`: printed in the terminal
+    name = N_("console")  # the names stay English in status --json and the log
 
     def __init__(self, out: TextIO | None = None):
         self._out = out
@@ -100,7 +101,8 @@ class ConsoleNotifier:
 class FreedesktopNotifier:
     """org.freedesktop.Notifications over jeepney: buttons, replacement, closing."""
 
-    name = "desktop notifications (D-Bus)"
+    # TRANSLATORS: how reminders are shown, in `glutewake status`; "D-Bus" stays as it is
+    name = N_("desktop notifications (D-Bus)")
 
     def __init__(self, bus, icon: str, timeout_ms: Callable[[], int], snooze: Callable[[], int],
                  on_action: Callable[[str], None]):
@@ -278,11 +280,12 @@ class FallbackNotifier:
             except Exception as err:
                 if notifier is self._working:
                     self._report(_("notifications: {way} failed ({error}); trying the next way",
-                                   way=notifier.name, error=err))
+                                   way=part_name(notifier.name), error=err))
                     self._working = None
                 continue
             if not shown and notifier is not self._working:
-                self._report(_("notifications: now shown by {way}", way=notifier.name))
+                self._report(_("notifications: now shown by {way}",
+                               way=part_name(notifier.name)))
                 self._working = notifier
             if notifier not in self._shown_by:
                 self._shown_by.append(notifier)

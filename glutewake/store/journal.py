@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from ..core.events import Kind, Reason, Record
+from ..i18n import _, ngettext
 from .legacy import fields_from_detail
 from .spill import Spill
 
@@ -62,6 +63,10 @@ COLUMNS = ("ts", "local_date", "utc_offset", "kind", "exercise", "sitting") + FI
 
 class JournalDamaged(Exception):
     """A reader found the journal unreadable; the message is one line for the user."""
+
+
+class NewerSchema(sqlite3.OperationalError):
+    """The journal was written by a newer glutewake: not damage, never moved aside."""
 
 
 @dataclass(frozen=True)
@@ -141,23 +146,25 @@ class Journal:
             self._db = self._open_checked()
         except sqlite3.DatabaseError as err:
             if not self._owner:
-                raise JournalDamaged(f"{self.path} cannot be read ({err}); the running glutewake "
-                                     "moves a damaged journal aside when it starts") from None
+                raise JournalDamaged(_damaged(self.path, err)) from None
             if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
-                self._fail(f"cannot open {self.path} ({err}); check that the folder exists, is "
-                           "writable and the disk has space. Events are kept safe meanwhile")
+                self._fail(_("cannot open {path} ({error}); check that the folder exists, is "
+                             "writable and the disk has space. Events are kept safe meanwhile",
+                             path=self.path, error=err))
                 return False
             self._move_aside(err)
             try:
                 self._db = self._open_checked()
             except (sqlite3.Error, OSError) as again:
-                self._fail(f"cannot start a fresh journal at {self.path} ({again})")
+                self._fail(_("cannot start a fresh journal at {path} ({error})", path=self.path,
+                             error=again))
                 return False
         except OSError as err:
             if not self._owner:
-                raise JournalDamaged(f"{self.path} cannot be read ({err.strerror})") from None
-            self._fail(f"cannot create {self.path.parent} ({err.strerror}); events are kept safe "
-                       "meanwhile")
+                raise JournalDamaged(_("{path} cannot be read ({error})", path=self.path,
+                                       error=err.strerror or err)) from None
+            self._fail(_("cannot create {folder} ({error}); events are kept safe meanwhile",
+                         folder=self.path.parent, error=err.strerror or err))
             return False
         self._identity = _identity(self.path)
         return True
@@ -189,16 +196,16 @@ class Journal:
             source = Path(str(self.path) + suffix)
             if source.exists():
                 os.replace(source, Path(str(target) + suffix))
-        self._report(f"journal {self.path} was damaged ({err}); it was moved to {target} and a "
-                     "fresh journal started")
+        self._report(_("journal {path} was damaged ({error}); it was moved to {target} and a "
+                       "fresh journal started", path=self.path, error=err, target=target))
 
     def _still_ours(self) -> bool:
         """The file we opened is still the one at our path. Someone may have deleted, moved or
         replaced it: writing on would go to a file nobody reads."""
         if self._identity is None or _identity(self.path) == self._identity:
             return True
-        self._report(f"journal {self.path} was removed or replaced while glutewake ran; "
-                     "writing to the file now at that path")
+        self._report(_("journal {path} was removed or replaced while glutewake ran; writing to "
+                       "the file now at that path", path=self.path))
         self._close_db()
         return False
 
@@ -210,7 +217,7 @@ class Journal:
     def _fail(self, message: str) -> None:
         if message != self._last_error:
             self._last_error = message
-            self._report(f"journal: {message}")
+            self._report(journal_says(message))
 
     # --- writing ---
 
@@ -239,7 +246,7 @@ class Journal:
         try:
             self._insert(self._pending)
         except sqlite3.Error as err:
-            self._fail(f"cannot write to {self.path} ({err}); events are kept safe and retried")
+            self._fail(self._not_written(err))
             return False
         self._pending.clear()
         if self._spilled and self._spill is not None:
@@ -247,7 +254,8 @@ class Journal:
         self._spilled.clear()
         if self._last_error:
             self._last_error = ""
-            self._report(f"journal: writing to {self.path} works again; nothing was lost")
+            self._report(journal_says(_("writing to {path} works again; nothing was lost",
+                                        path=self.path)))
             self._import_spills()
         return True
 
@@ -278,13 +286,19 @@ class Journal:
             try:
                 self._insert(entries)
             except sqlite3.Error as err:
-                self._fail(f"cannot write to {self.path} ({err}); events are kept safe and "
-                           "retried")
+                self._fail(self._not_written(err))
                 return
             self._spill.forget(path)
             if entries:
-                self._report(f"journal: {len(entries)} event(s) kept in {path} while the journal "
-                             "could not be written were added to it")
+                self._report(journal_says(ngettext(
+                    "{count} event kept in {path} while the journal could not be written was "
+                    "added to it",
+                    "{count} events kept in {path} while the journal could not be written were "
+                    "added to it", len(entries), count=len(entries), path=path)))
+
+    def _not_written(self, err: Exception) -> str:
+        return _("cannot write to {path} ({error}); events are kept safe and retried",
+                 path=self.path, error=err)
 
     def close(self) -> None:
         with self._lock:
@@ -292,8 +306,10 @@ class Journal:
             if self._pending:
                 self._keep_safe()
                 if len(self._spilled) < len(self._pending):
-                    self._report(f"journal: {len(self._pending) - len(self._spilled)} event(s) "
-                                 "could not be saved anywhere")
+                    lost = len(self._pending) - len(self._spilled)
+                    self._report(journal_says(ngettext(
+                        "{count} event could not be saved anywhere",
+                        "{count} events could not be saved anywhere", lost, count=lost)))
             self._close_db()
 
     # --- reading ---
@@ -321,14 +337,25 @@ class Journal:
                 return self._db.execute(query, args).fetchall()
             except sqlite3.Error as err:
                 if not self._owner:
-                    raise JournalDamaged(f"{self.path} cannot be read ({err}); the running "
-                                         "glutewake moves a damaged journal aside when it "
-                                         "starts") from None
-                self._fail(f"cannot read {self.path} ({err})")
+                    raise JournalDamaged(_damaged(self.path, err)) from None
+                self._fail(_("cannot read {path} ({error})", path=self.path, error=err))
                 return []
 
 
+def journal_says(message: str) -> str:
+    """A message about the journal as reported: "journal: cannot write to ..."."""
+    # TRANSLATORS: {message} is what happened to the break journal
+    return _("journal: {message}", message=message)
+
+
+def _damaged(path: Path, err: Exception) -> str:
+    return _("{path} cannot be read ({error}); the running glutewake moves a damaged journal "
+             "aside when it starts", path=path, error=err)
+
+
 def _is_corruption(err: sqlite3.Error) -> bool:
+    if isinstance(err, NewerSchema):
+        return False  # its message is in the user's language, and it is no damage anyway
     text = str(err).lower()
     return any(word in text for word in ("malformed", "not a database", "corrupt", "integrity"))
 
@@ -336,8 +363,9 @@ def _is_corruption(err: sqlite3.Error) -> bool:
 def _migrate(db: sqlite3.Connection) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
-        raise sqlite3.OperationalError(
-            f"journal schema {version} is newer than this glutewake understands; upgrade glutewake")
+        raise NewerSchema(_(
+            "journal schema {version} is newer than this glutewake understands; upgrade "
+            "glutewake", version=version))
     for number in range(version, len(MIGRATIONS)):
         step = MIGRATIONS[number]
         if isinstance(step, str):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..core.events import Record
+from ..i18n import _, ngettext
 from .legacy import fields_from_detail
 
 
@@ -37,16 +38,21 @@ class Spill:
             try:
                 self._append(folder, lines)
             except OSError as err:
-                problems.append(f"{folder} ({err.strerror or err})")
+                problems.append(f"{folder} ({err.strerror or err})")  # a path and the reason
                 self._own = None
                 continue
             if self._said != self._own:  # once per file, not per event
                 self._said = self._own
-                self._report(f"journal: events are kept safe in {self._own} until the journal "
-                             "can be written")
+                self._report(_("journal: events are kept safe in {path} until the journal can be "
+                               "written", path=self._own))
             return True
-        self._report(f"journal: {len(entries)} event(s) could not be kept safe anywhere: "
-                     + "; ".join(problems) + ". They stay in memory while glutewake runs")
+        # TRANSLATORS: {problems} lists each folder tried and why it failed, joined with "; "
+        self._report(ngettext(
+            "journal: {count} event could not be kept safe anywhere: {problems}. It stays in "
+            "memory while glutewake runs",
+            "journal: {count} events could not be kept safe anywhere: {problems}. They stay in "
+            "memory while glutewake runs", len(entries), count=len(entries),
+            problems="; ".join(problems)))
         return False
 
     def _append(self, folder: Path, lines: bytes) -> None:
@@ -84,7 +90,8 @@ class Spill:
                 finally:
                     os.close(fd)
             except OSError as err:
-                self._report(f"journal: spill file {path} left alone ({err})")
+                self._report(_("journal: spill file {path} left alone ({error})", path=path,
+                               error=err))
                 continue
             yield path, list(_entries(text))
 
@@ -128,16 +135,16 @@ def private_folder(folder: Path, create: bool = True) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = folder.lstat()
     if not stat.S_ISDIR(info.st_mode):
-        raise OSError(f"{folder} is not a folder")
+        raise OSError(_("{path} is not a folder", path=folder))
     if os.name == "posix":
         if info.st_uid != os.getuid():
-            raise OSError(f"{folder} belongs to someone else")
+            raise OSError(_("{path} belongs to someone else", path=folder))
         if info.st_mode & 0o077:
             os.chmod(folder, 0o700)
 
 
 def check_private_file(info: os.stat_result, path: Path) -> None:
     if not stat.S_ISREG(info.st_mode):
-        raise OSError(f"{path} is not a regular file")
+        raise OSError(_("{path} is not a regular file", path=path))
     if os.name == "posix" and (info.st_uid != os.getuid() or info.st_mode & 0o022):
-        raise OSError(f"{path} belongs to someone else or others can write it")
+        raise OSError(_("{path} belongs to someone else or others can write it", path=path))

@@ -5,7 +5,8 @@ Each detector is a small class in its own module with a `name`, a `kind` (the [q
 that turns it on) and `hold()`, which returns why reminders must wait now (a `Hold`), or None.
 `find_detectors` keeps those that can run on this desktop and logs the ones it skips; `Quiet`
 asks those the settings turn on, in turn, treats a failing one as "no reason", and tells which
-fail for `glutewake status`.
+fail for `glutewake status`. A detector's `name` is English, as the log has it; the names are
+marked with N_ and translated where `glutewake status` shows them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from typing import Protocol
 
 from ...core.events import Hold
+from ...i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +78,15 @@ class Quiet:
         lines = []
         for detector in self._wanted(self._settings):
             own = getattr(detector, "problems", None)
+            name = _(detector.name)  # marked with N_ where the detector is defined
             try:
                 found = own() if own is not None else []
             except Exception as err:  # a status line must not fail for it
-                found = [f"{detector.name}: cannot tell ({err})"]
+                found = [_("{detector}: cannot tell ({error})", detector=name, error=err)]
             if not found and detector.name in self._failing:
-                found = [f"{detector.name}: {self._failing[detector.name]}"]
+                # TRANSLATORS: a detector of calls or quiet times that fails, and why
+                found = [_("{detector}: {problem}", detector=name,
+                           problem=self._failing[detector.name])]
             lines += found
         return lines
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.events import Hold, Reason
+from ...i18n import N_
 
 import os
 import re
@@ -37,7 +38,8 @@ def matches(program: str, wanted: str) -> bool:
 
 class RunningApps:
     kind = "apps"
-    name = "programs from [quiet] apps"
+    # TRANSLATORS: a detector's name in `glutewake status`; "[quiet] apps" is the setting
+    name = N_("programs from [quiet] apps")
 
     def __init__(self, apps, platform: str = sys.platform, names=process_names):
         self._apps = apps  # returns the names to look for: the settings may change

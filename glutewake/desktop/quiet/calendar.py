@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ...core.events import Hold, Reason
+from ...i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,8 @@ def occurrences_apart(data: bytes, start: float, end: float) -> list:
         creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     if child.returncode != 0:
         lines = child.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ValueError(lines[-1] if lines else f"the parser stopped ({child.returncode})")
+        raise ValueError(lines[-1] if lines else _("the parser stopped ({code})",
+                                                   code=child.returncode))
     return [tuple(span) for span in json.loads(child.stdout)]
 
 
@@ -166,7 +168,7 @@ def fetch(address: str, etag: str | None, timeout: float = FETCH_TIMEOUT):
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             body = answer.read(MAX_BYTES + 1)
             if len(body) > MAX_BYTES:
-                raise ValueError(f"it is larger than {MAX_BYTES // 2**20} MB")
+                raise ValueError(_("it is larger than {size} MB", size=MAX_BYTES // 2**20))
             return body, answer.headers.get("ETag")
     except urllib.error.HTTPError as err:
         if err.code == 304:
@@ -194,7 +196,8 @@ def fetch_apart(address: str, etag: str | None, timeout: float = FETCH_TIMEOUT):
             raise urllib.error.HTTPError(address, answer["code"], answer["reason"], None, None)
         lines = child.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OSError(answer.get("error") or (lines[-1] if lines else
-                                              f"the fetch stopped ({child.returncode})"))
+                                              _("the fetch stopped ({code})",
+                                                code=child.returncode)))
     return (body if answer.get("changed") else None), answer["etag"]
 
 
@@ -223,7 +226,8 @@ class Source:
 
 class Calendars:
     kind = "calendars"
-    name = "calendars from [quiet] calendars"
+    # TRANSLATORS: a detector's name in `glutewake status`; "[quiet] calendars" is the setting
+    name = N_("calendars from [quiet] calendars")
 
     def __init__(self, calendars, now=time.time, clock=time.monotonic, fetch=fetch_apart,
                  expand=occurrences_apart) -> None:
@@ -251,8 +255,9 @@ class Calendars:
 
     def problems(self) -> list[str]:
         with self._lock:
-            return [f"calendar {shown(s.address)}: {s.problem}" for s in self._sources.values()
-                    if s.problem]
+            # TRANSLATORS: {calendar} is a file or an address from [quiet] calendars
+            return [_("calendar {calendar}: {problem}", calendar=shown(s.address),
+                      problem=s.problem) for s in self._sources.values() if s.problem]
 
     def wait(self, timeout: float = 60.0) -> bool:
         """Wait until no work is left (for tests and the bench); False on timeout."""
@@ -321,7 +326,8 @@ class Calendars:
                 if self._stale(source, now):
                     self._lay_out(source, source.good, now)
             except Exception as err:  # a bug: the calendar stays as it was
-                self._failed(source, f"cannot read its events ({type(err).__name__}: {err})")
+                error = f"{type(err).__name__}: {err}"
+                self._failed(source, _("cannot read its events ({error})", error=error))
 
     def _lay_out(self, source: Source, text: bytes, now: float) -> None:
         start, end = now - BEFORE, now + AFTER
@@ -332,11 +338,13 @@ class Calendars:
             try:
                 text, source.etag = self._fetch(source.address, source.etag)
             except urllib.error.HTTPError as err:
-                return self._failed(source, f"the address answered {err.code} ({err.reason})"
-                                    + self._kept(source))
+                # TRANSLATORS: {code} and {reason} are the web server's, e.g. 404 (Not Found)
+                return self._failed(source, self._kept(source, _(
+                    "the address answered {code} ({reason})", code=err.code, reason=err.reason)))
             except (OSError, ValueError) as err:
                 why = getattr(err, "reason", None) or err
-                return self._failed(source, f"cannot fetch it ({why})" + self._kept(source))
+                return self._failed(source, self._kept(source, _("cannot fetch it ({error})",
+                                                                 error=why)))
             if text is None or text == source.good:
                 return self._fine(source)  # unchanged
         else:
@@ -345,24 +353,30 @@ class Calendars:
                     text = file.read()
             except FileNotFoundError:
                 source.good = source.timeline = None  # a calendar removed holds nothing
-                return self._failed(source, "no such file; fix the path in [quiet] calendars")
+                return self._failed(source, _("no such file; fix the path in [quiet] "
+                                              "calendars"))
             except PermissionError:
-                return self._failed(source, "permission denied; fix its permissions")
+                return self._failed(source, _("permission denied; fix its permissions"))
             except OSError as err:
-                return self._failed(source, f"cannot read it ({err.strerror or err})")
+                return self._failed(source, _("cannot read it ({error})",
+                                              error=err.strerror or err))
             if text == source.good:
                 return self._fine(source)
         try:
             self._lay_out(source, text, self._now())
         except Exception as err:
-            return self._failed(source, f"not a calendar (.ics) it can read ({err})"
-                                + self._kept(source))
+            return self._failed(source, self._kept(source, _(
+                "not a calendar (.ics) it can read ({error})", error=err)))
         source.good = text
         self._fine(source)
 
     @staticmethod
-    def _kept(source: Source) -> str:
-        return "; the last good copy stays in use" if source.good is not None else ""
+    def _kept(source: Source, problem: str) -> str:
+        """The problem, and that the last good copy holds meanwhile when there is one."""
+        if source.good is None:
+            return problem
+        # TRANSLATORS: {problem} is why a calendar cannot be read now
+        return _("{problem}; the last good copy stays in use", problem=problem)
 
     def _failed(self, source: Source, problem: str) -> None:
         if source.problem is None:  # one line per failure, not per attempt

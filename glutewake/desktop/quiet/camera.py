@@ -16,6 +16,7 @@ import logging
 import os
 
 from ...core.events import Hold, Reason
+from ...i18n import N_, _
 from .microphone import ELEMENT_MAIN, RUNNING_SOMEWHERE, SCOPE_GLOBAL, SYSTEM_OBJECT
 from .microphone import PropertyAddress, WinRegistry, fourcc, in_use
 
@@ -68,7 +69,8 @@ class Changes:
 
 class OpenCamera:
     kind = "camera"
-    name = "camera (Linux video devices)"
+    # TRANSLATORS: a detector's name in `glutewake status`: a program holding /dev/video* open
+    name = N_("camera (Linux video devices)")
 
     def __init__(self, pattern: str | None = None, proc: str = "/proc") -> None:
         self._pattern = pattern or os.environ.get(DEVICES_VARIABLE) or DEVICES
@@ -151,7 +153,9 @@ def _comm(process: str) -> str | None:
 
 class WindowsCamera:
     kind = "camera"
-    name = "camera (Windows privacy settings)"
+    # TRANSLATORS: a detector's name in `glutewake status`: Windows' record of which app uses the
+    # camera
+    name = N_("camera (Windows privacy settings)")
 
     def __init__(self, registry=None) -> None:
         self._registry = registry or WinRegistry()
@@ -182,7 +186,8 @@ def load_coremediaio():
 
 class MacCamera:
     kind = "camera"
-    name = "camera (CoreMediaIO)"
+    # TRANSLATORS: a detector's name in `glutewake status`; CoreMediaIO is macOS' video system
+    name = N_("camera (CoreMediaIO)")
 
     def __init__(self, coremediaio=None) -> None:
         self._lib = coremediaio or load_coremediaio()
@@ -195,7 +200,8 @@ class MacCamera:
             status = self._lib.CMIOObjectGetPropertyDataSize(thing, ctypes.pointer(address), 0,
                                                              None, ctypes.pointer(size))
             if status != 0:
-                raise OSError(f"CoreMediaIO refused the size of {selector:#x} (status {status})")
+                raise OSError(_("CoreMediaIO refused the size of {property} (status {status})",
+                                property=hex(selector), status=status))
             count = size.value // 4
         if count == 0:
             return []
@@ -205,7 +211,8 @@ class MacCamera:
                                                      ctypes.sizeof(values), ctypes.pointer(used),
                                                      values)
         if status != 0:
-            raise OSError(f"CoreMediaIO refused property {selector:#x} (status {status})")
+            raise OSError(_("CoreMediaIO refused property {property} (status {status})",
+                            property=hex(selector), status=status))
         return list(values[:used.value // 4])
 
     def hold(self) -> Hold | None:

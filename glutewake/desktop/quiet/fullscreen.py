@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ...core.events import Hold, Reason
+from ...i18n import N_
 
 
 class FullScreen:
     kind = "fullscreen"
-    name = "full-screen window (X11)"
+    name = N_("full-screen window (X11)")
 
     def __init__(self) -> None:
         from ..x11 import shared_display

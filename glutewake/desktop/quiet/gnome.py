@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.events import Hold, Reason
+from ...i18n import N_
 
 from jeepney import DBusAddress
 
@@ -12,7 +13,8 @@ PORTAL = DBusAddress("/org/freedesktop/portal/desktop", bus_name="org.freedeskto
 
 class GnomeBanners:
     kind = "dnd"
-    name = "GNOME do not disturb"
+    # TRANSLATORS: a detector's name in `glutewake status`: GNOME's do-not-disturb switch
+    name = N_("GNOME do not disturb")
 
     def __init__(self, bus):
         self._bus = bus

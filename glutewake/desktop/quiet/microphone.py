@@ -15,6 +15,7 @@ import threading
 import time
 
 from ...core.events import Hold, Reason
+from ...i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,8 @@ LEVEL_METERS = {"Peak detect"}  # pavucontrol's meters record from every source 
 
 
 class Unavailable(Exception):
-    """The outside system does not answer now; the message says so in a user's words."""
+    """The outside system does not answer now; the message says so in a user's words (in the
+    language in force: `glutewake status` shows it)."""
 
 
 class _Worker:
@@ -41,11 +43,12 @@ class _Worker:
         since = self._busy_since
         if since is None or time.monotonic() - since < after:
             return None
-        return f"the sound server has not answered for {time.monotonic() - since:.0f} s"
+        return _("the sound server has not answered for {seconds} s",
+                 seconds=round(time.monotonic() - since))
 
     def run(self, job, timeout: float):
         if self._busy_since is not None:
-            raise Unavailable(self.stuck(0) or "the sound server is busy")
+            raise Unavailable(self.stuck(0) or _("the sound server is busy"))
         if self._thread is None:
             self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
             self._thread.start()
@@ -54,7 +57,8 @@ class _Worker:
         self._busy_since = time.monotonic()
         self._jobs.put((job, answer, done))
         if not done.wait(timeout):
-            raise Unavailable(f"the sound server did not answer within {timeout:.0f} s")
+            raise Unavailable(_("the sound server did not answer within {seconds} s",
+                                seconds=round(timeout)))
         value, error = answer
         if error is not None:
             raise error
@@ -95,7 +99,9 @@ class PulseMicrophone:
     trip; otherwise two."""
 
     kind = "microphone"
-    name = "microphone (PulseAudio or PipeWire)"
+    # TRANSLATORS: a detector's name in `glutewake status`; PulseAudio and PipeWire are sound
+    # servers
+    name = N_("microphone (PulseAudio or PipeWire)")
     recovers = True  # kept when no sound server answers at start: one may come later
     RETRY = 30.0  # seconds between attempts to reach a server that went away
     ANSWER = 2.0  # seconds a server may take to answer one check
@@ -116,7 +122,8 @@ class PulseMicrophone:
 
     def problems(self) -> list[str]:
         outage = self._worker.stuck(self.ANSWER) or self.outage
-        return [f"microphone: {outage}; calls are not seen until one answers"] if outage else []
+        return [_("microphone: {problem}; calls are not seen until one answers",
+                  problem=outage)] if outage else []
 
     def close(self) -> None:
         if self._pulse is not None:
@@ -131,7 +138,7 @@ class PulseMicrophone:
             return self._ask()
         except Exception as err:
             self._drop()
-            gone = f"the sound server went away ({_plain(err)})"
+            gone = _("the sound server went away ({error})", error=_plain(err))
         try:  # it may have restarted (PipeWire does on updates): one attempt now
             self._pulse = self._connect()
             return self._ask()
@@ -144,12 +151,12 @@ class PulseMicrophone:
     def _reach(self) -> None:
         now = self._clock()
         if now < self._next_try:
-            raise Unavailable(self.outage or "no sound server answers")
+            raise Unavailable(self.outage or _("no sound server answers"))
         self._next_try = now + self.RETRY
         try:
             self._pulse = self._connect()
         except Exception as err:
-            self._down(f"no sound server answers ({_plain(err)})")
+            self._down(_("no sound server answers ({error})", error=_plain(err)))
             raise Unavailable(self.outage) from None
         self._reached = True
         if self.outage is not None:
@@ -255,7 +262,9 @@ def in_use(registry, capability: str) -> str | None:
 
 class WindowsMicrophone:
     kind = "microphone"
-    name = "microphone (Windows privacy settings)"
+    # TRANSLATORS: a detector's name in `glutewake status`: Windows' record of which app uses the
+    # microphone
+    name = N_("microphone (Windows privacy settings)")
 
     def __init__(self, registry=None) -> None:
         self._registry = registry or WinRegistry()
@@ -297,7 +306,8 @@ def load_coreaudio():
 
 class MacMicrophone:
     kind = "microphone"
-    name = "microphone (CoreAudio)"
+    # TRANSLATORS: a detector's name in `glutewake status`; CoreAudio is macOS' sound system
+    name = N_("microphone (CoreAudio)")
 
     def __init__(self, coreaudio=None) -> None:
         self._lib = coreaudio or load_coreaudio()
@@ -309,7 +319,8 @@ class MacMicrophone:
         status = self._lib.AudioObjectGetPropertyData(device, ctypes.pointer(address), 0, None,
                                                       ctypes.pointer(size), ctypes.pointer(value))
         if status != 0:
-            raise OSError(f"CoreAudio refused property {selector:#x} (status {status})")
+            raise OSError(_("CoreAudio refused property {property} (status {status})",
+                            property=hex(selector), status=status))
         return value.value
 
     def hold(self) -> Hold | None:

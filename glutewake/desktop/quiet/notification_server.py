@@ -4,6 +4,7 @@ dunst's `paused` (dunstctl set-paused true)."""
 from __future__ import annotations
 
 from ...core.events import Hold, Reason
+from ...i18n import N_
 
 from jeepney import DBusAddress
 
@@ -26,10 +27,14 @@ class _ServerFlag:
 
 
 class KdeInhibited(_ServerFlag):
-    name = "KDE notifications Inhibited"
+    # TRANSLATORS: a detector's name in `glutewake status`; "Inhibited" is the D-Bus property
+    # KDE sets for do-not-disturb
+    name = N_("KDE notifications Inhibited")
     interface, flag = "org.freedesktop.Notifications", "Inhibited"
 
 
 class DunstPaused(_ServerFlag):
-    name = "dunst paused"
+    # TRANSLATORS: a detector's name in `glutewake status`: dunst's do-not-disturb, its "paused"
+    # state (`dunstctl set-paused true`)
+    name = N_("dunst paused")
     interface, flag = "org.dunstproject.cmd0", "paused"

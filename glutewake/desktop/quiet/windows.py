@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 
 from ...core.events import Hold, Reason
+from ...i18n import N_, _
 
 HOLDS = {
     2: Hold(Reason.FULLSCREEN),  # QUNS_BUSY: a full-screen app
@@ -18,7 +19,9 @@ HOLDS = {
 
 class NotificationState:
     kind = "dnd"
-    name = "Windows notification state"
+    # TRANSLATORS: a detector's name in `glutewake status`: whether Windows asks
+    # notifications to wait (full screen, presentation, Focus Assist)
+    name = N_("Windows notification state")
 
     def __init__(self, shell32=None) -> None:
         self._shell32 = shell32 or ctypes.windll.shell32  # type: ignore[attr-defined]
@@ -27,5 +30,5 @@ class NotificationState:
         state = ctypes.c_int(0)
         result = self._shell32.SHQueryUserNotificationState(ctypes.byref(state))
         if result != 0:
-            raise OSError(f"SHQueryUserNotificationState failed ({result:#x})")
+            raise OSError(_("SHQueryUserNotificationState failed ({code})", code=hex(result)))
         return HOLDS.get(state.value)
