@@ -50,3 +50,20 @@ def test_follow_prints_a_line_per_change(home):
         assert len(follow.lines) == 2  # nothing printed while nothing changed
     finally:
         assert daemon.stop() == 0
+
+
+def test_the_waybar_tooltip_is_escaped_markup(home):
+    from glutewake.core.exercises import builtin
+    from tests.support import QUICK_EXERCISE
+
+    others = ", ".join(f'"{e.id}"' for e in builtin())
+    write_config(home, f'[breaks]\nevery = "30m"\n[exercises]\ndisabled = [{others}]\n'
+                 + QUICK_EXERCISE.replace('"Quick squeeze"', '"Squeeze <hold> & breathe"'))
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("glutewake is watching")
+        data = json.loads(glutewake(home, "status", "--json").stdout)
+        assert data["settings_error"] == "" and "<hold> &" in data["exercise"]
+        assert "&lt;hold&gt; &amp;" in data["tooltip"] and "<" not in data["tooltip"]
+    finally:
+        assert daemon.stop() == 0

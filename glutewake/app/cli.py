@@ -10,6 +10,7 @@ import sys
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from .. import __version__, i18n
 from ..core.errors import UserError, closest
@@ -274,8 +275,10 @@ def show_status(args) -> int:
             status = dict.fromkeys(STATUS_FIELDS) | {
                 "running": False, "line": _("glutewake is not running"),
                 "problem": str(err) if isinstance(err, NoAnswer) else ""}
-        # what waybar (return-type json) and i3status-rust (json = true) read
-        status |= {"text": status["line"], "tooltip": status.get("exercise") or "",
+        # what waybar (return-type json) and i3status-rust (json = true) read; waybar takes the
+        # tooltip as Pango markup (its "escape" setting covers only the text), so it is escaped
+        status |= {"text": status["line"],
+                   "tooltip": xml_escape(status.get("exercise") or ""),
                    "class": status.get("phase") or "stopped",
                    "state": "Warning" if status.get("phase") == "due" else "Idle"}
         if args.json:
