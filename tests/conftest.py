@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from tests.desktop import SNI_TOOLS, Desktop, require
 from tests.support import TEST_TICK
 
 
@@ -34,3 +35,21 @@ def home(tmp_path, monkeypatch) -> dict[str, str]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     return env
+
+
+@pytest.fixture
+def desktop(tmp_path, home):
+    """Xvfb, a private session bus, dunst and trayer (an XEmbed tray)."""
+    require()
+    session = Desktop(tmp_path, home).start()
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def sni_desktop(tmp_path, home):
+    """The same with a StatusNotifierItem host instead of trayer."""
+    require(SNI_TOOLS, gtk=False)
+    session = Desktop(tmp_path, home).start(tray="sni")
+    yield session
+    session.stop()

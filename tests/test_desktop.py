@@ -11,19 +11,11 @@ import pytest
 from glutewake.core import exercises
 from glutewake.desktop.icon import ALERT, CALM
 from tests.support import Running, glutewake, journal_path, write_config
-from tests.desktop import Desktop, require, share, wait_for
+from tests.desktop import share, wait_for
 
 pytestmark = pytest.mark.desktop
 
 STANDING = {e.name for e in exercises.builtin() if e.posture == "standing"}
-
-
-@pytest.fixture
-def desktop(tmp_path, home):
-    require()
-    session = Desktop(tmp_path, home).start()
-    yield session
-    session.stop()
 
 
 def start(desktop, config: str, *args: str) -> Running:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.desktop import wait_for
 from tests.support import QUICK_EXERCISE, Running, write_config
-from tests.test_desktop import desktop, rows  # noqa: F401 (desktop is the fixture)
+from tests.test_desktop import rows
 
 QUICK = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "1h"\n\n'
          '[exercises]\ndisabled = {builtin}\n' + QUICK_EXERCISE.replace("{", "{{").replace("}", "}}"))

@@ -16,7 +16,7 @@ import pytest
 
 from glutewake.core import exercises
 from glutewake.i18n import DOMAIN, LOCALE_DIR_VARIABLE
-from tests.desktop import SNI_TOOLS, Desktop, require, share, wait_for
+from tests.desktop import Desktop, require, share, wait_for
 from tests.support import Running, glutewake, skip_or_fail, write_config
 from tests.test_sni import Host, labels, our_item
 
@@ -107,20 +107,6 @@ def check_menu(top: list[str], below: dict, speech: Speech) -> None:
     assert speech("Until tomorrow") in pause
 
 
-@pytest.fixture
-def sni_desktop(tmp_path, home):
-    require(SNI_TOOLS, gtk=False)
-    session = Desktop(tmp_path, home).start(tray="sni")
-    yield session
-    session.stop()
-
-
-@pytest.fixture
-def trayer_desktop(tmp_path, home):
-    require()
-    session = Desktop(tmp_path, home).start()
-    yield session
-    session.stop()
 
 
 @pytest.fixture
@@ -147,8 +133,7 @@ def test_the_tray_menu_read_over_dbusmenu_is_german(sni_desktop, locale_dir):
         assert daemon.stop() == 0
 
 
-def test_the_gtk_tray_menu_opens_in_german_in_trayer(trayer_desktop, locale_dir):
-    desktop = trayer_desktop
+def test_the_gtk_tray_menu_opens_in_german_in_trayer(desktop, locale_dir):
     env = dict(speaking(desktop.env, locale_dir, "de"), PYSTRAY_BACKEND="gtk")
     daemon = start(env, QUIET)
     try:

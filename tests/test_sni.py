@@ -13,21 +13,13 @@ from jeepney.io.blocking import open_dbus_connection
 
 from glutewake.desktop.icon import ALERT, CALM
 from tests.support import Running, glutewake, write_config
-from tests.desktop import SNI_TOOLS, Desktop, require, share, wait_for
+from tests.desktop import share, wait_for
 from tests.test_desktop import rows
 
 pytestmark = pytest.mark.desktop
 
 WATCHER = DBusAddress("/StatusNotifierWatcher", bus_name="org.kde.StatusNotifierWatcher",
                       interface="org.freedesktop.DBus.Properties")
-
-
-@pytest.fixture
-def sni_desktop(tmp_path, home):
-    require(SNI_TOOLS, gtk=False)
-    session = Desktop(tmp_path, home).start(tray="sni")
-    yield session
-    session.stop()
 
 
 class Host:

@@ -10,7 +10,7 @@ import sys
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
+from html import escape as html_escape
 
 from .. import __version__, i18n
 from ..core.errors import UserError, closest
@@ -278,7 +278,7 @@ def show_status(args) -> int:
         # what waybar (return-type json) and i3status-rust (json = true) read; waybar takes the
         # tooltip as Pango markup (its "escape" setting covers only the text), so it is escaped
         status |= {"text": status["line"],
-                   "tooltip": xml_escape(status.get("exercise") or ""),
+                   "tooltip": html_escape(status.get("exercise") or "", quote=False),
                    "class": status.get("phase") or "stopped",
                    "state": "Warning" if status.get("phase") == "due" else "Idle"}
         if args.json:
