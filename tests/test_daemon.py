@@ -95,6 +95,30 @@ def desk(tmp_path):
     d.journal.close()
 
 
+def test_detectors_are_asked_as_idle_nears_a_natural_break_and_not_while_away(desk):
+    class Inhibitors:
+        problem, asked = "", 0
+
+        def inhibitor(self):
+            self.asked += 1
+            return None
+
+    desk.daemon.parts.inhibitors = inhibitors = Inhibitors()
+    desk.idle.seconds = 60.0
+    desk.sit(30)
+    assert desk.holds.asked == 0 and inhibitors.asked == 0  # far from a break: nothing asked
+    desk.idle.seconds = 280.0  # the next look could find a natural break: a call would stop it
+    desk.sit(30)
+    assert desk.holds.asked == 1 and inhibitors.asked == 1
+    desk.idle.seconds = 400.0
+    desk.sit(30)  # away now
+    assert desk.daemon.snapshot().phase.value == "away"
+    asked = (desk.holds.asked, inhibitors.asked)
+    desk.idle.seconds = 3 * 3600.0  # a night away: no questions
+    desk.sit(10 * 60)
+    assert (desk.holds.asked, inhibitors.asked) == asked
+
+
 def test_a_due_break_reaches_the_notifier_and_the_journal(desk):
     desk.sit(29 * 60)
     assert not desk.notifier.shown

@@ -153,18 +153,22 @@ class Daemon:
                          phrases.settings_problem(self.settings.error))
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
-        idling = idle is not None and idle + self.tick_every + 1 >= self.coach.settings.natural_break
+        # Once away, nothing is asked until input comes back: a night costs no questions.
+        away = self.coach.away
+        idling = (not away and idle is not None
+                  and idle + self.tick_every + 1 >= self.coach.settings.natural_break)
         wall = self._wall()
         self.inhibitor = self._inhibitor() if idling else None
-        obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(idling),
+        obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(idling, away),
                           utc_offset(wall), self.inhibitor)
         self._apply(self.coach.observe(obs))
 
-    def _hold(self, idling: bool) -> Hold | None:
+    def _hold(self, idling: bool, away: bool) -> Hold | None:
         """Whether the desktop says reminders must wait. Asked only when something could fire
         before the next look, or idle time could turn into a break: the detectors cost more than
         the rest of a look."""
-        if self.parts.holds is not None and (idling or self.coach.soon(self.tick_every + 1)):
+        if self.parts.holds is not None and not away and (
+                idling or self.coach.soon(self.tick_every + 1)):
             return self.parts.holds.hold(self.coach.settings)
         return None
 

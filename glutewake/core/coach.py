@@ -217,6 +217,11 @@ class Coach:
     def past(self) -> Past:
         return self._past
 
+    @property
+    def away(self) -> bool:
+        """Away from the desk now (a natural break under way): nothing can be due."""
+        return self._away
+
     def status(self) -> Status:
         due_in = max(0.0, self._due_at - self._sitting)
         if self._guide is not None:
