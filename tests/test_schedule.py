@@ -108,3 +108,34 @@ def test_windows_notification_state_failure_raises_for_the_quiet_wrapper():
     with pytest.raises(OSError):
         failing.hold()
     assert Quiet([failing]).hold(settings()) is None  # a failing detector is "no reason"
+
+
+def test_program_names_are_read_once_per_process_and_again_every_half_minute(tmp_path):
+    import subprocess
+    import sys
+
+    from glutewake.desktop.quiet.apps import _LinuxNames
+
+    names = _LinuxNames()
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "open('/proc/self/comm', 'w').write('gw-launcher')\n"
+        "print('named', flush=True)\n"
+        "sys.stdin.readline()\n"
+        "open('/proc/self/comm', 'w').write('gw-meeting')\n"  # as a launcher that execs
+        "print('renamed', flush=True)\n"
+        "time.sleep(30)\n")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "named"
+        assert "gw-launcher" in names()  # a new process is read at once
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "renamed"
+        assert "gw-launcher" in names()  # known: its name is not read again...
+        names._read_at -= names.REFRESH
+        found = names()  # ...until the half-minute read of them all
+        assert "gw-meeting" in found and "gw-launcher" not in found
+    finally:
+        child.kill()
+        child.wait()
+    assert "gw-meeting" not in names()  # gone with its process
