@@ -57,16 +57,20 @@ class SettingsFile:
     def __init__(self, path: Path, report: Callable[[str], None]):
         self.path = path
         self._report = report
-        self.problem = ""  # what is wrong with the file now, for `status`; "" when nothing
-        self.error: UserError | None = None  # the same, as the error
+        self.error: UserError | None = None  # what is wrong with the file now, if anything
         self.bad_saves = 0  # saves found wrong since the start: each is told once
         self._seen = self._read()
         try:
             self.settings = self._load(self._seen)
         except UserError as err:
-            self.problem, self.error = str(err), err
+            self.error = err
             report(phrases.defaults_in_use(err))
             self.settings = config.build({}, path)
+
+    @property
+    def problem(self) -> str:
+        """The error in words for `status`; "" when the file is fine."""
+        return "" if self.error is None else str(self.error)
 
     def _read(self) -> tuple:
         """(mode, bytes or the reason there are none); (None, None) when there is no file."""
@@ -94,11 +98,11 @@ class SettingsFile:
         try:
             self.settings = self._load(seen)
         except UserError as err:
-            self.problem, self.error = str(err), err
+            self.error = err
             self.bad_saves += 1
             self._report(phrases.last_good_kept(err))
             return None
-        self.problem, self.error = "", None
+        self.error = None
         i18n.setup(self.settings.language)  # a new [ui] language applies at once
         self._report(phrases.settings_reloaded(self.path))
         return self.settings

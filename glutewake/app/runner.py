@@ -194,20 +194,18 @@ class Session:
         return self._streak_for[1]
 
     def _tray_line(self, status) -> str:
-        from ..core.phrases import tray_line, with_settings_problem
-
-        return with_settings_problem(tray_line(status, self.daemon.now()), self.settings.error)
+        return phrases.with_settings_problem(phrases.tray_line(status, self.daemon.now()),
+                                             self.settings.error)
 
     def set_every(self, seconds: int) -> None:
         """"Break every" in the tray: the same change as `glutewake config set breaks.every`."""
         from ..core.errors import UserError
-        from ..core.phrases import EVERY_NOT_CHANGED
         from ..core.timespec import setting_text
 
         try:
             config.set_values(self.settings.path, {"breaks.every": setting_text(seconds)})
         except (UserError, OSError) as err:
-            self.daemon.parts.notifier.tell(EVERY_NOT_CHANGED, str(err))
+            self.daemon.parts.notifier.tell(phrases.EVERY_NOT_CHANGED, str(err))
             return
         self.daemon.look_now()  # apply it now, as `config set` asks a running daemon to
         if self.tray is not None:
