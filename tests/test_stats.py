@@ -15,7 +15,7 @@ from glutewake.store.export import CSV_COLUMNS
 from glutewake.core.coach import level_in_force
 from glutewake.core.events import Record
 from glutewake.store.journal import Journal
-from tests.support import glutewake, journal_path
+from tests.support import glutewake, journal_path, skip_or_fail
 
 DAY = date(2026, 3, 10)
 
@@ -264,3 +264,21 @@ def test_days_stay_right_across_a_daylight_saving_change(tmp_path, zone):
     times = [e.local_time for e in j.events()]
     assert [t.utcoffset() for t in times] == [timedelta(hours=1)] * 2 + [timedelta(hours=2)] * 2
     assert times[2] - times[1] == timedelta(hours=1)
+
+
+def test_the_chart_font_draws_the_letters_the_translations_use():
+    from PIL import ImageDraw
+
+    from glutewake.store.chart import text_font
+
+    font = text_font(14)
+
+    def drawn(text):
+        image = Image.new("L", (60, 30))
+        ImageDraw.Draw(image).text((5, 5), text, font=font, fill=255)
+        return image.tobytes()
+
+    if font.getname()[0] == "Aileron":  # Pillow's own: no system font on this machine
+        skip_or_fail("no DejaVu, Liberation or Noto Sans font here (Debian: fonts-dejavu-core)")
+    missing = drawn("\U0001F600")
+    assert all(drawn(letter) != missing for letter in "éèàçñßüö×–—")

@@ -79,11 +79,26 @@ def layout_for(report: Report) -> Layout:
     return Layout(len(report.days), nice_ceiling(max(counts)), nice_ceiling(max(minutes + [30])))
 
 
+# Fonts with the accented letters, dashes and signs the translations use, as the systems name
+# them (Pillow looks in the usual font folders); Pillow's own font covers ASCII only.
+FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf",
+         "Arial.ttf", "arial.ttf", "Helvetica.ttc")
+
+
+def text_font(size: int):
+    for name in FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
 def draw_chart(report: Report) -> Image.Image:
     layout = layout_for(report)
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     pen = ImageDraw.Draw(image)
-    font, small = ImageFont.load_default(size=14), ImageFont.load_default(size=11)
+    font, small = text_font(14), text_font(11)
     left, top, right, bottom = layout.plot
 
     title = _("Breaks done vs reminders, {first} to {last}", first=day_month(report.first),
