@@ -290,11 +290,13 @@ class Desktop:
             proc.wait(5)
 
 
-def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1) -> None:
+def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1):
+    """Poll `check` until it gives something true, and return that."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if check():
-            return
+        found = check()
+        if found:
+            return found
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 

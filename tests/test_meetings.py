@@ -25,21 +25,12 @@ from glutewake.core.events import Hold, Reason
 from glutewake.desktop.quiet import Quiet, find_detectors
 from glutewake.desktop.quiet.calendar import Calendars, occurrences
 from tests.helpers import settings as default_settings
+from tests.desktop import wait_for as wait_until
 from tests.support import skip_or_fail
 
 
 def settings(**quiet):
     return dataclasses.replace(default_settings(), **quiet)
-
-
-def wait_until(check, what: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 class FakeClock:

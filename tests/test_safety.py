@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.desktop import wait_for
 from tests.support import Running, glutewake, journal_path, write_config
 
 FAST = '[breaks]\nevery = "2s"\nsnooze = "1s"\nremind_again = "1s"\nnatural_break = "1h"\n'
@@ -22,16 +23,6 @@ def kinds(env) -> list[str]:
         return [row[0] for row in db.execute("SELECT kind FROM events ORDER BY id")]
     finally:
         db.close()
-
-
-def wait_until(check, what: str, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def spill_files(env) -> list[Path]:
@@ -83,8 +74,8 @@ def test_a_data_folder_that_cannot_be_written_keeps_breaks_and_writes_them_later
         assert "kept safe, not written yet" in status, status
         assert spill_files(home), "the acknowledged break is on disk before the answer"
         blocker.unlink()  # the folder can be made now
-        wait_until(lambda: journal_path(home).exists() and "done" in kinds(home),
-                   "the kept break to reach the journal")
+        wait_for(lambda: journal_path(home).exists() and "done" in kinds(home),
+                 "the kept break to reach the journal", timeout=15)
         assert not spill_files(home)
     finally:
         assert daemon.stop() == 0
@@ -107,7 +98,8 @@ def test_a_busy_journal_does_not_hold_up_the_answer_or_double_the_break(home):
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        wait_until(lambda: "done" in kinds(home), "the break to be written once the lock is gone")
+        wait_for(lambda: "done" in kinds(home), "the break to be written once the lock is gone",
+                 timeout=15)
     finally:
         assert daemon.stop() == 0
     assert kinds(home).count("done") == 1 and not spill_files(home)
@@ -117,7 +109,7 @@ def test_a_journal_deleted_while_running_is_started_again(home):
     daemon = Running(home, "--console")
     try:
         daemon.wait_for("glutewake is watching")
-        wait_until(lambda: journal_path(home).exists(), "the journal")
+        wait_for(lambda: journal_path(home).exists(), "the journal", timeout=15)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{journal_path(home)}{suffix}").unlink(missing_ok=True)
         assert glutewake(home, "done").returncode == 0
