@@ -375,12 +375,18 @@ POINT_R = {"foot": R_FOOT, "toe": R_FOOT, "heel": R_FOOT, "knee": R_KNEE, "hand"
            "head": HEAD_R, "hip": R_HIPS, "seat": R_HIPS, "pelvis": 0.0}
 
 
+PAIRS = {"feet": "foot", "toes": "toe", "knees": "knee", "hands": "hand", "heels": "heel"}
+
+
+def each(name: str) -> tuple[str, ...]:
+    """A contact as the points that must each touch: both feet for "feet"."""
+    return (f"left_{PAIRS[name]}", f"right_{PAIRS[name]}") if name in PAIRS else (name,)
+
+
 def contact_points(fig: Figure, name: str) -> list[tuple[Vec, float]]:
     p = fig.points
-    if name in ("feet", "toes", "knees", "hands", "heels"):
-        single = {"feet": "foot", "toes": "toe", "knees": "knee", "hands": "hand",
-                  "heels": "heel"}[name]
-        return contact_points(fig, f"left_{single}") + contact_points(fig, f"right_{single}")
+    if name in PAIRS:
+        return [point for one in each(name) for point in contact_points(fig, one)]
     if name.endswith("_foot"):
         side = name.split("_")[0]
         return [(p[f"{side}_toe"], R_FOOT), (p[f"{side}_heel"], R_FOOT)]
@@ -491,9 +497,11 @@ def contact_errors(exercise: Exercise, frame: dict, fig: Figure) -> dict[str, fl
     """How far each contact the frame names is from its surface (units; 0 is touching)."""
     errors = {}
     for name in frame.get("floor", []):
-        errors[f"{name} on floor"] = floor_gap(exercise, fig, name)
+        for one in each(name):
+            errors[f"{one} on floor"] = floor_gap(exercise, fig, one)
     for name, prop in frame.get("touch", {}).items():
-        errors[f"{name} on {prop}"] = prop_gap(exercise, fig, name, prop)
+        for one in each(name):
+            errors[f"{one} on {prop}"] = prop_gap(exercise, fig, one, prop)
     for side, missing in fig.reach_error.items():
         errors[f"{side} hand reach"] = missing
     return errors
@@ -554,6 +562,7 @@ class Shape:
     points: list
     radius: float | tuple | list  # a capsule may taper: (start, end); a blob has one per circle
     colour: tuple
+    part: str = ""  # the body point a shape stands for, where one may be looked for (hands)
 
 
 def box(lo: Vec, hi: Vec) -> list[Vec]:
@@ -671,7 +680,7 @@ def figure_shapes(fig: Figure, cam: Camera, exercise: Exercise, glutes: bool = T
         colour = BODY_FAR if far(side) else BODY
         limbs.setdefault(limb, []).append(Shape(0, "capsule", [v(a), v(b)], (ra, rb), colour))
         if b.endswith("hand"):
-            limbs[limb].append(Shape(0, "circle", [v(b)], R_HAND, colour))
+            limbs[limb].append(Shape(0, "circle", [v(b)], R_HAND, colour, part=b))
     for limb, parts in limbs.items():
         root = v(f"{limb.split('_')[0]}_{'shoulder' if limb.endswith('arm') else 'hip'}")
         ends = [q for part in parts for q in part.points]
