@@ -41,7 +41,7 @@ def test_defaults_are_the_documented_values(tmp_path):
     assert settings.every == 1800 and settings.natural_break == 300 and settings.snooze == 600
     assert settings.remind_again == 300 and settings.max_reminders == 3
     assert settings.snooze_choices == (300, 600, 1200)
-    assert settings.prefs.equipment == {"wall", "desk", "chair"} and not settings.prefs.floor
+    assert settings.prefs.equipment == {"wall", "desk"} and not settings.prefs.floor
     assert all(e.posture == "standing" and e.equipment in ("none", "wall", "desk", "chair")
                for e in settings.offered)
 

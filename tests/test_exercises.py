@@ -131,13 +131,30 @@ def test_default_preferences_offer_standing_desk_friendly_level_one():
     for exercise in offered:
         assert exercise.posture == "standing" and exercise.equipment in DESK_FRIENDLY
         assert exercise.level == 1
-    assert Preferences().equipment == {"wall", "desk", "chair"}
+    assert Preferences().equipment == {"wall", "desk"}
 
 
 def test_the_shipped_settings_have_the_office_equipment():
     default = Path(__file__).resolve().parents[1] / "config" / "default.toml"
     equipment = tomllib.loads(default.read_text("utf-8"))["exercises"]["equipment"]
-    assert set(equipment) == {"wall", "desk", "chair"} == set(Preferences().equipment)
+    assert set(equipment) == {"wall", "desk"} == set(Preferences().equipment)
+
+
+def test_sit_to_stand_waits_for_a_chair_that_does_not_roll():
+    """Most office chairs roll: the defaults leave sit to stand out even at level 2, say why, and
+    the move itself asks for a chair that does not roll."""
+    sit = {e.id: e for e in exercises.builtin()}["sit-to-stand"]
+    reason = why_not_offered(sit, Preferences(level=2))
+    assert reason == 'needs a chair that does not roll; add "chair" to [exercises] equipment'
+    assert why_not_offered(sit, Preferences(equipment=frozenset({"chair"}), level=2)) is None
+    assert "does not roll" in sit.steps[0] and "does not roll" in sit.safety
+
+
+def test_the_figure_four_eases_to_sitting_and_the_split_squat_stops_above_the_floor():
+    by_id = {e.id: e for e in exercises.builtin()}
+    assert by_id["standing-figure-four-stretch"].easier.startswith("Do it seated")
+    lowering = by_id["desk-split-squat"].steps[2]
+    assert "one hand on the desk" in lowering and "above the floor" in lowering
 
 
 OLD_CUSTOM = {"id": "stair-climb", "name": "Stair climb", "posture": "standing",

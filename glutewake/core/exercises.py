@@ -163,7 +163,8 @@ class Exercise:
 class Preferences:
     """What the user has and wants; decides which exercises may be suggested."""
 
-    equipment: frozenset[str] = frozenset({"wall", "desk", "chair"})
+    # Not "chair": most office chairs roll, and sit to stand needs one that does not
+    equipment: frozenset[str] = frozenset({"wall", "desk"})
     floor: bool = False
     disabled: frozenset[str] = frozenset()
     level: int = 1
@@ -187,7 +188,7 @@ def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
 def equipment_name(equipment: str) -> str:
     """The equipment in words ("wall"); the settings keep the English keyword."""
     return {"none": lambda: _("nothing"), "wall": lambda: _("wall"), "desk": lambda: _("desk"),
-            "chair": lambda: _("chair"), "band": lambda: _("band")}.get(
+            "chair": lambda: _("chair that does not roll"), "band": lambda: _("band")}.get(
         equipment, lambda: equipment)()
 
 
