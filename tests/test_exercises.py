@@ -192,6 +192,9 @@ def test_custom_exercises_may_give_the_new_fields():
     ({"reps": None, "hold": 30, "rep_seconds": 3}, "rep_seconds: only for reps"),
     ({"harder": 3}, "harder: must be a non-empty string"),
     ({"grup": "max"}, 'did you mean "group"?'),
+    ({"side": "standing"}, "side: only for moves done per side"),
+    ({"per_side": True, "side": "stance"}, "side: must be one of 'side', 'standing'"),
+    ({"per_side": True, "first_side": "up"}, "first_side: must be one of 'right', 'left'"),
 ])
 def test_new_fields_are_checked(change, expected):
     table = {k: v for k, v in dict(OLD_CUSTOM, **change).items() if v is not None}
@@ -207,6 +210,11 @@ def test_the_builtin_catalog_must_give_the_teaching_fields():
         del table[missing]
         with pytest.raises(UserError, match=f"{missing}: "):
             parse_exercise(table, "exercises.toml #1", builtin=True)
+    one_leg = dict(OLD_CUSTOM, steps=["One.", "Two.", "Three."], safety="s", easier="e",
+                   harder="h", group="max", per_side=True)
+    with pytest.raises(UserError, match="side: missing; say how the guide names a side"):
+        parse_exercise(one_leg, "exercises.toml #1", builtin=True)
+    assert parse_exercise(one_leg, "config.toml: [exercises] custom #1").side == "side"
     with pytest.raises(UserError, match="at least 3 steps"):
         parse_exercise(dict(OLD_CUSTOM, safety="s", easier="e", harder="h", group="max"),
                        "exercises.toml #1", builtin=True)

@@ -15,6 +15,12 @@ POSTURES = ("standing", "floor")
 EQUIPMENT = ("none", "wall", "desk", "chair", "band")
 LEVELS = (1, 2)
 GROUPS = ("max", "med", "mobility")  # gluteus maximus, gluteus medius (and minimus), mobility
+# How the guided break names the side of a move done per side, as its steps do: "side" (right
+# side), "standing" (standing on your right leg), "working" (right leg working), "forward"
+# (right foot forward), "back" (right foot back), "direction" (to the right, then back to the
+# left) or "arm-and-leg" (left arm and right leg: the side is the leg's).
+SIDE_NAMES = ("side", "standing", "working", "forward", "back", "direction", "arm-and-leg")
+SIDES = ("right", "left")
 
 # Defaults for the fields a user's [[exercises.custom]] table may leave out (built-in moves give
 # every one of them).
@@ -44,6 +50,8 @@ class Exercise:
     rest: int = REST
     rep_seconds: int = REP_SECONDS  # used with reps only; a hold counts its own seconds
     unit: str = ""  # words after the number ("steps each way"); "" = "per side" or nothing
+    side: str = "side"  # how a side is named (one of SIDE_NAMES), for moves done per side
+    first_side: str = "right"  # the side the steps begin with
 
     # --- dose and time ----------------------------------------------------------------------
     # A dose is an amount: reps per set, or seconds per hold. It moves through three steps of
@@ -230,7 +238,7 @@ def pick(
 
 _FIELDS = ("id", "name", "posture", "equipment", "level", "sets", "reps", "hold", "per_side",
            "targets", "steps", "cue", "safety", "easier", "harder", "group", "rest", "rep_seconds",
-           "unit")
+           "unit", "side", "first_side")
 # Fields added after people had written their own exercises: a custom table may leave them out;
 # the built-in catalog must give them (except rest, rep_seconds and unit, which have defaults).
 _TEACHING = ("safety", "easier", "harder", "group")
@@ -296,7 +304,9 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
                                                          low=low, high=high))
         return value
 
-    def choice(key: str, allowed: tuple) -> object:
+    def choice(key: str, allowed: tuple, default: object = None) -> object:
+        if key not in table and default is not None:
+            return default
         value = table.get(key)
         if value not in allowed:
             raise UserError(f"{label}: {key}", _("must be one of {choices}",
@@ -338,16 +348,26 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
     if builtin and len(steps) < MIN_STEPS:
         raise UserError(f"{label}: steps", _("give at least {count} steps", count=MIN_STEPS))
     group = choice("group", GROUPS) if "group" in table or builtin else _group_of(targets)
+    per_side = need("per_side", bool, _("true or false"))
+    for key in ("side", "first_side"):
+        if key in table and not per_side:
+            raise UserError(f"{label}: {key}", _("only for moves done per side (per_side = "
+                                                 "true)"))
+    if builtin and per_side and "side" not in table:
+        raise UserError(f"{label}: side", _("missing; say how the guide names a side: one of "
+                                            "{choices}", choices=", ".join(SIDE_NAMES)))
     return Exercise(
         id=ident, name=text("name"), posture=choice("posture", POSTURES),
         equipment=choice("equipment", EQUIPMENT), level=choice("level", LEVELS), sets=sets,
-        reps=reps, hold=hold, per_side=need("per_side", bool, _("true or false")),
+        reps=reps, hold=hold, per_side=per_side,
         targets=targets, steps=steps, cue=text("cue"),
         safety=line("safety", SAFETY), easier=line("easier", ""), harder=line("harder", ""),
         group=group,  # type: ignore[arg-type]
         rest=whole("rest", REST, 0, 300, _("a whole number of seconds")),
         rep_seconds=whole("rep_seconds", REP_SECONDS, 1, 60, _("a whole number of seconds")),
         unit=line("unit", ""),
+        side=choice("side", SIDE_NAMES, "side"),  # type: ignore[arg-type]
+        first_side=choice("first_side", SIDES, "right"),  # type: ignore[arg-type]
     )
 
 

@@ -15,6 +15,7 @@ from ..i18n import _, ngettext, pgettext
 from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
+from .exercises import Exercise
 from .guide import Part, Side
 from .timespec import humanize, weekday, weekday_date
 
@@ -327,13 +328,35 @@ def name_of(reply: Answer) -> str:
 
 # --- the guided break --------------------------------------------------------------------------
 
-def where(step) -> str:
-    """ "set 2 of 3, left side" """
-    if step.side is Side.RIGHT:
-        return _("set {set} of {sets}, right side", set=step.set, sets=step.sets)
-    if step.side is Side.LEFT:
-        return _("set {set} of {sets}, left side", set=step.set, sets=step.sets)
-    return _("set {set} of {sets}", set=step.set, sets=step.sets)
+def where(step, exercise: Exercise) -> str:
+    """ "set 2 of 3", with the side named as the exercise's steps name it: "set 2 of 3,
+    standing on your left leg", "set 1 of 3, back to the left"."""
+    numbers = dict(set=step.set, sets=step.sets)
+    if step.side is None:
+        return _("set {set} of {sets}", **numbers)
+    right = step.side is Side.RIGHT
+    if exercise.side == "direction":  # the first way out, then the way back
+        out = right == (exercise.first_side == "right")
+        return {(True, True): lambda: _("set {set} of {sets}, to the right", **numbers),
+                (True, False): lambda: _("set {set} of {sets}, to the left", **numbers),
+                (False, True): lambda: _("set {set} of {sets}, back to the right", **numbers),
+                (False, False): lambda: _("set {set} of {sets}, back to the left", **numbers),
+                }[out, right]()
+    named = {
+        "standing": (lambda: _("set {set} of {sets}, standing on your right leg", **numbers),
+                     lambda: _("set {set} of {sets}, standing on your left leg", **numbers)),
+        "working": (lambda: _("set {set} of {sets}, right leg working", **numbers),
+                    lambda: _("set {set} of {sets}, left leg working", **numbers)),
+        "forward": (lambda: _("set {set} of {sets}, right foot forward", **numbers),
+                    lambda: _("set {set} of {sets}, left foot forward", **numbers)),
+        "back": (lambda: _("set {set} of {sets}, right foot back", **numbers),
+                 lambda: _("set {set} of {sets}, left foot back", **numbers)),
+        # TRANSLATORS: a bird dog's side is its leg's: the left arm reaches with the right leg
+        "arm-and-leg": (lambda: _("set {set} of {sets}, left arm and right leg", **numbers),
+                        lambda: _("set {set} of {sets}, right arm and left leg", **numbers)),
+    }.get(exercise.side, (lambda: _("set {set} of {sets}, right side", **numbers),
+                          lambda: _("set {set} of {sets}, left side", **numbers)))
+    return named[0 if right else 1]()
 
 
 def guide_title(note: Guiding) -> str:
@@ -341,8 +364,9 @@ def guide_title(note: Guiding) -> str:
     if step is None:
         return _("{exercise}: done", exercise=note.exercise.shown_name)
     if step.part == Part.REST:
-        return _("Rest · next: {where}", where=where(step))
-    return _("{exercise} · {where}", exercise=note.exercise.shown_name, where=where(step))
+        return _("Rest · next: {where}", where=where(step, note.exercise))
+    return _("{exercise} · {where}", exercise=note.exercise.shown_name,
+             where=where(step, note.exercise))
 
 
 def guide_body(note: Guiding) -> str:
@@ -352,6 +376,9 @@ def guide_body(note: Guiding) -> str:
     left = humanize(place.left)
     if step.part == Part.REST:
         now = _("Shake it out, breathe. {left} left", left=left)
+    elif step.reps and note.exercise.side == "direction":
+        now = ngettext("{reps} slow step · {left} left", "{reps} slow steps · {left} left",
+                       step.reps, reps=step.reps, left=left)
     elif step.reps:
         now = ngettext("{reps} slow rep · {left} left", "{reps} slow reps · {left} left",
                        step.reps, reps=step.reps, left=left)
