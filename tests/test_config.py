@@ -89,6 +89,20 @@ def test_unknown_exercise_id(tmp_path):
     assert '[exercises] disabled "wall-leen"' in message and 'did you mean "wall-lean"' in message
 
 
+def test_cautions_say_what_applies_and_leave_out_what_does_not_fit(tmp_path):
+    settings = config.load(write(tmp_path, '[coach]\ncautions = ["pregnancy"]\n'
+                                           '[exercises]\nfloor = true\nlevel = 2\n'))
+    assert settings.prefs.conditions == {"pregnancy"}
+    offered = {e.id for e in settings.offered}
+    assert "glute-bridge-hold" not in offered and "frog-pumps" not in offered
+    assert "bird-dog" in offered and "single-leg-stand" in offered
+    assert config.load(tmp_path / "missing.toml").prefs.conditions == frozenset()
+    message = error_for(tmp_path, '[coach]\ncautions = ["pregnant"]\n')
+    assert '[coach] cautions: "pregnant" is not allowed; did you mean "pregnancy"?' in message
+    message = error_for(tmp_path, '[exercises]\nequipment = ["wal"]\n')
+    assert 'did you mean "wall"?' in message
+
+
 def test_toml_syntax_error_names_line_and_column(tmp_path):
     message = error_for(tmp_path, '[breaks]\nevery = 30m\n')
     assert f"{tmp_path / 'config.toml'}: line 2, column" in message and "TOML syntax" in message

@@ -304,3 +304,59 @@ def test_no_file_in_the_repository_copies_the_seed_articles():
             if shared:
                 copied[str(path.relative_to(root))] = sorted(shared)[:3]
     assert not copied, copied
+
+
+# --- cautions --------------------------------------------------------------------------------
+
+CAUTIONED = {
+    "lying-on-back": {"glute-bridge-hold", "frog-pumps"},
+    "balance": SINGLE_LEG,
+    "footwear": SINGLE_LEG,
+    "deep-hip-bend": {"standing-figure-four-stretch", "single-leg-rdl"},
+    "hard-squeeze": {"standing-glute-squeeze", "glute-bridge-hold"},
+}
+
+
+def test_every_move_carries_the_cautions_that_apply_to_it():
+    by_caution = {c: {e.id for e in exercises.builtin() if c in e.cautions}
+                  for c in exercises.Caution}
+    assert by_caution == CAUTIONED
+
+
+def test_the_lesson_shows_every_caution_in_words():
+    from glutewake.core import phrases
+
+    rdl = {e.id: e for e in exercises.builtin()}["single-leg-rdl"]
+    lines = [line for line in phrases.lesson(rdl).splitlines() if line.startswith("Caution: ")]
+    assert lines == ["Caution: " + phrases.caution(c) for c in rdl.cautions]
+    assert any("With a hip replacement" in line for line in lines)
+    assert any("never in heeled shoes" in line for line in lines)
+
+
+def test_the_readme_shows_the_caution_words_the_lessons_use():
+    from glutewake.core import phrases
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    for caution in exercises.Caution:
+        assert f"| `{caution}` |" in readme and phrases.caution(caution) in readme
+
+
+def test_conditions_leave_out_the_moves_that_do_not_fit_and_say_why():
+    everything = dict(equipment=frozenset(exercises.EQUIPMENT), floor=True, level=2)
+    for condition, caution in exercises.LEAVES_OUT.items():
+        prefs = Preferences(**everything, conditions=frozenset({condition}))
+        left_out = {e.id for e in exercises.builtin() if why_not_offered(e, prefs)}
+        assert left_out == CAUTIONED[caution], condition
+        reason = why_not_offered(next(e for e in exercises.builtin() if e.id in left_out), prefs)
+        assert reason == f'left out for "{condition}" in [coach] cautions'
+
+
+def test_custom_moves_may_name_cautions_and_a_wrong_one_is_told():
+    custom = parse_exercise(dict(OLD_CUSTOM, cautions=["footwear"]), "config.toml: custom #1")
+    assert custom.cautions == (exercises.Caution.FOOTWEAR,)
+    assert parse_exercise(dict(OLD_CUSTOM), "config.toml: custom #1").cautions == ()
+    with pytest.raises(UserError) as err:
+        parse_exercise(dict(OLD_CUSTOM, cautions=["balanse"]), "config.toml: custom #1")
+    assert 'cautions: "balanse" is not allowed; did you mean "balance"?' in str(err.value)
+    with pytest.raises(UserError, match="cautions: must be a list of caution ids"):
+        parse_exercise(dict(OLD_CUSTOM, cautions="balance"), "config.toml: custom #1")

@@ -567,7 +567,7 @@ def show_exercises(args) -> int:
         if args.id not in found:
             raise no_such_exercise(f"exercises show {args.id}", args.id, found)
         exercise = found[args.id]
-        print(exercise.full_text())
+        print(phrases.lesson(exercise))
         print(_("Your dose: {dose}", dose=phrases.dose(journal_doses().of(exercise.id))))
         from .. import pictures
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -21,6 +22,31 @@ GROUPS = ("max", "med", "mobility")  # gluteus maximus, gluteus medius (and mini
 # left) or "arm-and-leg" (left arm and right leg: the side is the leg's).
 SIDE_NAMES = ("side", "standing", "working", "forward", "back", "direction", "arm-and-leg")
 SIDES = ("right", "left")
+
+
+class Caution(StrEnum):
+    """What about a move calls for care: each move in exercises.toml lists the ones it has, and
+    every lesson shows their words (`phrases.caution`)."""
+
+    LYING_ON_BACK = "lying-on-back"  # long spells lying face up
+    BALANCE = "balance"  # on one leg, or in a split stance
+    FOOTWEAR = "footwear"  # balance moves: never in heeled shoes
+    DEEP_HIP_BEND = "deep-hip-bend"  # deep hip flexion with rotation: figure-four, a deep hinge
+    HARD_SQUEEZE = "hard-squeeze"  # long squeezes at full force
+
+
+class Condition(StrEnum):
+    """What a person can say applies to them ([coach] cautions): each leaves out the moves with
+    one caution."""
+
+    PREGNANCY = "pregnancy"
+    HIP_REPLACEMENT = "hip-replacement"
+    BLOOD_PRESSURE = "blood-pressure"
+
+
+LEAVES_OUT = {Condition.PREGNANCY: Caution.LYING_ON_BACK,
+              Condition.HIP_REPLACEMENT: Caution.DEEP_HIP_BEND,
+              Condition.BLOOD_PRESSURE: Caution.HARD_SQUEEZE}
 
 # Defaults for the fields a user's [[exercises.custom]] table may leave out (built-in moves give
 # every one of them).
@@ -52,6 +78,7 @@ class Exercise:
     unit: str = ""  # words after the number ("steps each way"); "" = "per side" or nothing
     side: str = "side"  # how a side is named (one of SIDE_NAMES), for moves done per side
     first_side: str = "right"  # the side the steps begin with
+    cautions: tuple[Caution, ...] = ()
 
     # --- dose and time ----------------------------------------------------------------------
     # A dose is an amount: reps per set, or seconds per hold. It moves through three steps of
@@ -141,10 +168,11 @@ class Exercise:
     def summary(self) -> str:
         return self.summary_for()
 
-    def full_text(self, dose: int | None = None) -> str:
+    def full_text(self, dose: int | None = None, cautions: Iterable[str] = ()) -> str:
         """Everything a person needs to do the move: the range (or `dose`), the steps, the cue,
-        the safety line, the easier and harder versions, and the time it takes at `dose` (the
-        low end when no dose is given)."""
+        the safety line and `cautions` (its cautions in words, from `phrases.lesson`), the
+        easier and harder versions, and the time it takes at `dose` (the low end when no dose
+        is given)."""
         time = self.minutes_text(dose)
         if not self.rest:
             time_line = _("Time: {time}", time=time)
@@ -160,6 +188,7 @@ class Exercise:
                   for n, step in enumerate(self.steps, 1)]
         lines.append(_("Cue: {cue}", cue=self.shown_cue))
         lines.append(_("Safety: {safety}", safety=_(self.safety)))
+        lines += [_("Caution: {caution}", caution=caution) for caution in cautions]
         if self.easier:
             lines.append(_("Easier: {easier}", easier=_(self.easier)))
         if self.harder:
@@ -176,12 +205,16 @@ class Preferences:
     floor: bool = False
     disabled: frozenset[str] = frozenset()
     level: int = 1
+    conditions: frozenset[Condition] = frozenset()  # [coach] cautions
 
 
 def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
     """The reason an exercise is left out of the rotation, or None when it is offered."""
     if exercise.id in prefs.disabled:
         return _("disabled in [exercises] disabled")
+    for condition in sorted(prefs.conditions):
+        if LEAVES_OUT[condition] in exercise.cautions:
+            return _('left out for "{condition}" in [coach] cautions', condition=condition)
     if exercise.posture == "floor" and not prefs.floor:
         return _("done on the floor; set [exercises] floor = true")
     if exercise.equipment != "none" and exercise.equipment not in prefs.equipment:
@@ -236,9 +269,19 @@ def pick(
 
 # --- loading and validation -------------------------------------------------------------------
 
+def unknown_word(where: str, word: str, allowed: tuple[str, ...]) -> UserError:
+    """A word that is not one of a list's allowed words, with the nearest one when there is."""
+    hint, choices = closest(word, allowed), ", ".join(allowed)
+    if hint:
+        return UserError(where, _('"{item}" is not allowed; did you mean "{hint}"? (choose from '
+                                  '{choices})', item=word, hint=hint, choices=choices))
+    return UserError(where, _('"{item}" is not allowed; choose from {choices}', item=word,
+                              choices=choices))
+
+
 _FIELDS = ("id", "name", "posture", "equipment", "level", "sets", "reps", "hold", "per_side",
            "targets", "steps", "cue", "safety", "easier", "harder", "group", "rest", "rep_seconds",
-           "unit", "side", "first_side")
+           "unit", "side", "first_side", "cautions")
 # Fields added after people had written their own exercises: a custom table may leave them out;
 # the built-in catalog must give them (except rest, rep_seconds and unit, which have defaults).
 _TEACHING = ("safety", "easier", "harder", "group")
@@ -325,6 +368,16 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
             raise UserError(f"{label}: {key}", _("must be a positive whole number or [low, high]"))
         return value[0], value[1]
 
+    def cautions() -> tuple[Caution, ...]:
+        value = table.get("cautions", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UserError(f"{label}: cautions", _('must be a list of caution ids, like '
+                                                    '["balance", "footwear"]'))
+        for item in value:
+            if item not in set(Caution):
+                raise unknown_word(f"{label}: cautions", item, tuple(Caution))
+        return tuple(Caution(v) for v in dict.fromkeys(value))
+
     def strings(key: str) -> tuple[str, ...]:
         value = need(key, list, _("a list of strings"))
         if not value or not all(isinstance(v, str) and v.strip() for v in value):
@@ -368,6 +421,7 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
         unit=line("unit", ""),
         side=choice("side", SIDE_NAMES, "side"),  # type: ignore[arg-type]
         first_side=choice("first_side", SIDES, "right"),  # type: ignore[arg-type]
+        cautions=cautions(),
     )
 
 

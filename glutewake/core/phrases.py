@@ -15,7 +15,7 @@ from ..i18n import _, ngettext, pgettext
 from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
-from .exercises import Exercise
+from .exercises import Caution, Exercise
 from .guide import Part, Side
 from .timespec import humanize, weekday, weekday_date
 
@@ -224,8 +224,32 @@ def reminder_body(remind: Remind) -> str:
 
 def reminder_lesson(remind: Remind) -> str:
     """The whole lesson at the person's dose: what, how long, the numbered steps, the cue, the
-    safety line, and the easier and harder ways."""
-    return remind.exercise.full_text(remind.exercise.amount(remind.dose))
+    safety line, the cautions, and the easier and harder ways."""
+    return lesson(remind.exercise, remind.exercise.amount(remind.dose))
+
+
+def lesson(exercise: Exercise, dose: int | None = None) -> str:
+    """An exercise in full (at `dose`, or its range), its cautions in words."""
+    return exercise.full_text(dose, [caution(c) for c in exercise.cautions])
+
+
+def caution(what: Caution) -> str:
+    """A caution in words: who should take care, and how."""
+    return {
+        Caution.LYING_ON_BACK: lambda: _("If you are pregnant, avoid long holds lying on your "
+                                         "back from about week 20; ask your midwife or doctor "
+                                         "for another way."),
+        Caution.BALANCE: lambda: _("If you are pregnant, keep a hand on the desk or wall the "
+                                   "whole time; balance shifts as the bump grows."),
+        Caution.FOOTWEAR: lambda: _("Do it in flat shoes, socks or bare feet, never in heeled "
+                                    "shoes."),
+        Caution.DEEP_HIP_BEND: lambda: _("With a hip replacement, a deep hip bend with the leg "
+                                         "crossed or turned can strain the new joint; only with "
+                                         "your surgeon's or physiotherapist's go-ahead."),
+        Caution.HARD_SQUEEZE: lambda: _("With high blood pressure, keep breathing all through "
+                                        "and stay below full force; holding your breath while "
+                                        "squeezing raises blood pressure."),
+    }[what]()
 
 
 def heads_up_title(note: HeadsUp) -> str:
