@@ -207,10 +207,14 @@ def test_a_heads_up_goes_to_the_notifier_before_the_reminder(desk):
 
 
 def test_level_two_is_announced_once_when_earned(desk):
-    desk.config.write_text('[exercises]\nlevel = "auto"\nunlock_breaks = 2\nunlock_days = 1\n')
+    desk.config.write_text('[breaks]\nevery = "30m"\n[exercises]\nlevel = "auto"\n'
+                           'unlock_breaks = 2\nunlock_days = 1\n')
     desk.sit(30)
+    desk.daemon.run(commands.Done())  # early, before any reminder: it does not count
     for _ in range(2):
+        desk.sit(30 * 60)  # reminded, then done
         desk.daemon.run(commands.Done())
+        assert not any("level 2" in line for line in desk.said[:-1])
     assert sum("level 2 unlocked" in line for line in desk.said) == 1
     assert Kind.LEVEL_UP in desk.kinds()
 

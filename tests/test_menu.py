@@ -26,7 +26,8 @@ def test_the_menu_has_every_item_in_order():
     labels = [i.label if not i.separator else "-" for i in items_for("sitting")]
     assert labels == ["Sitting 10 min · break in 20 min",
                       "Next: Standing hip drive — 3 × 10–15 s hold per side", "-",
-                      "Done — I took my break", "Snooze", "Skip this break", "Pause", "-",
+                      "Done — I took my break", "Snooze", "Skip this break",
+                      "Rate the last exercise", "Pause", "-",
                       "Today: 2 breaks done", "Open settings", "Open break log", "-",
                       "Quit glutewake"]
 
@@ -99,3 +100,15 @@ def test_setting_text_is_what_the_settings_file_takes():
     for seconds in (45, 60, 1800, 3600, 5400, 3661, 86400):
         assert parse_duration(setting_text(seconds)) == seconds
     assert setting_text(5400) == "1h30m"
+
+
+def test_the_last_exercise_can_be_rated_too_easy_too_hard_or_pain():
+    from glutewake.core.commands import Rate
+    from glutewake.core.dose import Feedback
+
+    calls.clear()
+    rating = by_label(items_for("sitting"))["Rate the last exercise"]
+    assert [c.label for c in rating.children] == ["Too easy", "Too hard", "Pain"]
+    for child in rating.children:
+        child.action()
+    assert calls == [Rate(Feedback.EASY), Rate(Feedback.HARD), Rate(Feedback.PAIN)]

@@ -106,14 +106,17 @@ def build_parser() -> Parser:
     done = commands.add_parser("done", help=_("log that you took your break (also fine before "
                                               "it is due)"))
     feel = done.add_mutually_exclusive_group()
-    feel.add_argument("--easy", action="store_true",
+    feel.add_argument("--easy", dest="feeling", action="store_const", const="easy",
                       help=_("it was too easy: a bigger dose of this exercise next time"))
-    feel.add_argument("--hard", action="store_true",
+    feel.add_argument("--hard", dest="feeling", action="store_const", const="hard",
                       help=_("it was too hard: a smaller dose of this exercise next time"))
-    rate = commands.add_parser("rate",
-                               help=_("say the exercise just done was too easy or too hard"))
-    rate.add_argument("feeling", choices=["easy", "hard"],
-                      help=_("easy: a bigger dose next time; hard: a smaller one"))
+    feel.add_argument("--pain", dest="feeling", action="store_const", const="pain",
+                      help=_("it hurt: this exercise rests for a week and comes back easier"))
+    rate = commands.add_parser(
+        "rate", help=_("say the exercise just done was too easy, too hard, or that it hurt"))
+    rate.add_argument("feeling", choices=["easy", "hard", "pain"],
+                      help=_("easy: a bigger dose next time; hard: a smaller one; pain: it rests "
+                             "for a week and comes back easier"))
     snooze = commands.add_parser("snooze",
                                  help=_("put the reminder off (default: [breaks] snooze)"))
     snooze.add_argument("duration", nargs="?", help=_('sitting time to wait, like "10m"'))
@@ -309,9 +312,7 @@ def to_daemon(args) -> int:
 
     words = {"snooze": args.duration if args.command == "snooze" else None,
              "pause": " ".join(args.until) if args.command == "pause" else None,
-             "rate": getattr(args, "feeling", None),
-             "done": "easy" if getattr(args, "easy", False) else (
-                 "hard" if getattr(args, "hard", False) else None)}
+             "rate": getattr(args, "feeling", None), "done": getattr(args, "feeling", None)}
     command = commands.parse(args.command, words.get(args.command) or "")
     try:
         reply = request(commands.to_wire(command))
@@ -555,10 +556,22 @@ def show_stats(args) -> int:
 # --- exercises ----------------------------------------------------------------------------------
 
 def show_exercises(args) -> int:
+    import time
+
     from ..core import config, exercises, phrases
+    from ..store import stats
 
     settings = config.load(paths.config_file())
     settings, level_line = level_in_force(settings)
+    now = time.time()
+    hurt = from_journal(lambda read: stats.hurt(read, now), {})
+
+    def why_not(exercise) -> str | None:
+        """Why a move is left out: the settings, or a week's rest after it hurt."""
+        if exercise.id in hurt:
+            return phrases.resting(hurt[exercise.id], now)
+        return exercises.why_not_offered(exercise, settings.prefs)
+
     if args.action == "show":
         if not args.id:
             raise UserError("exercises show", _("name an exercise id; `glutewake exercises` lists "
@@ -581,14 +594,13 @@ def show_exercises(args) -> int:
         print(_("Posture: {posture} · equipment: {equipment} · level {level}",
                 posture=exercises.posture_name(exercise.posture),
                 equipment=exercises.equipment_name(exercise.equipment), level=exercise.level))
-        reason = exercises.why_not_offered(exercise, settings.prefs)
+        reason = why_not(exercise)
         print(_("Offered in reminders.") if reason is None else
               _("Not offered: {reason}.", reason=reason))
         return 0
-    offered = settings.offered
+    offered = [e for e in settings.catalog if why_not(e) is None]
     rows = [(e.id, e.shown_name, e.prescription) for e in offered]
-    left_out = [(e.id, e.shown_name, exercises.why_not_offered(e, settings.prefs))
-                for e in settings.catalog if e not in offered]
+    left_out = [(e.id, e.shown_name, why_not(e)) for e in settings.catalog if e not in offered]
     widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
     print(level_line)
     print(_("Offered in reminders ({count}):", count=len(offered)))
@@ -622,47 +634,47 @@ def no_such_exercise(where: str, ident: str, found) -> UserError:
                      _("no such exercise; `glutewake exercises` lists them"))
 
 
-def journal_doses():
-    """Each exercise's dose as the journal has it (none logged yet: all at the start)."""
-    from ..core.dose import Doses
-    from ..store import stats
+def from_journal(ask, empty):
+    """What `ask(read)` finds in the journal; `empty` when nothing is logged yet."""
     from ..store.journal import Journal, JournalDamaged
 
     path = paths.journal_file()
     if not path.exists():
-        return Doses()
+        return empty
     try:
         journal = Journal.reader(path)
         try:
-            return stats.doses(journal.read)
+            return ask(journal.read)
         finally:
             journal.close()
     except JournalDamaged as err:
         raise Unreadable(str(err)) from None
 
 
+def journal_doses():
+    """Each exercise's dose as the journal has it now (none logged yet: all at the start)."""
+    import time
+
+    from ..core.dose import Doses
+    from ..store import stats
+
+    return from_journal(lambda read: stats.doses(read, time.time()), Doses())
+
+
 def level_in_force(settings):
     """The settings at the level the journal has earned, and a line saying where you stand."""
+    import time
+
     from ..core.coach import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     if not settings.level_auto:
         return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
                            '2 as you go).', level=settings.prefs.level)
-    path = paths.journal_file()
-    done = days = 0
-    if path.exists():
-        try:
-            journal = Journal.reader(path)
-            try:
-                done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                              if e.level == 1))
-            finally:
-                journal.close()
-        except JournalDamaged as err:
-            raise Unreadable(str(err)) from None
+    level_one = [e.id for e in settings.catalog if e.level == 1]
+    done, days, _last = from_journal(
+        lambda read: stats.progress(read, level_one, time.time()), (0, 0, None))
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, ngettext(
@@ -674,8 +686,9 @@ def level_in_force(settings):
     so_far = ngettext("{breaks} over {days} day", "{breaks} over {days} days", days,
                       breaks=so_far, days=days)
     return settings, _("Level 1 (activation). Level 2 unlocks after {breaks} level-1 breaks over "
-                       "at least {days} days; so far {so_far}.", breaks=settings.unlock_breaks,
-                       days=settings.unlock_days, so_far=so_far)
+                       "at least {days} days, guided or answering a reminder, with no month "
+                       "between them without one; so far {so_far}.",
+                       breaks=settings.unlock_breaks, days=settings.unlock_days, so_far=so_far)
 
 
 # --- autostart ----------------------------------------------------------------------------------

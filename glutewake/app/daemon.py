@@ -136,8 +136,9 @@ class Daemon:
         self.report = report
         self._wall, self._mono = wall, mono
         self._lock = threading.Lock()  # every look and command goes through it, one at a time
+        started = wall()
         past = stats.past(journal.read, settings.settings.catalog,
-                          datetime.fromtimestamp(wall()).date())
+                          datetime.fromtimestamp(started).date(), started)
         self.coach = Coach(settings.settings, past)
         self.stopping = threading.Event()
         self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw

@@ -160,8 +160,17 @@ class Session:
         except commands.UnknownAction as err:
             log.error("notification: %s; ignored", err)
             return
-        ok, text = self.daemon.run(command)
+        ok, text = self.command(command)
         log.info("notification button %s: %s", key, text)
+
+    def command(self, command) -> tuple[bool, str]:
+        """A command from the tray or a notification button. A rating's answer is shown: it may
+        say more than "noted" (the other way at the ends of the range; after pain, a week's
+        rest, the easier way and when to see someone)."""
+        ok, text = self.daemon.run(command)
+        if isinstance(command, commands.Rate):
+            self.daemon.parts.notifier.tell(phrases.rating_title(), text)
+        return ok, text
 
     # --- the tray ---
 
@@ -173,7 +182,7 @@ class Session:
         view = menu.View(status, self._tray_line(status), settings.snooze_choices,
                          self._streak(status.goal, status.done_today), settings.every)
         controls = menu.Controls(
-            run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
+            run=self.command, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
                              checked=self.autostart.enabled())],
             set_every=self.set_every)

@@ -24,7 +24,7 @@ from enum import StrEnum
 from . import guide
 from .commands import (CoachCommand, Done, EndGuide, Guided, Pause, Rate, Reconfigure, Resume,
                        Skip, Snooze, Start, Stop)
-from .dose import Doses
+from .dose import LOCK_AFTER, REST_AFTER_PAIN, Doses, Feedback, Rated
 from .config import Settings
 from .events import Hold, Kind, Phase, Reason, Record
 from .exercises import Exercise, pick
@@ -144,6 +144,7 @@ class Answer:
     done_today: int = 0
     goal: int = 0
     dose: int | None = None  # RATED: the exercise's dose step from now on
+    rating: Rated | None = None  # RATED, or LOGGED with feedback: what the rating did
 
 
 Effect = Remind | HeadsUp | Guiding | GuideDone | Withdraw | Record | Answer
@@ -168,17 +169,51 @@ class Status:
 
 @dataclass
 class Past:
-    """What the journal knows when the coach starts."""
+    """What the journal knows when the coach starts, kept up to date as it runs. The journal's
+    replay (`store.stats.past`) and the coach count breaks through the same methods, so they
+    agree."""
 
     done: dict[str, float] = field(default_factory=dict)  # exercise -> wall time last done
     offered: dict[str, float] = field(default_factory=dict)  # exercise -> last reminded
     today: date | None = None  # the local day `done_today` counts
     done_today: int = 0
-    level_one_done: int = 0  # level-1 breaks done, ever
-    level_one_days: int = 0  # distinct days with one
+    # Toward level 2: counted level-1 breaks (guided, or answering a reminder) since the last
+    # month without any counted break, and the distinct days with one
+    level_one_done: int = 0
+    level_one_days: int = 0
     last_level_one_day: date | None = None
     doses: Doses = field(default_factory=Doses)
     groups_today: dict[str, int] = field(default_factory=dict)  # breaks done today per group
+    last_counted: float | None = None  # wall time of the last counted break
+    hurt: dict[str, float] = field(default_factory=dict)  # exercise -> when it last hurt
+
+    def count(self, wall: float, day: date, level_one: bool) -> None:
+        """A break that counts, toward unlocking level 2."""
+        self.settle(wall)
+        self.last_counted = wall
+        if level_one:
+            self.level_one_done += 1
+            if self.last_level_one_day != day:
+                self.last_level_one_day = day
+                self.level_one_days += 1
+
+    def settle(self, wall: float) -> None:
+        """A month without a counted break before `wall`: the way to level 2 starts again."""
+        if self.last_counted is not None and wall - self.last_counted >= LOCK_AFTER:
+            self.level_one_done = self.level_one_days = 0
+            self.last_level_one_day = None
+
+    def rate(self, exercise: str, said: Feedback, wall: float) -> Rated:
+        """How the latest break of `exercise` felt: its dose moves, and one that hurt rests."""
+        if said is Feedback.PAIN:
+            self.hurt[exercise] = wall
+        return self.doses.feedback(exercise, said)
+
+    def resting(self, wall: float | None) -> set[str]:
+        """The moves that hurt within REST_AFTER_PAIN before `wall` (all that are known to
+        have hurt, when the time is not known yet)."""
+        return {ident for ident, when in self.hurt.items()
+                if wall is None or wall - when < REST_AFTER_PAIN}
 
 
 def level_in_force(settings: Settings, past: Past) -> Settings:
@@ -452,51 +487,53 @@ class Coach:
         return effects + ([] if isinstance(cmd, Stop) else self._maybe_remind())
 
     def _done(self, cmd: Done) -> list[Effect]:
-        exercise, early = self._exercise, self._early
+        exercise, early, rated = self._exercise, self._early, None
         effects = self._withdraw() + self._log_done(
             exercise, early=early, dose=self._past.doses.of(exercise.id).step)
         if cmd.feedback is not None:
-            self._past.doses.feedback(exercise.id, cmd.feedback)
+            rated = self._past.rate(exercise.id, cmd.feedback, self._now)
             effects.append(self._record(Kind.FEEDBACK, exercise.id, feedback=cmd.feedback.value))
         self._new_stretch(repick=True)
         return effects + [Answer(Reply.LOGGED, exercise=exercise, early=early,
                                  seconds=self.settings.every, done_today=self._done_today(),
-                                 goal=self.settings.daily_goal)]
+                                 goal=self.settings.daily_goal, rating=rated)]
 
     def _rate(self, cmd: Rate) -> list[Effect]:
         """How the exercise just done felt (a button after the break, `glutewake rate`)."""
         done = self._last_done
         if done is None:
             return [Answer(Reply.NOTHING_TO_RATE, ok=False)]
-        dose = self._past.doses.feedback(done, cmd.feedback)
-        exercise = next((e for e in self.settings.catalog if e.id == done), None)
+        rated = self._past.rate(done, cmd.feedback, self._now)
+        if cmd.feedback is Feedback.PAIN and self._exercise.id == done:
+            self._exercise = self._pick(done)  # it hurt: not the next suggestion either
         return [self._record(Kind.FEEDBACK, done, feedback=cmd.feedback.value),
-                Answer(Reply.RATED, exercise=exercise, dose=dose.step)]
+                Answer(Reply.RATED, exercise=self._find(done), dose=rated.dose.step,
+                       rating=rated)]
 
     def _log_done(self, exercise: Exercise, **fields) -> list[Effect]:
         """A break done: its journal row, the dose and the day's count move on."""
         effects: list[Effect] = [self._record(Kind.DONE, exercise.id, **fields)]
+        # only a guided break or one that answers a reminder counts toward the dose and level 2
+        counts = fields.get("guided", False) or not fields.get("early", False)
         self._past.done[exercise.id] = self._now
-        self._past.doses.done(exercise.id, self._now)
+        self._past.doses.done(exercise.id, self._now, counts)
         self._last_done = exercise.id
-        return effects + self._count_done(exercise)
+        return effects + self._count_done(exercise, counts)
 
-    def _count_done(self, exercise: Exercise) -> list[Effect]:
-        """Today's count, and level-1 progress: a done may be the one that unlocks level 2."""
+    def _count_done(self, exercise: Exercise, counts: bool) -> list[Effect]:
+        """Today's count, and level-1 progress: a counted done may be the one that unlocks level
+        2, or the first after a month without one, which locks it again."""
         past, today = self._past, self._last.local.date()
         if past.today != today:
             past.today, past.done_today, past.groups_today = today, 0, {}
         past.done_today += 1
         past.groups_today[exercise.group] = past.groups_today.get(exercise.group, 0) + 1
-        if exercise.level != 1:
+        if not counts:
             return []
-        past.level_one_done += 1
-        if past.last_level_one_day != today:
-            past.last_level_one_day = today
-            past.level_one_days += 1
+        past.count(self._now, today, exercise.level == 1)
         before = self.settings.prefs.level
         self.settings = level_in_force(self.settings, past)
-        if self.settings.prefs.level == before:
+        if self.settings.prefs.level <= before:
             return []
         return [self._record(Kind.LEVEL_UP, level=self.settings.prefs.level)]
 
@@ -739,7 +776,8 @@ class Coach:
         past = self._past
         today = self._last.local.date() if self._last is not None else past.today
         groups = past.groups_today if past.today == today else {}
-        choice = pick(self.settings.offered, past.done, past.offered, avoid, groups)
+        choice = pick(self.settings.offered, past.done, past.offered, avoid, groups,
+                      past.resting(self._last.wall if self._last is not None else None))
         assert choice is not None, "config validation guarantees an offered exercise"
         return choice
 

@@ -249,12 +249,14 @@ def pick(
     last_offered: Mapping[str, float],
     avoid: Collection[str] = (),
     groups_today: Mapping[str, int] | None = None,
+    resting: Collection[str] = (),
 ) -> Exercise | None:
-    """The next exercise: none of `avoid` (what was just suggested) when there is a choice, then
-    one of the group (glute max, glute med, mobility) done least today, so a day spreads across
-    them; among those the one done least recently, then offered least recently, then the
-    earliest in the catalog."""
+    """The next exercise: none of `resting` (moves that hurt lately), and none of `avoid` (what
+    was just suggested), when there is a choice; then one of the group (glute max, glute med,
+    mobility) done least today, so a day spreads across them; among those the one done least
+    recently, then offered least recently, then the earliest in the catalog."""
     groups_today = groups_today or {}
+    candidates = tuple(e for e in candidates if e.id not in resting) or candidates
     choices = [e for e in candidates if e.id not in avoid] or list(candidates)
     if not choices:
         return None

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from ..i18n import _, ngettext, pgettext
 from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
-from .dose import STEPS, Dose, Why
+from .dose import REST_AFTER_PAIN, STEPS, Dose, Feedback, Outcome, Rated, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .exercises import Caution, Exercise
 from .guide import Part, Side
@@ -286,6 +286,8 @@ def answer(reply: Answer, now: float) -> str:
         if reply.goal:
             text = _("{text} {done} of {goal} today.", text=text, done=reply.done_today,
                      goal=reply.goal)
+        if reply.rating is not None and reply.exercise is not None:
+            text += "\n" + rating(reply.rating, reply.exercise)
         return text
     if kind is Reply.SNOOZED:
         if reply.early:
@@ -319,10 +321,9 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.APPLIED:
         return _("Settings applied.")
     if kind is Reply.RATED:
+        if reply.exercise and reply.rating:
+            return rating(reply.rating, reply.exercise)
         step = (reply.dose or 0) + 1
-        if reply.exercise:
-            return _("Noted: {exercise} will be at dose {step} of {steps} next time.",
-                     exercise=reply.exercise.shown_name, step=step, steps=STEPS)
         return _("Noted: that exercise will be at dose {step} of {steps} next time.", step=step,
                  steps=STEPS)
     if kind is Reply.GUIDING:
@@ -344,6 +345,50 @@ def answer(reply: Answer, now: float) -> str:
         return _("No break was logged since glutewake started, so there is nothing to rate; "
                  "`glutewake done --easy` logs one and rates it.")
     raise KeyError(kind)
+
+
+def rating(rated: Rated, exercise: Exercise) -> str:
+    """What a rating did: the dose from now on, the other way at the ends of the range, and
+    after pain, a week's rest, the easier way and when to see someone."""
+    numbers = dict(exercise=exercise.shown_name, step=rated.dose.step + 1, steps=STEPS)
+    if rated.said is Feedback.PAIN:
+        lines = [_("Noted: {exercise} is left out of your reminders for a week, and comes back "
+                   "at dose {step} of {steps}.", **numbers)]
+        if exercise.easier:
+            lines.append(_("When it is back, try the easier way first: {easier}",
+                           easier=_(exercise.easier)))
+        lines.append(see_someone())
+        return "\n".join(lines)
+    if rated.outcome is Outcome.NOT_COUNTED:
+        return _("Noted. A break logged early, without a reminder or the guide, does not move "
+                 "the dose up: {exercise} stays at dose {step} of {steps}.", **numbers)
+    if rated.outcome is Outcome.TOP:  # the harder way is the next step, when there is one
+        text = _("{exercise} is at the top of its range already (dose {step} of {steps}).",
+                 **numbers)
+        return _("{text} For more, do the harder way: {harder}", text=text,
+                 harder=_(exercise.harder)) if exercise.harder else text
+    if rated.outcome is Outcome.BOTTOM:  # and at the other end, the easier way
+        text = _("{exercise} is at the start of its range already (dose {step} of {steps}).",
+                 **numbers)
+        return _("{text} For less, do the easier way: {easier}", text=text,
+                 easier=_(exercise.easier)) if exercise.easier else text
+    return _("Noted: {exercise} will be at dose {step} of {steps} next time.", **numbers)
+
+
+def resting(hurt: float, now: float) -> str:
+    """Why a move that hurt is left out, for `glutewake exercises`."""
+    return _("you said it hurt ({when}); suggested again from {again}",
+             when=clock(hurt, now), again=clock(hurt + REST_AFTER_PAIN, now))
+
+
+def rating_title() -> str:
+    """The title over the answer to a rating from the tray or a notification button."""
+    return _("How the exercise felt")
+
+
+def see_someone() -> str:
+    """When pain is worth a professional's look."""
+    return _("If the pain lasts or comes back, see a doctor or physiotherapist.")
 
 
 def name_of(reply: Answer) -> str:
@@ -419,8 +464,8 @@ def guide_done_title(note: GuideDone) -> str:
 
 
 def guide_done_body(note: GuideDone) -> str:
-    return _("{exercise}, {duration} guided. Next break after {next} of sitting. Too easy or too "
-             "hard? Say so below.", exercise=note.exercise.shown_name,
+    return _("{exercise}, {duration} guided. Next break after {next} of sitting. Too easy, too "
+             "hard, or did it hurt? Say so below.", exercise=note.exercise.shown_name,
              duration=humanize(note.seconds), next=humanize(note.next_in))
 
 
@@ -467,9 +512,9 @@ def detail(record: Record) -> str:
     if kind is Kind.PARTIAL:
         return _("stopped after {duration}", duration=humanize(record.duration or 0))
     if kind is Kind.FEEDBACK:
-        if record.feedback == "easy":
-            return _("too easy")
-        return _("too hard") if record.feedback == "hard" else ""
+        return {Feedback.EASY: lambda: _("too easy"), Feedback.HARD: lambda: _("too hard"),
+                # TRANSLATORS: a rating in `glutewake log`: the exercise hurt
+                Feedback.PAIN: lambda: _("pain")}.get(record.feedback, lambda: "")()
     if kind is Kind.SNOOZED:
         return humanize(record.duration or 0)
     if kind is Kind.NATURAL_BREAK:
@@ -498,7 +543,9 @@ def dose(what: Dose) -> str:
         Why.EARNED: lambda: _("{dose}: moved up after breaks done at the step below", dose=step),
         Why.EASY: lambda: _("{dose}: moved up because you said it was too easy", dose=step),
         Why.HARD: lambda: _("{dose}: moved down because you said it was too hard", dose=step),
-        Why.LAPSE: lambda: _("{dose}: stepped back after a week without breaks", dose=step),
+        Why.PAIN: lambda: _("{dose}: moved down because you said it hurt", dose=step),
+        Why.LAPSE: lambda: _("{dose}: stepped back a step for each week without breaks",
+                             dose=step),
         Why.TOP: lambda: _("{dose}: the top of the range", dose=step),
     }[what.why]()
     if what.step == STEPS - 1 or what.why is Why.LAPSE:
