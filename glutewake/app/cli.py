@@ -611,6 +611,7 @@ def show_exercises(args) -> int:
         for row in left_out:
             print(columns(row, widths))
     print(_("`glutewake exercises show ID` prints one in full."))
+    print(f"\n{phrases.health_notice_title()}\n{phrases.health_notice()}")
     return 0
 
 

@@ -29,6 +29,7 @@ from ..core.events import Hold, Kind, Phase, Record
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
 from ..store import stats
 from . import paths
+from .notice import HealthNotice
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ class Daemon:
         self._last_look = mono()
         self._told_bad_saves = 0
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
+        self.notice: HealthNotice | None = None  # told with the first reminder, if not yet
 
     # --- looking and acting, always under the lock ---
 
@@ -208,6 +210,9 @@ class Daemon:
                     self.report(phrases.level_up(effect.level or 1))
             elif isinstance(effect, (Remind, HeadsUp, Guiding, GuideDone)):
                 self._notify("show", effect)
+                if (isinstance(effect, Remind) and self.notice is not None
+                        and self.notice.with_reminder()):
+                    self._notify("tell", phrases.health_notice_title(), phrases.health_notice())
             elif isinstance(effect, Withdraw):
                 self._notify("withdraw")
             elif isinstance(effect, Answer):

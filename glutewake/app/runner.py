@@ -24,6 +24,7 @@ from . import paths
 from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .daemon import TICK, Daemon, Parts, SettingsFile
+from .notice import HealthNotice
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
 from ..desktop.service import publish
@@ -119,6 +120,7 @@ class Session:
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
         self.daemon = daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None),
                                       report, tick=tick_from_environment())
+        daemon.notice = HealthNotice(paths.health_notice_file())
         parts = daemon.parts
         if has_desktop():
             # Wayland compositors tell when input stops for the natural-break threshold, and
@@ -261,10 +263,13 @@ class Session:
         for name in ("SIGTERM", "SIGINT", "SIGHUP"):
             if hasattr(signal, name):  # Windows has no SIGHUP
                 signal.signal(getattr(signal, name), lambda *_: daemon.stopping.set())
+        first_start = daemon.notice.at_start()  # before the loop runs: it may remind at once
         daemon.start()
         mode = "desktop" if self.desktop else "console"
         log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())
         print(phrases.watching(self.settings.settings.every), flush=True)
+        if first_start:
+            daemon.parts.notifier.tell(phrases.health_notice_title(), phrases.health_notice())
         self.tray = self._start_tray() if self.desktop and self.want_tray else None
         if self.tray is not None:
             tray = self.tray

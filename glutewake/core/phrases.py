@@ -381,6 +381,26 @@ def resting(hurt: float, now: float) -> str:
              when=clock(hurt, now), again=clock(hurt + REST_AFTER_PAIN, now))
 
 
+def health_notice_title() -> str:
+    return _("Before you exercise")
+
+
+def health_notice() -> str:
+    """Who should ask a professional first, and what a move should and should not feel like:
+    told at the first start and with the first reminder, and in `exercises`, the README and the
+    manual page."""
+    return "\n".join([
+        _("glutewake suggests simple exercises; it does not replace advice from a doctor or "
+          "physiotherapist."),
+        _("Ask one first if you have had surgery or an injury recently, have a hip or knee "
+          "replacement, are pregnant, or have pain that runs down a leg, or numbness."),
+        _("A muscle working and a light burn are expected. Joint pain, sharp pain or dizziness "
+          "are not: stop, and answer \"Pain\" so the move rests for a week."),
+        _("[coach] cautions in the settings leaves out the moves that do not suit a pregnancy, a "
+          "hip replacement or high blood pressure."),
+    ])
+
+
 def rating_title() -> str:
     """The title over the answer to a rating from the tray or a notification button."""
     return _("How the exercise felt")

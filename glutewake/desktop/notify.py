@@ -92,9 +92,11 @@ class ConsoleNotifier:
         pass  # a printed line cannot be taken back
 
     def tell(self, title: str, body: str) -> None:
+        stamp = time.strftime("%H:%M")
+        first, *more = labelled(title, body).splitlines()
+        lines = [f"[{stamp}] {first}"] + [" " * (len(stamp) + 3) + line for line in more]
         try:
-            print(f"[{time.strftime('%H:%M')}] {labelled(title, body)}", file=self._out or sys.stdout,
-                  flush=True)
+            print("\n".join(lines), file=self._out or sys.stdout, flush=True)
         except (OSError, ValueError):
             pass
 
