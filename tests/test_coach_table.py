@@ -157,3 +157,44 @@ def test_a_day_from_any_phase_keeps_the_invariants(start, steps):
         elif record.kind == Kind.REMINDED:
             assert record.reminder == last + 1, desk.effects
             last = record.reminder
+
+
+# --- other computers, through the synced folder ----------------------------------------------
+
+def test_a_break_on_another_computer_ends_this_stretch_and_takes_the_reminder_down():
+    from glutewake.core.effects import Withdraw
+
+    desk = Desk(Coach(SETTINGS))
+    desk.sit(EVERY)
+    assert desk.coach.status().phase == "due"
+    desk.remote_break = desk.wall - 5  # a done on the laptop, a moment ago
+    new = desk.observe()
+    assert any(isinstance(e, Withdraw) for e in new)
+    assert desk.coach.status().phase == "sitting" and desk.coach.status().sitting < 60
+    assert not records(new, Kind.DONE)  # it is in the journal already, from the other computer
+
+
+def test_a_break_elsewhere_before_this_stretch_began_changes_nothing():
+    desk = Desk(Coach(SETTINGS))
+    desk.remote_break = desk.wall - 3600
+    desk.sit(20 * 60)
+    assert desk.coach.status().sitting >= 20 * 60 - 1
+
+
+def test_input_on_another_computer_is_sitting_there_not_a_break_and_it_shows_the_reminder():
+    desk = Desk(Coach(SETTINGS))
+    desk.sit(10 * 60)
+
+    def elsewhere(seconds: float) -> list:
+        new = []
+        for _ in range(int(seconds // 30)):
+            desk.remote_input = desk.wall  # typing on the laptop now
+            new += desk.leave(30, step=30)
+        return new
+
+    new = elsewhere(25 * 60)  # no input here for 25 minutes, but at the laptop all along
+    assert not records(desk.effects, Kind.NATURAL_BREAK)
+    assert desk.coach.status().sitting == pytest.approx(35 * 60, abs=31)
+    assert not [e for e in new if type(e).__name__ == "Remind"]  # the laptop shows it
+    desk.remote_input = desk.wall - 3600  # back here
+    assert [e for e in desk.sit(60) if type(e).__name__ == "Remind"]

@@ -367,7 +367,7 @@ class Coach:
         obs = self._last
         if obs is None or obs.remote_input is None:
             return False
-        return obs.remote_input > obs.wall - (self._idle or 0.0)
+        return obs.remote_input > obs.wall - (obs.idle or 0.0)
 
     def _maybe_heads_up(self) -> list[Effect]:
         s, stretch = self.settings, self.state.stretch
