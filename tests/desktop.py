@@ -301,6 +301,27 @@ def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1):
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def forge_notification_signals(bus_address: str, ident: int, key: str = "done",
+                               to: str | None = None) -> None:
+    """What any program on the session bus can send: the notification server's ActionInvoked
+    (`key` pressed on notification `ident`) and NotificationClosed, from a connection of its own
+    that does not own org.freedesktop.Notifications; to everyone, or only to the connection `to`.
+    Returns once the bus has passed them on (a call after them has come back)."""
+    from jeepney import DBusAddress, HeaderFields, new_signal
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    server = DBusAddress("/org/freedesktop/Notifications", interface="org.freedesktop.Notifications")
+    with open_dbus_connection(bus_address) as conn:
+        for member, signature, body in (("ActionInvoked", "us", (ident, key)),
+                                        ("NotificationClosed", "uu", (ident, 2))):
+            signal = new_signal(server, member, signature, body)
+            if to:
+                signal.header.fields[HeaderFields.destination] = to
+            conn.send(signal)
+        conn.send_and_get_reply(message_bus.GetId(), timeout=5)  # the bus is past them
+
+
 def resident_mb(pid: int) -> float:
     """A process's resident memory now, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

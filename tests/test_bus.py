@@ -4,13 +4,15 @@ private dbus-daemon, which answers as badly behaved servers do."""
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 
 import pytest
-from jeepney import DBusAddress, MessageType, new_error, new_method_return
+from jeepney import DBusAddress, MatchRule, MessageType, new_error, new_method_return, new_signal
+from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
 
-from glutewake.desktop.bus import Bus, DBusError
+from glutewake.desktop.bus import Bus, DBusError, NameOwner
 
 UNKNOWN = "org.freedesktop.DBus.Error.UnknownMethod"
 
@@ -107,3 +109,37 @@ def test_an_error_text_from_a_peer_is_one_clean_short_line(session_bus):
         bus.close()
         conn.close()
         server.join(5)
+
+
+def test_signals_count_only_from_the_connection_that_owns_the_name_now(session_bus):
+    """A server that restarts has a new unique name: its signals count from then on, and those
+    of the connection that owned the name before, or never did, do not."""
+    name, seen = "org.example.Server", queue.Queue()
+    bus = Bus(session_bus)
+    owner = NameOwner(bus, name)
+    bus.subscribe(MatchRule(type="signal", interface=name, member="Pressed"),
+                  lambda message: seen.put((message.body[0], owner.sent(message))))
+    first, other = open_dbus_connection(session_bus), open_dbus_connection(session_bus)
+
+    def press(conn, text: str) -> None:
+        conn.send(new_signal(DBusAddress("/", interface=name), "Pressed", "s", (text,)))
+
+    def take(conn) -> None:
+        assert conn.send_and_get_reply(message_bus.RequestName(name, 4)).body == (1,)
+
+    try:
+        press(first, "before anyone owns it")
+        assert seen.get(timeout=5) == ("before anyone owns it", False)
+        take(first)
+        press(first, "the owner")
+        press(other, "a forger")
+        assert {seen.get(timeout=5) for _ in range(2)} == {("the owner", True),
+                                                           ("a forger", False)}
+        first.close()  # the server stops; another takes the name
+        take(other)
+        press(other, "the new owner")
+        assert seen.get(timeout=5) == ("the new owner", True)
+    finally:
+        bus.close()
+        first.close()
+        other.close()

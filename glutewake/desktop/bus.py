@@ -181,6 +181,48 @@ class Bus:
         self._conn.close()
 
 
+def owner_changes(name: str) -> MatchRule:
+    """The bus's own NameOwnerChanged signals about `name`; no other connection can send one
+    that matches, since the bus sets the sender of every message."""
+    rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                     member="NameOwnerChanged", path="/org/freedesktop/DBus")
+    rule.add_arg_condition(0, name)
+    return rule
+
+
+class NameOwner:
+    """Which connection owns a well-known name now: its unique name, kept current from the
+    bus's NameOwnerChanged signals and asked with GetNameOwner at the start and whenever it is
+    not known. Any connection may send a signal that looks like a server's; the sender field,
+    set by the bus, tells whether it is the server's.
+
+    Kept on the worker thread only (the first question is queued there too), so the answers and
+    the signals are taken in the order the bus sent them."""
+
+    def __init__(self, bus: Bus, name: str):
+        self._bus = bus
+        self.name = name
+        self._owner: str | None = None  # "" while nobody owns it; None while not known
+        bus.subscribe(owner_changes(name), self._changed)
+        bus.later(self._ask)
+
+    def _changed(self, message: Message) -> None:
+        self._owner = message.body[2]
+
+    def _ask(self) -> None:
+        try:
+            self._owner = self._bus.call(message_bus, "GetNameOwner", "s", (self.name,))[0]
+        except DBusError as err:
+            self._owner = "" if err.name == "org.freedesktop.DBus.Error.NameHasNoOwner" else None
+
+    def sent(self, message: Message) -> bool:
+        """Whether the name's owner sent `message` (call it from a signal handler)."""
+        if self._owner is None:
+            self._ask()
+        sender = message.header.fields.get(HeaderFields.sender)
+        return bool(sender) and sender == self._owner
+
+
 def connect(which: str = "SESSION") -> Bus | None:
     """The bus, or None (logged) when there is none: the callers then fall back."""
     try:

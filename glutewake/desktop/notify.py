@@ -108,6 +108,8 @@ class FreedesktopNotifier:
                  on_action: Callable[[str], None]):
         from jeepney import DBusAddress, MatchRule
 
+        from .bus import NameOwner
+
         self._bus = bus
         self._icon = icon
         self._timeout_ms = timeout_ms
@@ -125,6 +127,10 @@ class FreedesktopNotifier:
         self._told = 0  # the last message apart from reminders: the next one replaces it
         self._remind: Remind | None = None
         self._guiding = False  # the notification shown is a guided break's
+        # Any program on the bus can send a signal that looks like the server's; the bus tells
+        # who sent it, and only the server's count.
+        self._server = NameOwner(bus, "org.freedesktop.Notifications")
+        self._forgeries = 0
         for member in ("ActionInvoked", "NotificationClosed"):
             bus.subscribe(MatchRule(type="signal", interface="org.freedesktop.Notifications",
                                     member=member, path="/org/freedesktop/Notifications"),
@@ -199,6 +205,14 @@ class FreedesktopNotifier:
         from jeepney import HeaderFields
 
         member = message.header.fields.get(HeaderFields.member)
+        if not self._server.sent(message):
+            self._forgeries += 1
+            # one warning: a program that forges one may send thousands
+            log.log(logging.WARNING if self._forgeries == 1 else logging.DEBUG,
+                    "notifications: ignored %s from %s, which is not the notification server "
+                    "(%d so far)", member, message.header.fields.get(HeaderFields.sender),
+                    self._forgeries)
+            return
         with self._lock:
             if message.body[0] != self._id or self._id == 0:
                 return  # not ours, or one we withdrew
