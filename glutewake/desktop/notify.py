@@ -1,7 +1,8 @@
 """Ways to show a reminder, each a `ports.Notifier`: `show(note)` and `withdraw()`.
 
-`FallbackNotifier` tries its notifiers in order on every reminder, so a notification server that
-dies is replaced by the next way at once and used again as soon as it is back. On Linux the first
+`FallbackNotifier` tries its notifiers in order, so a notification server that dies is replaced
+by the next way at once; a way that failed is tried again once `retry` has passed (the daemon's
+safety look, two minutes), and used from then on when it works. On Linux the first
 choice speaks org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer
 serves Windows and macOS and is the Linux fallback; a console line is the last resort.
 """
@@ -263,13 +264,24 @@ class PlyerNotifier:
 
 
 class FallbackNotifier:
-    """The first notifier that works, tried afresh for every reminder."""
+    """The first notifier that works. One that failed rests for `retry` seconds: a server that
+    hangs would otherwise cost a time-out at every step of a guided break."""
 
-    def __init__(self, notifiers: list, report: Callable[[str], None]):
+    def __init__(self, notifiers: list, report: Callable[[str], None], retry: float = 120.0,
+                 clock: Callable[[], float] = time.monotonic):
         self._notifiers = notifiers
         self._report = report
         self._working = notifiers[0] if notifiers else None
         self._shown_by: list = []
+        self._retry = retry
+        self._clock = clock
+        self._resting: dict[int, float] = {}  # position of a way that failed -> until when
+
+    def _ways(self):
+        """(position, notifier) of each way not resting now, best first."""
+        now = self._clock()
+        return [(position, notifier) for position, notifier in enumerate(self._notifiers)
+                if self._resting.get(position, now) <= now]
 
     @property
     def name(self) -> str:
@@ -288,15 +300,17 @@ class FallbackNotifier:
         some (plyer's notify-send) cannot tell whether anyone saw the reminder."""
         log.info("reminder: %s · %s", title(note), note.exercise.summary)
         shown = False
-        for position, notifier in enumerate(self._notifiers):
+        for position, notifier in self._ways():
             try:
                 notifier.show(note)
             except Exception as err:
+                self._resting[position] = self._clock() + self._retry
                 if notifier is self._working:
                     self._report(_("notifications: {way} failed ({error}); trying the next way",
                                    way=part_name(notifier.name), error=err))
                     self._working = None
                 continue
+            self._resting.pop(position, None)
             if not shown and notifier is not self._working:
                 self._report(_("notifications: now shown by {way}",
                                way=part_name(notifier.name)))
@@ -312,7 +326,7 @@ class FallbackNotifier:
     def tell(self, title: str, body: str) -> None:
         """The first way that works; the log has it in any case."""
         log.warning("%s: %s", title, body)
-        for notifier in self._notifiers:
+        for _position, notifier in self._ways():
             try:
                 notifier.tell(title, body)
                 return
