@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.desktop import BUS_CONFIG, wait_for
+from tests.desktop import BUS_CONFIG, listening, wait_for
 from tests.support import Running, glutewake, journal_path, skip_or_fail, write_config
 
 PROTOCOLS = Path("/usr/share/plasma-wayland-protocols")
@@ -130,7 +130,7 @@ def private_bus(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen, st
     config.write_text(BUS_CONFIG.format(socket=socket))
     proc = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(socket.exists, "the session bus socket")
+    wait_for(lambda: listening(socket), "the session bus socket")
     return proc, f"unix:path={socket}"
 
 

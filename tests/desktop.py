@@ -115,7 +115,7 @@ class Desktop:
         self._procs["dbus"] = subprocess.Popen(
             ["dbus-daemon", f"--config-file={config}", "--nofork"], env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(socket.exists, "the session bus socket")
+        wait_for(lambda: listening(socket), "the session bus socket")
         self.env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={socket}"
 
     def start_dunst(self) -> None:
@@ -288,6 +288,19 @@ class Desktop:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+
+def listening(path: Path) -> bool:
+    """Whether a server accepts connections on the socket `path`: a dbus-daemon makes the file
+    a moment before it listens, and a client that comes then is refused."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True
 
 
 def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1):

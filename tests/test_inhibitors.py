@@ -28,7 +28,7 @@ from glutewake.desktop.bus import Bus
 from glutewake.desktop.inhibitors import (GNOME_SESSION, POWERDEVIL, POWERDEVIL_PATH,
                                           GnomeSessionSource, Inhibitors, LogindSource,
                                           PowerDevilSource, describe, find_inhibitors)
-from tests.desktop import wait_for
+from tests.desktop import listening, wait_for
 from tests.support import skip_or_fail
 
 SYSTEM_CONF = Path("/usr/share/dbus-1/system.conf")
@@ -102,7 +102,7 @@ class Logind:
         self.bus_daemon = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork"],
                                            stdout=subprocess.DEVNULL,
                                            stderr=open(folder / "dbus.log", "w"))
-        wait_for(self.socket.exists, "the private system bus")
+        wait_for(lambda: listening(self.socket), "the private system bus")
         self._probe = Bus(self.address)
         self.proc: subprocess.Popen | None = None
         self._inhibits: list[subprocess.Popen] = []

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 # Well-known names more than one adapter asks for.
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"  # tray.py looks for it, sni.py registers with it
 
-ERROR_TEXT = 200  # characters kept of an error's name and of its text
+ERROR_TEXT = 120  # characters kept of an error's name and of its text: enough for what buses say
 
 SignalHandler = Callable[[Message], None]
 MethodHandler = Callable[[Message], Message | None]  # returns the reply (or None: no reply)
