@@ -170,6 +170,13 @@ class Desktop:
                        "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames").stdout
         return re.findall(r'string "([^"]+)"', out)
 
+    def name_owner(self, name: str) -> str:
+        """The unique name of the connection that owns `name` on the session bus."""
+        out = self.run("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                       "/org/freedesktop/DBus", "org.freedesktop.DBus.GetNameOwner",
+                       f"string:{name}").stdout
+        return re.findall(r'string "([^"]+)"', out)[0]
+
     # --- using it ---
 
     def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:

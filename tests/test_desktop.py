@@ -183,11 +183,8 @@ def test_a_forged_done_from_another_program_is_ignored_and_the_servers_own_count
     bus = desktop.env["DBUS_SESSION_BUS_ADDRESS"]
     try:
         ident = int(desktop.wait_shown(1)[0]["id"])
-        owner = desktop.run("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
-                            "/org/freedesktop/DBus", "org.freedesktop.DBus.GetNameOwner",
-                            f"string:{NAME}").stdout.split('"')[1]  # the daemon's connection
         forge_notification_signals(bus, ident)  # to every connection that listens
-        forge_notification_signals(bus, ident, to=owner)  # and to the daemon alone
+        forge_notification_signals(bus, ident, to=desktop.name_owner(NAME))  # to the daemon
         # dunst's own Snooze comes after the forgeries: once it is in, they have been judged
         desktop.press_in_notification("#Snooze")
         wait_for(lambda: rows(desktop.env, "snoozed"), "the real snooze in the journal")
