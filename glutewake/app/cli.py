@@ -7,6 +7,7 @@ import argparse
 import os
 import re
 import sys
+import unicodedata
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -493,8 +494,7 @@ def show_stats(args) -> int:
     with open_journal() as journal:
         if journal is None:
             return 0
-        result = stats.report(journal.read, first, last, settings.daily_goal, today,
-                              (e.id for e in settings.offered))
+        result = stats.report(journal.read, first, last, settings.daily_goal, today)
     if args.chart:
         from ..store.chart import draw_chart
 
@@ -518,7 +518,7 @@ def show_stats(args) -> int:
         print(_("Breaks from {first} to {last}", **span) + "\n")
     # TRANSLATORS: the column headings of `glutewake stats`: keep them short
     table = [(_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"), _("natural"),
-              _("answered"), _("longest"), _("sitting"))]
+              _("answered"), _("longest"), _("sitting"), _("away"))]
     for day in result.days + [result.total]:
         if day is result.total:
             label = _("total")
@@ -528,8 +528,9 @@ def show_stats(args) -> int:
         share = "—" if day.answered_share is None else f"{day.answered_share:.0%}"
         longest = humanize(day.longest_stretch_seconds) if day.longest_stretch_seconds else "—"
         sat = humanize(day.sitting_seconds) if day.sitting_seconds else "—"
+        away = humanize(day.away_seconds) if day.away_seconds else "—"
         table.append((label, day.reminders, day.done, day.snoozed, day.skipped, day.natural_breaks,
-                      share, longest, sat))
+                      share, longest, sat, away))
     widths = [max(len(str(row[n])) for row in table) for n in range(len(table[0]))]
     for row in table:
         cells = [f"{row[0]:<{widths[0]}}"] + [f"{row[n]!s:>{widths[n]}}" for n in range(1, len(row))]
@@ -544,8 +545,8 @@ def show_stats(args) -> int:
         print(_("Done most: {most} ({most_count}) · least: {least} ({least_count})",
                 most=names.get(most[0], most[0]), most_count=most[1],
                 least=names.get(least[0], least[0]), least_count=least[1]))
-    print(_("* today. Natural: breaks you took by being away. Answered: reminders answered with a "
-            "break."))
+    print(_("* today. Natural: breaks you took by being away. Answered: reminded breaks you then "
+            "did or skipped. Away: time away from the desk in natural breaks."))
     if args.chart:
         print(_("Chart written to {file}", file=args.chart))
     return 0
@@ -585,18 +586,34 @@ def show_exercises(args) -> int:
               _("Not offered: {reason}.", reason=reason))
         return 0
     offered = settings.offered
+    rows = [(e.id, e.shown_name, e.prescription) for e in offered]
+    left_out = [(e.id, e.shown_name, exercises.why_not_offered(e, settings.prefs))
+                for e in settings.catalog if e not in offered]
+    widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
     print(level_line)
     print(_("Offered in reminders ({count}):", count=len(offered)))
-    for exercise in offered:
-        print(f"  {exercise.id:<24} {exercise.summary}")
-    left_out = [(e, exercises.why_not_offered(e, settings.prefs)) for e in settings.catalog
-                if e not in offered]
+    for row in rows:
+        print(columns(row, widths))
     if left_out:
         print(_("Not offered ({count}):", count=len(left_out)))
-        for exercise, reason in left_out:
-            print(f"  {exercise.id:<24} {exercise.shown_name}: {reason}")
+        for row in left_out:
+            print(columns(row, widths))
     print(_("`glutewake exercises show ID` prints one in full."))
     return 0
+
+
+def shown_width(text: str) -> int:
+    """How many terminal columns `text` takes: wide (East Asian) characters two, combining marks
+    and invisible format characters none, the rest one."""
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def columns(cells, widths) -> str:
+    """One indented table row: each cell but the last padded to its column's width, two spaces
+    between columns."""
+    padded = [cell + " " * (width - shown_width(cell)) for cell, width in zip(cells[:-1], widths)]
+    return "  " + "  ".join([*padded, cells[-1]])
 
 
 def no_such_exercise(where: str, ident: str, found) -> UserError:
@@ -806,6 +823,10 @@ def guide(args) -> int:
     exercise = found[ident]
     dose = journal_doses().of(exercise.id).step
     steps = plan.plan(exercise, dose)
+    try:  # the daemon is guiding meanwhile: it holds its reminders and logs the end once
+        request(commands.to_wire(commands.Start(exercise.id, elsewhere=True)))
+    except (NotRunning, NoAnswer):
+        pass  # said at the end, when the break cannot be logged
     print(phrases.reminder_lesson(Remind(exercise, 0.0, 1, True, dose)))
     print(_("Ctrl-C stops; what you did is logged as a partial break.") + "\n", flush=True)
     live = sys.stdout.isatty()

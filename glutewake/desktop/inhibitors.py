@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import os
 
+from ..core.phrases import in_a_row
 from ..core.untrusted import clean
 from ..i18n import N_, _
 
@@ -179,7 +180,7 @@ class Inhibitors:
     @property
     def problem(self) -> str:
         """Why some source cannot be read now, one line; "" when all answer."""
-        return "; ".join(self._failing.values())
+        return in_a_row(self._failing.values())
 
     def inhibitor(self) -> str | None:
         for source in self.sources:

@@ -2,9 +2,9 @@
 
 `FallbackNotifier` tries its notifiers in order, so a notification server that dies is replaced
 by the next way at once; a way that failed is tried again once `retry` has passed (the daemon's
-safety look, two minutes), and used from then on when it works. On Linux the first
-choice speaks org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer
-serves Windows and macOS and is the Linux fallback; a console line is the last resort.
+safety look, two minutes), and used from then on when it works. On Linux the first choice speaks
+org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer serves Windows and
+macOS and is the Linux fallback; a console line is the last resort.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TextIO
 
 from ..core.coach import GuideDone, Guiding, HeadsUp, Remind
 from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
-                            guide_done_title, guide_title, heads_up_body, heads_up_title,
+                            guide_done_title, guide_title, heads_up_body, heads_up_title, labelled,
                             part_name, reminder_body, reminder_lesson, reminder_title)
 from ..core.ports import Note
 from ..core.timespec import humanize
@@ -93,7 +93,7 @@ class ConsoleNotifier:
 
     def tell(self, title: str, body: str) -> None:
         try:
-            print(f"[{time.strftime('%H:%M')}] {title}: {body}", file=self._out or sys.stdout,
+            print(f"[{time.strftime('%H:%M')}] {labelled(title, body)}", file=self._out or sys.stdout,
                   flush=True)
         except (OSError, ValueError):
             pass
