@@ -3,7 +3,7 @@ says when it is back."""
 
 from __future__ import annotations
 
-from glutewake.core.coach import Remind
+from glutewake.core.effects import Remind
 from glutewake.core.exercises import builtin
 from glutewake.desktop.notify import FallbackNotifier
 
