@@ -11,7 +11,7 @@ import pytest
 
 from glutewake.app.control import NotRunning, request
 from glutewake.core.errors import UserError
-from tests.support import Running, glutewake, journal_path, write_config
+from tests.support import Running, glutewake, journal_path, spill_with_a_bad_line, write_config
 from tests.desktop import Desktop, require
 
 
@@ -125,6 +125,29 @@ def test_an_unwritable_data_folder_keeps_events_in_the_spill_file_it_names(home)
     spill = Path(kept.split("events are kept safe in ", 1)[1].split(" until ", 1)[0])
     assert spill.is_relative_to(home["XDG_STATE_HOME"])  # the user's own files, not /tmp
     assert '"done"' in spill.read_text()
+
+
+def test_a_spill_line_out_of_range_stops_neither_the_start_nor_the_good_lines(home):
+    spill = spill_with_a_bad_line(home, good=3)
+    daemon = Running(home, "--console")
+    try:
+        line = daemon.wait_for("is not a sound event")
+        daemon.wait_for("glutewake is watching")
+        assert glutewake(home, "status").returncode == 0
+    finally:
+        assert daemon.stop() == 0
+    assert "Traceback" not in "\n".join(daemon.lines)
+    aside = list(spill.parent.glob(f"{spill.name}.bad-*"))
+    assert len(aside) == 1 and not spill.exists() and str(aside[0]) in line
+    assert done_breaks(home) == 3
+
+
+def done_breaks(env) -> int:
+    db = sqlite3.connect(journal_path(env))
+    try:
+        return db.execute("SELECT COUNT(*) FROM events WHERE kind = 'done'").fetchone()[0]
+    finally:
+        db.close()
 
 
 def test_a_dead_display_means_no_tray_but_a_running_daemon(home):

@@ -417,24 +417,30 @@ def show_log(args) -> int:
 @contextmanager
 def open_journal():
     """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
-    from ..store.journal import Journal, JournalDamaged
-
     path = paths.journal_file()
     if not path.exists():
         print(_("The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.",
                 path=path))
         yield None
         return
+    with reading(path) as journal:
+        yield journal
+
+
+@contextmanager
+def reading(path: Path):
+    """The journal at `path` as commands read it: read-only, never converted or repaired;
+    Unreadable (one line) when it cannot be read."""
+    from ..store.journal import Journal, JournalDamaged
+
     try:
         journal = Journal.reader(path)
+        try:
+            yield journal
+        finally:
+            journal.close()
     except JournalDamaged as err:
         raise Unreadable(str(err)) from None
-    try:
-        yield journal
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
-    finally:
-        journal.close()
 
 
 def export(args) -> int:
@@ -606,19 +612,12 @@ def journal_doses():
     """Each exercise's dose as the journal has it (none logged yet: all at the start)."""
     from ..core.dose import Doses
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     path = paths.journal_file()
     if not path.exists():
         return Doses()
-    try:
-        journal = Journal.reader(path)
-        try:
-            return stats.doses(journal.read)
-        finally:
-            journal.close()
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
+    with reading(path) as journal:
+        return stats.doses(journal.read)
 
 
 def level_in_force(settings):
@@ -626,7 +625,6 @@ def level_in_force(settings):
     from ..core.coach import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     if not settings.level_auto:
         return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
@@ -634,15 +632,9 @@ def level_in_force(settings):
     path = paths.journal_file()
     done = days = 0
     if path.exists():
-        try:
-            journal = Journal.reader(path)
-            try:
-                done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                              if e.level == 1))
-            finally:
-                journal.close()
-        except JournalDamaged as err:
-            raise Unreadable(str(err)) from None
+        with reading(path) as journal:
+            done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
+                                                          if e.level == 1))
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, ngettext(
