@@ -150,6 +150,41 @@ def done_breaks(env) -> int:
         db.close()
 
 
+def test_a_break_kept_while_the_journal_is_held_shows_at_once_and_goes_in_once(home):
+    import json
+
+    from tests.desktop import wait_for
+
+    env = dict(home, GLUTEWAKE_TICK="600")  # the retry writes it, not the safety look
+    write_config(env, '[breaks]\nevery = "1h"\n')
+    daemon = Running(env, "--console")
+    try:
+        daemon.wait_for("glutewake is watching")
+        holder = sqlite3.connect(journal_path(env), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # a backup or sync tool holding the journal
+        try:
+            assert glutewake(env, "done").returncode == 0
+            daemon.wait_for("events are kept safe in")
+            log = glutewake(env, "log")
+            stats = json.loads(glutewake(env, "stats", "--json").stdout)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        waiting = [line for line in log.stdout.splitlines() if " done " in line]
+        assert len(waiting) == 1 and waiting[0].endswith("waiting to be written"), log.stdout
+        assert stats["totals"]["done"] == 1
+        spill = Path(env["XDG_STATE_HOME"]) / "glutewake" / "spill"
+        wait_for(lambda: done_breaks(env) == 1 and not list(spill.glob("*.jsonl")),
+                 "the break to move from the spill file into the journal")
+        log = glutewake(env, "log")
+        stats = json.loads(glutewake(env, "stats", "--json").stdout)
+        written = [line for line in log.stdout.splitlines() if " done " in line]
+        assert len(written) == 1 and "waiting" not in written[0], log.stdout
+        assert stats["totals"]["done"] == 1 and done_breaks(env) == 1
+    finally:
+        assert daemon.stop() == 0
+
+
 def test_a_dead_display_means_no_tray_but_a_running_daemon(home):
     env = dict(home, DISPLAY=":97")  # no X server there
     write_config(home, '[breaks]\nevery = "2s"\nsnooze = "2s"\n')

@@ -444,3 +444,27 @@ def test_converting_an_old_journal_needs_no_sqlite_newer_than_3_25(tmp_path, mon
     Journal(tmp_path / "old.sqlite3").close()
     altered = [s.upper() for s in statements if "ALTER TABLE" in s.upper()]
     assert altered and all("RENAME TO" in s and "COLUMN" not in s for s in altered), altered
+
+
+def test_a_reader_shows_events_still_in_spill_files_each_once_and_changes_nothing(tmp_path):
+    from glutewake.store import stats
+
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path)
+    journal.record(Record(Kind.DONE, START_WALL, 5, "wall-lean"))
+    (written,), = journal.read("SELECT uid FROM events")
+    journal.close()
+    waiting = spilled("a" * 32, kind="done", wall=START_WALL + 60, exercise="bird-dog")
+    # the written one again (a crash before its spill file went), and the waiting one twice
+    first = spill_file(tmp_path, [spilled(written, kind="done", wall=START_WALL), waiting])
+    second = spill_file(tmp_path, [waiting, BAD_LINES[0]], name="pending-2-2.jsonl")
+    before = {p: p.read_bytes() for p in (path, first, second)}
+    reader = Journal.reader(path, spill_for(tmp_path))
+    events = list(reader.events())
+    assert [(e.record.exercise, e.waiting) for e in events] == [
+        ("wall-lean", False), ("bird-dog", True)]
+    day = date.fromisoformat(events[0].local_date)
+    assert stats.report(reader.read, day, day, 0, day).total.done == 2
+    reader.close()
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in first.parent.iterdir()) == [first.name, second.name]

@@ -394,7 +394,7 @@ def parse_day(text: str, option: str) -> date:
 
 def show_log(args) -> int:
     from ..core.events import Kind
-    from ..core.phrases import detail, kind_name
+    from ..core.phrases import detail, kind_name, not_written_yet
     from ..core.timespec import humanize
     from ..store.export import write_csv
 
@@ -409,8 +409,9 @@ def show_log(args) -> int:
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
+            words = ", ".join(filter(None, (detail(r), event.waiting and not_written_yet())))
             print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
-                  f"{r.exercise or '':<24} {sat:<12} {detail(r)}".rstrip())
+                  f"{r.exercise or '':<24} {sat:<12} {words}".rstrip())
     return 0
 
 
@@ -429,12 +430,13 @@ def open_journal():
 
 @contextmanager
 def reading(path: Path):
-    """The journal at `path` as commands read it: read-only, never converted or repaired;
-    Unreadable (one line) when it cannot be read."""
+    """The journal at `path` as commands read it: read-only, never converted or repaired, with
+    the breaks still waiting in spill files; Unreadable (one line) when it cannot be read."""
     from ..store.journal import Journal, JournalDamaged
+    from ..store.spill import Spill
 
     try:
-        journal = Journal.reader(path)
+        journal = Journal.reader(path, Spill(paths.spill_dirs()))
         try:
             yield journal
         finally:

@@ -9,7 +9,7 @@ from ..core.phrases import detail
 
 CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitting_seconds",
                "detail", "reason", "source", "reminder", "duration_seconds", "until_utc",
-               "early", "level", "dose", "feedback", "guided")
+               "early", "level", "dose", "feedback", "guided", "waiting")
 
 
 def utc(ts: float) -> str:
@@ -28,7 +28,7 @@ def rows(journal, since: date | None = None):
                "" if r.duration is None else round(r.duration),
                "" if r.until is None else utc(r.until), int(r.early),
                "" if r.level is None else r.level, "" if r.dose is None else r.dose + 1,
-               r.feedback or "", int(r.guided)]
+               r.feedback or "", int(r.guided), int(event.waiting)]
 
 
 def write_csv(journal, out, since: date | None = None) -> None:

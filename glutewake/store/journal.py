@@ -1,7 +1,8 @@
 """The break journal: one SQLite row per event, kept safe above all else.
 
 Only the daemon owns the journal (`Journal`); commands that read it (`glutewake log`, `stats`,
-`export`) open it with `Journal.reader`: read-only, never converted, moved or repaired.
+`export`) open it with `Journal.reader`: read-only, never converted, moved or repaired, and with
+the events that still wait in spill files shown as part of it.
 
 A break the daemon acknowledges is either committed or, when the database cannot be written at
 once (full or read-only disk, another process holding a write lock), appended to a private spill
@@ -87,10 +88,11 @@ class NewerSchema(sqlite3.OperationalError):
 class Event:
     """A journal row: the Record, and where and when it was written."""
 
-    id: int
+    id: int | None  # None: still waiting in a spill file
     local_date: str
     utc_offset: int  # minutes east of UTC when it happened
     record: Record
+    waiting: bool = False  # read from a spill file: acknowledged, not in the database yet
 
     @property
     def local_time(self) -> datetime:
@@ -99,12 +101,12 @@ class Event:
                                       timezone(timedelta(minutes=self.utc_offset)))
 
     @classmethod
-    def from_row(cls, row: tuple) -> Event:
+    def from_row(cls, row: tuple, waiting: bool = False) -> Event:
         (ident, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
          duration, until, early, level, dose, feedback, guided) = row
         return cls(ident, local_date, offset, Record(
             Kind(kind), ts, sitting, exercise, Reason(reason) if reason else None, source,
-            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)))
+            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)), waiting)
 
 
 def local_stamp(ts: float) -> tuple[str, int]:
@@ -129,6 +131,7 @@ class Journal:
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file we opened
         self._pending: list[tuple[str, Record]] = []  # (unique id, event) not yet committed
         self._spilled: set[str] = set()  # ids of pending events already safe in the spill file
+        self._waiting: set[str] = set()  # a reader's: ids of events read from spill files
         self._last_error = ""
         if owner:
             self._connect()
@@ -136,11 +139,14 @@ class Journal:
                 self._import_spills()
 
     @classmethod
-    def reader(cls, path: Path) -> Journal:
+    def reader(cls, path: Path, spill: Spill | None = None) -> Journal:
         """For commands that only read. The database is opened read-only and never migrated
-        nor repaired: JournalDamaged (one line) instead."""
+        nor repaired: JournalDamaged (one line) instead. Events still waiting in `spill` files
+        read as part of the journal, each once, marked `waiting`."""
         journal = cls(path, check=False, owner=False)
         journal._connect()
+        if spill is not None:
+            journal._show_waiting(spill)
         return journal
 
     @property
@@ -352,6 +358,25 @@ class Journal:
         """The one spill file of versions before the spill folders."""
         return self.path.with_name(self.path.name + ".pending.jsonl")
 
+    def _show_waiting(self, spill: Spill) -> None:
+        """A reader's view of events still in spill files: a temporary table (never in the
+        file) and a temporary view `events` over both, which the queries read instead of the
+        journal's own table. An event already in the journal is left out of it: counted once."""
+        waiting = {uid: record for _path, entries, _problems in spill.saved(self._old_spill)
+                   for uid, record in entries}
+        if not waiting or self._db is None:
+            return
+        db = self._db
+        db.execute("CREATE TEMP TABLE waiting AS SELECT * FROM main.events WHERE 0")
+        db.executemany(f"INSERT INTO temp.waiting (uid, {', '.join(COLUMNS)}) "
+                       f"VALUES (?, {', '.join('?' * len(COLUMNS))})",
+                       [(uid, *_row(record)) for uid, record in waiting.items()])
+        db.execute("DELETE FROM temp.waiting WHERE uid IN (SELECT uid FROM main.events)")
+        self._waiting = {uid for (uid,) in db.execute("SELECT uid FROM temp.waiting")}
+        if self._waiting:
+            db.execute("CREATE TEMP VIEW events AS SELECT * FROM main.events "
+                       "UNION ALL SELECT * FROM temp.waiting")
+
     def _not_written(self, err: Exception) -> str:
         return _("cannot write to {path} ({error}); events are kept safe and retried",
                  path=self.path, error=err)
@@ -372,13 +397,13 @@ class Journal:
 
     def events(self, since: date | None = None, until: date | None = None) -> Iterator[Event]:
         """Events in time order; `since`/`until` are inclusive local dates."""
-        query, args = f"SELECT id, {', '.join(COLUMNS)} FROM events WHERE 1=1", []
+        query, args = f"SELECT id, {', '.join(COLUMNS)}, uid FROM events WHERE 1=1", []
         if since:
             query, args = query + " AND local_date >= ?", args + [since.isoformat()]
         if until:
             query, args = query + " AND local_date <= ?", args + [until.isoformat()]
         for row in self._read(query + " ORDER BY ts, id", args):
-            yield Event.from_row(row)
+            yield Event.from_row(row[:-1], waiting=row[-1] in self._waiting)
 
     def read(self, query: str, args=()) -> list[tuple]:
         """Rows of a read-only query (for the statistics); empty when the journal is unreadable."""
