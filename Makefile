@@ -55,6 +55,7 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.responsiveness
 	$(BIN)/python -m bench.stats_speed
 	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.fuzz_inputs
 
 # The message catalogs: glutewake.pot from the code and the exercises, every
 # glutewake/locale/LANG/LC_MESSAGES/glutewake.po brought in line with it, then compiled to .mo

@@ -9,7 +9,7 @@ PACKAGES="xvfb dbus dbus-x11 dunst libnotify-bin xdotool trayer x11-utils imagem
 libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 \
 haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils \
 pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber \
-mutter sway wtype kwin-wayland systemd desktop-file-utils man-db groff-base waybar grim \
+mutter sway wtype kwin-wayland plasma-wayland-protocols systemd desktop-file-utils man-db groff-base waybar grim \
 fonts-dejavu-core"
 
 missing=""

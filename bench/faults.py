@@ -7,7 +7,8 @@ Each scenario runs real `glutewake run --console` processes in a private home an
 counts as acknowledged when `glutewake done` exits 0. Afterwards the journal is read: lost is
 acknowledged minus found (when positive), doubled is found minus the breaks the daemon can have
 carried out (acknowledged, plus requests it may have read but whose answer never arrived).
-Lost and doubled must be 0 in every row. Prints the table; writes artifacts/bench/faults.json.
+Lost and doubled must be 0 in every row. A row for hostile input also names what else must hold
+(`must`) and whether it did (`held`). Prints the table; writes artifacts/bench/faults.json.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class Row:
     acknowledged: int = 0
     found: int = 0
     unanswered: int = 0  # requests that got no answer (the daemon may or may not have read them)
+    must: str = ""  # what else must hold under this fault, in words
+    held: bool = True  # whether it did
 
     @property
     def lost(self) -> int:
@@ -259,6 +262,55 @@ def many_clients(rounds: int) -> Row:
     return row
 
 
+def status_json(env) -> dict:
+    result = subprocess.run([sys.executable, "-m", "glutewake", "status", "--json"], env=env,
+                            text=True, capture_output=True, timeout=20)
+    return json.loads(result.stdout)
+
+
+def nested_settings(rounds: int) -> Row:
+    """A settings file nested 5,000 arrays deep, saved while the daemon runs."""
+    row = Row("settings nested 5,000 deep",
+              must="one-line settings_error; daemon answers; no traceback")
+    env = home()
+    daemon = started(env)
+    path = Path(env["XDG_CONFIG_HOME"], "glutewake", "config.toml")
+    path.write_text("[quiet]\napps = " + "[" * 5000 + "]" * 5000 + "\n")
+    for _ in range(rounds):
+        tally(row, done(env))
+    error = status_json(env).get("settings_error") or ""
+    daemon.stop()
+    row.held = (bool(error) and "\n" not in error
+                and not any("Traceback" in line for line in daemon.lines))
+    row.found = count_done(env)
+    return row
+
+
+def hostile_messages(rounds: int) -> Row:
+    """The control channel fed garbage: not JSON, deep nesting, wrong types, over the limit."""
+    from tests.fuzz_inputs import send_raw
+
+    row = Row("hostile control messages", must="each refused in one line; daemon answers")
+    env = home()
+    daemon = started(env)
+    runtime = Path(env["XDG_RUNTIME_DIR"])
+    hostile = [b"\xff\xfe", b"[" * 100_000, b'{"cmd": "pause", "at": {"h": 1}}',
+               b'{"cmd": "snooze", "seconds": 1e400}', b"x" * 70_000]
+    replies = []
+    for _ in range(rounds):
+        for data in hostile:
+            try:
+                replies.append(send_raw(runtime, data))
+            except (OSError, EOFError):
+                replies.append(None)
+        tally(row, done(env))
+    daemon.stop()
+    row.held = (all(r is None or (r["ok"] is False and "\n" not in r["text"]) for r in replies)
+                and not any("Traceback" in line for line in daemon.lines))
+    row.found = count_done(env)
+    return row
+
+
 def out_of_descriptors(rounds: int) -> Row:
     row, env = Row("out of file descriptors (prlimit 24)"), home()
     daemon = started(env, "prlimit", "--nofile=24")
@@ -275,31 +327,36 @@ def out_of_descriptors(rounds: int) -> Row:
 
 
 SCENARIOS = (kill_9_under_load, unwritable_data_folder, unwritable_until_restart, busy_journal,
-             journal_deleted, hangup, stopped_daemon, many_clients, out_of_descriptors)
+             journal_deleted, hangup, stopped_daemon, many_clients, out_of_descriptors,
+             nested_settings, hostile_messages)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="breaks or rounds per scenario")
+    parser.add_argument("--only", help="run only the scenarios whose name contains this")
     args = parser.parse_args()
     rows = []
     for scenario in SCENARIOS:
+        if args.only and args.only not in scenario.__name__:
+            continue
         print(f"  {scenario.__name__.replace('_', ' ')} ...", flush=True)
         rows.append(scenario(args.rounds))
     width = max(len(r.scenario) for r in rows)
-    print(f"\n{'fault':<{width}}  acknowledged  in journal  unanswered  lost  doubled")
+    print(f"\n{'fault':<{width}}  acknowledged  in journal  unanswered  lost  doubled  held"
+          "  what must hold")
     for r in rows:
         print(f"{r.scenario:<{width}}  {r.acknowledged:>12}  {r.found:>10}  {r.unanswered:>10}"
-              f"  {r.lost:>4}  {r.doubled:>7}")
+              f"  {r.lost:>4}  {r.doubled:>7}  {'yes' if r.held else 'NO':>4}  {r.must}")
     out = Path("artifacts/bench")
     out.mkdir(parents=True, exist_ok=True)
     (out / "faults.json").write_text(json.dumps(
         [asdict(r) | {"lost": r.lost, "doubled": r.doubled} for r in rows], indent=1))
-    bad = [r.scenario for r in rows if r.lost or r.doubled]
+    bad = [r.scenario for r in rows if r.lost or r.doubled or not r.held]
     if bad:
-        print(f"\nLOST OR DOUBLED in: {', '.join(bad)}")
+        print(f"\nLOST, DOUBLED OR NOT HELD in: {', '.join(bad)}")
         return 1
-    print("\nNothing lost, nothing doubled.")
+    print("\nNothing lost, nothing doubled, everything held.")
     return 0
 
 

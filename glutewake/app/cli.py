@@ -214,7 +214,7 @@ def language_setting() -> str:
 
     try:
         ui = tomllib.loads(data.decode("utf-8")).get("ui")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return "auto"
     value = ui.get("language") if isinstance(ui, dict) else None
     return value if isinstance(value, str) and value in i18n.LANGUAGES else "auto"
@@ -345,6 +345,9 @@ def print_status(status: dict) -> None:
     count; the names of the parts it uses (idle source, notifier, tray) come in the English of
     `status --json` and are put in the language in force here."""
     print(_("glutewake is running (pid {pid})", pid=status["pid"]))
+    if status.get("settings_error"):
+        print(_("Settings not applied: {error}. The last good settings stay in force until it "
+                "is fixed.", error=status["settings_error"]))
     print(status["line"])
     print(_("Next exercise: {exercise}", exercise=status["exercise"]))
     print(status["today"])

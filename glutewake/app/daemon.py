@@ -91,7 +91,13 @@ class SettingsFile:
     def _load(self, seen: tuple) -> config.Settings:
         if isinstance(seen[1], UserError):
             raise seen[1]
-        return config.load(self.path, seen[1] or b"")
+        try:
+            return config.load(self.path, seen[1] or b"")
+        except UserError:
+            raise
+        except Exception as err:  # whatever a file can do to a reader is a settings error
+            log.exception("reading %s failed", self.path)
+            raise UserError(str(self.path), phrases.settings_unreadable(err)) from None
 
     def changed(self) -> config.Settings | None:
         """New settings when the file changed and is valid; None otherwise."""

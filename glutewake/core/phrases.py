@@ -485,6 +485,12 @@ def last_good_kept(error) -> str:
     return _("{error} (keeping the last good settings)", error=error)
 
 
+def settings_unreadable(error: Exception) -> str:
+    """A settings file that failed in a way no check foresaw."""
+    return _("could not be read ({error}); check it with `glutewake config check`",
+             error=type(error).__name__)
+
+
 def settings_reloaded(path) -> str:
     return _("settings reloaded from {path}", path=path)
 
