@@ -27,7 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tests.support import Running, journal_path, write_config
+from tests.support import Running, journal_path, spill_with_a_bad_line, write_config
 from tests.support import silent_clients as support_silent_clients
 
 FAST = '[breaks]\nevery = "1h"\nnatural_break = "1h"\n'
@@ -311,6 +311,27 @@ def hostile_messages(rounds: int) -> Row:
     return row
 
 
+def bad_spill_line(rounds: int) -> Row:
+    """A spill file left by a daemon that could not write its journal, with one line whose time
+    lies in the year three billion among `rounds` good ones: the good lines are breaks the
+    person was told were logged."""
+    row = Row("bad spill line (one 1e20 time among good lines)",
+              must="daemon starts; good lines in the journal; file moved aside; no traceback")
+    env = home()
+    spill = spill_with_a_bad_line(env, good=rounds)
+    row.acknowledged = rounds
+    try:
+        daemon = started(env)
+    except AssertionError:  # it did not start
+        row.held = False
+    else:
+        daemon.stop()
+        row.held = (not spill.exists() and len(list(spill.parent.glob(spill.name + ".bad-*"))) == 1
+                    and not any("Traceback" in line for line in daemon.lines))
+    row.found = count_done(env)
+    return row
+
+
 def out_of_descriptors(rounds: int) -> Row:
     row, env = Row("out of file descriptors (prlimit 24)"), home()
     daemon = started(env, "prlimit", "--nofile=24")
@@ -328,7 +349,7 @@ def out_of_descriptors(rounds: int) -> Row:
 
 SCENARIOS = (kill_9_under_load, unwritable_data_folder, unwritable_until_restart, busy_journal,
              journal_deleted, hangup, stopped_daemon, many_clients, out_of_descriptors,
-             nested_settings, hostile_messages)
+             nested_settings, hostile_messages, bad_spill_line)
 
 
 def main() -> int:
