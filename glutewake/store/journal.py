@@ -442,33 +442,31 @@ def _is_corruption(err: sqlite3.Error) -> bool:
 
 
 def _migrate(db: sqlite3.Connection, report: Callable[[str], None]) -> None:
+    """A new journal is made as TABLE says; an older one goes through the steps it lacks. Each
+    step is one transaction."""
     version = _version(db)
-    if version == 0:
+    steps = ([(len(MIGRATIONS), _create)] if version == 0 else
+             [(number + 1, MIGRATIONS[number]) for number in range(version, len(MIGRATIONS))])
+    for number, step in steps:
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in (TABLE.format(name="events"), *INDEXES):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-        return
-    for number in range(version, len(MIGRATIONS)):
-        step = MIGRATIONS[number]
-        if isinstance(step, str):
-            db.executescript(f"BEGIN; {step} PRAGMA user_version = {number + 1}; COMMIT;")
-            continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            said = step(db)
-            db.execute(f"PRAGMA user_version = {number + 1}")
+            said = None
+            if isinstance(step, str):
+                db.execute(step)
+            else:
+                said = step(db)
+            db.execute(f"PRAGMA user_version = {number}")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
         if said:
             report(journal_says(said))
+
+
+def _create(db: sqlite3.Connection) -> None:
+    for statement in (TABLE.format(name="events"), *INDEXES):
+        db.execute(statement)
 
 
 def _version(db: sqlite3.Connection) -> int:
