@@ -46,7 +46,7 @@ raw_messages = st.one_of(
         lambda m: json.dumps(m).encode()),
     json_values.map(lambda v: json.dumps(v).encode()),  # not an object at all
     st.binary(max_size=200),  # not JSON
-    st.integers(10, 100_000).map(_nested),  # nested far beyond the recursion limit
+    st.integers(10, 30_000).map(_nested),  # nested far beyond the recursion limit
     st.integers(1, 200).map(lambda n: json.dumps({"cmd": "snooze", "id": "i" * n * 100}).encode()),
     st.just(b"x" * (MAX_MESSAGE + 1)),  # over the channel's limit
 )
@@ -58,7 +58,10 @@ def send_raw(runtime: Path, data: bytes, timeout: float = 5.0) -> dict | None:
     key = (folder / "control.key").read_bytes()
     conn = mpc.Client(str(folder / "control.sock"), "AF_UNIX", authkey=key)
     try:
-        conn.send_bytes(data)
+        try:
+            conn.send_bytes(data)
+        except (BrokenPipeError, ConnectionResetError):  # it stopped reading an oversized one
+            return None
         if not conn.poll(timeout):
             raise AssertionError(f"no answer within {timeout} s to {data[:80]!r}")
         try:

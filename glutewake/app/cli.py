@@ -501,8 +501,7 @@ def show_stats(args) -> int:
     with open_journal() as journal:
         if journal is None:
             return 0
-        result = stats.report(journal.read, first, last, settings.daily_goal, today,
-                              (e.id for e in settings.offered))
+        result = stats.report(journal.read, first, last, settings.daily_goal, today)
     if args.chart:
         from ..store.chart import draw_chart
 
@@ -526,7 +525,7 @@ def show_stats(args) -> int:
         print(_("Breaks from {first} to {last}", **span) + "\n")
     # TRANSLATORS: the column headings of `glutewake stats`: keep them short
     table = [(_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"), _("natural"),
-              _("answered"), _("longest"), _("sitting"))]
+              _("answered"), _("longest"), _("sitting"), _("away"))]
     for day in result.days + [result.total]:
         if day is result.total:
             label = _("total")
@@ -536,8 +535,9 @@ def show_stats(args) -> int:
         share = "—" if day.answered_share is None else f"{day.answered_share:.0%}"
         longest = humanize(day.longest_stretch_seconds) if day.longest_stretch_seconds else "—"
         sat = humanize(day.sitting_seconds) if day.sitting_seconds else "—"
+        away = humanize(day.away_seconds) if day.away_seconds else "—"
         table.append((label, day.reminders, day.done, day.snoozed, day.skipped, day.natural_breaks,
-                      share, longest, sat))
+                      share, longest, sat, away))
     widths = [max(len(str(row[n])) for row in table) for n in range(len(table[0]))]
     for row in table:
         cells = [f"{row[0]:<{widths[0]}}"] + [f"{row[n]!s:>{widths[n]}}" for n in range(1, len(row))]
@@ -552,8 +552,8 @@ def show_stats(args) -> int:
         print(_("Done most: {most} ({most_count}) · least: {least} ({least_count})",
                 most=names.get(most[0], most[0]), most_count=most[1],
                 least=names.get(least[0], least[0]), least_count=least[1]))
-    print(_("* today. Natural: breaks you took by being away. Answered: reminders answered with a "
-            "break."))
+    print(_("* today. Natural: breaks you took by being away. Answered: reminded breaks you then "
+            "did or skipped. Away: time away from the desk in natural breaks."))
     if args.chart:
         print(_("Chart written to {file}", file=args.chart))
     return 0
@@ -800,6 +800,10 @@ def guide(args) -> int:
     exercise = found[ident]
     dose = journal_doses().of(exercise.id).step
     steps = plan.plan(exercise, dose)
+    try:  # the daemon is guiding meanwhile: it holds its reminders and logs the end once
+        request(commands.to_wire(commands.Start(exercise.id, elsewhere=True)))
+    except (NotRunning, NoAnswer):
+        pass  # said at the end, when the break cannot be logged
     print(phrases.reminder_lesson(Remind(exercise, 0.0, 1, True, dose)))
     print(_("Ctrl-C stops; what you did is logged as a partial break.") + "\n", flush=True)
     live = sys.stdout.isatty()

@@ -35,6 +35,9 @@ SLEEP_GAP = 10.0
 # How often to look while a due reminder is held by something that sends no word when it ends
 # (do not disturb, full screen, a program); a hold with a known end is looked at when it ends.
 HELD_LOOK = 2.0
+# A guided break in a terminal that has not said how it ended this long after its plan's end is
+# taken as stopped (the terminal was closed): what it did is logged as a partial break.
+ELSEWHERE_SILENCE = 120.0
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ class Reply(StrEnum):
     NOT_GUIDING = "not_guiding"
     PARTIAL = "partial"
     UNKNOWN_EXERCISE = "unknown_exercise"
+    ENDED_ALREADY = "ended_already"  # a terminal's guide that the daemon had ended and logged
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,7 @@ class Coach:
         self._break_logged = False
         self._last_done: str | None = None  # the exercise "too easy/too hard" speaks of
         self._guide: _Guide | None = None
+        self._ended_elsewhere: str | None = None  # a terminal's guide the daemon ended
         self._new_stretch()
 
     # --- queries ---
@@ -247,10 +252,14 @@ class Coach:
         """Real seconds until something may change if you stay as you are: the daemon should
         observe again by then. None when nothing is pending."""
         s = self.settings
-        if self._guide is not None:
-            if self._guide.paused:
+        g = self._guide
+        if g is not None:
+            if g.elsewhere:  # only to notice a terminal that went silent
+                last = self._last.wall if self._last is not None else g.began
+                return max(0.0, g.began + guide.total(g.steps) + ELSEWHERE_SILENCE - last)
+            if g.paused:
                 return HELD_LOOK
-            return guide.next_update(self._guide.steps, self._guide.elapsed)
+            return guide.next_update(g.steps, g.elapsed)
         moments = []
         if self._paused_until is not None:
             if self._last is not None and self._paused_until != math.inf:
@@ -296,7 +305,14 @@ class Coach:
             gap = (obs.wall - last.wall) - elapsed
             slept = gap if gap > SLEEP_GAP else 0.0
         if self._guide is not None:
-            return effects + self._guide_on(obs, elapsed)
+            away = self._away_from_guide(obs, slept)
+            if away < self.settings.natural_break:
+                return effects + self._guide_on(obs, elapsed)
+            # away long enough for a natural break: the guided break ends with what was done,
+            # and the absence is a natural break like any other
+            effects += self._guide_stopped(answer=False)
+            self._leave(away)
+            return effects + self._natural_break()
         effects += self._advance(obs, elapsed, slept)
         if self._paused_until is not None and obs.wall >= self._paused_until:
             self._paused_until = None
@@ -336,7 +352,7 @@ class Coach:
             return []
         if present:
             self._away_for += elapsed - since_input
-            effects = self._natural_break()
+            effects = self._natural_break() + self._absence_over(obs.wall - since_input)
             self._away = False
             self._sitting += since_input
             return effects
@@ -352,6 +368,13 @@ class Coach:
     def _leave(self, already_away: float) -> None:
         if not self._away:
             self._away, self._away_for, self._break_logged = True, already_away, False
+
+    def _absence_over(self, wall: float) -> list[Effect]:
+        """An absence that was a natural break ends (back at the desk, or glutewake stops): its
+        record says how long it lasted, so it began `duration` seconds before `wall`."""
+        if not (self._away and self._break_logged):
+            return []
+        return [self._record(Kind.AWAY, wall=wall, duration=round(self._away_for, 3))]
 
     def _natural_break(self) -> list[Effect]:
         if not self._away or self._break_logged or self._away_for < self.settings.natural_break:
@@ -386,6 +409,7 @@ class Coach:
                         duration=round(max(0.0, self._now - self._held_since), 3))
             self._held_since = None
         self._reminders += 1
+        self._stretch_reminders += 1
         self._reminded_at = self._sitting
         self._past.offered[self._exercise.id] = self._now
         self._shown = self._exercise.id
@@ -393,7 +417,8 @@ class Coach:
         return [
             Remind(self._exercise, self._sitting, self._reminders, final,
                    self._past.doses.of(self._exercise.id).step, after),
-            self._record(Kind.REMINDED, self._exercise.id, reminder=self._reminders, **held),
+            self._record(Kind.REMINDED, self._exercise.id, reminder=self._stretch_reminders,
+                         **held),
         ]
 
     def _maybe_heads_up(self) -> list[Effect]:
@@ -427,7 +452,7 @@ class Coach:
         return effects + ([] if isinstance(cmd, Stop) else self._maybe_remind())
 
     def _done(self, cmd: Done) -> list[Effect]:
-        exercise, early = self._exercise, not self._due
+        exercise, early = self._exercise, self._early
         effects = self._withdraw() + self._log_done(
             exercise, early=early, dose=self._past.doses.of(exercise.id).step)
         if cmd.feedback is not None:
@@ -487,7 +512,8 @@ class Coach:
         seconds = cmd.seconds or self.settings.snooze
         was_due = self._due
         effects = self._withdraw()
-        self._due_at = max(self._due_at, self._sitting) + seconds
+        # from the due moment, or from now when that has passed: a new snooze replaces the last
+        self._due_at = max(float(self.settings.every), self._sitting) + seconds
         self._snoozed, self._reminders, self._headed_up, self._held_since = True, 0, False, None
         effects.append(self._record(Kind.SNOOZED, self._exercise.id, duration=seconds))
         return effects + [Answer(Reply.SNOOZED, early=not was_due,
@@ -498,8 +524,14 @@ class Coach:
         """A break is due: reminded, or held back by do-not-disturb and the like."""
         return bool(self._reminders) or self._held_since is not None
 
+    @property
+    def _early(self) -> bool:
+        """A break taken now is early: no reminder of this stretch came (or was held) yet.
+        Snoozes, pauses and reloads since the first reminder do not make it early."""
+        return not self._stretch_reminders and self._held_since is None
+
     def _skip(self, _: Skip) -> list[Effect]:
-        if not self._due:
+        if self._early:
             return [Answer(Reply.NOTHING_TO_SKIP, ok=False, seconds=self._due_at - self._sitting)]
         exercise = self._exercise
         effects = self._withdraw() + [self._record(Kind.SKIPPED, exercise.id)]
@@ -537,7 +569,8 @@ class Coach:
                 Answer(Reply.RESUMED, seconds=due_in)]
 
     def _stop(self, _: Stop) -> list[Effect]:
-        return self._withdraw() + [self._record(Kind.STOPPED), Answer(Reply.STOPPED)]
+        return (self._withdraw() + self._absence_over(self._now)
+                + [self._record(Kind.STOPPED), Answer(Reply.STOPPED)])
 
     def _reconfigure(self, cmd: Reconfigure) -> list[Effect]:
         self.settings = level_in_force(cmd.settings, self._past)
@@ -552,14 +585,23 @@ class Coach:
 
     # --- the guided break ---
 
-    def _start(self, _: Start) -> list[Effect]:
+    def _start(self, cmd: Start) -> list[Effect]:
         if self._guide is not None:
             return [Answer(Reply.ALREADY_GUIDING, ok=False, exercise=self._guide.exercise)]
-        exercise = self._exercise
+        exercise = self._exercise if cmd.exercise is None else self._find(cmd.exercise)
+        if exercise is None:
+            return [Answer(Reply.UNKNOWN_EXERCISE, ok=False)]
         dose = self._past.doses.of(exercise.id).step
-        self._guide = _Guide(exercise, dose, guide.plan(exercise, dose))
-        return self._guiding_if_changed() + [Answer(Reply.GUIDING, exercise=exercise,
-                                        seconds=exercise.break_seconds(exercise.amount(dose)))]
+        self._guide = _Guide(exercise, dose, guide.plan(exercise, dose), early=self._early,
+                             elsewhere=cmd.elsewhere, began=self._now)
+        self._ended_elsewhere = None
+        # a guide in a terminal shows itself; the reminder on screen has its answer
+        shown = self._withdraw() if cmd.elsewhere else self._guiding_if_changed()
+        return shown + [Answer(Reply.GUIDING, exercise=exercise,
+                               seconds=exercise.break_seconds(exercise.amount(dose)))]
+
+    def _find(self, ident: str) -> Exercise | None:
+        return next((e for e in self.settings.catalog if e.id == ident), None)
 
     def _end_guide(self, _: EndGuide) -> list[Effect]:
         return [Answer(Reply.NOT_GUIDING, ok=False)]  # (while guiding, command() ends it)
@@ -569,6 +611,10 @@ class Coach:
         locked, away or in a call, it waits for you."""
         g = self._guide
         assert g is not None
+        if g.elsewhere:  # the terminal keeps the time; a terminal that went silent ends it
+            if obs.wall - g.began > guide.total(g.steps) + ELSEWHERE_SILENCE:
+                return self._guide_stopped(answer=False)
+            return []
         idle = obs.idle is not None and obs.idle >= self.settings.natural_break
         paused = obs.locked or idle or self._hold is not None
         if not paused:
@@ -577,6 +623,18 @@ class Coach:
         if guide.place(g.steps, g.elapsed).finished:
             return self._guide_finished()
         return self._guiding_if_changed()
+
+    def _away_from_guide(self, obs: Observation, slept: float) -> float:
+        """How long the person has been away from the guided break: no input, the screen
+        locked, the machine asleep."""
+        g = self._guide
+        assert g is not None
+        if not obs.locked:
+            g.locked_since = None
+        elif g.locked_since is None:
+            g.locked_since = obs.wall - slept
+        locked = 0.0 if g.locked_since is None else obs.wall - g.locked_since
+        return max(obs.idle or 0.0, locked, slept)
 
     def _guiding_if_changed(self) -> list[Effect]:
         """A new display only when it reads differently: another step, the countdown past
@@ -601,7 +659,9 @@ class Coach:
         g = self._guide
         assert g is not None
         self._guide = None
-        effects = self._log_done(g.exercise, early=False, guided=True, duration=g.elapsed,
+        if g.elsewhere:
+            self._ended_elsewhere = g.exercise.id
+        effects = self._log_done(g.exercise, early=g.early, guided=True, duration=g.elapsed,
                                  dose=g.dose)
         self._new_stretch(repick=True)
         return effects + [GuideDone(g.exercise, g.elapsed, self.settings.every),
@@ -613,6 +673,9 @@ class Coach:
         g = self._guide
         assert g is not None
         self._guide = None
+        if g.elsewhere:
+            self._ended_elsewhere = g.exercise.id
+            g.elapsed = min(self._now - g.began, guide.total(g.steps))  # at most the plan
         effects: list[Effect] = [Withdraw(), self._record(Kind.PARTIAL, g.exercise.id,
                                                           duration=round(g.elapsed, 3),
                                                           guided=True, dose=g.dose)]
@@ -621,16 +684,25 @@ class Coach:
         return effects
 
     def _guided(self, cmd: Guided) -> list[Effect]:
-        """`glutewake guide` ran the break in a terminal and tells how it ended."""
-        exercise = next((e for e in self.settings.catalog if e.id == cmd.exercise), None)
+        """`glutewake guide` ran the break in a terminal and tells how it ended. Its end is
+        logged once: when the daemon ended it already (Done from the tray, time away), the
+        report only hears that."""
+        exercise = self._find(cmd.exercise)
         if exercise is None:
             return [Answer(Reply.UNKNOWN_EXERCISE, ok=False)]
-        dose = self._past.doses.of(exercise.id).step
+        g = self._guide
+        if g is not None and g.elsewhere and g.exercise.id == exercise.id:
+            self._guide, early, dose = None, g.early, g.dose
+        elif g is None and self._ended_elsewhere == exercise.id:
+            self._ended_elsewhere = None
+            return [Answer(Reply.ENDED_ALREADY, exercise=exercise)]
+        else:
+            early, dose = self._early, self._past.doses.of(exercise.id).step
         if not cmd.complete:
             return [self._record(Kind.PARTIAL, exercise.id, duration=cmd.seconds, guided=True,
                                  dose=dose),
                     Answer(Reply.PARTIAL, exercise=exercise, seconds=cmd.seconds)]
-        effects = self._withdraw() + self._log_done(exercise, early=not self._due, guided=True,
+        effects = self._withdraw() + self._log_done(exercise, early=early, guided=True,
                                                     duration=cmd.seconds, dose=dose)
         self._new_stretch(repick=True)
         return effects + [Answer(Reply.LOGGED, exercise=exercise, seconds=self.settings.every,
@@ -652,7 +724,8 @@ class Coach:
         self._sitting = 0.0
         self._due_at = float(self.settings.every)
         self._snoozed = False
-        self._reminders = 0
+        self._reminders = 0  # reminders since the last answer: what max_reminders bounds
+        self._stretch_reminders = 0  # reminders of this break, whatever came between them
         self._reminded_at = 0.0
         self._headed_up = False
         self._held_since: float | None = None
@@ -670,8 +743,10 @@ class Coach:
         assert choice is not None, "config validation guarantees an offered exercise"
         return choice
 
-    def _record(self, kind: Kind, exercise: str | None = None, **fields) -> Record:
-        return Record(kind, self._now, round(self._sitting, 3), exercise, **fields)
+    def _record(self, kind: Kind, exercise: str | None = None, wall: float | None = None,
+                **fields) -> Record:
+        return Record(kind, self._now if wall is None else wall, round(self._sitting, 3),
+                      exercise, **fields)
 
 
 @dataclass
@@ -682,3 +757,7 @@ class _Guide:
     elapsed: float = 0.0  # seconds of guided time so far (paused time not counted)
     paused: bool = False
     shown: tuple | None = None  # what the last display showed (step, countdown, paused)
+    early: bool = False  # started before any reminder of the stretch
+    elsewhere: bool = False  # run by `glutewake guide` in a terminal
+    began: float = 0.0  # wall time it started
+    locked_since: float | None = None  # wall time the screen was locked during the guide

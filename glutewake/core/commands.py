@@ -36,7 +36,12 @@ class Rate:
 
 @dataclass(frozen=True)
 class Start:
-    """Begin the guided break of the exercise suggested now."""
+    """Begin a guided break: of the exercise suggested now, or of `exercise`. `elsewhere`: the
+    guide runs outside the daemon (`glutewake guide` in a terminal), which says how it ended
+    with `Guided`; meanwhile the daemon is guiding and holds its reminders."""
+
+    exercise: str | None = None
+    elsewhere: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,11 @@ def to_wire(command: Command) -> dict:
     elif isinstance(command, Guided):
         message.update(exercise=command.exercise, seconds=max(1, round(command.seconds)),
                        complete=command.complete)
+    elif isinstance(command, Start):
+        if command.exercise is not None:
+            message["exercise"] = command.exercise
+        if command.elsewhere:
+            message["elsewhere"] = True
     elif isinstance(command, Pause):
         if command.seconds is not None:
             message["seconds"] = command.seconds
@@ -241,6 +251,7 @@ WIRE_FIELDS: dict[type, frozenset[str]] = {
     Snooze: frozenset({"seconds"}), Pause: frozenset({"seconds", "at", "tomorrow"}),
     Done: frozenset({"feedback"}), Rate: frozenset({"feedback"}),
     Guided: frozenset({"exercise", "seconds", "complete"}),
+    Start: frozenset({"exercise", "elsewhere"}),
 }
 
 
@@ -272,6 +283,13 @@ def from_wire(message: dict) -> Command:
             # the field's name
             raise UserError("guided", _("needs an exercise id, whole seconds and complete"))
         return Guided(exercise, float(seconds), complete)
+    if kind is Start:
+        exercise, elsewhere = message.get("exercise"), message.get("elsewhere", False)
+        if not ((exercise is None or isinstance(exercise, str) and 0 < len(exercise) <= 64)
+                and isinstance(elsewhere, bool)):
+            # TRANSLATORS: the fields of a start message; "elsewhere" is the field's name
+            raise UserError("start", _("takes an exercise id and elsewhere (true or false)"))
+        return Start(exercise, elsewhere)
     if kind in (Done, Rate):
         feedback = message.get("feedback")
         if feedback is None and kind is Done:

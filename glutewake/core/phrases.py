@@ -16,7 +16,7 @@ from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .guide import Part, Side
-from .timespec import humanize, weekday
+from .timespec import humanize, weekday, weekday_date
 
 
 _ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -32,6 +32,11 @@ def clock(wall: float, now: float, english: bool = False) -> str:
     time = moment.strftime("%H:%M")
     if days == 0:
         return time
+    if not 0 < days < 7:  # beyond the coming week (or before today) a weekday is not enough
+        if english:
+            return f"{_ENGLISH_DAYS[moment.weekday()]} {moment.date().isoformat()} {time}"
+        # TRANSLATORS: a moment more than a week away: "Tue 05 Jan 03:19"
+        return _("{date} {time}", date=weekday_date(moment.date()), time=time)
     if english:
         return f"tomorrow {time}" if days == 1 else f"{_ENGLISH_DAYS[moment.weekday()]} {time}"
     if days == 1:
@@ -293,6 +298,9 @@ def answer(reply: Answer, now: float) -> str:
                  "{exercise}, not a full one.", duration=seconds, exercise=name_of(reply))
     if kind is Reply.UNKNOWN_EXERCISE:
         return _("That exercise is not in the catalog; `glutewake exercises` lists them.")
+    if kind is Reply.ENDED_ALREADY:
+        return _("This guided break of {exercise} was ended and logged already.",
+                 exercise=name_of(reply))
     if kind is Reply.NOTHING_TO_RATE:
         return _("No break was logged since glutewake started, so there is nothing to rate; "
                  "`glutewake done --easy` logs one and rates it.")
@@ -370,6 +378,7 @@ def kind_name(kind: Kind) -> str:
         Kind.LEVEL_UP: lambda: pgettext("journal event", "level_up"),
         Kind.FEEDBACK: lambda: pgettext("journal event", "feedback"),
         Kind.PARTIAL: lambda: pgettext("journal event", "partial"),
+        Kind.AWAY: lambda: pgettext("journal event", "away"),
     }.get(kind, lambda: str(kind))()
 
 
@@ -405,7 +414,14 @@ def detail(record: Record) -> str:
     if kind is Kind.SNOOZED:
         return humanize(record.duration or 0)
     if kind is Kind.NATURAL_BREAK:
-        return _("away {duration}", duration=humanize(record.duration or 0))
+        began = record.wall - (record.duration or 0)
+        return _("away since {time}", time=clock(began, record.wall))
+    if kind is Kind.AWAY:
+        duration = record.duration or 0
+        # TRANSLATORS: an absence in `glutewake log`: "1 h 5 min, 12:02–13:07"
+        return _("{duration}, {start}–{end}", duration=humanize(duration),
+                 start=clock(record.wall - duration, record.wall),
+                 end=clock(record.wall, record.wall))
     if kind is Kind.PAUSED:
         return pause_end(record.until, record.wall)
     if kind is Kind.RESUMED:
