@@ -2,6 +2,9 @@
 
 import csv
 import io
+import re
+
+import pytest
 
 from glutewake.store.export import CSV_COLUMNS
 from glutewake.core.coach import Record
@@ -153,3 +156,67 @@ def test_readers_leave_the_journal_as_it_was(home):
     for command in READERS:
         assert glutewake(home, *command).returncode == 0, command
     assert journal_path(home).read_bytes() == before
+
+
+# A custom move with a 40-character id and a name of wide characters (two columns each in a
+# terminal), and one left out (it needs a band) whose name has a combining accent (no column).
+LONG_ID = "standing-calf-raise-with-a-slow-lowering"
+WIDE_AND_COMBINING = f"""
+[[exercises.custom]]
+id = "{LONG_ID}"
+name = "踵上げ calf raise"
+posture = "standing"
+equipment = "none"
+level = 1
+sets = 2
+reps = [10, 15]
+per_side = false
+targets = ["calves"]
+steps = ["Stand tall.", "Rise onto the toes.", "Lower slowly."]
+cue = "Slow on the way down."
+
+[[exercises.custom]]
+id = "band-pull"
+name = "Pont fe\u0301ssier"
+posture = "standing"
+equipment = "band"
+level = 1
+sets = 2
+reps = 10
+per_side = false
+targets = ["gluteus maximus"]
+steps = ["Loop the band.", "Pull.", "Let go slowly."]
+cue = "Steady."
+"""
+
+
+def terminal_width(text: str) -> int:
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_the_exercise_list_keeps_its_columns_for_long_ids_and_in_every_language(home, tmp_path,
+                                                                                 lang):
+    from glutewake.locale import catalogs
+
+    compiled = tmp_path / "locale"
+    catalogs.compile_all(out=compiled)
+    assert write_config(home, WIDE_AND_COMBINING)
+    env = dict(home, LANGUAGE=lang, GLUTEWAKE_LOCALE_DIR=str(compiled))
+    listing = glutewake(env, "exercises")
+    assert listing.returncode == 0, listing.stderr
+    rows = [line for line in listing.stdout.splitlines() if line.startswith("  ")]
+    assert len(rows) == 21 and any(row.startswith(f"  {LONG_ID}  ") for row in rows)
+    assert any("踵上げ calf raise" in row for row in rows)
+    assert any(row.startswith("  band-pull ") and "Pont fe\u0301ssier" in row for row in rows)
+    starts = set()
+    for row in rows:
+        cells = list(re.finditer(r"[^ ]+(?: [^ ]+)*", row))  # columns: 2+ spaces apart
+        assert len(cells) == 3, row
+        starts.add(tuple(terminal_width(row[:cell.start()]) for cell in cells))
+    assert len(starts) == 1, "\n".join(rows)
+    [(id_column, name_column, detail_column)] = starts
+    assert name_column == id_column + len(LONG_ID) + 2

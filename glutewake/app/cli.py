@@ -7,6 +7,7 @@ import argparse
 import os
 import re
 import sys
+import unicodedata
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -593,18 +594,34 @@ def show_exercises(args) -> int:
               _("Not offered: {reason}.", reason=reason))
         return 0
     offered = settings.offered
+    rows = [(e.id, e.shown_name, e.prescription) for e in offered]
+    left_out = [(e.id, e.shown_name, exercises.why_not_offered(e, settings.prefs))
+                for e in settings.catalog if e not in offered]
+    widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
     print(level_line)
     print(_("Offered in reminders ({count}):", count=len(offered)))
-    for exercise in offered:
-        print(f"  {exercise.id:<24} {exercise.summary}")
-    left_out = [(e, exercises.why_not_offered(e, settings.prefs)) for e in settings.catalog
-                if e not in offered]
+    for row in rows:
+        print(columns(row, widths))
     if left_out:
         print(_("Not offered ({count}):", count=len(left_out)))
-        for exercise, reason in left_out:
-            print(f"  {exercise.id:<24} {exercise.shown_name}: {reason}")
+        for row in left_out:
+            print(columns(row, widths))
     print(_("`glutewake exercises show ID` prints one in full."))
     return 0
+
+
+def shown_width(text: str) -> int:
+    """How many terminal columns `text` takes: wide (East Asian) characters two, combining marks
+    and invisible format characters none, the rest one."""
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def columns(cells, widths) -> str:
+    """One indented table row: each cell but the last padded to its column's width, two spaces
+    between columns."""
+    padded = [cell + " " * (width - shown_width(cell)) for cell, width in zip(cells[:-1], widths)]
+    return "  " + "  ".join([*padded, cells[-1]])
 
 
 def no_such_exercise(where: str, ident: str, found) -> UserError:

@@ -49,6 +49,10 @@ class Observation:
     hold: Hold | None = None  # why the desktop says reminders must wait now, if it does
     utc_offset: float = 0.0  # seconds east of UTC here, now (work hours are local)
     inhibitor: str | None = None  # who asks the desktop not to go idle (a film, a talk), if any
+    # What the person's other computers say, through the synced folder ([sync]): the wall time
+    # of the latest break taken on any of them, and of the latest input on any of them.
+    remote_break: float | None = None
+    remote_input: float | None = None
 
     @property
     def engaged(self) -> bool:

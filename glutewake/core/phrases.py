@@ -59,6 +59,20 @@ def capital(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}"
 
 
+def labelled(label: str, text: str) -> str:
+    """A label and what it says on one line ("Settings not applied: line 3 ..."), punctuated as
+    the language does: French puts a no-break space before the colon."""
+    # TRANSLATORS: a label, a colon and its text; French: "{label}\u00a0: {text}"
+    return _("{label}: {text}", label=label, text=text)
+
+
+def in_a_row(parts) -> str:
+    """Short texts one after the other on one line, "a; b", punctuated as the language does."""
+    # TRANSLATORS: what goes between the parts of a list of problems on one line: "a; b".
+    # French puts a no-break space before the semicolon.
+    return pgettext("between two parts of a list", "; ").join(parts)
+
+
 # --- holds -------------------------------------------------------------------------------------
 
 def _hold_names() -> dict[Reason, str]:

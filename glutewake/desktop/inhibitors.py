@@ -34,6 +34,7 @@ import logging
 import os
 import re
 
+from ..core.phrases import in_a_row
 from ..i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ class Inhibitors:
     @property
     def problem(self) -> str:
         """Why some source cannot be read now, one line; "" when all answer."""
-        return "; ".join(self._failing.values())
+        return in_a_row(self._failing.values())
 
     def inhibitor(self) -> str | None:
         for source in self.sources:

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from ..core.coach import GuideDone, Guiding, HeadsUp, Remind
 from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
-                            guide_done_title, guide_title, heads_up_body, heads_up_title,
+                            guide_done_title, guide_title, heads_up_body, heads_up_title, labelled,
                             part_name, reminder_body, reminder_lesson, reminder_title)
 from ..core.ports import Note
 from ..core.timespec import humanize
@@ -92,7 +92,7 @@ class ConsoleNotifier:
 
     def tell(self, title: str, body: str) -> None:
         try:
-            print(f"[{time.strftime('%H:%M')}] {title}: {body}", file=self._out or sys.stdout,
+            print(f"[{time.strftime('%H:%M')}] {labelled(title, body)}", file=self._out or sys.stdout,
                   flush=True)
         except (OSError, ValueError):
             pass

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..core.events import Record
+from ..core.phrases import in_a_row
 from ..i18n import _, ngettext
 from . import valid
 from .valid import Unusable
@@ -51,13 +52,13 @@ class Spill:
                 self._report(_("journal: events are kept safe in {path} until the journal can be "
                                "written", path=self._own))
             return True
-        # TRANSLATORS: {problems} lists each folder tried and why it failed, joined with "; "
+        # TRANSLATORS: {problems} lists each folder tried and why it failed, one after the other
         self._report(ngettext(
             "journal: {count} event could not be kept safe anywhere: {problems}. It stays in "
             "memory while glutewake runs",
             "journal: {count} events could not be kept safe anywhere: {problems}. They stay in "
             "memory while glutewake runs", len(entries), count=len(entries),
-            problems="; ".join(problems)))
+            problems=in_a_row(problems)))
         return False
 
     def _append(self, folder: Path, lines: bytes) -> None:
