@@ -29,7 +29,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tests.support import Running, journal_path, write_config
+from tests.support import Running, journal_path, spill_with_a_bad_line, write_config
 from tests.support import silent_clients as support_silent_clients
 
 FAST = '[breaks]\nevery = "1h"\nnatural_break = "1h"\n'
@@ -390,6 +390,24 @@ def doubled_reply(rounds: int) -> Row:
     row.found = count_done(env)
     row.held = (buttons == [{"default", "start", "done", "snooze"}] * rounds
                 and not any("Traceback" in line for line in lines))
+def bad_spill_line(rounds: int) -> Row:
+    """A spill file left by a daemon that could not write its journal, with one line whose time
+    lies in the year three billion among `rounds` good ones: the good lines are breaks the
+    person was told were logged."""
+    row = Row("bad spill line (one 1e20 time among good lines)",
+              must="daemon starts; good lines in the journal; file moved aside; no traceback")
+    env = home()
+    spill = spill_with_a_bad_line(env, good=rounds)
+    row.acknowledged = rounds
+    try:
+        daemon = started(env)
+    except AssertionError:  # it did not start
+        row.held = False
+    else:
+        daemon.stop()
+        row.held = (not spill.exists() and len(list(spill.parent.glob(spill.name + ".bad-*"))) == 1
+                    and not any("Traceback" in line for line in daemon.lines))
+    row.found = count_done(env)
     return row
 
 
@@ -410,7 +428,7 @@ def out_of_descriptors(rounds: int) -> Row:
 
 SCENARIOS = (kill_9_under_load, unwritable_data_folder, unwritable_until_restart, busy_journal,
              journal_deleted, hangup, stopped_daemon, many_clients, out_of_descriptors,
-             nested_settings, hostile_messages, forged_signal, doubled_reply)
+             nested_settings, hostile_messages, forged_signal, doubled_reply, bad_spill_line)
 
 
 def main() -> int:

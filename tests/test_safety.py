@@ -18,9 +18,14 @@ FAST = '[breaks]\nevery = "2s"\nsnooze = "1s"\nremind_again = "1s"\nnatural_brea
 
 
 def kinds(env) -> list[str]:
+    """The kinds in the journal, in order; none while the daemon is still making its table."""
     db = sqlite3.connect(journal_path(env))
     try:
         return [row[0] for row in db.execute("SELECT kind FROM events ORDER BY id")]
+    except sqlite3.OperationalError as err:
+        if "no such table" not in str(err):
+            raise
+        return []
     finally:
         db.close()
 

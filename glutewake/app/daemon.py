@@ -49,6 +49,11 @@ log = logging.getLogger(__name__)
 # back) and how late a settings edit made in an editor applies.
 TICK = 120.0
 SHORTEST_WAIT = 0.2
+# While events the journal could not take wait in a spill file (another program holding its lock,
+# a full disk), they are tried again after RETRY seconds, then after twice as long each time, up
+# to LONGEST_RETRY: a lock held for a moment is over within seconds, a full disk costs little.
+RETRY = 1.0
+LONGEST_RETRY = 8.0
 
 
 def utc_offset(wall: float) -> float:
@@ -159,6 +164,7 @@ class Daemon:
         self._control = None
         self._last_look = mono()
         self._told_bad_saves = 0
+        self._retry = RETRY  # seconds to the next try of events the journal did not take yet
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
 
     # --- a turn: gather outside the coach's lock, apply under it, carry out after ---
@@ -197,8 +203,7 @@ class Daemon:
                 if command is not None:
                     effects += self.coach.command(command)
             self._apply(effects)
-            if self.journal.pending:
-                self.journal.flush()
+            self._write_waiting()
             self._last_look = self._mono()
         return effects
 
@@ -266,6 +271,15 @@ class Daemon:
     def tick(self) -> None:
         self._step()
         self._announce()
+
+    def _write_waiting(self) -> None:
+        """Events acknowledged while the journal could not take them go in now if they can.
+        Outside the lock: the journal may wait half a second for another program's lock, and
+        a command need not wait with it."""
+        if not self.journal.pending or self.journal.flush():
+            self._retry = RETRY
+        else:
+            self._retry = min(LONGEST_RETRY, self._retry * 2)
 
     def look_now(self) -> None:
         """Something changed outside (screen locked, machine waking): look at once."""
@@ -417,6 +431,8 @@ class Daemon:
             wanted = self.coach.wake_in()
         # a little after the moment, so the look finds it reached
         wait = self.tick_every if wanted is None else min(self.tick_every, wanted + 0.05)
+        if self.journal.pending:  # events wait for the journal: no longer than the retry
+            wait = min(wait, self._retry)
         return max(SHORTEST_WAIT, wait)
 
     def _reschedule(self) -> None:
