@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 from ..i18n import _, ngettext, pgettext
 from .effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
+from .untrusted import escape_markup
+from .view import View
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .guide import Part, Side
@@ -117,6 +119,11 @@ def settings_problem(error) -> str:
              where=error.where, problem=error.problem)
 
 
+def tray_text(view: View) -> str:
+    """The tray's line for a status view: the settings file's mistake first, when there is one."""
+    return with_settings_problem(tray_line(view.status, view.now), view.settings_error)
+
+
 def with_settings_problem(line: str, error) -> str:
     """The tray's line while the settings file has a mistake."""
     if error is None:
@@ -127,16 +134,8 @@ def with_settings_problem(line: str, error) -> str:
 
 def source_state(unknown_since: float | None, now: float) -> str:
     """How an idle source answers now: "answering", or "unknown since 10:05". This is the
-    idle_state value of `status --json`, which scripts read, so it stays English; `glutewake
-    status` words it for people with `source_state_text`."""
+    idle_state value of `status --json`, which scripts read, so it stays English."""
     return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now, True)}"
-
-
-def source_state_text(state: str) -> str:
-    """An idle_state value ("unknown since 10:05") in the language in force."""
-    if state.startswith("unknown since "):
-        return _("unknown since {time}", time=state.removeprefix("unknown since "))
-    return state
 
 
 def pause_end(until: float | None, now: float) -> str:
@@ -188,6 +187,86 @@ def tray_line(status: Status, now: float) -> str:
     if status.phase == Phase.SNOOZED:
         return _("Sitting since {time} · snoozed, reminder at {at}", time=since, at=at)
     return _("Sitting since {time} · break at {at}", time=since, at=at)
+
+
+# --- the status view, rendered -----------------------------------------------------------------
+
+def _iso(wall: float | None) -> str | None:
+    if wall is None or wall == math.inf:
+        return None
+    return datetime.fromtimestamp(wall).astimezone().isoformat(timespec="seconds")
+
+
+def status_json(view: View) -> dict:
+    """`glutewake status --json`: the documented fields (README), values English where scripts
+    read them, plus what waybar and i3status-rust read (`text`, `tooltip`, `class`, `state`)."""
+    status, now = view.status, view.now
+    held = status.hold
+    line = status_line(status, now)
+    return {
+        "running": True, "pid": view.pid, "line": line, "phase": status.phase.value,
+        "sitting": round(status.sitting), "due_in": round(status.due_in),
+        "next_due": _iso(view.next_due),
+        "hold": None if held is None else {
+            "reason": held.reason.value, "source": held.source, "text": hold(held, now),
+            "since": _iso(status.hold_since), "until": _iso(held.until)},
+        "paused_until": _iso(status.paused_until), "exercise": status.exercise.summary,
+        "exercise_id": status.exercise.id, "done_today": status.done_today, "goal": status.goal,
+        "idle_source": view.idle_source,
+        "idle_state": "none" if view.idle_source == "none" else source_state(
+            view.idle_unknown_since, now),
+        "inhibitor": view.inhibitor, "notifier": view.notifier,
+        "notifier_state": "missing" if view.notifier_missing else "ok",
+        "detector_problems": list(view.detector_problems), "tray": view.tray,
+        "settings_error": "" if view.settings_error is None else
+        f"{view.settings_error.where}: {view.settings_error.what}",
+        "config": view.config, "journal": view.journal, "journal_waiting": view.journal_waiting,
+        "journal_problem": view.journal_problem, "log": view.log,
+        # what status bars read; waybar takes the tooltip as Pango markup (its "escape" setting
+        # covers only the text), so it is escaped
+        "text": line, "class": status.phase.value,
+        "tooltip": escape_markup(status.exercise.summary),
+        "state": "Warning" if status.phase == Phase.DUE else "Idle",
+    }
+
+
+def status_text(view: View) -> list[str]:
+    """`glutewake status` for people, in the language in force here."""
+    status, now = view.status, view.now
+    lines = [_("glutewake is running (pid {pid})", pid=view.pid)]
+    if view.settings_error is not None:
+        lines.append(_("Settings not applied: {error}. The last good settings stay in force "
+                       "until it is fixed.", error=f"{view.settings_error.where}: "
+                                                   f"{view.settings_error.what}"))
+    lines += [status_line(status, now),
+              _("Next exercise: {exercise}", exercise=status.exercise.summary),
+              today(status.done_today, status.goal)]
+    if view.idle_unknown_since is None or view.idle_source == "none":
+        lines.append(_("Idle detection: {source}", source=part_name(view.idle_source)))
+    else:
+        lines.append(_("Idle detection: {source} ({state})", source=part_name(view.idle_source),
+                       state=_("unknown since {time}",
+                               time=clock(view.idle_unknown_since, now))))
+    if view.inhibitor:
+        lines.append(_("Idle inhibited by: {inhibitor}", inhibitor=view.inhibitor))
+    if view.notifier_missing:
+        lines.append(_("Notifications: {notifier} (missing: no notification server on the "
+                       "session bus now)", notifier=part_name(view.notifier)))
+    else:
+        lines.append(_("Notifications: {notifier}", notifier=part_name(view.notifier)))
+    lines += [_("Detector problem: {problem}", problem=p) for p in view.detector_problems]
+    lines += [_("Tray: {tray}", tray=part_name(view.tray)),
+              _("Settings: {file}", file=view.config)]
+    if view.journal_waiting:
+        lines.append(ngettext(
+            "Journal: {file} ({count} event kept safe, not written yet: {problem})",
+            "Journal: {file} ({count} events kept safe, not written yet: {problem})",
+            view.journal_waiting, file=view.journal, count=view.journal_waiting,
+            problem=view.journal_problem))
+    else:
+        lines.append(_("Journal: {file}", file=view.journal))
+    lines.append(_("Log: {file}", file=view.log))
+    return lines
 
 
 def today(done: int, goal: int, streak: int = 0) -> str:
