@@ -27,6 +27,7 @@ class FakeNotifier:
         self.shown: list = []
         self.withdrawn = 0
         self.told: list[tuple[str, str]] = []
+        self.answers: list[str] = []
 
     def show(self, note) -> None:
         self.shown.append(note)
@@ -36,6 +37,9 @@ class FakeNotifier:
 
     def tell(self, title: str, body: str) -> None:
         self.told.append((title, body))
+
+    def answered(self, text: str) -> None:
+        self.answers.append(text)
 
 
 class FakeIdle:

@@ -311,6 +311,7 @@ class Daemon:
     def answer(self, command: Command) -> Answer:
         """Carry out a command for the coach; its typed answer."""
         answer = next(e for e in self._step(command) if isinstance(e, Answer))
+        self._notify("answered", phrases.answer(answer, self._wall()))
         self._announce()
         self._reschedule()
         return answer

@@ -47,6 +47,15 @@ def clock(wall: float, now: float, english: bool = False) -> str:
     return _("{weekday} {time}", weekday=weekday(moment.date()), time=time)
 
 
+def left(seconds: float) -> str:
+    """Time to go, one rule everywhere (the status line, the answers, the heads-up): seconds
+    under a minute, whole minutes rounded up above ("17 s", "6 min", "1 h 5 min")."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return humanize(math.ceil(seconds))
+    return humanize(math.ceil(seconds / 60) * 60)
+
+
 def minutes(seconds: float, up: bool = False) -> str:
     """Whole minutes, as the status line shows them: it changes at most once a minute.
     Time left is rounded up (29.5 minutes to go is "30 min"), time spent down."""
@@ -166,10 +175,10 @@ def status_line(status: Status, now: float) -> str:
                  hold=hold(status.hold, now))
     if status.phase == Phase.DUE:
         return _("Break due · sitting {sitting}", sitting=sitting)
-    left = minutes(status.due_in, up=True)
+    to_go = left(status.due_in)
     if status.phase == Phase.SNOOZED:
-        return _("Sitting {sitting} · snoozed, reminder in {left}", sitting=sitting, left=left)
-    return _("Sitting {sitting} · break in {left}", sitting=sitting, left=left)
+        return _("Sitting {sitting} · snoozed, reminder in {left}", sitting=sitting, left=to_go)
+    return _("Sitting {sitting} · break in {left}", sitting=sitting, left=to_go)
 
 
 def tray_line(status: Status, now: float) -> str:
@@ -307,11 +316,19 @@ def reminder_lesson(remind: Remind) -> str:
 
 
 def heads_up_title(note: HeadsUp) -> str:
-    return _("Break in {left}", left=humanize(note.due_in))
+    return _("Break in {left}", left=left(note.due_in))
 
 
 def heads_up_body(note: HeadsUp) -> str:
     return _("Next up: {exercise}", exercise=note.exercise.summary)
+
+
+def reminder_nudge(remind: Remind) -> str:
+    """A repeat of a reminder whose lesson is on the screen already: one line."""
+    if remind.count > 1 and remind.limit > 1:  # a repeat; after a snooze it starts afresh
+        return _("Still due: {exercise} · reminder {count} of {limit}",
+                 exercise=remind.exercise.shown_name, count=remind.count, limit=remind.limit)
+    return _("Still due: {exercise}", exercise=remind.exercise.shown_name)
 
 
 def answer_hint() -> str:
@@ -328,6 +345,7 @@ def answer_hint_no_buttons() -> str:
 def answer(reply: Answer, now: float) -> str:
     """What a command's reply says."""
     kind, seconds = reply.reply, humanize(reply.seconds or 0)
+    to_go = left(reply.seconds or 0)  # time left rounds as the status line does
     if kind is Reply.LOGGED:
         # TRANSLATORS: what was logged when the break had no exercise
         name = reply.exercise.shown_name if reply.exercise else _("break")
@@ -344,8 +362,8 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.SNOOZED:
         if reply.early:
             return _("Next break put off: next reminder after {duration} more sitting.",
-                     duration=seconds)
-        return _("Snoozed: next reminder after {duration} more sitting.", duration=seconds)
+                     duration=to_go)
+        return _("Snoozed: next reminder after {duration} more sitting.", duration=to_go)
     if kind is Reply.SKIPPED:
         return _("Break skipped. The next one comes after {duration} of sitting.",
                  duration=seconds)
@@ -354,7 +372,7 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.RESUMED:
         if not reply.seconds:
             return _("Reminders are back on; a break is due now.")
-        return _("Reminders are back on; next break in {duration}.", duration=seconds)
+        return _("Reminders are back on; next break in {duration}.", duration=to_go)
     if kind is Reply.STARTING:
         return _("glutewake is still starting; try again in a moment")
     if kind is Reply.NOTHING_TO_SNOOZE:
@@ -362,7 +380,7 @@ def answer(reply: Answer, now: float) -> str:
                  "them back on.")
     if kind is Reply.NOTHING_TO_SKIP:
         return _("No break is due, so there is nothing to skip; the next one is in {duration}. "
-                 "To put it off, use snooze.", duration=seconds)
+                 "To put it off, use snooze.", duration=to_go)
     if kind is Reply.PAUSE_IN_PAST:
         return _("That pause would end at {time}, which is past; pick a later time.",
                  time=clock(reply.until or now, now))
