@@ -32,3 +32,26 @@ def test_resume_and_status_give_the_same_number():
     said = answer(resumed, START_WALL)
     line = status_line(desk.coach.status(), desk.wall)
     assert "next break in 6 min" in said and line.endswith("break in 6 min"), (said, line)
+
+
+def test_status_follow_prints_a_line_only_when_it_changes_even_while_a_break_is_due(home):
+    import subprocess
+    import sys
+    import time
+
+    from tests.support import Running, write_config
+
+    write_config(home, '[breaks]\nevery = "1s"\nsnooze = "1s"\nremind_again = "1h"\n'
+                       'natural_break = "1h"\n')
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("Time to stand")
+        for args in (("--follow",), ("--follow", "--json")):
+            follow = subprocess.Popen([sys.executable, "-m", "glutewake", "status", *args],
+                                      env=home, text=True, stdout=subprocess.PIPE)
+            time.sleep(5)  # five looks while the break is due
+            follow.terminate()
+            out, _ = follow.communicate(timeout=10)
+            assert len(out.splitlines()) == 1, out
+    finally:
+        daemon.stop()

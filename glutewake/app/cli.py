@@ -294,7 +294,8 @@ def show_status(args) -> int:
             print(line)
             return 0 if view is not None else EXIT_REFUSED
         # a new line only when what it prints changes: the seconds ticking on alone are none
-        changed = {k: v for k, v in shown.items() if k not in ("sitting", "due_in")}
+        # (nor is the due moment, which is "now" for as long as a break is due)
+        changed = {k: v for k, v in shown.items() if k not in ("sitting", "due_in", "next_due")}
         if changed != last:
             print(line, flush=True)
             last = changed
