@@ -267,13 +267,13 @@ def runs(spans) -> list[list]:
     return entries
 
 
-def answer(data: bytes, start: float, end: float) -> dict:
+def answer(data: bytes, start: float, end: float, most: int = MOST_EVENTS) -> dict:
     """What a parser answers: {"timeline": entries of `runs`}, {"too_much": what} or
     {"error": why}. Never raises for what is in `data`."""
     try:
         if len(data) > MAX_BYTES:
             raise TooMuch("size")
-        found = {"timeline": runs(occurrences(data, start, end))}
+        found = {"timeline": runs(occurrences(data, start, end, most))}
     except TooMuch as err:
         return {"too_much": err.what}
     except Exception as err:  # the calendar libraries raise many kinds for bad input...
@@ -285,7 +285,10 @@ def answer(data: bytes, start: float, end: float) -> dict:
             return {"too_much": "memory"}
         if any(isinstance(cause, RecursionError) for cause in causes):
             return {"too_much": "depth"}
-        return {"error": clean(str(causes[0]) or type(causes[0]).__name__, 200)}
+        first = causes[0]
+        if type(first) is KeyError and first.args:  # icalendar's way to say it is missing
+            return {"error": clean(f"no {first.args[0]}", 200)}
+        return {"error": clean(str(first) or type(first).__name__, 200)}
     if len(json.dumps(found, ensure_ascii=False).encode()) > MAX_ANSWER:
         return {"too_much": "answer"}
     return found
