@@ -178,6 +178,19 @@ class Server:
         self.server.server_close()
 
 
+def command_lines() -> list[str]:
+    """Every process's command line, as anyone on the machine can read them."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                found.append(Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ")
+                             .decode("utf-8", "replace"))
+            except OSError:
+                pass
+    return found
+
+
 def silent_clients(address: str, count: int, wait: float = 0.05) -> list:
     """Up to `count` control-socket clients that connect and say nothing; fewer when the
     daemon's backlog is full (a connect that would wait longer than `wait` gives up)."""

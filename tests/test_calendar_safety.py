@@ -20,7 +20,7 @@ import pytest
 from glutewake.core.untrusted import LONGEST
 from glutewake.desktop.quiet.calendar import (AFTER, MAX_ANSWER, MAX_BYTES, MEMORY, MOST_EVENTS,
                                               Calendars, parse_apart, runs, shown)
-from tests.support import Server, skip_or_fail, stray_module
+from tests.support import Server, command_lines, skip_or_fail, stray_module
 from tests.test_meetings import NOW, FakeClock, calendar, event
 
 
@@ -276,19 +276,6 @@ def test_messages_name_nothing_of_the_address_but_its_host():
     [problem] = detector.problems()
     assert problem.startswith("calendar http://127.0.0.1:9: cannot fetch it (")
     assert "TOKEN" not in problem and "KEY" not in problem and "private" not in problem
-
-
-def command_lines() -> list[str]:
-    """Every process's command line, as anyone on the machine can read them."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                found.append(Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ")
-                             .decode("utf-8", "replace"))
-            except OSError:
-                pass
-    return found
 
 
 def test_no_secret_of_a_calendar_address_shows_anywhere(home, trusted):
