@@ -43,8 +43,9 @@ gtk: $(VENV)/.runtime
 
 # Footprint against Workrave and Safe Eyes (with wakeups per thread of each glutewake), reactions,
 # growth over a long day, stats speed, the fault table (breaks acknowledged against breaks
-# found in the journal, per fault: lost and doubled must be 0), what a calendar whose event
-# repeats every second costs, and five minutes of fuzzing the calendar pipeline. Needs the desktop packages, and workrave and safeeyes
+# found in the journal, per fault: lost and doubled must be 0), longer fuzzing of the wire
+# format, the settings and the calendar pipeline, and what a calendar whose one event repeats
+# every second costs. Needs the desktop packages, and workrave and safeeyes
 # (installed here when root). FOOTPRINT passes options on: make bench FOOTPRINT="--only sni".
 FOOTPRINT ?=
 bench: $(VENV)/.test
@@ -56,6 +57,7 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.responsiveness
 	$(BIN)/python -m bench.stats_speed
 	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.fuzz_inputs
 	$(BIN)/python -m bench.hostile_calendar
 	$(BIN)/python -m bench.fuzz_calendar
 

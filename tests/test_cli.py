@@ -2,6 +2,9 @@
 
 import csv
 import io
+import re
+
+import pytest
 
 from glutewake.store.export import CSV_COLUMNS
 from glutewake.core.coach import Record
@@ -114,3 +117,106 @@ def test_config_set_keeps_the_file_mode(home):
     assert glutewake(home, "config", "set", "breaks.every", "45m").returncode == 0
     assert path.stat().st_mode & 0o777 == 0o640
     assert 'every = "45m"' in path.read_text()
+
+
+READERS = (("log",), ("log", "--csv"), ("stats",), ("stats", "--json"), ("export",),
+           ("export", "--format", "json"))
+
+
+def files_of(path) -> dict:
+    """The journal's files and their bytes."""
+    return {p.name: p.read_bytes() for p in path.parent.glob(path.name + "*")}
+
+
+def test_readers_never_convert_an_old_journal_and_say_what_does(home):
+    import sqlite3
+
+    from tests.test_journal import OLD_ROWS, old_journal
+
+    path = journal_path(home)
+    path.parent.mkdir(parents=True)
+    old_journal(path, OLD_ROWS)
+    before = files_of(path)
+    for command in READERS:
+        result = glutewake(home, *command)
+        assert result.returncode == 1, (command, result)
+        assert result.stderr.count("\n") == 1 and "`glutewake run` converts it" in result.stderr
+        assert str(path) in result.stderr and "Traceback" not in result.stderr
+    assert files_of(path) == before
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    db.close()
+
+
+def test_readers_leave_the_journal_as_it_was(home):
+    journal = Journal(journal_path(home))
+    journal.record(Record("done", START_WALL, 1834, "wall-lean"))
+    journal.close()
+    before = journal_path(home).read_bytes()
+    for command in READERS:
+        assert glutewake(home, *command).returncode == 0, command
+    assert journal_path(home).read_bytes() == before
+
+
+# A custom move with a 40-character id and a name of wide characters (two columns each in a
+# terminal), and one left out (it needs a band) whose name has a combining accent (no column).
+LONG_ID = "standing-calf-raise-with-a-slow-lowering"
+WIDE_AND_COMBINING = f"""
+[[exercises.custom]]
+id = "{LONG_ID}"
+name = "踵上げ calf raise"
+posture = "standing"
+equipment = "none"
+level = 1
+sets = 2
+reps = [10, 15]
+per_side = false
+targets = ["calves"]
+steps = ["Stand tall.", "Rise onto the toes.", "Lower slowly."]
+cue = "Slow on the way down."
+
+[[exercises.custom]]
+id = "band-pull"
+name = "Pont fe\u0301ssier"
+posture = "standing"
+equipment = "band"
+level = 1
+sets = 2
+reps = 10
+per_side = false
+targets = ["gluteus maximus"]
+steps = ["Loop the band.", "Pull.", "Let go slowly."]
+cue = "Steady."
+"""
+
+
+def terminal_width(text: str) -> int:
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_the_exercise_list_keeps_its_columns_for_long_ids_and_in_every_language(home, tmp_path,
+                                                                                 lang):
+    from glutewake.locale import catalogs
+
+    compiled = tmp_path / "locale"
+    catalogs.compile_all(out=compiled)
+    assert write_config(home, WIDE_AND_COMBINING)
+    env = dict(home, LANGUAGE=lang, GLUTEWAKE_LOCALE_DIR=str(compiled))
+    listing = glutewake(env, "exercises")
+    assert listing.returncode == 0, listing.stderr
+    rows = [line for line in listing.stdout.splitlines() if line.startswith("  ")]
+    assert len(rows) == 21 and any(row.startswith(f"  {LONG_ID}  ") for row in rows)
+    assert any("踵上げ calf raise" in row for row in rows)
+    assert any(row.startswith("  band-pull ") and "Pont fe\u0301ssier" in row for row in rows)
+    starts = set()
+    for row in rows:
+        cells = list(re.finditer(r"[^ ]+(?: [^ ]+)*", row))  # columns: 2+ spaces apart
+        assert len(cells) == 3, row
+        starts.add(tuple(terminal_width(row[:cell.start()]) for cell in cells))
+    assert len(starts) == 1, "\n".join(rows)
+    [(id_column, name_column, detail_column)] = starts
+    assert name_column == id_column + len(LONG_ID) + 2

@@ -55,6 +55,11 @@ def test_every_command_survives_the_wire(command):
     {"cmd": "snoze"}, {"cmd": 5}, {}, {"cmd": "done", "arg": "x"}, {"cmd": "snooze", "seconds": -1},
     {"cmd": "snooze", "seconds": True}, {"cmd": "pause", "at": "25:00"},
     {"cmd": "pause", "seconds": 60, "tomorrow": True}, {"cmd": "done", "seconds": 5},
+    # wrong types are refused, not read as "no value"
+    {"cmd": "pause", "at": {"hour": 14}}, {"cmd": "pause", "at": ["14:30"]},
+    {"cmd": "pause", "tomorrow": "yes"}, {"cmd": "pause", "tomorrow": 1},
+    {"cmd": "done", "feedback": ["easy"]}, {"cmd": "snooze", "feedback": "easy"},
+    {"cmd": "snooze", "at": "14:30"}, {"cmd": "skip", "tomorrow": False},
 ])
 def test_a_bad_wire_message_is_refused(message):
     with pytest.raises(UserError):
@@ -122,3 +127,10 @@ def test_pause_is_bounded_by_thirty_days():
     assert commands.parse("pause", "720h") == Pause(seconds=30 * 86400)
     with pytest.raises(UserError, match="longer than 30 days"):
         commands.parse("pause", "721h")
+
+
+def test_a_wire_message_with_fields_of_the_right_type_still_reads():
+    assert commands.from_wire({"cmd": "pause", "at": "14:30", "tomorrow": False}) == \
+        Pause(at=time(14, 30))
+    assert commands.from_wire({"cmd": "pause", "tomorrow": True, "id": "ab"}) == \
+        Pause(tomorrow=True)

@@ -64,7 +64,10 @@ def test_journal_details_come_from_fields():
     assert detail(Record(Kind.REMINDED, NOW, 0, "x", reminder=2)) == "reminder 2"
     assert detail(Record(Kind.REMINDED, NOW, 0, "x", Reason.DO_NOT_DISTURB, reminder=1,
                          duration=300)) == "reminder 1, held 5 min: do not disturb"
-    assert detail(Record(Kind.NATURAL_BREAK, NOW, 0, duration=3900)) == "away 1 h 5 min"
+    began = clock(NOW - 300, NOW)
+    assert detail(Record(Kind.NATURAL_BREAK, NOW, 0, duration=300)) == f"away since {began}"
+    assert detail(Record(Kind.AWAY, NOW, 0, duration=3900)) == \
+        f"1 h 5 min, {clock(NOW - 3900, NOW)}–{clock(NOW, NOW)}"
     assert detail(Record(Kind.DONE, NOW, 0, early=True)) == "early"
     assert detail(Record(Kind.PAUSED, NOW, 0, reason=Reason.MANUAL)) == "until you resume"
     assert detail(Record(Kind.RESUMED, NOW, 0, reason=Reason.TIMER)) == "pause ended"

@@ -55,18 +55,21 @@ def test_counts_shares_stretches_per_day(tmp_path, zone):
         Record("done", at(DAY, 9, 36), 2160, "wall-lean"),
         Record("reminded", at(DAY, 10, 10), 1800, "bird-dog", reminder=1),
         Record("snoozed", at(DAY, 10, 11), 1860, "bird-dog", duration=600),
-        Record("reminded", at(DAY, 10, 21), 2460, "bird-dog", reminder=1),
+        Record("reminded", at(DAY, 10, 21), 2460, "bird-dog", reminder=2),  # after the snooze
         Record("skipped", at(DAY, 10, 22), 2520, "bird-dog"),
         Record("done", at(DAY, 10, 40), 1080, "wall-lean", early=True),
-        Record("natural_break", at(DAY, 11, 30), 1500, None, duration=2400),
-        Record("stopped", at(DAY, 12), 600),
+        Record("reminded", at(DAY, 11, 20), 1800, "bird-dog", reminder=1),  # never answered
+        Record("natural_break", at(DAY, 11, 30), 1500, None, duration=300),
+        Record("away", at(DAY, 12, 10), 0, None, duration=2700),  # back at 12:10 after 45 min
+        Record("stopped", at(DAY, 12, 20), 600),
     ])
     day = stats.report(j.read, DAY, DAY, 6, DAY).days[0]
     assert (day.reminders, day.done, day.answered, day.snoozed, day.skipped,
-            day.natural_breaks) == (3, 2, 1, 1, 1, 1)
-    assert day.answered_share == pytest.approx(1 / 3)
+            day.natural_breaks) == (3, 2, 2, 1, 1, 1)
+    assert day.answered_share == pytest.approx(2 / 3)  # the done and the skip; not the early one
     assert day.longest_stretch_seconds == 2520
     assert day.sitting_seconds == 2160 + 2520 + 1080 + 1500 + 600
+    assert day.away_seconds == 2700
 
 
 def test_a_stretch_across_midnight_counts_on_the_day_it_ends(tmp_path, zone):
@@ -125,10 +128,22 @@ def test_streak_skips_days_without_glutewake_and_waits_for_today(tmp_path, zone)
 def test_most_and_least_done(tmp_path, zone):
     zone("UTC")
     j = journal_with(tmp_path, [Record("done", at(DAY, 9 + n), 0, ex) for n, ex in
-                                enumerate(["wall-lean", "wall-lean", "bird-dog"])])
-    report = stats.report(j.read, DAY, DAY, 6, DAY, ["wall-lean", "bird-dog", "single-leg-stand"])
+                                enumerate(["wall-lean", "wall-lean", "bird-dog"])]
+                     + [Record("reminded", at(DAY, 12), 1800, "single-leg-stand", reminder=1)])
+    report = stats.report(j.read, DAY, DAY, 6, DAY)
     assert report.most_done == ("wall-lean", 2)
     assert report.least_done == ("single-leg-stand", 0)  # offered but never done
+
+
+def test_least_done_names_only_exercises_that_were_offered(tmp_path, zone):
+    zone("UTC")
+    j = journal_with(tmp_path, [Record("reminded", at(DAY, 9), 1800, "wall-lean", reminder=1),
+                                Record("done", at(DAY, 9, 1), 1860, "wall-lean"),
+                                Record("reminded", at(DAY, 10), 1800, "bird-dog", reminder=1),
+                                Record("done", at(DAY, 10, 1), 1860, "bird-dog"),
+                                Record("done", at(DAY, 11), 600, "bird-dog", early=True)])
+    report = stats.report(j.read, DAY, DAY, 6, DAY)
+    assert report.least_done == ("wall-lean", 1)  # not a catalog exercise never suggested
 
 
 def test_json_shape_is_stable(tmp_path, zone):
@@ -139,7 +154,7 @@ def test_json_shape_is_stable(tmp_path, zone):
                          "least_done", "done_per_exercise"}
     assert set(data["days"][0]) == {"date", "reminders", "done", "answered", "snoozed", "skipped",
                                     "natural_breaks", "answered_share", "longest_stretch_seconds",
-                                    "sitting_seconds", "goal_met"}
+                                    "sitting_seconds", "away_seconds", "goal_met"}
     assert data["days"][1]["done"] == 1 and data["days"][1]["goal_met"] is False
     assert "date" not in data["totals"] and data["totals"]["done"] == 1
     assert data["most_done"] == {"exercise": "wall-lean", "count": 1}
@@ -205,6 +220,10 @@ def test_export_csv_and_json_columns(home):
     assert dict(zip(rows[0], rows[1]))["early"] == "1"
     data = json.loads(glutewake(home, "export", "--format", "json").stdout)
     assert list(data[0]) == list(CSV_COLUMNS) and data[0]["sitting_seconds"] == 1834
+    # a value an event does not have is null in JSON (an empty cell in the CSV), never ""
+    assert data[0]["reminder"] is None and data[0]["duration_seconds"] is None
+    assert data[0]["reason"] is None and data[0]["until_utc"] is None
+    assert dict(zip(rows[0], rows[1]))["reminder"] == ""
     assert json.loads(glutewake(home, "export", "--format", "json", "--since", "2999-01-01").stdout) == []
 
 

@@ -7,6 +7,7 @@ import argparse
 import os
 import re
 import sys
+import unicodedata
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -214,7 +215,7 @@ def language_setting() -> str:
 
     try:
         ui = tomllib.loads(data.decode("utf-8")).get("ui")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return "auto"
     value = ui.get("language") if isinstance(ui, dict) else None
     return value if isinstance(value, str) and value in i18n.LANGUAGES else "auto"
@@ -345,6 +346,9 @@ def print_status(status: dict) -> None:
     count; the names of the parts it uses (idle source, notifier, tray) come in the English of
     `status --json` and are put in the language in force here."""
     print(_("glutewake is running (pid {pid})", pid=status["pid"]))
+    if status.get("settings_error"):
+        print(_("Settings not applied: {error}. The last good settings stay in force until it "
+                "is fixed.", error=status["settings_error"]))
     print(status["line"])
     print(_("Next exercise: {exercise}", exercise=status["exercise"]))
     print(status["today"])
@@ -394,7 +398,7 @@ def parse_day(text: str, option: str) -> date:
 
 def show_log(args) -> int:
     from ..core.events import Kind
-    from ..core.phrases import detail, kind_name
+    from ..core.phrases import detail, kind_name, not_written_yet
     from ..core.timespec import humanize
     from ..store.export import write_csv
 
@@ -409,32 +413,40 @@ def show_log(args) -> int:
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
+            words = ", ".join(filter(None, (detail(r), event.waiting and not_written_yet())))
             print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
-                  f"{r.exercise or '':<24} {sat:<12} {detail(r)}".rstrip())
+                  f"{r.exercise or '':<24} {sat:<12} {words}".rstrip())
     return 0
 
 
 @contextmanager
 def open_journal():
     """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
-    from ..store.journal import Journal, JournalDamaged
-
     path = paths.journal_file()
     if not path.exists():
         print(_("The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.",
                 path=path))
         yield None
         return
-    try:
-        journal = Journal.reader(path)
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
-    try:
+    with reading(path) as journal:
         yield journal
+
+
+@contextmanager
+def reading(path: Path):
+    """The journal at `path` as commands read it: read-only, never converted or repaired, with
+    the breaks still waiting in spill files; Unreadable (one line) when it cannot be read."""
+    from ..store.journal import Journal, JournalDamaged
+    from ..store.spill import Spill
+
+    try:
+        journal = Journal.reader(path, Spill(paths.spill_dirs()))
+        try:
+            yield journal
+        finally:
+            journal.close()
     except JournalDamaged as err:
         raise Unreadable(str(err)) from None
-    finally:
-        journal.close()
 
 
 def export(args) -> int:
@@ -490,8 +502,7 @@ def show_stats(args) -> int:
     with open_journal() as journal:
         if journal is None:
             return 0
-        result = stats.report(journal.read, first, last, settings.daily_goal, today,
-                              (e.id for e in settings.offered))
+        result = stats.report(journal.read, first, last, settings.daily_goal, today)
     if args.chart:
         from ..store.chart import draw_chart
 
@@ -515,7 +526,7 @@ def show_stats(args) -> int:
         print(_("Breaks from {first} to {last}", **span) + "\n")
     # TRANSLATORS: the column headings of `glutewake stats`: keep them short
     table = [(_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"), _("natural"),
-              _("answered"), _("longest"), _("sitting"))]
+              _("answered"), _("longest"), _("sitting"), _("away"))]
     for day in result.days + [result.total]:
         if day is result.total:
             label = _("total")
@@ -525,8 +536,9 @@ def show_stats(args) -> int:
         share = "—" if day.answered_share is None else f"{day.answered_share:.0%}"
         longest = humanize(day.longest_stretch_seconds) if day.longest_stretch_seconds else "—"
         sat = humanize(day.sitting_seconds) if day.sitting_seconds else "—"
+        away = humanize(day.away_seconds) if day.away_seconds else "—"
         table.append((label, day.reminders, day.done, day.snoozed, day.skipped, day.natural_breaks,
-                      share, longest, sat))
+                      share, longest, sat, away))
     widths = [max(len(str(row[n])) for row in table) for n in range(len(table[0]))]
     for row in table:
         cells = [f"{row[0]:<{widths[0]}}"] + [f"{row[n]!s:>{widths[n]}}" for n in range(1, len(row))]
@@ -541,8 +553,8 @@ def show_stats(args) -> int:
         print(_("Done most: {most} ({most_count}) · least: {least} ({least_count})",
                 most=names.get(most[0], most[0]), most_count=most[1],
                 least=names.get(least[0], least[0]), least_count=least[1]))
-    print(_("* today. Natural: breaks you took by being away. Answered: reminders answered with a "
-            "break."))
+    print(_("* today. Natural: breaks you took by being away. Answered: reminded breaks you then "
+            "did or skipped. Away: time away from the desk in natural breaks."))
     if args.chart:
         print(_("Chart written to {file}", file=args.chart))
     return 0
@@ -582,18 +594,34 @@ def show_exercises(args) -> int:
               _("Not offered: {reason}.", reason=reason))
         return 0
     offered = settings.offered
+    rows = [(e.id, e.shown_name, e.prescription) for e in offered]
+    left_out = [(e.id, e.shown_name, exercises.why_not_offered(e, settings.prefs))
+                for e in settings.catalog if e not in offered]
+    widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
     print(level_line)
     print(_("Offered in reminders ({count}):", count=len(offered)))
-    for exercise in offered:
-        print(f"  {exercise.id:<24} {exercise.summary}")
-    left_out = [(e, exercises.why_not_offered(e, settings.prefs)) for e in settings.catalog
-                if e not in offered]
+    for row in rows:
+        print(columns(row, widths))
     if left_out:
         print(_("Not offered ({count}):", count=len(left_out)))
-        for exercise, reason in left_out:
-            print(f"  {exercise.id:<24} {exercise.shown_name}: {reason}")
+        for row in left_out:
+            print(columns(row, widths))
     print(_("`glutewake exercises show ID` prints one in full."))
     return 0
+
+
+def shown_width(text: str) -> int:
+    """How many terminal columns `text` takes: wide (East Asian) characters two, combining marks
+    and invisible format characters none, the rest one."""
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def columns(cells, widths) -> str:
+    """One indented table row: each cell but the last padded to its column's width, two spaces
+    between columns."""
+    padded = [cell + " " * (width - shown_width(cell)) for cell, width in zip(cells[:-1], widths)]
+    return "  " + "  ".join([*padded, cells[-1]])
 
 
 def no_such_exercise(where: str, ident: str, found) -> UserError:
@@ -606,27 +634,19 @@ def journal_doses():
     """Each exercise's dose as the journal has it (none logged yet: all at the start)."""
     from ..core.dose import Doses
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     path = paths.journal_file()
     if not path.exists():
         return Doses()
-    try:
-        journal = Journal.reader(path)
-        try:
-            return stats.doses(journal.read)
-        finally:
-            journal.close()
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
+    with reading(path) as journal:
+        return stats.doses(journal.read)
 
 
 def level_in_force(settings):
     """The settings at the level the journal has earned, and a line saying where you stand."""
-    from ..core.coach import Past
+    from ..core.inputs import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     if not settings.level_auto:
         return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
@@ -634,15 +654,9 @@ def level_in_force(settings):
     path = paths.journal_file()
     done = days = 0
     if path.exists():
-        try:
-            journal = Journal.reader(path)
-            try:
-                done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                              if e.level == 1))
-            finally:
-                journal.close()
-        except JournalDamaged as err:
-            raise Unreadable(str(err)) from None
+        with reading(path) as journal:
+            done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
+                                                          if e.level == 1))
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, ngettext(
@@ -786,7 +800,7 @@ def guide(args) -> int:
 
     from ..core import commands, config, phrases
     from ..core import guide as plan
-    from ..core.coach import Guiding, Remind
+    from ..core.effects import Guiding, Remind
     from .control import NoAnswer, NotRunning, request
 
     settings = level_in_force(config.load(paths.config_file()))[0]
@@ -803,6 +817,10 @@ def guide(args) -> int:
     exercise = found[ident]
     dose = journal_doses().of(exercise.id).step
     steps = plan.plan(exercise, dose)
+    try:  # the daemon is guiding meanwhile: it holds its reminders and logs the end once
+        request(commands.to_wire(commands.Start(exercise.id, elsewhere=True)))
+    except (NotRunning, NoAnswer):
+        pass  # said at the end, when the break cannot be logged
     print(phrases.reminder_lesson(Remind(exercise, 0.0, 1, True, dose)))
     print(_("Ctrl-C stops; what you did is logged as a partial break.") + "\n", flush=True)
     live = sys.stdout.isatty()

@@ -209,8 +209,7 @@ class ControlServer:
                 raise ValueError("the request is nested too deeply") from None
             if not isinstance(request, dict):
                 raise ValueError("the request is not a JSON object")
-            reply = self._handler(request)
-            conn.send_bytes(json.dumps(reply).encode())
+            conn.send_bytes(fit(self._handler(request)))
         except AuthenticationError:
             _log().warning("control: refused a client with the wrong key")
         except (OSError, EOFError) as err:  # silent past its deadline, gone, or too big
@@ -219,6 +218,10 @@ class ControlServer:
         except ValueError as err:
             _log().warning("control: refused a bad request (%s)", err)
             _try_reply(conn, {"ok": False, "usage": True, "text": f"control: {err}"})
+        except Exception:  # a bug in one request must not take the control channel down
+            _log().exception("control: a request failed")
+            _try_reply(conn, {"ok": False, "text": _(
+                "control: the request failed inside glutewake; the log has the details")})
         finally:
             conn.close()
             self._places.release()
@@ -239,6 +242,36 @@ def _deadline(conn: mpc.Connection, seconds: float) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
     finally:
         sock.close()
+
+
+def fit(reply: dict, limit: int = MAX_MESSAGE) -> bytes:
+    """`reply` as JSON within `limit` bytes: the longest texts in it are cut (with an ellipsis)
+    until it fits, so an outside text of any size (a calendar title) never breaks a reply. What
+    cannot be made to fit becomes a one-line error."""
+    data = json.dumps(reply).encode()
+    while len(data) > limit:
+        longest = max(_texts(reply), key=lambda found: len(found[0][found[1]]), default=None)
+        if longest is None or len(longest[0][longest[1]]) < 64:
+            return json.dumps({"ok": False, "text": _(
+                "control: the reply was too large to send ({size} KB); the log has the details",
+                size=len(data) // 1024)}).encode()
+        holder, key = longest
+        holder[key] = holder[key][:len(holder[key]) // 2] + "…"
+        data = json.dumps(reply).encode()
+    return data
+
+
+def _texts(value) -> list[tuple]:
+    """(container, key) of every string in a JSON value, to cut the longest."""
+    found: list[tuple] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            found.append((value, key))
+        elif isinstance(item, (dict, list)):
+            found.extend(_texts(item))
+    return found
 
 
 def _try_reply(conn: mpc.Connection, reply: dict) -> None:
@@ -353,7 +386,19 @@ def _ask(folder: Path, key: bytes, message: dict, timeout: float) -> dict:
         conn.send_bytes(json.dumps(message).encode())
         if not conn.poll(timeout):
             raise NoAnswer()
-        return json.loads(conn.recv_bytes(MAX_MESSAGE))
+        try:
+            reply = json.loads(conn.recv_bytes(MAX_MESSAGE))
+        except (OSError, ValueError, RecursionError) as err:  # too large, or not JSON
+            if isinstance(err, (BlockingIOError, TimeoutError, ConnectionResetError)):
+                raise
+            raise UserError(_("the running glutewake"), _(
+                "sent a reply this glutewake cannot read ({error}); are both the same "
+                "version? Stop it (`glutewake quit`) and start it again", error=err)) from None
+        if not isinstance(reply, dict):
+            raise UserError(_("the running glutewake"), _(
+                "sent a reply that is not a JSON object; stop it (`glutewake quit`) and start it "
+                "again"))
+        return reply
     except (BlockingIOError, TimeoutError, EOFError, ConnectionResetError):
         raise NoAnswer() from None
     finally:

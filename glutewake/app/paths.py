@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import UserError
+from ..i18n import _
 
 APP = "glutewake"
 
@@ -49,16 +50,25 @@ def log_file() -> Path:
     return Path(_dirs().user_log_dir(APP, appauthor=False)) / "glutewake.log"
 
 
+# The longest path an AF_UNIX socket can have (108 bytes on Linux, 104 on macOS, with the NUL).
+LONGEST_SOCKET_PATH = 103
+
+
 def runtime_dir(create: bool = True) -> Path:
-    """A directory only this user can enter, for the control socket, key and lock file."""
+    """A directory only this user can enter, for the control socket, key and lock file.
+
+    Without XDG_RUNTIME_DIR (an ssh session, cron, macOS) it is a folder in the user's own cache
+    folder, never a name in the shared /tmp: another user could create that first and so keep
+    glutewake from starting."""
     if sys.platform.startswith("linux") or sys.platform == "darwin":
         base = os.environ.get("XDG_RUNTIME_DIR")
         if base and os.path.isdir(base) and os.access(base, os.W_OK):
             path = Path(base) / APP
         else:
-            import tempfile
-
-            path = Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
+            path = Path(_dirs().user_cache_dir(APP, appauthor=False)) / "run"
+        if len(os.fsencode(path / "control.sock")) > LONGEST_SOCKET_PATH:
+            raise UserError(str(path), _("is too long a path for the control socket; set "
+                                         "XDG_RUNTIME_DIR to a short private folder"))
     else:
         path = Path(_dirs().user_runtime_dir(APP, appauthor=False))
     if create:
@@ -73,7 +83,8 @@ def check_private(path: Path) -> None:
         return  # per-user profile directories already carry the user's ACL on Windows
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
-        raise UserError(str(path), "is not owned by you; remove it and start glutewake again")
+        raise UserError(str(path), _("is not owned by you; remove it and start glutewake again"))
     if info.st_mode & 0o077:
         fix = "chmod 700" if stat.S_ISDIR(info.st_mode) else "chmod 600"
-        raise UserError(str(path), f"can be read by other users; run `{fix} {path}` and retry")
+        raise UserError(str(path), _("can be read by other users; run `{fix} {path}` and retry",
+                                     fix=fix, path=path))

@@ -36,7 +36,12 @@ class Rate:
 
 @dataclass(frozen=True)
 class Start:
-    """Begin the guided break of the exercise suggested now."""
+    """Begin a guided break: of the exercise suggested now, or of `exercise`. `elsewhere`: the
+    guide runs outside the daemon (`glutewake guide` in a terminal), which says how it ended
+    with `Guided`; meanwhile the daemon is guiding and holds its reminders."""
+
+    exercise: str | None = None
+    elsewhere: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,11 @@ def to_wire(command: Command) -> dict:
     elif isinstance(command, Guided):
         message.update(exercise=command.exercise, seconds=max(1, round(command.seconds)),
                        complete=command.complete)
+    elif isinstance(command, Start):
+        if command.exercise is not None:
+            message["exercise"] = command.exercise
+        if command.elsewhere:
+            message["elsewhere"] = True
     elif isinstance(command, Pause):
         if command.seconds is not None:
             message["seconds"] = command.seconds
@@ -236,17 +246,28 @@ def to_wire(command: Command) -> dict:
     return message
 
 
+# The fields each command may carry over the control socket (besides "cmd" and "id").
+WIRE_FIELDS: dict[type, frozenset[str]] = {
+    Snooze: frozenset({"seconds"}), Pause: frozenset({"seconds", "at", "tomorrow"}),
+    Done: frozenset({"feedback"}), Rate: frozenset({"feedback"}),
+    Guided: frozenset({"exercise", "seconds", "complete"}),
+    Start: frozenset({"exercise", "elsewhere"}),
+}
+
+
 def from_wire(message: dict) -> Command:
-    """The inverse of to_wire, checked as strictly as the command line."""
+    """The inverse of to_wire, checked as strictly as the command line: each field of its type,
+    and only the fields the command takes."""
     name = message.get("cmd")
     kind = NAMES.get(name) if isinstance(name, str) else None
     if kind is None:
         raise UserError(_command(repr(str(name)[:40])), _not_a_command())
-    extra = set(message) - {"cmd", "seconds", "at", "tomorrow", "feedback", "exercise",
-                            "complete", "id"}
+    extra = set(message) - WIRE_FIELDS.get(kind, frozenset()) - {"cmd", "id"}
     if extra:
+        if not WIRE_FIELDS.get(kind):
+            raise UserError(_command(name), _("takes no argument"))
         raise UserError(_command(name), _("unknown field(s) {fields}",
-                                          fields=", ".join(sorted(extra))))
+                                          fields=", ".join(sorted(str(f)[:20] for f in extra))))
     seconds = message.get("seconds")
     longest = LONGEST_PAUSE if kind is Pause else LONGEST_INTERVAL
     if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)
@@ -262,24 +283,37 @@ def from_wire(message: dict) -> Command:
             # the field's name
             raise UserError("guided", _("needs an exercise id, whole seconds and complete"))
         return Guided(exercise, float(seconds), complete)
-    feedback = message.get("feedback")
-    if feedback is not None or kind is Rate:
-        if kind not in (Done, Rate) or feedback not in ("easy", "hard"):
+    if kind is Start:
+        exercise, elsewhere = message.get("exercise"), message.get("elsewhere", False)
+        if not ((exercise is None or isinstance(exercise, str) and 0 < len(exercise) <= 64)
+                and isinstance(elsewhere, bool)):
+            # TRANSLATORS: the fields of a start message; "elsewhere" is the field's name
+            raise UserError("start", _("takes an exercise id and elsewhere (true or false)"))
+        return Start(exercise, elsewhere)
+    if kind in (Done, Rate):
+        feedback = message.get("feedback")
+        if feedback is None and kind is Done:
+            return Done()
+        if feedback not in ("easy", "hard"):
             raise UserError(f"{name} {str(feedback)[:20]}", _('feedback is "easy" or "hard", '
                                                               "with done or rate"))
         return kind(Feedback(feedback))
     if kind is Snooze:
         return Snooze(seconds)
     if kind is Pause:
-        at = message.get("at")
-        try:
-            clock = parse_clock(at) if isinstance(at, str) else None
-        except ValueError as err:
-            raise UserError(f"pause until {at}", str(err)) from None
-        tomorrow = message.get("tomorrow") is True
-        if sum(x is not None and x is not False for x in (seconds, clock, tomorrow)) > 1:
-            raise UserError("pause", _("give one of a duration, a time or tomorrow"))
-        return Pause(seconds, clock, tomorrow)
-    if len(message) > 1 + ("id" in message):
-        raise UserError(_command(name), _("takes no argument"))
+        return _pause_from_wire(seconds, message.get("at"), message.get("tomorrow"))
     return kind()
+
+
+def _pause_from_wire(seconds: int | None, at: object, tomorrow: object) -> Pause:
+    if at is not None and not isinstance(at, str):
+        raise UserError("pause at", _('must be a time of day as text, like "14:30"'))
+    if tomorrow is not None and not isinstance(tomorrow, bool):
+        raise UserError("pause tomorrow", _("must be true or false"))
+    try:
+        clock = parse_clock(at) if at is not None else None
+    except ValueError as err:
+        raise UserError(f"pause until {at[:20]}", str(err)) from None
+    if sum(x is not None and x is not False for x in (seconds, clock, tomorrow)) > 1:
+        raise UserError("pause", _("give one of a duration, a time or tomorrow"))
+    return Pause(seconds, clock, bool(tomorrow))

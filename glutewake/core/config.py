@@ -321,6 +321,9 @@ def read_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(str(path), _("is not UTF-8 text; save it as UTF-8")) from None
+    except RecursionError:
+        raise UserError(str(path), _("nests arrays or tables too deeply to read; settings "
+                                     "need at most a list of tables")) from None
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         place = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -461,6 +464,9 @@ def parse_value(text: str) -> Any:
         return tomllib.loads(f"value = {text}")["value"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:
+        raise UserError(_("config value"), _("nests arrays too deeply; a setting takes at most "
+                                             "a list")) from None
 
 
 def set_value(path: Path, dotted: str, text: str) -> Settings:

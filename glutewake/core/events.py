@@ -25,6 +25,7 @@ class Kind(StrEnum):
     LEVEL_UP = "level_up"
     FEEDBACK = "feedback"  # "too easy" or "too hard" about the exercise just done
     PARTIAL = "partial"  # a guided break stopped early: what was done, for how long
+    AWAY = "away"  # an absence that was a natural break ended (back, or stopped): how long
 
 
 # Events that end a stretch of sitting; their `sitting` is the whole stretch.
@@ -83,7 +84,8 @@ class Record:
     reason: Reason | None = None  # held, paused, resumed; reminded after a hold
     source: str | None = None  # the program behind Reason.APP
     reminder: int | None = None  # reminded: 1 for the first reminder of a break
-    duration: float | None = None  # snoozed: its length; natural_break: time away;
+    duration: float | None = None  # snoozed: its length; natural_break: time away so far;
+    #                                 away: the whole absence, ending at `wall`;
     #                                 reminded: how long it was held first
     until: float | None = None  # paused: wall time the pause ends (None: until resumed)
     early: bool = False  # done before the break was due

@@ -66,13 +66,18 @@ class Place:
         return self.step is None
 
 
+def total(steps: tuple[Step, ...]) -> float:
+    """Seconds the whole break takes."""
+    return sum(s.seconds for s in steps)
+
+
 def place(steps: tuple[Step, ...], elapsed: float) -> Place:
-    total = sum(s.seconds for s in steps)
+    whole = total(steps)
     passed = 0.0
     for index, step in enumerate(steps):
         if elapsed < passed + step.seconds:
             left = passed + step.seconds - elapsed
-            return Place(index, step, left, total - elapsed)
+            return Place(index, step, left, whole - elapsed)
         passed += step.seconds
     return Place(len(steps), None, 0.0, 0.0)
 

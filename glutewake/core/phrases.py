@@ -12,11 +12,11 @@ import math
 from datetime import datetime, timedelta
 
 from ..i18n import _, ngettext, pgettext
-from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
+from .effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .guide import Part, Side
-from .timespec import humanize, weekday
+from .timespec import humanize, weekday, weekday_date
 
 
 _ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -32,6 +32,11 @@ def clock(wall: float, now: float, english: bool = False) -> str:
     time = moment.strftime("%H:%M")
     if days == 0:
         return time
+    if not 0 < days < 7:  # beyond the coming week (or before today) a weekday is not enough
+        if english:
+            return f"{_ENGLISH_DAYS[moment.weekday()]} {moment.date().isoformat()} {time}"
+        # TRANSLATORS: a moment more than a week away: "Tue 05 Jan 03:19"
+        return _("{date} {time}", date=weekday_date(moment.date()), time=time)
     if english:
         return f"tomorrow {time}" if days == 1 else f"{_ENGLISH_DAYS[moment.weekday()]} {time}"
     if days == 1:
@@ -52,6 +57,20 @@ def minutes(seconds: float, up: bool = False) -> str:
 def capital(text: str) -> str:
     """The first letter upper-case: a phrase that starts a line."""
     return f"{text[:1].upper()}{text[1:]}"
+
+
+def labelled(label: str, text: str) -> str:
+    """A label and what it says on one line ("Settings not applied: line 3 ..."), punctuated as
+    the language does: French puts a no-break space before the colon."""
+    # TRANSLATORS: a label, a colon and its text; French: "{label}\u00a0: {text}"
+    return _("{label}: {text}", label=label, text=text)
+
+
+def in_a_row(parts) -> str:
+    """Short texts one after the other on one line, "a; b", punctuated as the language does."""
+    # TRANSLATORS: what goes between the parts of a list of problems on one line: "a; b".
+    # French puts a no-break space before the semicolon.
+    return pgettext("between two parts of a list", "; ").join(parts)
 
 
 # --- holds -------------------------------------------------------------------------------------
@@ -293,6 +312,9 @@ def answer(reply: Answer, now: float) -> str:
                  "{exercise}, not a full one.", duration=seconds, exercise=name_of(reply))
     if kind is Reply.UNKNOWN_EXERCISE:
         return _("That exercise is not in the catalog; `glutewake exercises` lists them.")
+    if kind is Reply.ENDED_ALREADY:
+        return _("This guided break of {exercise} was ended and logged already.",
+                 exercise=name_of(reply))
     if kind is Reply.NOTHING_TO_RATE:
         return _("No break was logged since glutewake started, so there is nothing to rate; "
                  "`glutewake done --easy` logs one and rates it.")
@@ -370,7 +392,14 @@ def kind_name(kind: Kind) -> str:
         Kind.LEVEL_UP: lambda: pgettext("journal event", "level_up"),
         Kind.FEEDBACK: lambda: pgettext("journal event", "feedback"),
         Kind.PARTIAL: lambda: pgettext("journal event", "partial"),
+        Kind.AWAY: lambda: pgettext("journal event", "away"),
     }.get(kind, lambda: str(kind))()
+
+
+def not_written_yet() -> str:
+    """Marks an event of `glutewake log` that was acknowledged and waits in a spill file."""
+    # TRANSLATORS: in `glutewake log`, after an event the journal could not take yet
+    return _("waiting to be written")
 
 
 def detail(record: Record) -> str:
@@ -399,7 +428,14 @@ def detail(record: Record) -> str:
     if kind is Kind.SNOOZED:
         return humanize(record.duration or 0)
     if kind is Kind.NATURAL_BREAK:
-        return _("away {duration}", duration=humanize(record.duration or 0))
+        began = record.wall - (record.duration or 0)
+        return _("away since {time}", time=clock(began, record.wall))
+    if kind is Kind.AWAY:
+        duration = record.duration or 0
+        # TRANSLATORS: an absence in `glutewake log`: "1 h 5 min, 12:02–13:07"
+        return _("{duration}, {start}–{end}", duration=humanize(duration),
+                 start=clock(record.wall - duration, record.wall),
+                 end=clock(record.wall, record.wall))
     if kind is Kind.PAUSED:
         return pause_end(record.until, record.wall)
     if kind is Kind.RESUMED:
@@ -477,6 +513,12 @@ def defaults_in_use(error) -> str:
 def last_good_kept(error) -> str:
     """A bad settings file saved while glutewake runs."""
     return _("{error} (keeping the last good settings)", error=error)
+
+
+def settings_unreadable(error: Exception) -> str:
+    """A settings file that failed in a way no check foresaw."""
+    return _("could not be read ({error}); check it with `glutewake config check`",
+             error=type(error).__name__)
 
 
 def settings_reloaded(path) -> str:

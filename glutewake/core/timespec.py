@@ -10,7 +10,8 @@ from datetime import date, time
 
 from ..i18n import _, ngettext, pgettext
 
-_DURATION = re.compile(r"(?:(\d+) *h)? *(?:(\d+) *m(?:in)?)? *(?:(\d+) *s)?", re.IGNORECASE)
+_DURATION = re.compile(r"(?:(\d+) *d)? *(?:(\d+) *h)? *(?:(\d+) *m(?:in)?)? *(?:(\d+) *s)?",
+                       re.IGNORECASE)
 # The upper bounds, the same for the command line, the settings file and the control socket.
 LONGEST_INTERVAL = 24 * 3600  # every, snooze, natural_break, ...: a day of sitting at most
 LONGEST_PAUSE = 30 * 24 * 3600
@@ -30,7 +31,8 @@ def __getattr__(name: str) -> str:
 
 
 def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
-    """Seconds in a duration such as "45s", "30m", "1h30m" or "1h 5m 10s", up to `longest`."""
+    """Seconds in a duration such as "45s", "30m", "1h30m", "1h 5m 10s" or "2d", up to
+    `longest`."""
     cleaned = text.strip()
     if len(cleaned) > _LONGEST_TEXT:
         raise ValueError(_('"{text}..." is too long for a duration; {hint}', text=cleaned[:12],
@@ -38,8 +40,8 @@ def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None or not any(match.groups()):
         raise ValueError(_('"{text}" is not a duration; {hint}', text=text, hint=duration_hint()))
-    hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    total = hours * 3600 + minutes * 60 + seconds
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    total = days * 86400 + hours * 3600 + minutes * 60 + seconds
     if total > longest:
         raise ValueError(_('"{text}" is longer than {longest}, the most allowed', text=cleaned,
                            longest=humanize(longest)))

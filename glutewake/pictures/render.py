@@ -96,6 +96,7 @@ CONTACTS = ("left_foot", "right_foot", "feet", "left_toe", "right_toe", "toes", 
             "left_hip", "right_hip", "pelvis", "left_heel", "right_heel", "heels")
 
 Vec = tuple[float, float, float]
+Box = tuple[Vec, Vec]  # a solid block from its lowest to its highest corner, in world units
 
 
 class PoseError(ValueError):
@@ -143,11 +144,35 @@ def rot(v: Vec, axis: Vec, degrees: float) -> Vec:
 # --- poses.toml --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Place:
+    """Where a wall, desk or chair stands: on which side of the anchor, how far from it to its
+    near face (gap), how far it reaches each way along that face (width, walls) and how far it
+    is moved along the face (shift: towards the figure's front, or its right for a prop in
+    front or behind)."""
+
+    side: str
+    gap: float
+    width: float = 200.0
+    shift: float = 0.0
+
+    def block(self, near: float, far: float, across: float, low: float, high: float,
+              shift: float = 0.0) -> Box:
+        """A box from `near` to `far` beyond the near face, `across` each way (1.5 at least)
+        around `shift` along it, from height `low` to `high`."""
+        axis, sign = SIDES[self.side]
+        a, b = sorted((sign * (self.gap + near), sign * (self.gap + far)))
+        across, centre = max(across, 1.5), self.shift + shift
+        if axis[0]:
+            return (a, low, centre - across), (b, high, centre + across)
+        return (centre - across, low, a), (centre + across, high, b)
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     camera: tuple[float, float]  # yaw, pitch in degrees: [0, 0] side, [-90, 0] front
     props: tuple[str, ...]
-    places: dict  # prop -> (side, gap, width)
+    places: dict[str, Place]  # wall, desk, chair
     frames: dict  # frame name -> the frame's table
     move: tuple[str, ...] = ()  # body points whose path from the frame before is an arrow
     ghost: bool = False  # the frame before shows as a pale silhouette behind the figure
@@ -179,9 +204,12 @@ def parse(name: str, table: dict) -> Exercise:
             place = table.get(prop)
             if not (isinstance(place, dict) and place.get("side") in SIDES
                     and isinstance(place.get("gap"), (int, float))
-                    and set(place) <= {"side", "gap", "width"}):
-                fail(prop, 'give { side = "front"|"back"|"left"|"right", gap = units }')
-            places[prop] = (place["side"], float(place["gap"]), float(place.get("width", 200)))
+                    and set(place) <= {"side", "gap", "width", "shift"}
+                    and all(isinstance(place.get(k, 0), (int, float)) for k in ("width", "shift"))):
+                fail(prop, 'give { side = "front"|"back"|"left"|"right", gap = units }, and '
+                           'optionally width and shift in units')
+            places[prop] = Place(place["side"], float(place["gap"]),
+                                 float(place.get("width", 200)), float(place.get("shift", 0)))
         elif prop in table:
             fail(prop, "placed but not in props")
     frames = table.get("frames")
@@ -347,12 +375,18 @@ POINT_R = {"foot": R_FOOT, "toe": R_FOOT, "heel": R_FOOT, "knee": R_KNEE, "hand"
            "head": HEAD_R, "hip": R_HIPS, "seat": R_HIPS, "pelvis": 0.0}
 
 
+PAIRS = {"feet": "foot", "toes": "toe", "knees": "knee", "hands": "hand", "heels": "heel"}
+
+
+def each(name: str) -> tuple[str, ...]:
+    """A contact as the points that must each touch: both feet for "feet"."""
+    return (f"left_{PAIRS[name]}", f"right_{PAIRS[name]}") if name in PAIRS else (name,)
+
+
 def contact_points(fig: Figure, name: str) -> list[tuple[Vec, float]]:
     p = fig.points
-    if name in ("feet", "toes", "knees", "hands", "heels"):
-        single = {"feet": "foot", "toes": "toe", "knees": "knee", "hands": "hand",
-                  "heels": "heel"}[name]
-        return contact_points(fig, f"left_{single}") + contact_points(fig, f"right_{single}")
+    if name in PAIRS:
+        return [point for one in each(name) for point in contact_points(fig, one)]
     if name.endswith("_foot"):
         side = name.split("_")[0]
         return [(p[f"{side}_toe"], R_FOOT), (p[f"{side}_heel"], R_FOOT)]
@@ -397,10 +431,20 @@ def trunk_circles():
             ("left_shoulder", R_SHOULDER), ("right_shoulder", R_SHOULDER), ("neck", 4.0))
 
 
+def ground(exercise: Exercise) -> float:
+    """The height the body rests on: the floor, or the top of the mat."""
+    return MAT_TOP if "mat" in exercise.props else 0.0
+
+
+def figures(exercise: Exercise) -> dict[str, Figure]:
+    """Every frame's figure, placed: the joint positions the pictures are drawn from."""
+    return {name: place(exercise, frame) for name, frame in exercise.frames.items()}
+
+
 def place(exercise: Exercise, frame: dict) -> Figure:
     """The posed figure on the floor, anchored, hands reaching what they hold."""
     fig = pose(frame)
-    ground = MAT_TOP if "mat" in exercise.props else 0.0
+    floor = ground(exercise)
     targets = {side: frame.get(f"{side}_hand", frame.get("hand")) for side in ("left", "right")}
     held = {f"{side}_{part}" for side, t in targets.items() if t for part in ("elbow", "hand")}
     # What stays put between frames: the anchor named, else the feet on the floor, else
@@ -411,7 +455,7 @@ def place(exercise: Exercise, frame: dict) -> Figure:
     anchor = [pt for name in named for pt, _r in contact_points(fig, name)]
     ax = sum(pt[0] for pt in anchor) / len(anchor)
     az = sum(pt[2] for pt in anchor) / len(anchor)
-    fig.move((-ax, ground - lowest(fig, held), -az))
+    fig.move((-ax, floor - lowest(fig, held), -az))
     forward, up, right = fig.axes
     for side, target in targets.items():
         if not target:
@@ -429,21 +473,19 @@ def place(exercise: Exercise, frame: dict) -> Figure:
             pole = add(mul(up, -1.0), mul(right, 0.6 * s))
         elif target == "floor":  # where the arm's angles point, put down on the floor
             hand = fig.points[f"{side}_hand"]
-            goal = (hand[0], ground + R_HAND, hand[2])
+            goal = (hand[0], floor + R_HAND, hand[2])
             pole = (-1.0 if forward[0] >= 0 else 1.0, 0.0, 0.0) if abs(forward[1]) > 0.7 else up
-        else:
-            axis, sign = SIDES[exercise.places[target][0]]
-            gap = exercise.places[target][1]
-            goal = list(shoulder)
-            k = 0 if axis[0] else 2
-            if target == "desk":  # on the top, as near to where the arm hangs as the top allows
-                along = sign * fig.points[f"{side}_hand"][k]
-                along = min(max(along, gap + 4.0), gap + DESK_DEPTH - 8)
-                goal[k] = sign * along
+        else:  # desk or wall: where the arm's angles point, put on the desktop or flat against
+            # the wall, kept off their edges
+            lo, hi = supports(exercise)[target]
+            hand = fig.points[f"{side}_hand"]
+            goal = [min(max(c, a + 4.0), b - 4.0) for c, a, b in zip(hand, lo, hi)]
+            if target == "desk":
                 goal[1] = DESK_TOP + R_HAND * 0.8
-            else:  # wall: palm flat on it a little below the shoulder
-                goal[k] = sign * (gap - R_HAND)
-                goal[1] = shoulder[1] - 6.0
+            else:
+                axis, sign = SIDES[exercise.places[target].side]
+                k = 0 if axis[0] else 2
+                goal[k] = sign * (exercise.places[target].gap - R_HAND)
             goal = tuple(goal)
         elbow, hand, missing = reach(shoulder, goal, pole)
         fig.points[f"{side}_elbow"], fig.points[f"{side}_hand"] = elbow, hand
@@ -453,22 +495,50 @@ def place(exercise: Exercise, frame: dict) -> Figure:
 
 def contact_errors(exercise: Exercise, frame: dict, fig: Figure) -> dict[str, float]:
     """How far each contact the frame names is from its surface (units; 0 is touching)."""
-    ground = MAT_TOP if "mat" in exercise.props else 0.0
     errors = {}
     for name in frame.get("floor", []):
-        errors[f"{name} on floor"] = min(pt[1] - r for pt, r in contact_points(fig, name)) - ground
+        for one in each(name):
+            errors[f"{one} on floor"] = floor_gap(exercise, fig, one)
     for name, prop in frame.get("touch", {}).items():
-        axis, sign = SIDES[exercise.places[prop][0]]
-        face = sign * exercise.places[prop][1]
-        k = 0 if axis[0] else 2
-        parts = contact_points(fig, name)
-        if prop == "chair":  # sitting on its seat
-            errors[f"{name} on chair"] = min(pt[1] - r for pt, r in parts) - CHAIR_SEAT
-        else:  # against its face
-            errors[f"{name} on {prop}"] = min(sign * (face - pt[k]) - r for pt, r in parts)
+        for one in each(name):
+            errors[f"{one} on {prop}"] = prop_gap(exercise, fig, one, prop)
     for side, missing in fig.reach_error.items():
         errors[f"{side} hand reach"] = missing
     return errors
+
+
+def floor_gap(exercise: Exercise, fig: Figure, name: str) -> float:
+    """How far the named body point is above what the body rests on (units; 0 is touching)."""
+    return min(pt[1] - r for pt, r in contact_points(fig, name)) - ground(exercise)
+
+
+def prop_gap(exercise: Exercise, fig: Figure, name: str, prop: str) -> float:
+    """How far the named body point is from the prop's surface (units; 0 is touching,
+    negative: sunk into it)."""
+    box = supports(exercise)[prop]
+    return min(clearance(pt, r, box) for pt, r in contact_points(fig, name))
+
+
+def clearance(point: Vec, radius: float, box: Box) -> float:
+    """The gap between a ball and a box: 0 touching, negative when the ball sinks into it."""
+    lo, hi = box
+    outside = [max(lo[k] - point[k], 0.0, point[k] - hi[k]) for k in range(3)]
+    if any(outside):
+        return length(tuple(outside)) - radius
+    return -min(min(point[k] - lo[k], hi[k] - point[k]) for k in range(3)) - radius
+
+
+def supports(exercise: Exercise) -> dict[str, Box]:
+    """The surfaces a body rests on, for each placed prop: the wall, the desktop, the seat."""
+    found = {}
+    for prop, place in exercise.places.items():
+        if prop == "wall":
+            found[prop] = place.block(0, WALL_THICK, place.width, -120, 300)
+        elif prop == "desk":
+            found[prop] = place.block(0, DESK_DEPTH, 24, DESK_TOP - 2.5, DESK_TOP)
+        else:
+            found[prop] = place.block(0, CHAIR_DEPTH, 10.0, CHAIR_SEAT - 2.5, CHAIR_SEAT)
+    return found
 
 
 # --- drawing -----------------------------------------------------------------------------------
@@ -492,6 +562,7 @@ class Shape:
     points: list
     radius: float | tuple | list  # a capsule may taper: (start, end); a blob has one per circle
     colour: tuple
+    part: str = ""  # the body point a shape stands for, where one may be looked for (hands)
 
 
 def box(lo: Vec, hi: Vec) -> list[Vec]:
@@ -516,23 +587,12 @@ def hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return lower[:-1] + upper[:-1]
 
 
-def oriented(side: str, near: float, far: float, across: float, low: float, high: float,
-             shift: float = 0.0):
-    """The corners of a box that starts `near` from the anchor on `side` and reaches `far`,
-    `across` wide each way (1.5 at least) around `shift`, from `low` to `high`."""
-    axis, sign = SIDES[side]
-    a, b = sorted((sign * near, sign * far))
-    across = max(across, 1.5)
-    if axis[0]:
-        return box((a, low, shift - across), (b, high, shift + across))
-    return box((shift - across, low, a), (shift + across, high, b))
-
-
 def prop_shapes(exercise: Exercise, figures: list[Figure], cam: Camera) -> list[Shape]:
     """Floor, wall, mat, chair and desk, all behind the figure (the band is drawn with it)."""
     behind = []
 
-    def solid(corners, colour, top=None, depth=-1e6):
+    def solid(block: Box, colour, top=None, depth=-1e6):
+        corners = box(*block)
         pts = [cam.view(c) for c in corners]
         behind.append(Shape(depth, "polygon", hull([(q[0], q[1]) for q in pts]), 0, colour))
         if top is not None and cam.sp > 0.05:
@@ -546,52 +606,50 @@ def prop_shapes(exercise: Exercise, figures: list[Figure], cam: Camera) -> list[
     if cam.sp > 0.05:  # seen from above: the floor ends at the wall, or a little behind
         lo[0 if abs(cam.sy) > 0.7 else 2] = -70.0
     if "wall" in exercise.places:  # the floor ends where the wall stands
-        side, gap, _width = exercise.places["wall"]
-        axis, sign = SIDES[side]
+        axis, sign = SIDES[exercise.places["wall"].side]
         k = 0 if axis[0] else 2
         if sign > 0:
-            hi[k] = gap
+            hi[k] = exercise.places["wall"].gap
         else:
-            lo[k] = -gap
-    solid(box(tuple(lo), tuple(hi)), GROUND, GROUND_TOP, depth=-2e6)
+            lo[k] = -exercise.places["wall"].gap
+    solid((tuple(lo), tuple(hi)), GROUND, GROUND_TOP, depth=-2e6)
     if "wall" in exercise.places:
-        side, gap, width = exercise.places["wall"]
-        solid(oriented(side, gap, gap + WALL_THICK, width, -120, 300), WALL, depth=-1.9e6)
-        axis, _sign = SIDES[side]
-        if abs(cam.view(axis)[2]) < 0.3:  # seen edge on: a line marks the face
-            solid(oriented(side, gap, gap + 0.9, width, -120, 300), WALL_FACE, depth=-1.8e6)
+        wall = exercise.places["wall"]
+        (lo, hi) = supports(exercise)["wall"]
+        if cam.sp > 0.3:  # seen from above, a wall going on below the floor would hide it
+            lo = (lo[0], 0.0, lo[2])
+        solid((lo, hi), WALL, depth=-1.9e6)
+        if abs(cam.view(SIDES[wall.side][0])[2]) < 0.3:  # seen edge on: a line marks the face
+            solid(wall.block(0, 0.9, wall.width, -120, 300), WALL_FACE, depth=-1.8e6)
         elif cam.sp > 0.3:  # seen from above: a skirting board where it meets the floor
-            solid(oriented(side, gap, gap + 0.9, width, 0, 2.5), WALL_FACE, depth=-1.8e6)
+            solid(wall.block(0, 0.9, wall.width, 0, 2.5), WALL_FACE, depth=-1.8e6)
     if "mat" in exercise.props:
         xs = [pt[0] for fig in figures for pt, _r in body_circles(fig)]
         zs = [pt[2] for fig in figures for pt, _r in body_circles(fig)]
-        solid(box((min(xs) - 5, 0, min(zs) - 6), (max(xs) + 5, MAT_TOP, max(zs) + 6)),
+        solid(((min(xs) - 5, 0, min(zs) - 6), (max(xs) + 5, MAT_TOP, max(zs) + 6)),
               MAT_EDGE, MAT, depth=-1.5e6)
     if "chair" in exercise.places:
-        side, gap, _width = exercise.places["chair"]
-        seat_far = gap + CHAIR_DEPTH
-        solid(oriented(side, gap + 1.5, gap + 3.0, 9.0, 0, CHAIR_SEAT), CHAIR, depth=-1.2e6)
-        solid(oriented(side, seat_far - 3.0, seat_far - 1.5, 9.0, 0, CHAIR_SEAT), CHAIR,
+        chair = exercise.places["chair"]
+        solid(chair.block(1.5, 3.0, 9.0, 0, CHAIR_SEAT), CHAIR, depth=-1.2e6)
+        solid(chair.block(CHAIR_DEPTH - 3.0, CHAIR_DEPTH - 1.5, 9.0, 0, CHAIR_SEAT), CHAIR,
               depth=-1.2e6)
-        solid(oriented(side, seat_far - 2.5, seat_far, 9.5, CHAIR_SEAT, CHAIR_SEAT + 26), CHAIR,
+        solid(chair.block(CHAIR_DEPTH - 2.5, CHAIR_DEPTH, 9.5, CHAIR_SEAT, CHAIR_SEAT + 26), CHAIR,
               depth=-1.2e6)
-        solid(oriented(side, gap, seat_far, 10.0, CHAIR_SEAT - 2.5, CHAIR_SEAT), CHAIR, WOOD,
-              depth=-1.1e6)
+        solid(supports(exercise)["chair"], CHAIR, WOOD, depth=-1.1e6)
     if "desk" in exercise.places:
-        side, gap, _width = exercise.places["desk"]
-        far = gap + DESK_DEPTH
+        desk, far = exercise.places["desk"], DESK_DEPTH
         for leg in (-1, 1):  # two legs at the far edge (one hides the other seen from the side)
-            solid(oriented(side, far - 5, far - 2, 0, 0, DESK_TOP - 2.5, shift=leg * 20.5),
+            solid(desk.block(far - 5, far - 2, 0, 0, DESK_TOP - 2.5, shift=leg * 20.5),
                   WOOD_DARK, depth=-1.3e6)
-        if side in ("front", "back"):  # a monitor says "desk" at a glance; beside the figure
-            screen = far - 12         # it would stand behind the head, so there is none
-            solid(oriented(side, screen, screen + 2, 4, DESK_TOP, DESK_TOP + 7), SCREEN,
+        if desk.side in ("front", "back"):  # a monitor says "desk" at a glance; beside the
+            screen = far - 12              # figure it would stand behind the head: none there
+            solid(desk.block(screen, screen + 2, 4, DESK_TOP, DESK_TOP + 7), SCREEN,
                   depth=-1.25e6)
-            solid(oriented(side, screen - 4, screen + 6, 6, DESK_TOP, DESK_TOP + 1), SCREEN,
+            solid(desk.block(screen - 4, screen + 6, 6, DESK_TOP, DESK_TOP + 1), SCREEN,
                   depth=-1.25e6)
-            solid(oriented(side, screen - 1, screen + 0.5, 13, DESK_TOP + 6, DESK_TOP + 24), SCREEN,
+            solid(desk.block(screen - 1, screen + 0.5, 13, DESK_TOP + 6, DESK_TOP + 24), SCREEN,
                   SCREEN_GLASS, depth=-1.24e6)
-        solid(oriented(side, gap, far, 24, DESK_TOP - 2.5, DESK_TOP), WOOD_DARK, WOOD, depth=-1.0e6)
+        solid(supports(exercise)["desk"], WOOD_DARK, WOOD, depth=-1.0e6)
     return behind
 
 
@@ -622,7 +680,7 @@ def figure_shapes(fig: Figure, cam: Camera, exercise: Exercise, glutes: bool = T
         colour = BODY_FAR if far(side) else BODY
         limbs.setdefault(limb, []).append(Shape(0, "capsule", [v(a), v(b)], (ra, rb), colour))
         if b.endswith("hand"):
-            limbs[limb].append(Shape(0, "circle", [v(b)], R_HAND, colour))
+            limbs[limb].append(Shape(0, "circle", [v(b)], R_HAND, colour, part=b))
     for limb, parts in limbs.items():
         root = v(f"{limb.split('_')[0]}_{'shoulder' if limb.endswith('arm') else 'hip'}")
         ends = [q for part in parts for q in part.points]
@@ -672,9 +730,8 @@ def layout(exercise: Exercise, figures: list[Figure], cam: Camera) -> tuple[floa
     ys.append(cam.view((0, 0, 0))[1] - 4)  # a strip of floor under the feet
     for prop in ("wall", "desk", "chair"):
         if prop in exercise.places:
-            side, gap, _width = exercise.places[prop]
-            axis, sign = SIDES[side]
-            edge = cam.view(tuple(sign * gap * c for c in axis))
+            axis, sign = SIDES[exercise.places[prop].side]
+            edge = cam.view(tuple(sign * exercise.places[prop].gap * c for c in axis))
             xs += [edge[0] + (4 if edge[0] > 0 else -4)]
             if prop == "desk":
                 ys.append(DESK_TOP + 26)
@@ -809,12 +866,12 @@ def finish(canvas: Image.Image) -> Image.Image:
     return out
 
 
-def render(exercise: Exercise) -> dict[str, Image.Image]:
-    """Every frame of one exercise, 256 x 256 RGBA."""
+def scenes(exercise: Exercise) -> tuple[dict[str, list[Shape]], tuple[float, float, float]]:
+    """Every frame's shapes, to be painted back to front, and the scale and offset they share."""
     cam = Camera(*exercise.camera)
-    frames = {name: place(exercise, frame) for name, frame in exercise.frames.items()}
-    scale, ox, oy = layout(exercise, list(frames.values()), cam)
-    pictures = {}
+    frames = figures(exercise)
+    view = layout(exercise, list(frames.values()), cam)
+    scenes = {}
     before = None
     for name, fig in frames.items():
         behind = prop_shapes(exercise, list(frames.values()), cam)
@@ -830,10 +887,15 @@ def render(exercise: Exercise) -> dict[str, Image.Image]:
             for group in figure_shapes(before, cam, plain, glutes=False):
                 marks += [Shape(-5e4, part.kind, part.points, part.radius, GHOST)
                           for part in group.points]
-        shapes = behind + marks + figure_shapes(fig, cam, exercise)
+        scenes[name] = behind + marks + figure_shapes(fig, cam, exercise)
         before = fig
-        pictures[name] = finish(paint(shapes, scale, ox, oy))
-    return pictures
+    return scenes, view
+
+
+def render(exercise: Exercise) -> dict[str, Image.Image]:
+    """Every frame of one exercise, 256 x 256 RGBA."""
+    shapes, view = scenes(exercise)
+    return {name: finish(paint(frame, *view)) for name, frame in shapes.items()}
 
 
 def neutral() -> Image.Image:
@@ -848,8 +910,8 @@ def check(exercises: dict[str, Exercise], tolerance: float = 1.5) -> list[str]:
     """Contacts that miss: a foot above the floor, a hand short of the desk, a knee off the wall."""
     problems = []
     for ex in exercises.values():
-        for name, frame in ex.frames.items():
-            fig = place(ex, frame)
+        for name, fig in figures(ex).items():
+            frame = ex.frames[name]
             for what, error in contact_errors(ex, frame, fig).items():
                 if abs(error) > tolerance:
                     problems.append(f"{ex.id} {name}: {what} off by {error:+.1f}")

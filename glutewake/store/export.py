@@ -9,7 +9,7 @@ from ..core.phrases import detail
 
 CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitting_seconds",
                "detail", "reason", "source", "reminder", "duration_seconds", "until_utc",
-               "early", "level", "dose", "feedback", "guided")
+               "early", "level", "dose", "feedback", "guided", "waiting")
 
 
 def utc(ts: float) -> str:
@@ -18,17 +18,17 @@ def utc(ts: float) -> str:
 
 
 def rows(journal, since: date | None = None):
-    """One row per event, in CSV_COLUMNS order."""
+    """One row per event, in CSV_COLUMNS order; None where the event has no such value (an
+    empty cell in the CSV, null in JSON)."""
     for event in journal.events(since):
         r = event.record
         yield [utc(r.wall), event.local_time.isoformat(timespec="seconds"), event.local_date,
-               r.kind.value, r.exercise or "", round(r.sitting), detail(r),
-               r.reason.value if r.reason else "", r.source or "",
-               "" if r.reminder is None else r.reminder,
-               "" if r.duration is None else round(r.duration),
-               "" if r.until is None else utc(r.until), int(r.early),
-               "" if r.level is None else r.level, "" if r.dose is None else r.dose + 1,
-               r.feedback or "", int(r.guided)]
+               r.kind.value, r.exercise, round(r.sitting), detail(r),
+               r.reason.value if r.reason else None, r.source, r.reminder,
+               None if r.duration is None else round(r.duration),
+               None if r.until is None else utc(r.until), int(r.early), r.level,
+               None if r.dose is None else r.dose + 1, r.feedback, int(r.guided),
+               int(event.waiting)]
 
 
 def write_csv(journal, out, since: date | None = None) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from ..core.coach import Past
+from ..core.inputs import Past
 from ..core.dose import Doses, Feedback
 
 from ..core.events import STRETCH_ENDS, Kind
@@ -22,12 +22,13 @@ class Day:
     date: str
     reminders: int = 0  # breaks you were reminded of (repeats of the same reminder not counted)
     done: int = 0  # breaks taken, early ones included
-    answered: int = 0  # reminders answered with a break
+    answered: int = 0  # breaks reminded and then done or skipped
     snoozed: int = 0
     skipped: int = 0
     natural_breaks: int = 0
     longest_stretch_seconds: int = 0
     sitting_seconds: int = 0
+    away_seconds: int = 0  # time away from the desk in absences that were natural breaks
 
     @property
     def answered_share(self) -> float | None:
@@ -35,7 +36,7 @@ class Day:
 
     def add(self, other: "Day") -> None:
         for name in ("reminders", "done", "answered", "snoozed", "skipped", "natural_breaks",
-                     "sitting_seconds"):
+                     "sitting_seconds", "away_seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.longest_stretch_seconds = max(self.longest_stretch_seconds,
                                            other.longest_stretch_seconds)
@@ -77,8 +78,7 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def report(read, first: date, last: date, goal: int, today: date,
-           exercises: Iterable[str] = ()) -> Report:
+def report(read, first: date, last: date, goal: int, today: date) -> Report:
     """Statistics for the local days first..last; `read(sql, args)` queries the journal."""
     span = (first.isoformat(), last.isoformat())
     by_day = {d.isoformat(): Day(d.isoformat()) for d in days_between(first, last)}
@@ -86,22 +86,27 @@ def report(read, first: date, last: date, goal: int, today: date,
         """SELECT local_date, kind, COUNT(*),
                    SUM(CASE WHEN kind = 'reminded' AND reminder = 1 THEN 1 ELSE 0 END),
                    SUM(CASE WHEN kind = 'done' AND early = 0 THEN 1 ELSE 0 END),
-                   MAX(sitting), SUM(sitting)
+                   MAX(sitting), SUM(sitting), SUM(duration)
             FROM events WHERE local_date BETWEEN ? AND ?
-              AND kind IN ('reminded', 'done', 'snoozed', 'skipped', 'natural_break', 'stopped')
+              AND kind IN ('reminded', 'done', 'snoozed', 'skipped', 'natural_break', 'stopped',
+                           'away')
             GROUP BY local_date, kind""", span)
-    for day, kind, count, first_reminders, answered, longest, total in rows:
+    for day, kind, count, first_reminders, answered, longest, total, away in rows:
         entry, kind = by_day[day], Kind(kind)
         if kind == "reminded":
             entry.reminders = first_reminders
         elif kind == "done":
-            entry.done, entry.answered = count, answered
+            entry.done = count
+            entry.answered += answered
         elif kind == "snoozed":
             entry.snoozed = count
-        elif kind == "skipped":
+        elif kind == "skipped":  # only a break that was due can be skipped
             entry.skipped = count
+            entry.answered += count
         elif kind == "natural_break":
             entry.natural_breaks = count
+        elif kind == "away":
+            entry.away_seconds = round(away or 0)
         if kind in STRETCH_ENDS:
             entry.longest_stretch_seconds = max(entry.longest_stretch_seconds, round(longest or 0))
             entry.sitting_seconds += round(total or 0)
@@ -113,7 +118,11 @@ def report(read, first: date, last: date, goal: int, today: date,
         """SELECT exercise, COUNT(*) FROM events WHERE kind = 'done' AND exercise IS NOT NULL
            AND local_date BETWEEN ? AND ? GROUP BY exercise ORDER BY COUNT(*) DESC, exercise""",
         span))
-    counts = {name: 0 for name in exercises} | per_exercise
+    # "least done" among the exercises offered in these days: one never suggested is not one
+    # you avoided
+    offered = read("SELECT DISTINCT exercise FROM events WHERE kind = 'reminded' AND exercise "
+                   "IS NOT NULL AND local_date BETWEEN ? AND ?", span)
+    counts = {name: 0 for (name,) in offered} | per_exercise
     most = max(per_exercise.items(), key=lambda p: (p[1], p[0]), default=None)
     least = min(counts.items(), key=lambda p: (p[1], p[0]), default=None)
     return Report(first, last, goal, days, total, streak(read, goal, today), most, least,
