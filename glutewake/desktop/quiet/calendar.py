@@ -136,7 +136,7 @@ class Refused(Exception):
 
 
 class FetchFailed(Exception):
-    """The fetch did not get an answer: `why` is the network's reason, with nothing secret."""
+    """The fetch got no answer; its text is the network's reason, with nothing secret in it."""
 
 
 # --- the timeline, as the daemon keeps it ---
