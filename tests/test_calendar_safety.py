@@ -402,3 +402,14 @@ def test_the_children_never_import_from_the_folder_glutewake_runs_in(tmp_path, m
     finally:
         server.close()
     assert not marker.exists()  # ...and never imported bisect.py from here
+
+
+def test_a_mistyped_private_address_is_refused_without_repeating_its_secret(tmp_path):
+    from glutewake.core import config
+    from glutewake.core.errors import UserError
+
+    with pytest.raises(UserError) as err:
+        config.build({"quiet": {"calendars": ["htps://me:hunter2@cal.example/private-TOKEN/x.ics"]}},
+                     tmp_path / "config.toml")
+    assert "htps://" in str(err.value)
+    assert "hunter2" not in str(err.value) and "TOKEN" not in str(err.value)

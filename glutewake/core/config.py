@@ -168,7 +168,9 @@ def _calendars(value: Any, where: str) -> tuple[str, ...]:
         elif scheme.lower() == "file":
             found.append(rest)
         else:
-            _fail(where, _('"{item}" is neither a file nor an http(s) address', item=item))
+            # only the scheme: the rest of a mistyped private address may hold its secret
+            _fail(where, _('an address starting "{scheme}://" is neither a file nor an http(s) '
+                           'address', scheme=scheme[:20]))
     return tuple(found)
 
 
