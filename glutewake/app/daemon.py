@@ -1,9 +1,16 @@
-"""The running glutewake: owns the threads, feeds the coach under one lock, carries out effects.
+"""The running glutewake: owns the threads, feeds the coach, carries out effects.
 
 Threads: the look loop wakes when the coach next needs a look (a reminder due, a heads-up, a
 pause ending, an idle spell turning into a break) and at least every `tick` seconds; the control
 server answers CLI commands; the tray, the notification server's signals and logind's hand
-commands and observations in. All of them go through one lock, so the coach has one owner.
+commands and observations in.
+
+Every look and every command takes one turn (`_turn`, one at a time): it gathers an observation
+from the desktop (the settings file, idle time, locks, detectors: all the slow questions),
+applies the observation and the command to the coach under `_lock`, which guards nothing but the
+coach and is never held across I/O, and then carries out the effects (journal, notifications).
+Status readers (the tray, D-Bus properties) take only `_lock`, so a slow sound server or a busy
+journal never keeps them waiting.
 
 The loop waits on the monotonic clock: a wall clock set back or forward never delays a look.
 """
@@ -21,8 +28,11 @@ from pathlib import Path
 
 from .. import i18n
 from ..core import commands, config, phrases
-from ..core.coach import (Answer, Coach, GuideDone, Guiding, HeadsUp, Observation, Remind, Status,
-                          Withdraw)
+from ..core.coach import Coach
+from ..core.config import Settings
+from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
+from ..core.inputs import Observation
+from ..core.view import Problem, View, answer_to_wire
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Phase, Record
@@ -41,6 +51,11 @@ log = logging.getLogger(__name__)
 # back) and how late a settings edit made in an editor applies.
 TICK = 120.0
 SHORTEST_WAIT = 0.2
+# While events the journal could not take wait in a spill file (another program holding its lock,
+# a full disk), they are tried again after RETRY seconds, then after twice as long each time, up
+# to LONGEST_RETRY: a lock held for a moment is over within seconds, a full disk costs little.
+RETRY = 1.0
+LONGEST_RETRY = 8.0
 
 
 def utc_offset(wall: float) -> float:
@@ -136,13 +151,14 @@ class Daemon:
         self.parts = parts
         self.report = report
         self._wall, self._mono = wall, mono
-        self._lock = threading.Lock()  # every look and command goes through it, one at a time
+        self._turn = threading.RLock()  # one look or command at a time: gather, apply, carry out
+        self._lock = threading.Lock()  # the coach's own: held to apply or read it, never for I/O
         started = wall()
         past = stats.past(journal.read, settings.settings.catalog,
                           datetime.fromtimestamp(started).date(), started)
         self.coach = Coach(settings.settings, past)
         self.stopping = threading.Event()
-        self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
+        self.on_change: list[Callable[[View], None]] = []  # e.g. the tray redraw
         self.tray_name = "none"
         self._requests = threading.Lock()  # a request and its retry, one after the other
         self._answered: dict[str, dict] = {}  # request id -> reply, the last 64
@@ -151,42 +167,64 @@ class Daemon:
         self._control = None
         self._last_look = mono()
         self._told_bad_saves = 0
+        self._retry = RETRY  # seconds to the next try of events the journal did not take yet
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
         self.notice: HealthNotice | None = None  # told with the first reminder, if not yet
 
-    # --- looking and acting, always under the lock ---
+    # --- a turn: gather outside the coach's lock, apply under it, carry out after ---
 
-    def _observe(self) -> None:
-        new = self.settings.changed()  # a stat: cheap enough for every look
-        if new is not None:
-            self._apply(self.coach.command(Reconfigure(new)))
+    def _gather(self) -> tuple[Settings | None, Observation]:
+        """New settings, if the file changed, and an observation of the desktop now. Only the
+        questions the coach's state makes worth asking are asked (read under the lock)."""
+        new = self.settings.changed()  # a stat and a small read: cheap enough for every look
         if self.settings.bad_saves != self._told_bad_saves and self.settings.error is not None:
             self._told_bad_saves = self.settings.bad_saves
             self._notify("tell", phrases.SETTINGS_NOT_APPLIED,
                          phrases.settings_problem(self.settings.error))
+        with self._lock:
+            away = self.coach.away
+            settings = new or self.coach.settings
+            soon = self.coach.soon(self.tick_every + 1)
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
         # Once away, nothing is asked until input comes back: a night costs no questions.
-        away = self.coach.away
         idling = (not away and idle is not None
-                  and idle + self.tick_every + 1 >= self.coach.settings.natural_break)
+                  and idle + self.tick_every + 1 >= settings.natural_break)
+        self.inhibitor = self._inhibitor(settings) if idling else None
+        hold = self._hold(settings) if not away and (idling or soon) else None
         wall = self._wall()
-        self.inhibitor = self._inhibitor() if idling else None
-        obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(idling, away),
-                          utc_offset(wall), self.inhibitor)
-        self._apply(self.coach.observe(obs))
+        return new, Observation(wall, self._mono(), idle, self._locked(), hold, utc_offset(wall),
+                                self.inhibitor)
 
-    def _hold(self, idling: bool, away: bool) -> Hold | None:
+    def _step(self, command: Command | None = None) -> list:
+        """One turn: look, apply the look (and `command`) to the coach, carry out the effects.
+        Returns the effects."""
+        with self._turn:
+            new, obs = self._gather()
+            with self._lock:
+                effects = [] if new is None else self.coach.command(Reconfigure(new))
+                effects += self.coach.observe(obs)
+                if command is not None:
+                    effects += self.coach.command(command)
+            self._apply(effects)
+            self._write_waiting()
+            self._last_look = self._mono()
+        return effects
+
+    def _hold(self, settings: Settings) -> Hold | None:
         """Whether the desktop says reminders must wait. Asked only when something could fire
         before the next look, or idle time could turn into a break: the detectors cost more than
         the rest of a look."""
-        if self.parts.holds is not None and not away and (
-                idling or self.coach.soon(self.tick_every + 1)):
-            return self.parts.holds.hold(self.coach.settings)
-        return None
+        if self.parts.holds is None:
+            return None
+        try:
+            return self.parts.holds.hold(settings)
+        except Exception as err:  # an adapter must never stop a look
+            log.warning("quiet detectors unknown (%s)", err)
+            return None
 
-    def _inhibitor(self) -> str | None:
-        if self.parts.inhibitors is None or not self.coach.settings.idle_inhibitors:
+    def _inhibitor(self, settings: Settings) -> str | None:
+        if self.parts.inhibitors is None or not settings.idle_inhibitors:
             return None
         try:
             return self.parts.inhibitors.inhibitor()
@@ -224,10 +262,10 @@ class Daemon:
         toolkit may wait for its own thread, which may be waiting for this lock."""
         if not self.on_change:
             return
-        status = self.snapshot()
+        view = self.current_view()
         for listener in self.on_change:
             try:
-                listener(status)
+                listener(view)
             except Exception:
                 log.exception("a status listener failed")
 
@@ -238,12 +276,17 @@ class Daemon:
             self.report(phrases.notification_failed(self.parts.notifier.name, err))
 
     def tick(self) -> None:
-        with self._lock:
-            self._observe()
-            if self.journal.pending:
-                self.journal.flush()
-            self._last_look = self._mono()
+        self._step()
         self._announce()
+
+    def _write_waiting(self) -> None:
+        """Events acknowledged while the journal could not take them go in now if they can.
+        Outside the lock: the journal may wait half a second for another program's lock, and
+        a command need not wait with it."""
+        if not self.journal.pending or self.journal.flush():
+            self._retry = RETRY
+        else:
+            self._retry = min(LONGEST_RETRY, self._retry * 2)
 
     def look_now(self) -> None:
         """Something changed outside (screen locked, machine waking): look at once."""
@@ -268,58 +311,36 @@ class Daemon:
             return True, phrases.SETTINGS_CHECKED
         if isinstance(command, ShowStatus):
             return True, phrases.status_line(self.snapshot(), self._wall())
-        with self._lock:
-            self._observe()
-            answer = self._apply(self.coach.command(command))
-        self._announce()
-        self._reschedule()
-        assert answer is not None
+        answer = self.answer(command)
         return answer.ok, phrases.answer(answer, self._wall())
 
-    def status(self) -> dict:
-        with self._lock:
-            self._observe()
-            status = self.coach.status()
-        now = self._wall()
-        return {
-            "pid": os.getpid(),
-            "line": phrases.status_line(status, now),
-            "phase": status.phase.value,
-            "sitting": round(status.sitting),
-            "due_in": round(status.due_in),
-            "exercise": status.exercise.summary,
-            "exercise_id": status.exercise.id,
-            "done_today": status.done_today,
-            "goal": status.goal,
-            "today": phrases.today(status.done_today, status.goal),
-            "idle_source": self.parts.idle.name if self.parts.idle else "none",
-            "idle_state": self._idle_state(now),
-            "inhibitor": self.inhibitor,
-            "notifier": self.parts.notifier.name,
-            "notifier_state": getattr(self.parts.notifier, "state", lambda: "ok")(),
-            "detector_problems": self._problems(),
-            "tray": self.tray_name,
-            "config": str(self.settings.path),
-            "journal": str(self.journal.path),
-            "journal_waiting": self.journal.pending,
-            "journal_problem": self.journal.trouble,
-            "log": str(paths.log_file()),
-            # for `status --json` (documented in the README; keep these stable)
-            "next_due": None if status.phase in (Phase.PAUSED, Phase.AWAY, Phase.GUIDING)
-            else datetime.fromtimestamp(now + status.due_in).astimezone().isoformat(
-                timespec="seconds"),
-            "hold": None if status.hold is None else {
-                "reason": status.hold.reason.value, "source": status.hold.source,
-                "text": phrases.hold(status.hold, now),
-                "since": None if status.hold_since is None else datetime.fromtimestamp(
-                    status.hold_since).astimezone().isoformat(timespec="seconds"),
-                "until": None if status.hold.until is None else datetime.fromtimestamp(
-                    status.hold.until).astimezone().isoformat(timespec="seconds")},
-            "paused_until": None if status.paused_until in (None, float("inf"))
-            else datetime.fromtimestamp(status.paused_until).astimezone().isoformat(
-                timespec="seconds"),
-            "settings_error": self.settings.problem,
-        }
+    def answer(self, command: Command) -> Answer:
+        """Carry out a command for the coach; its typed answer."""
+        answer = next(e for e in self._step(command) if isinstance(e, Answer))
+        self._notify("answered", phrases.answer(answer, self._wall()))
+        self._announce()
+        self._reschedule()
+        return answer
+
+    def view(self) -> View:
+        """The status view after a fresh look."""
+        self._step()
+        return self.current_view()
+
+    def current_view(self) -> View:
+        """The status view as of the last look: the coach's status and what the daemon knows of
+        its parts. Every status shown anywhere (tray, `status`, D-Bus) is rendered from one."""
+        error = self.settings.error
+        return View(
+            self.snapshot(), self._wall(), os.getpid(),
+            self.parts.idle.name if self.parts.idle else "none",
+            getattr(self.parts.idle, "unknown_since", None), self.inhibitor,
+            self.parts.notifier.name,
+            getattr(self.parts.notifier, "state", lambda: "ok")() == "missing",
+            tuple(self._problems()), self.tray_name,
+            None if error is None else Problem(error.where, error.problem),
+            str(self.settings.path), str(self.journal.path), self.journal.pending,
+            self.journal.trouble, str(paths.log_file()))
 
     def _problems(self) -> list[str]:
         """A line for each meeting, quiet or inhibitor source that cannot read now."""
@@ -327,13 +348,6 @@ class Daemon:
         if self.parts.inhibitors is not None and self.parts.inhibitors.problem:
             found.append(self.parts.inhibitors.problem)
         return found
-
-    def _idle_state(self, now: float) -> str:
-        """"answering", "unknown since 10:05" (the source stopped answering), or "none"."""
-        source = self.parts.idle
-        if source is None:
-            return "none"
-        return phrases.source_state(getattr(source, "unknown_since", None), now)
 
     # --- the control channel ---
 
@@ -359,17 +373,21 @@ class Daemon:
         except UserError as err:
             return {"ok": False, "text": str(err), "usage": True}
         if isinstance(command, ShowStatus):
-            return {"ok": True, "status": self.status()}
-        ok, text = self.run(command)
-        return {"ok": ok, "text": text}
+            return {"ok": True, "status": self.view().to_wire()}
+        if isinstance(command, (Quit, Reload)):
+            ok, text = self.run(command)
+            return {"ok": ok, "text": text}
+        answer = self.answer(command)
+        # the words in the daemon's language, and the facts for the command line to word in its
+        return {"ok": answer.ok, "text": phrases.answer(answer, self._wall()),
+                "answer": answer_to_wire(answer)}
 
     # --- life cycle ---
 
     def start(self) -> None:
         from .control import ControlServer
 
-        with self._lock:
-            self._observe()  # journals "started"
+        self._step()  # journals "started"
         self._control = ControlServer(self.handle)
         self._control.start()
         self._loop = threading.Thread(target=self._look_loop, name="looks", daemon=True)
@@ -377,7 +395,7 @@ class Daemon:
 
     def _look_loop(self) -> None:
         """Look when the coach asks, or after `tick` seconds without a look. A command or an
-        outside change wakes the loop to plan again: it looked already, under the lock."""
+        outside change wakes the loop to plan again: it looked already, in its own turn."""
         while not self.stopping.wait(0):
             safety = self.tick_every - (self._mono() - self._last_look)
             wanted = self._next_wait()
@@ -400,6 +418,8 @@ class Daemon:
             wanted = self.coach.wake_in()
         # a little after the moment, so the look finds it reached
         wait = self.tick_every if wanted is None else min(self.tick_every, wanted + 0.05)
+        if self.journal.pending:  # events wait for the journal: no longer than the retry
+            wait = min(wait, self._retry)
         return max(SHORTEST_WAIT, wait)
 
     def _reschedule(self) -> None:
@@ -413,7 +433,5 @@ class Daemon:
             self._loop.join(10)
         if self._control is not None:
             self._control.close()
-        with self._lock:
-            self._observe()
-            self._apply(self.coach.command(Stop()))
+        self._step(Stop())
         self.journal.close()

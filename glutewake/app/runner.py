@@ -118,8 +118,9 @@ class Session:
             from ..desktop.bus import connect
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
-        self.daemon = daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None),
-                                      report, tick=tick_from_environment())
+        tick = tick_from_environment()
+        self.daemon = daemon = Daemon(self.settings, self.journal,
+                                      Parts(self._notifier(tick), None), report, tick=tick)
         daemon.notice = HealthNotice(paths.health_notice_file())
         parts = daemon.parts
         if has_desktop():
@@ -139,7 +140,9 @@ class Session:
 
         self.autostart = for_this_system(icon=str(paths.app_icon_file()))
 
-    def _notifier(self):
+    def _notifier(self, retry: float):
+        """The ways to show reminders, best first; one that fails is tried again after `retry`
+        seconds (the safety look's interval)."""
         if not self.desktop:
             return ConsoleNotifier()
         icon = write_app_icon()
@@ -153,7 +156,7 @@ class Session:
         if self.bus is not None or not sys.platform.startswith("linux"):
             chain.append(PlyerNotifier(icon, timeout))
         chain.append(ConsoleNotifier())
-        return FallbackNotifier(chain, report)
+        return FallbackNotifier(chain, report, retry)
 
     def notification_answer(self, key: str) -> None:
         """A button pressed on the notification."""
@@ -179,9 +182,9 @@ class Session:
     def menu(self):
         from ..desktop import menu
 
-        status = self.daemon.snapshot()
-        settings = self.settings.settings
-        view = menu.View(status, self._tray_line(status), settings.snooze_choices,
+        now = self.daemon.current_view()
+        status, settings = now.status, self.settings.settings
+        view = menu.View(status, phrases.tray_text(now), settings.snooze_choices,
                          self._streak(status.goal, status.done_today), settings.every)
         controls = menu.Controls(
             run=self.command, open_settings=self.open_settings, open_log=self.open_log,
@@ -203,10 +206,6 @@ class Session:
         if self._streak_for[0] != key:
             self._streak_for = (key, streak(self.journal.read, goal, date.today()))
         return self._streak_for[1]
-
-    def _tray_line(self, status) -> str:
-        return phrases.with_settings_problem(phrases.tray_line(status, self.daemon.now()),
-                                             self.settings.error)
 
     def set_every(self, seconds: int) -> None:
         """"Break every" in the tray: the same change as `glutewake config set breaks.every`."""
@@ -239,17 +238,17 @@ class Session:
         from ..desktop.icon import look_for
         from ..desktop.tray import make_tray
 
-        status = self.daemon.coach.status()
+        now = self.daemon.current_view()
         every = lambda: self.settings.settings.every  # noqa: E731
-        problem = lambda: self.settings.error is not None  # noqa: E731
-        tray = make_tray(self.menu, look_for(status, every(), problem()),
-                         self._tray_line(status), self.bus)
+        tray = make_tray(self.menu, look_for(now.status, every(), now.settings_error is not None),
+                         phrases.tray_text(now), self.bus)
         if tray is None:
             return None
         self.daemon.tray_name = tray.name
 
-        def changed(status) -> None:
-            tray.update(look_for(status, every(), problem()), self._tray_line(status))
+        def changed(view) -> None:
+            tray.update(look_for(view.status, every(), view.settings_error is not None),
+                        phrases.tray_text(view))
 
         self.daemon.on_change.append(changed)
         return tray

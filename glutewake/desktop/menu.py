@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core import phrases
-from ..core.coach import Status
 from ..core.commands import (Command, Done, EndGuide, Pause, Quit, Rate, Resume, Skip, Snooze,
                              Start)
 from ..core.dose import Feedback
+from ..core.effects import Status
 from ..core.events import Phase
 from ..core.timespec import humanize
 from ..i18n import _

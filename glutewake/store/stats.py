@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from ..core.coach import Past
 from ..core.dose import REST_AFTER_PAIN, Doses, Feedback
+from ..core.inputs import Past
 from ..core.events import STRETCH_ENDS, Kind
 
 # A done that counts toward the dose and level 2: guided, or answering a reminder (not early).
