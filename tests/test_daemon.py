@@ -61,6 +61,12 @@ class FakeHolds:
         self.asked += 1
         return self.now
 
+    def next_busy(self, settings):
+        return None
+
+    def problems(self):
+        return []
+
 
 class Clock:
     def __init__(self):

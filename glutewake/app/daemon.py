@@ -182,6 +182,7 @@ class Daemon:
             away = self.coach.away
             settings = new or self.coach.settings
             soon = self.coach.soon(self.tick_every + 1)
+            planning = self.coach.wants_the_calendar()
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
         # Once away, nothing is asked until input comes back: a night costs no questions.
@@ -189,9 +190,10 @@ class Daemon:
                   and idle + self.tick_every + 1 >= settings.natural_break)
         self.inhibitor = self._inhibitor(settings) if idling else None
         hold = self._hold(settings) if not away and (idling or soon) else None
+        next_busy = self._next_busy(settings) if planning and not away else None
         wall = self._wall()
         return new, Observation(wall, self._mono(), idle, self._locked(), hold, utc_offset(wall),
-                                self.inhibitor)
+                                self.inhibitor, next_busy=next_busy)
 
     def _step(self, command: Command | None = None) -> list:
         """One turn: look, apply the look (and `command`) to the coach, carry out the effects.
@@ -218,6 +220,15 @@ class Daemon:
             return self.parts.holds.hold(settings)
         except Exception as err:  # an adapter must never stop a look
             log.warning("quiet detectors unknown (%s)", err)
+            return None
+
+    def _next_busy(self, settings: Settings):
+        if self.parts.holds is None or not settings.quiet_calendars:
+            return None
+        try:
+            return self.parts.holds.next_busy(settings)
+        except Exception as err:  # an adapter must never stop a look
+            log.warning("the next meeting is unknown (%s)", err)
             return None
 
     def _inhibitor(self, settings: Settings) -> str | None:
@@ -338,7 +349,7 @@ class Daemon:
 
     def _problems(self) -> list[str]:
         """A line for each meeting, quiet or inhibitor source that cannot read now."""
-        found = list(getattr(self.parts.holds, "problems", list)())
+        found = [] if self.parts.holds is None else list(self.parts.holds.problems())
         if self.parts.inhibitors is not None and self.parts.inhibitors.problem:
             found.append(self.parts.inhibitors.problem)
         return found

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from . import guide
-from .events import Hold, Phase, Record
+from .events import Busy, Hold, Phase, Record
 from .exercises import Exercise
 
 
@@ -22,6 +22,7 @@ class Remind:
     dose: int = 0  # the dose step to do it at
     after: Hold | None = None  # the call or meeting that held it, when one just ended
     limit: int = 0  # how many reminders at most since the break was due or last answered
+    before: Busy | None = None  # offered early: a long meeting starts soon
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,11 @@ def today(done: int, goal: int, streak: int = 0) -> str:
 
 def reminder_title(remind: Remind) -> str:
     sitting = humanize(remind.sitting)
+    if remind.before is not None:
+        start, end = remind.before.start, remind.before.end
+        # TRANSLATORS: a long meeting starts soon: "Meeting 14:00–15:30: a good moment to ..."
+        return _("Meeting {start}–{end}: a good moment to stand now",
+                 start=clock(start, start), end=clock(end, start))
     if remind.after is not None:
         if remind.after.reason is Reason.MEETING:
             return _("The meeting is over — a good moment to stand ({sitting} sitting)",
@@ -504,6 +509,9 @@ def detail(record: Record) -> str:
     kind = record.kind
     if kind is Kind.REMINDED:
         text = _("reminder {number}", number=record.reminder or 1)
+        if record.reason is Reason.MEETING and record.duration is None and record.until:
+            return _("{reminder}, before a meeting at {time}", reminder=text,
+                     time=clock(record.until, record.wall))
         if record.reason is not None:
             what = Hold(record.reason, record.source)
             text = _("{reminder}, held {duration}: {hold}", reminder=text,
