@@ -118,7 +118,8 @@ class Session:
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
         self.daemon = daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None),
-                                      report, tick=tick_from_environment())
+                                      report, tick=tick_from_environment(),
+                                      weekly=paths.weekly_summary_file())
         parts = daemon.parts
         if has_desktop():
             # Wayland compositors tell when input stops for the natural-break threshold, and
@@ -176,7 +177,7 @@ class Session:
             run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
                              checked=self.autostart.enabled())],
-            set_every=self.set_every)
+            set_every=self.set_every, show_week=self.show_week)
         return menu.build(view, controls)
 
     def toggle_autostart(self) -> None:
@@ -223,6 +224,23 @@ class Session:
             report(phrases.log_not_written(path, err.strerror))
             return
         open_path(path)
+
+    def show_week(self) -> None:
+        """"Show my week" in the tray: the page `glutewake report` writes, opened the same way."""
+        from datetime import timedelta
+
+        from .report_cli import open_page, write_report
+
+        today = date.today()
+        try:
+            path = write_report(paths.report_file(), today - timedelta(days=6), today)
+        except Exception as err:  # a UserError, or anything: a tray click never stops the daemon
+            report(str(err))
+            return
+        if path is not None:
+            problem = open_page(path)
+            if problem:
+                report(problem)
 
     def _start_tray(self):
         from ..desktop.icon import look_for
