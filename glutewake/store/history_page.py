@@ -165,6 +165,16 @@ def figure(ident: str, caption: str, desc: str, labels: list[str], body: str, ax
         f"{body}</svg>{axis}</div></div>{legend}</figure>")
 
 
+def section(ident: str, heading: str, content: str) -> str:
+    """One part of the page; its id in the address (report.html#timeline) shows it alone."""
+    return f'<section id="{ident}"><h2>{e(heading)}</h2>{content}</section>'
+
+
+def pair(chart: str, tables: str) -> str:
+    """A chart and its table: side by side on a wide screen, one above the other on a narrow."""
+    return f'<div class="pair">{chart}<div>{tables}</div></div>'
+
+
 def legend(entries: list[tuple[str, str]]) -> str:
     items = "".join(f'<li><span class="key {cls}"></span>{e(text)}</li>' for cls, text in entries)
     return f'<ul class="legend">{items}</ul>'
@@ -204,8 +214,8 @@ def summary(h: History) -> str:
         f"{e(shown)}</dd></div>" for key, label, shown in cards)
     this, before = h.pattern.this_week, h.pattern.week_before
     trend = phrases.trend_lines(this.measures, before.measures)
-    lines = "".join(f"<li>{e(line)}</li>" for line in trend) or (
-        f"<li>{e(_('No sitting in the journal these seven days.'))}</li>")
+    none = _("No sitting in the journal these seven days.")
+    lines = "".join(f"<li>{e(line)}</li>" for line in trend or [none])
     keys = ("sitting_seconds", "bouts", "mean_bout_seconds", "longest_bout_seconds",
             "bouts_30_min_share", "bouts_60_min_share", "breaks_per_sitting_hour")
     weeks = [f'<tr data-scope="{scope}" data-from="{w.first.isoformat()}" '
@@ -215,14 +225,13 @@ def summary(h: History) -> str:
                  this.first), last=weekday_date(this.last)), this),
                                      ("week_before", _("{first} to {last}", first=weekday_date(
                                          before.first), last=weekday_date(before.last)), before))]
-    return (
-        f'<section id="summary"><h2>{e(_("At a glance"))}</h2>'
+    against = _("The last seven days against the seven before")
+    return section("summary", _("At a glance"), (
         f'<dl class="cards" data-scope="totals">{items}</dl>'
-        f'<h3>{e(_("The last seven days against the seven before"))}</h3><ul class="trend">{lines}</ul>'
-        + table(_("Seven days against the seven before"),
-                [_("days"), _("sitting"), _("bouts"), _("mean"), _("longest"), _("≥ 30 min"),
-                 _("≥ 60 min"), _("breaks per hour")], weeks, wide=True)
-        + f'<p class="note">{e(evidence())}</p></section>')
+        f'<h3>{e(against)}</h3><ul class="trend">{lines}</ul>'
+        + table(against, [_("days"), _("sitting"), _("bouts"), _("mean"), _("longest"),
+                          _("≥ 30 min"), _("≥ 60 min"), _("breaks per hour")], weeks, wide=True)
+        + f'<p class="note">{e(evidence())}</p>'))
 
 
 def evidence() -> str:
@@ -300,13 +309,13 @@ def timeline(h: History) -> str:
         listed += [f"<tr><td>{e(weekday_date(day))}</td><td>{clock(b.start)}–{clock(b.end)}</td>"
                    f"<td>{e(humanize(b.seconds))}</td><td>{e(ended.get(b.ended_by, ''))}</td></tr>"
                    for b in bouts]
-    every = (f'<details><summary>{e(_("Every bout"))}</summary>'
-             + table(_("Every bout"), [_("day"), _("from–to"), _("length"), _("ended by")],
-                     listed) + "</details>") if listed else ""
-    return (f'<section id="timeline"><h2>{e(_("Your days"))}</h2><div class="pair">{chart}<div>'
-            + table(caption, [_("day"), _("first"), _("last"), _("bouts"), _("longest"),
-                              _("breaks")], rows)
-            + every + "</div></div></section>")
+    every = _("Every bout")
+    every = (f"<details><summary>{e(every)}</summary>"
+             + table(every, [_("day"), _("from–to"), _("length"), _("ended by")], listed)
+             + "</details>") if listed else ""
+    return section("timeline", _("Your days"), pair(chart, table(
+        caption, [_("day"), _("first"), _("last"), _("bouts"), _("longest"), _("breaks")],
+        rows) + every))
 
 
 def long_bouts(h: History) -> str:
@@ -333,10 +342,9 @@ def long_bouts(h: History) -> str:
             "bouts_60_min_seconds", "bouts_60_min_share", "mean_bout_seconds")
     rows = [f'<tr {r.where}><th scope="row">{e(r.label)}</th>{measure_cells(r.measures, keys)}'
             "</tr>" for r in h.rows]
-    return (f'<section id="long"><h2>{e(caption)}</h2><div class="pair">{chart}'
-            + table(caption, [_("day"), _("sitting"), _("≥ 30 min"), _("share"), _("≥ 60 min"),
-                              _("share"), _("mean")], rows, wide=True)
-            + "</div></section>")
+    return section("long", caption, pair(chart, table(
+        caption, [_("day"), _("sitting"), _("≥ 30 min"), _("share"), _("≥ 60 min"), _("share"),
+                  _("mean")], rows, wide=True)))
 
 
 def breaks(h: History) -> str:
@@ -363,17 +371,17 @@ def breaks(h: History) -> str:
             + number("snoozed", r.breaks.snoozed) + number("skipped", r.breaks.skipped)
             + number("natural_breaks", r.breaks.natural_breaks)
             + measure_cells(r.measures, ("breaks_per_sitting_hour",)) + "</tr>" for r in h.rows]
-    return (f'<section id="breaks"><h2>{e(caption)}</h2><div class="pair">{chart}'
-            + table(caption, [_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"),
-                              _("natural"), _("breaks per hour")], rows, wide=True)
-            + "</div></section>")
+    return section("breaks", caption, pair(chart, table(
+        caption, [_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"), _("natural"),
+                  _("breaks per hour")], rows, wide=True)))
 
 
 def exercises(h: History) -> str:
     done = h.report.per_exercise
+    caption = _("Exercises and dose steps")
     if not done:
-        return (f'<section id="exercises"><h2>{e(_("Exercises and dose steps"))}</h2>'
-                f'<p>{e(_("No exercise done in these days."))}</p></section>')
+        none = _("No exercise done in these days.")
+        return section("exercises", caption, f"<p>{e(none)}</p>")
     ids = list(done)  # most done first
     cell = WIDE / max(1, len(h.rows))
     body = []
@@ -390,7 +398,6 @@ def exercises(h: History) -> str:
     axis = "".join(f'<span class="mid" style="left:{(k + 0.5) / len(h.rows) * 100:.2f}%">'
                    f"{e(weekday(r.first) if r.first == r.last else day_month(r.first))}</span>"
                    for k, r in marks[::every])
-    caption = _("Exercises and dose steps")
     desc = _("One row per exercise done, one column per day or week: a filled cell means it "
              "was done then, darker for a higher dose step ({steps} steps). The table beside it "
              "counts each exercise and its dose steps.", steps=STEPS)
@@ -405,9 +412,8 @@ def exercises(h: History) -> str:
         rows.append(f'<tr data-scope="exercise" data-exercise="{e(ident)}"><th scope="row">'
                     f"{e(h.names.get(ident, ident))}</th>{number('done', done[ident])}"
                     f"<td>{e(seen)}</td></tr>")
-    return (f'<section id="exercises"><h2>{e(caption)}</h2><div class="pair">{chart}'
-            + table(caption, [_("exercise"), _("done"), _("dose steps")], rows)
-            + "</div></section>")
+    return section("exercises", caption, pair(chart, table(
+        caption, [_("exercise"), _("done"), _("dose steps")], rows)))
 
 
 def devices(h: History) -> str:
@@ -434,10 +440,9 @@ def devices(h: History) -> str:
             "breaks_per_sitting_hour")
     rows = [f'<tr data-scope="device" data-device="{e(name)}"><th scope="row">{e(name)}</th>'
             f"{measure_cells(m, keys)}</tr>" for name, m in found.items()]
-    return (f'<section id="devices"><h2>{e(caption)}</h2><div class="pair">{chart}'
-            + table(caption, [_("computer"), _("sitting"), _("bouts"), _("longest"),
-                              _("≥ 30 min"), _("breaks per hour")], rows)
-            + "</div></section>")
+    return section("devices", caption, pair(chart, table(
+        caption, [_("computer"), _("sitting"), _("bouts"), _("longest"), _("≥ 30 min"),
+                  _("breaks per hour")], rows)))
 
 
 STYLE = """
