@@ -23,10 +23,10 @@ STANDING = [e.id for e in builtin() if e.posture == "standing" and e.equipment !
 
 
 def day_events(day: date, rng: random.Random, every: int = 380,
-               done: dict[str, int] | None = None) -> list[tuple]:
-    """(ts, kind, exercise, sitting, reminder, duration, dose) rows for one working day; `done`
-    counts each exercise's breaks so far, for its dose step (one more every 3 breaks, up to 3)."""
-    done = {} if done is None else done
+               doses: dict[str, int] | None = None) -> list[tuple]:
+    """(ts, kind, exercise, sitting, reminder, duration, dose) rows for one working day; `doses`
+    holds each exercise's dose step (0-2), which now and then goes up, or down after a hard one."""
+    doses = {} if doses is None else doses
     rows = []
     moment = datetime.combine(day, datetime.min.time()).replace(hour=8) + timedelta(
         minutes=rng.randint(-30, 30))
@@ -61,9 +61,11 @@ def day_events(day: date, rng: random.Random, every: int = 380,
             roll = 0.5
         if roll < 0.72:
             moment += timedelta(seconds=rng.randint(20, 240))
-            done[exercise] = done.get(exercise, 0) + 1
-            rows.append((ts(), "done", exercise, sitting, None, None,
-                         min(2, (done[exercise] - 1) // 3)))
+            step = doses.get(exercise, 0)
+            rows.append((ts(), "done", exercise, sitting, None, None, step))
+            change = rng.random()
+            doses[exercise] = min(2, step + 1) if change < 0.08 else (
+                max(0, step - 1) if change > 0.96 else step)
         elif roll < 0.82:
             rows.append((ts() + 20, "skipped", exercise, sitting, None, None, None))
         else:  # ignored: repeats, then the person walks off
@@ -90,11 +92,11 @@ def generate(path: Path, years: float = 5, seed: int = 1, last: date | None = No
     rng = random.Random(seed)
     last = last or date.today()
     first = last - timedelta(days=int(365 * years) - 1)
-    rows, done = [], {}
+    rows, doses = [], {}
     day = first
     while day <= last:
         if day.weekday() < 5 and rng.random() > 0.06:  # weekdays, minus holidays and sick days
-            for ts, *fields in day_events(day, rng, every, done):
+            for ts, *fields in day_events(day, rng, every, doses):
                 rows.append((ts, *local_stamp(ts), *fields))
         day += timedelta(days=1)
     db = sqlite3.connect(path)

@@ -143,9 +143,9 @@ def measure_cells(m: Measures, keys: tuple[str, ...]) -> str:
                    for key in keys)
 
 
-def table(caption: str, headings: list[str], rows: list[str], wide: bool = False) -> str:
+def table(caption: str, headings: list[str], rows: list[str]) -> str:
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in headings)
-    return (f'<div class="table{" wide" if wide else ""}"><table><caption>{e(caption)}</caption>'
+    return (f'<div class="table"><table><caption>{e(caption)}</caption>'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
@@ -170,9 +170,10 @@ def section(ident: str, heading: str, content: str) -> str:
     return f'<section id="{ident}"><h2>{e(heading)}</h2>{content}</section>'
 
 
-def pair(chart: str, tables: str) -> str:
-    """A chart and its table: side by side on a wide screen, one above the other on a narrow."""
-    return f'<div class="pair">{chart}<div>{tables}</div></div>'
+def pair(chart: str, tables: str, even: bool = False) -> str:
+    """A chart and its table: side by side on a wide screen (half and half for a table of many
+    columns), one above the other on a narrow one."""
+    return f'<div class="pair{" even" if even else ""}">{chart}<div>{tables}</div></div>'
 
 
 def legend(entries: list[tuple[str, str]]) -> str:
@@ -230,7 +231,7 @@ def summary(h: History) -> str:
         f'<dl class="cards" data-scope="totals">{items}</dl>'
         f'<h3>{e(against)}</h3><ul class="trend">{lines}</ul>'
         + table(against, [_("days"), _("sitting"), _("bouts"), _("mean"), _("longest"),
-                          _("≥ 30 min"), _("≥ 60 min"), _("breaks per hour")], weeks, wide=True)
+                          _("≥ 30 min"), _("≥ 60 min"), _("breaks per hour")], weeks)
         + f'<p class="note">{e(evidence())}</p>'))
 
 
@@ -344,7 +345,7 @@ def long_bouts(h: History) -> str:
             "</tr>" for r in h.rows]
     return section("long", caption, pair(chart, table(
         caption, [_("day"), _("sitting"), _("≥ 30 min"), _("share"), _("≥ 60 min"), _("share"),
-                  _("mean")], rows, wide=True)))
+                  _("mean")], rows), even=True))
 
 
 def breaks(h: History) -> str:
@@ -373,7 +374,7 @@ def breaks(h: History) -> str:
             + measure_cells(r.measures, ("breaks_per_sitting_hour",)) + "</tr>" for r in h.rows]
     return section("breaks", caption, pair(chart, table(
         caption, [_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"), _("natural"),
-                  _("breaks per hour")], rows, wide=True)))
+                  _("breaks per hour")], rows), even=True))
 
 
 def exercises(h: History) -> str:
@@ -442,7 +443,7 @@ def devices(h: History) -> str:
             f"{measure_cells(m, keys)}</tr>" for name, m in found.items()]
     return section("devices", caption, pair(chart, table(
         caption, [_("computer"), _("sitting"), _("bouts"), _("longest"), _("≥ 30 min"),
-                  _("breaks per hour")], rows)))
+                  _("breaks per hour")], rows), even=True))
 
 
 STYLE = """
@@ -467,7 +468,8 @@ body:has(section:target) section:not(:target),body:has(section:target) header{di
 .trend{margin:.2rem 0 .8rem;padding-left:1.2rem}
 .note{color:var(--soft);font-size:.85rem;margin:.8rem 0 0}
 .pair{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;align-items:start}
-@media (min-width:900px){.pair{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
+@media (min-width:900px){.pair{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}
+.pair.even{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
 figure{margin:0}
 figcaption{font-weight:600;margin-bottom:.4rem}
 .plot{display:grid;grid-template-columns:var(--label) minmax(0,1fr);column-gap:.5rem}
@@ -498,12 +500,14 @@ caption{text-align:left;color:var(--soft);font-size:.8rem;padding-bottom:.2rem}
 th,td{padding:.22rem .45rem;border-bottom:1px solid var(--line);text-align:right;
 white-space:nowrap}
 th[scope=row],thead th:first-child{text-align:left}
-thead th{color:var(--soft);font-weight:600}
+tr[data-scope=exercise] th{white-space:normal}
+thead th{color:var(--soft);font-weight:600;white-space:normal;vertical-align:bottom}
 details{margin-top:.6rem}
 summary{cursor:pointer;color:var(--soft)}
 footer{color:var(--soft);font-size:.8rem;text-align:center;margin:1rem 0}
 @media (max-width:560px){body{padding:.5rem;font-size:14px}section{padding:.7rem}
-.labels span{font-size:.74rem}.axis span.odd{display:none}.card dd{font-size:1.15rem}}
+.labels span{font-size:.74rem}.axis span.odd{display:none}.card dd{font-size:1.15rem}
+table{font-size:.8rem}th,td{padding:.2rem .3rem}}
 """
 
 
