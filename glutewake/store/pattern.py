@@ -16,8 +16,8 @@ Sitting time at the computer is the sum of the bouts. Breaks are the bouts ended
 done or a natural break, so "breaks per sitting hour" is how often sitting was interrupted.
 
 Weeks here are seven days ending on a given day (the last day of `stats`), so "this week" and
-"the week before" are always whole and comparable. Everything is aggregated in SQLite; the
-bouts of one week are listed one by one for the history page.
+"the week before" are always whole and comparable. SQLite picks the stretch ends in time order;
+one pass joins them into bouts, for the measures and for the history page's timeline.
 """
 
 from __future__ import annotations
@@ -29,24 +29,6 @@ LONG = 30 * 60  # seconds: bouts of 30 minutes or more ...
 VERY_LONG = 60 * 60  # ... and of 60 or more (Diaz et al. 2017)
 BREAKS = ("done", "natural_break")  # what ends a bout and counts as a break
 JOINED = "skipped"  # ends a stretch, not a bout
-
-# One row per bout: the stretch ends in time order, numbered so that a skip shares its number
-# with the stretch end that follows it. SQLite takes the bare columns of a MAX() aggregate from
-# the row that has the maximum: the last stretch end of the bout.
-_BOUTS = """
-WITH ends AS (
-    SELECT ts, local_date, utc_offset, kind, sitting, duration{device_column},
-           COALESCE(SUM(kind != 'skipped') OVER (
-               {partition} ORDER BY ts, id
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS bout
-    FROM events
-    WHERE kind IN ('done', 'skipped', 'natural_break', 'stopped')
-      AND local_date BETWEEN ? AND ?{device_filter}
-)
-SELECT MAX(ts) AS end_ts, local_date, utc_offset, kind, ROUND(SUM(sitting)) AS seconds,
-       duration{device_column}
-FROM ends GROUP BY {device_group}bout
-"""
 
 
 @dataclass
@@ -150,46 +132,58 @@ def has_devices(read) -> bool:
     return bool(read("SELECT 1 FROM pragma_table_info('events') WHERE name = 'device'"))
 
 
-def bouts_sql(read, device: str | None) -> tuple[str, list]:
-    """The bouts query and its extra arguments (after the two dates). `device` keeps one
-    computer's events; it is no filter on a journal without devices, which has only one."""
+def _bouts(read, first: date, last: date, device: str | None, columns: str = ""):
+    """(device, local date, kind, seconds, *columns) of each bout that ended on first..last, in
+    time order per computer. Stretch ends from the day before are read too, so a skip just
+    before midnight joins the bout that ends after it. `device` keeps one computer's; it is no
+    filter on a journal without devices, which has only one. The stretch ends are joined here
+    rather than in SQL: a window over five years took twice as long as this loop."""
     devices = has_devices(read)
-    extra = []
+    where, args = "", [(first - timedelta(days=1)).isoformat(), last.isoformat()]
     if devices and device is not None:
-        extra.append(device)
-    # bouts never run from one computer's stretch into another's
-    return _BOUTS.format(
-        device_column=", device" if devices else "",
-        partition="PARTITION BY device" if devices else "",
-        device_filter=" AND device = ?" if extra else "",
-        device_group="device, " if devices else "",
-    ), extra
-
-
-def _measure_rows(read, first: date, last: date, device: str | None, by_device: bool):
-    """(local date[, device], measures) per day. Stretch ends from the day before the span are
-    read too, so a skip just before midnight joins the bout that ends after it."""
-    query, extra = bouts_sql(read, device)
-    key = "local_date, device" if by_device else "local_date"
+        where, args = " AND device = ?", args + [device]
     rows = read(
-        f"""SELECT {key}, COUNT(*), SUM(seconds), MAX(seconds),
-                   SUM(CASE WHEN seconds >= {LONG} THEN seconds ELSE 0 END),
-                   SUM(CASE WHEN seconds >= {VERY_LONG} THEN seconds ELSE 0 END),
-                   SUM(kind IN {BREAKS})
-            FROM ({query}) WHERE seconds > 0 AND local_date BETWEEN ? AND ?
-            GROUP BY {key}""",
-        [(first - timedelta(days=1)).isoformat(), last.isoformat(), *extra,
-         first.isoformat(), last.isoformat()])
-    width = 2 if by_device else 1
-    return [(row[:width], Measures(int(row[width + 1]), row[width], int(row[width + 2]),
-                                   int(row[width + 3]), int(row[width + 4]), row[width + 5]))
-            for row in rows]
+        f"SELECT {'device' if devices else 'NULL'}, local_date, kind, sitting{columns} "
+        "FROM events WHERE kind IN ('done', 'skipped', 'natural_break', 'stopped') "
+        f"AND local_date BETWEEN ? AND ?{where} ORDER BY {'device, ' if devices else ''}ts, id",
+        args)
+    carried, owner, start = 0.0, None, first.isoformat()
+    for name, day, kind, sitting, *more in rows:
+        if name != owner:  # bouts never run from one computer's stretch into another's
+            carried, owner = 0.0, name
+        if kind == JOINED:
+            carried += sitting
+            continue
+        seconds, carried = round(carried + sitting), 0.0
+        if seconds > 0 and day >= start:
+            yield name, day, kind, seconds, *more
+
+
+def _days(read, first: date, last: date, device: str | None, by_device: bool = False
+          ) -> dict[tuple[str, str], Measures]:
+    """(local date, device or "") -> that day's measures."""
+    found: dict[tuple[str, str], Measures] = {}
+    for name, day, kind, seconds in _bouts(read, first, last, device):
+        key = (day, (name or "") if by_device else "")
+        m = found.get(key)
+        if m is None:
+            m = found[key] = Measures()
+        m.sitting_seconds += seconds
+        m.bouts += 1
+        m.longest_bout_seconds = max(m.longest_bout_seconds, seconds)
+        if seconds >= LONG:
+            m.bouts_30_min_seconds += seconds
+        if seconds >= VERY_LONG:
+            m.bouts_60_min_seconds += seconds
+        if kind in BREAKS:
+            m.breaks += 1
+    return found
 
 
 def measure(read, first: date, last: date, device: str | None = None) -> Pattern:
     """The pattern of the local days first..last (and of the two weeks ending on `last`)."""
     start = min(first, last - timedelta(days=13))
-    found = {key[0]: m for key, m in _measure_rows(read, start, last, device, False)}
+    found = {day: m for (day, _name), m in _days(read, start, last, device).items()}
 
     def span(a: date, b: date) -> Measures:
         return total(found.get((a + timedelta(days=n)).isoformat(), Measures())
@@ -209,8 +203,8 @@ def measure(read, first: date, last: date, device: str | None = None) -> Pattern
                   span(last - timedelta(days=13), last - timedelta(days=7)))
     devices: dict[str, Measures] = {}
     if device is None and has_devices(read):
-        for (_day, name), m in _measure_rows(read, first, last, None, True):
-            devices.setdefault(name or "", Measures()).add(m)
+        for (_day, name), m in _days(read, first, last, None, by_device=True).items():
+            devices.setdefault(name, Measures()).add(m)
         if len(devices) < 2:
             devices = {}
     return Pattern(days, weeks, this, before, devices)
@@ -249,17 +243,15 @@ def _seconds_of_day(ts: float, offset_minutes: int, local_date: str) -> float:
 def timeline(read, first: date, last: date, device: str | None = None
              ) -> tuple[list[Bout], list[Mark]]:
     """The bouts and breaks of the days first..last (meant for a week or so)."""
-    query, extra = bouts_sql(read, device)
     bouts = []
-    for end_ts, day, offset, kind, seconds, duration, *_rest in read(
-            query, [(first - timedelta(days=1)).isoformat(), last.isoformat(), *extra]):
-        if not seconds or not first.isoformat() <= day <= last.isoformat():
-            continue
+    for _name, day, kind, seconds, end_ts, offset, duration in _bouts(
+            read, first, last, device, ", ts, utc_offset, duration"):
         # a natural break is written once the time away is long enough: the bout ended when
         # the absence began
         ended = end_ts - (duration or 0) if kind == "natural_break" else end_ts
-        bouts.append(Bout(day, _seconds_of_day(ended, offset, day), int(seconds), kind))
+        bouts.append(Bout(day, _seconds_of_day(ended, offset, day), seconds, kind))
     bouts.sort(key=lambda b: (b.local_date, b.end))
+    extra = [device] if device is not None and has_devices(read) else []
     device_filter = " AND device = ?" if extra else ""
     marks = []
     for ts, day, offset, kind, duration in read(
