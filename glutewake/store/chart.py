@@ -22,6 +22,7 @@ REMINDED = (176, 190, 214)
 DONE = (46, 160, 120)
 GOAL = (232, 140, 40)
 BOUT = (120, 80, 190)
+LONG_BOUTS = (243, 238, 250)  # the band of bouts of 30 minutes or more, behind the bars
 
 
 def nice_ceiling(value: float) -> int:
@@ -113,6 +114,8 @@ def draw_chart(report: Report) -> Image.Image:
     title = _("Breaks done vs reminders, {first} to {last}", first=day_month(report.first),
               last=day_month_year(report.last))
     pen.text((left, 12), title, fill=INK, font=font)
+    # bouts of 30 minutes or more are the long ones (Diaz et al. 2017): a band on the right axis
+    pen.rectangle((left, top, right, layout.minutes_y(30)), fill=LONG_BOUTS)
     intervals = ticks(layout.count_max)
     for step in range(intervals + 1):  # grid and both axes' labels, whole numbers on both
         value = layout.count_max * step // intervals
@@ -125,11 +128,8 @@ def draw_chart(report: Report) -> Image.Image:
     pen.text((14, top - 22), _("breaks"), fill=INK, font=small)
     pen.text((WIDTH - 10, top - 22), _("longest bout, min"), fill=BOUT, font=small,
              anchor="ra")
-    # bouts of 30 minutes or more are the long ones (Diaz et al. 2017): a dotted line there
-    y = layout.minutes_y(30)
-    for x in range(left, right, 6):
-        pen.point((x, y), fill=BOUT)
-    pen.text((right - 4, y - 3), _("30 min"), fill=BOUT, font=small, anchor="rb")
+    pen.text((right - 4, layout.minutes_y(30) - 3), _("≥ 30 min"), fill=BOUT, font=small,
+             anchor="rb")
 
     label_every = max(1, math.ceil(layout.days / 14))
     points = []
@@ -156,7 +156,8 @@ def draw_chart(report: Report) -> Image.Image:
         pen.ellipse((x - 3, y - 3, x + 3, y + 3), fill=BOUT)
 
     legend = [(REMINDED, _("reminders")), (DONE, _("breaks done")),
-              (GOAL, _("goal {goal}/day", goal=report.goal)), (BOUT, _("longest bout"))]
+              (GOAL, _("goal {goal}/day", goal=report.goal)), (BOUT, _("longest bout")),
+              (LONG_BOUTS, _("bouts of 30 min or more"))]
     x = left
     for colour, text in legend:
         pen.rectangle((x, HEIGHT - 22, x + 12, HEIGHT - 10), fill=colour)

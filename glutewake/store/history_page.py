@@ -237,11 +237,11 @@ def summary(h: History) -> str:
 
 def evidence() -> str:
     return _("A bout is the sitting between two breaks; a skipped reminder does not end one. "
-             "Longer bouts of sitting went with higher risk apart from total sitting time in "
-             "Diaz et al. 2017 (Ann Intern Med 167:465). Two minutes of light walking every 20 "
-             "minutes, that is 3 breaks per sitting hour, lowered glucose and insulin after a "
-             "meal in Dunstan et al. 2012 (Diabetes Care 35:976). These figures describe your "
-             "journal; they are no diagnosis.")
+             "In Diaz et al. 2017 (Ann Intern Med 167:465), longer bouts of sitting went with "
+             "higher mortality, as did more sitting in all. In Dunstan et al. 2012 (Diabetes Care "
+             "35:976), two minutes of light walking every 20 minutes, that is 3 breaks per "
+             "sitting hour, lowered glucose and insulin after a test drink. These figures "
+             "describe your journal; they are no diagnosis.")
 
 
 def timeline(h: History) -> str:
