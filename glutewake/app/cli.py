@@ -584,7 +584,7 @@ def journal_doses():
 
 def level_in_force(settings):
     """The settings at the level the journal has earned, and a line saying where you stand."""
-    from ..core.coach import Past
+    from ..core.inputs import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
     from ..store.journal import Journal, JournalDamaged
@@ -747,7 +747,7 @@ def guide(args) -> int:
 
     from ..core import commands, config, phrases
     from ..core import guide as plan
-    from ..core.coach import Guiding, Remind
+    from ..core.effects import Guiding, Remind
     from .control import NoAnswer, NotRunning, request
 
     settings = level_in_force(config.load(paths.config_file()))[0]

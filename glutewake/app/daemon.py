@@ -21,8 +21,9 @@ from pathlib import Path
 
 from .. import i18n
 from ..core import commands, config, phrases
-from ..core.coach import (Answer, Coach, GuideDone, Guiding, HeadsUp, Observation, Remind, Status,
-                          Withdraw)
+from ..core.coach import Coach
+from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
+from ..core.inputs import Observation
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Phase, Record

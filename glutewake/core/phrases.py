@@ -12,7 +12,7 @@ import math
 from datetime import datetime, timedelta
 
 from ..i18n import _, ngettext, pgettext
-from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
+from .effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .guide import Part, Side

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from .coach import GuideDone, Guiding, HeadsUp, Remind
+from .effects import Note
 from .events import Hold, Record
 
 if TYPE_CHECKING:
     from .config import Settings
-
-Note = Remind | HeadsUp | Guiding | GuideDone
 
 
 class Notifier(Protocol):

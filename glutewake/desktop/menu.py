@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core import phrases
-from ..core.coach import Status
+from ..core.effects import Status
 from ..core.commands import Command, Done, EndGuide, Pause, Quit, Resume, Skip, Snooze, Start
 from ..core.events import Phase
 from ..core.timespec import humanize

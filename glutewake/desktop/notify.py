@@ -16,11 +16,10 @@ import warnings
 from collections.abc import Callable
 from typing import TextIO
 
-from ..core.coach import GuideDone, Guiding, HeadsUp, Remind
+from ..core.effects import GuideDone, Guiding, HeadsUp, Note, Remind
 from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
                             guide_done_title, guide_title, heads_up_body, heads_up_title, labelled,
                             part_name, reminder_body, reminder_lesson, reminder_title)
-from ..core.ports import Note
 from ..core.timespec import humanize
 from ..i18n import N_, _
 

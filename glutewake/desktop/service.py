@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from ..core import phrases
-from ..core.coach import Status
+from ..core.effects import Status
 from ..core.commands import Command, Done, Pause, Resume, Skip, Snooze
 from ..core.events import Phase
 from ..core.timespec import LONGEST_INTERVAL, LONGEST_PAUSE, humanize

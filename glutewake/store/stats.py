@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from ..core.coach import Past
+from ..core.inputs import Past
 from ..core.dose import Doses, Feedback
 
 from ..core.events import STRETCH_ENDS, Kind
