@@ -102,7 +102,8 @@ def gather(read, first: date, last: date, goal: int, today: date, names: dict[st
         row = row_of[day]
         done, top = row.exercises.get(exercise, (0, 0))
         row.exercises[exercise] = (done + count, max(top, step))
-    history = History(first, last, report, rows, [], [], names, device)
+    shown = device if device is not None and pattern.has_devices(read) else None
+    history = History(first, last, report, rows, [], [], names, shown)
     days = history.timeline_days
     history.bouts, history.marks = pattern.timeline(read, days[0], days[-1], device)
     return history
