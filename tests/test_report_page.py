@@ -176,3 +176,20 @@ def test_a_long_span_shows_weeks(week, tmp_path):
     for (scope, which, key), shown in found.items():
         if scope == "week" and key in weeks[which]:
             assert numbers_equal(shown, weeks[which][key]), (which, key)
+
+
+def test_show_my_week_writes_and_opens_the_last_seven_days(week, tmp_path, monkeypatch):
+    from glutewake.app.report_cli import show_week
+
+    env, said = opener_env(week, tmp_path)
+    monkeypatch.setenv("PATH", env["PATH"])
+    assert show_week(LAST) == ""
+    page = Path(week["XDG_CACHE_HOME"]) / "glutewake" / "report.html"
+    assert wait_for(lambda: said.exists() and said.read_text(), "the opener").split() == [
+        str(page)]
+    assert f'data-date="{FIRST.isoformat()}"' in page.read_text("utf-8")
+    page.unlink()
+    page.mkdir()  # a folder where the page goes: said in one line, nothing raised
+    problem = show_week(LAST)
+    assert problem.startswith(f"report --output {page}: cannot write the page")
+    assert "\n" not in problem

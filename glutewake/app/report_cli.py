@@ -78,6 +78,19 @@ def write_report(target: Path, first: date, last: date, device: str | None = Non
     return target.resolve()
 
 
+def show_week(today: date) -> str:
+    """The tray's "Show my week": the page of the seven days to `today`, written where
+    `glutewake report` writes it and opened the same way; "" when it was, else what went wrong
+    in one line."""
+    from datetime import timedelta
+
+    try:
+        written = write_report(paths.report_file(), today - timedelta(days=6), today)
+    except Exception as err:  # a UserError, or anything: a tray click never stops the daemon
+        return str(err)
+    return "" if written is None else open_page(written)
+
+
 def opener() -> list[str] | None:
     """The desktop's way to open a file, or None when this system has none."""
     if sys.platform == "win32":

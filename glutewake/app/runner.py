@@ -227,20 +227,11 @@ class Session:
 
     def show_week(self) -> None:
         """"Show my week" in the tray: the page `glutewake report` writes, opened the same way."""
-        from datetime import timedelta
+        from .report_cli import show_week
 
-        from .report_cli import open_page, write_report
-
-        today = date.today()
-        try:
-            path = write_report(paths.report_file(), today - timedelta(days=6), today)
-        except Exception as err:  # a UserError, or anything: a tray click never stops the daemon
-            report(str(err))
-            return
-        if path is not None:
-            problem = open_page(path)
-            if problem:
-                report(problem)
+        problem = show_week(date.today())
+        if problem:
+            report(problem)
 
     def _start_tray(self):
         from ..desktop.icon import look_for
