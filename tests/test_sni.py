@@ -134,7 +134,7 @@ def test_layout_is_the_documented_structure(sni_desktop):
             "Next: Single-leg stand — 2 × 30–50 s hold per side", "-", "Done — I took my break",
             "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Start at login",
             "Break every", "Open settings",
-            "Open break log", "-", "Quit glutewake"]
+            "Open break log", "Show my week", "-", "Quit glutewake"]
         snooze = next(child for _, child in root[2] if child[1].get("label") == ("s", "Snooze"))
         assert snooze[1]["children-display"] == ("s", "submenu")
         assert labels(snooze) == ["1 min", "2 min"]
