@@ -9,6 +9,8 @@ acknowledged minus found (when positive), doubled is found minus the breaks the 
 carried out (acknowledged, plus requests it may have read but whose answer never arrived).
 Lost and doubled must be 0 in every row. A row for hostile input also names what else must hold
 (`must`) and whether it did (`held`). Prints the table; writes artifacts/bench/faults.json.
+The rows about notification servers run `glutewake run --no-tray` on a private desktop instead
+(dunst on Xvfb, mako on a headless sway), and a button press there is the person's answer.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tests.support import Running, journal_path, write_config
+from tests.support import Running, journal_path, spill_with_a_bad_line, write_config
 from tests.support import silent_clients as support_silent_clients
 
 FAST = '[breaks]\nevery = "1h"\nnatural_break = "1h"\n'
@@ -311,6 +313,104 @@ def hostile_messages(rounds: int) -> Row:
     return row
 
 
+# A reminder every 2 s of sitting, never repeated: the rows below answer each one.
+REMINDING = '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "1h"\nnatural_break = "1h"\n'
+
+
+def forged_signal(rounds: int) -> Row:
+    """Another program on the session bus sends dunst's signals for the reminder shown: Done
+    pressed and the notification closed, to everyone and to the daemon alone. Then the person
+    presses Done in dunst. Only that press is a break."""
+    from glutewake.desktop.service import NAME
+    from tests.desktop import Desktop, forge_notification_signals, wait_for
+
+    row = Row("forged signal", must="a forged Done is no break, dunst's own Done is one")
+    env = home()
+    desk = Desktop(Path(env["HOME"]), env)
+    desk.start_x()
+    desk.start_bus()
+    desk.start_dunst()
+    write_config(desk.env, REMINDING)
+    daemon = Running(desk.env, "--no-tray")
+    try:
+        daemon.wait_for("glutewake is watching", timeout=30)
+        bus, me = desk.env["DBUS_SESSION_BUS_ADDRESS"], desk.name_owner(NAME)
+        for round_ in range(1, rounds + 1):
+            ident = int(desk.wait_shown(round_)[-1]["id"])
+            forge_notification_signals(bus, ident)
+            forge_notification_signals(bus, ident, to=me)
+            try:
+                desk.press_in_notification("#Done")  # gone if a forgery took it down
+                wait_for(lambda: count_done(desk.env) >= round_, "the break", timeout=10)
+            except AssertionError:
+                continue
+            row.acknowledged += 1
+    finally:
+        daemon.stop()
+        desk.stop()
+    row.found = count_done(desk.env)
+    row.held = (row.acknowledged == rounds
+                and not any("Traceback" in line for line in daemon.lines))
+    return row
+
+
+def doubled_reply(rounds: int) -> Row:
+    """mako 1.7 on a headless sway answers GetCapabilities twice (a return, then an error). A
+    daemon is started for each round (each asks afresh); the person presses Done on its
+    reminder through `makoctl invoke`."""
+    from tests.compositors import Mako
+    from tests.desktop import wait_for
+
+    row = Row("doubled reply", must="reminders in mako keep their buttons; each Done is a break")
+    env = home()
+    mako = Mako(Path(env["HOME"]))
+    env.update(mako.env)
+    write_config(env, REMINDING)
+    buttons, lines = [], []
+    try:
+        for round_ in range(1, rounds + 1):
+            daemon = Running(env, "--no-tray")
+            try:
+                daemon.wait_for("glutewake is watching", timeout=30)
+                shown = wait_for(lambda: [n for n in mako.shown() or []
+                                          if n["summary"].startswith("Time to stand")],
+                                 "a reminder in mako", timeout=20)[0]
+                buttons.append(set(shown["actions"]))
+                if mako.makoctl("invoke", "-n", str(shown["id"]), "done").returncode == 0:
+                    row.acknowledged += 1
+                wait_for(lambda: count_done(env) >= round_, "the break", timeout=10)
+            except AssertionError:
+                pass  # counted below: a Done that was no break is lost
+            finally:
+                daemon.stop()
+                lines += daemon.lines
+                mako.makoctl("dismiss", "--all")  # a reminder left without buttons
+    finally:
+        mako.stop()
+    row.found = count_done(env)
+    row.held = (buttons == [{"default", "start", "done", "snooze"}] * rounds
+                and not any("Traceback" in line for line in lines))
+def bad_spill_line(rounds: int) -> Row:
+    """A spill file left by a daemon that could not write its journal, with one line whose time
+    lies in the year three billion among `rounds` good ones: the good lines are breaks the
+    person was told were logged."""
+    row = Row("bad spill line (one 1e20 time among good lines)",
+              must="daemon starts; good lines in the journal; file moved aside; no traceback")
+    env = home()
+    spill = spill_with_a_bad_line(env, good=rounds)
+    row.acknowledged = rounds
+    try:
+        daemon = started(env)
+    except AssertionError:  # it did not start
+        row.held = False
+    else:
+        daemon.stop()
+        row.held = (not spill.exists() and len(list(spill.parent.glob(spill.name + ".bad-*"))) == 1
+                    and not any("Traceback" in line for line in daemon.lines))
+    row.found = count_done(env)
+    return row
+
+
 def out_of_descriptors(rounds: int) -> Row:
     row, env = Row("out of file descriptors (prlimit 24)"), home()
     daemon = started(env, "prlimit", "--nofile=24")
@@ -328,7 +428,7 @@ def out_of_descriptors(rounds: int) -> Row:
 
 SCENARIOS = (kill_9_under_load, unwritable_data_folder, unwritable_until_restart, busy_journal,
              journal_deleted, hangup, stopped_daemon, many_clients, out_of_descriptors,
-             nested_settings, hostile_messages)
+             nested_settings, hostile_messages, forged_signal, doubled_reply, bad_spill_line)
 
 
 def main() -> int:

@@ -130,3 +130,21 @@ def silent_clients(address: str, count: int, wait: float = 0.05) -> list:
             continue
         clients.append(sock)
     return clients
+
+
+def spill_with_a_bad_line(env: dict[str, str], good: int) -> Path:
+    """A spill file as a daemon that could not write its journal leaves it, with `good` breaks
+    done an hour ago and, among them, one whose time lies in the year three billion."""
+    import json
+
+    folder = Path(env["XDG_STATE_HOME"]) / "glutewake" / "spill"
+    folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+    lines = [{"uid": f"{n:032x}", "record": {"kind": "done", "wall": time.time() - 3600 + n,
+                                            "sitting": 60.0, "exercise": "wall-lean"}}
+             for n in range(good)]
+    lines.insert(good // 2, {"uid": "f" * 32, "record": {"kind": "done", "wall": 1e20,
+                                                         "sitting": 60.0}})
+    path = folder / "pending-1-1.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    path.chmod(0o600)
+    return path

@@ -311,3 +311,33 @@ def test_the_weekly_summary_comes_once_on_the_first_look_at_the_desk_in_a_new_we
     third.tick()
     assert off.told == [] and state.read_text() == "2025-W49"
     journal.close()
+
+
+def test_no_io_under_the_coachs_lock_a_slow_desktop_never_keeps_a_status_reader_waiting(desk):
+    """An idle source that takes a second to answer (a busy X server, a slow bus): while a look
+    waits on it, the tray's and D-Bus's status reads answer at once, and a second look waits
+    its turn instead of interleaving."""
+    import threading
+
+    asked = threading.Event()
+    release = threading.Event()
+
+    class SlowIdle:
+        name = "slow idle"
+
+        def idle_seconds(self):
+            asked.set()
+            release.wait(5)
+            return 0.0
+
+    desk.daemon.parts.idle = SlowIdle()
+    look = threading.Thread(target=desk.daemon.tick)
+    look.start()
+    assert asked.wait(5)
+    began = time.monotonic()
+    status = desk.daemon.snapshot()  # what the tray and D-Bus read
+    assert time.monotonic() - began < 0.5 and status.phase.value == "sitting"
+    assert not desk.daemon._lock.locked()
+    release.set()
+    look.join(5)
+    assert not look.is_alive()

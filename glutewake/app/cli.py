@@ -17,7 +17,7 @@ from ..core.errors import UserError, closest
 from ..i18n import N_, _, ngettext
 from . import paths
 from .journal_views import (Unreadable, add_span_options, days_asked, open_journal, parse_day,
-                            print_table)
+                            print_table, reading)
 
 EXIT_REFUSED = 1  # the daemon said no, or is not running
 EXIT_USAGE = 2  # the user's input is wrong
@@ -383,7 +383,7 @@ def print_status(status: dict) -> None:
 
 def show_log(args) -> int:
     from ..core.events import Kind
-    from ..core.phrases import detail, kind_name
+    from ..core.phrases import detail, kind_name, not_written_yet
     from ..core.timespec import humanize
     from ..store.export import write_csv
 
@@ -398,8 +398,9 @@ def show_log(args) -> int:
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
+            words = ", ".join(filter(None, (detail(r), event.waiting and not_written_yet())))
             print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
-                  f"{r.exercise or '':<24} {sat:<12} {detail(r)}".rstrip())
+                  f"{r.exercise or '':<24} {sat:<12} {words}".rstrip())
     return 0
 
 
@@ -567,19 +568,12 @@ def journal_doses():
     """Each exercise's dose as the journal has it (none logged yet: all at the start)."""
     from ..core.dose import Doses
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     path = paths.journal_file()
     if not path.exists():
         return Doses()
-    try:
-        journal = Journal.reader(path)
-        try:
-            return stats.doses(journal.read)
-        finally:
-            journal.close()
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
+    with reading(path) as journal:
+        return stats.doses(journal.read)
 
 
 def level_in_force(settings):
@@ -587,7 +581,6 @@ def level_in_force(settings):
     from ..core.inputs import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     if not settings.level_auto:
         return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
@@ -595,15 +588,9 @@ def level_in_force(settings):
     path = paths.journal_file()
     done = days = 0
     if path.exists():
-        try:
-            journal = Journal.reader(path)
-            try:
-                done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                              if e.level == 1))
-            finally:
-                journal.close()
-        except JournalDamaged as err:
-            raise Unreadable(str(err)) from None
+        with reading(path) as journal:
+            done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
+                                                          if e.level == 1))
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, ngettext(

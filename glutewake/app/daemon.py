@@ -1,9 +1,16 @@
-"""The running glutewake: owns the threads, feeds the coach under one lock, carries out effects.
+"""The running glutewake: owns the threads, feeds the coach, carries out effects.
 
 Threads: the look loop wakes when the coach next needs a look (a reminder due, a heads-up, a
 pause ending, an idle spell turning into a break) and at least every `tick` seconds; the control
 server answers CLI commands; the tray, the notification server's signals and logind's hand
-commands and observations in. All of them go through one lock, so the coach has one owner.
+commands and observations in.
+
+Every look and every command takes one turn (`_turn`, one at a time): it gathers an observation
+from the desktop (the settings file, idle time, locks, detectors: all the slow questions),
+applies the observation and the command to the coach under `_lock`, which guards nothing but the
+coach and is never held across I/O, and then carries out the effects (journal, notifications).
+Status readers (the tray, D-Bus properties) take only `_lock`, so a slow sound server or a busy
+journal never keeps them waiting.
 
 The loop waits on the monotonic clock: a wall clock set back or forward never delays a look.
 """
@@ -22,6 +29,7 @@ from pathlib import Path
 from .. import i18n
 from ..core import commands, config, phrases
 from ..core.coach import Coach
+from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
 from ..core.inputs import Observation
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
@@ -41,6 +49,11 @@ log = logging.getLogger(__name__)
 # back) and how late a settings edit made in an editor applies.
 TICK = 120.0
 SHORTEST_WAIT = 0.2
+# While events the journal could not take wait in a spill file (another program holding its lock,
+# a full disk), they are tried again after RETRY seconds, then after twice as long each time, up
+# to LONGEST_RETRY: a lock held for a moment is over within seconds, a full disk costs little.
+RETRY = 1.0
+LONGEST_RETRY = 8.0
 
 
 def _read_text(path: Path | None) -> str | None:
@@ -144,7 +157,8 @@ class Daemon:
         self.parts = parts
         self.report = report
         self._wall, self._mono = wall, mono
-        self._lock = threading.Lock()  # every look and command goes through it, one at a time
+        self._turn = threading.RLock()  # one look or command at a time: gather, apply, carry out
+        self._lock = threading.Lock()  # the coach's own: held to apply or read it, never for I/O
         past = stats.past(journal.read, settings.settings.catalog,
                           datetime.fromtimestamp(wall()).date())
         self.coach = Coach(settings.settings, past)
@@ -158,43 +172,65 @@ class Daemon:
         self._control = None
         self._last_look = mono()
         self._told_bad_saves = 0
+        self._retry = RETRY  # seconds to the next try of events the journal did not take yet
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
         self._weekly = weekly  # remembers the week last summed up; None: no weekly summary
         self._summarised = _read_text(weekly)
 
-    # --- looking and acting, always under the lock ---
+    # --- a turn: gather outside the coach's lock, apply under it, carry out after ---
 
-    def _observe(self) -> None:
-        new = self.settings.changed()  # a stat: cheap enough for every look
-        if new is not None:
-            self._apply(self.coach.command(Reconfigure(new)))
+    def _gather(self) -> tuple[Settings | None, Observation]:
+        """New settings, if the file changed, and an observation of the desktop now. Only the
+        questions the coach's state makes worth asking are asked (read under the lock)."""
+        new = self.settings.changed()  # a stat and a small read: cheap enough for every look
         if self.settings.bad_saves != self._told_bad_saves and self.settings.error is not None:
             self._told_bad_saves = self.settings.bad_saves
             self._notify("tell", phrases.SETTINGS_NOT_APPLIED,
                          phrases.settings_problem(self.settings.error))
+        with self._lock:
+            away = self.coach.away
+            settings = new or self.coach.settings
+            soon = self.coach.soon(self.tick_every + 1)
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
         # Once away, nothing is asked until input comes back: a night costs no questions.
-        away = self.coach.away
         idling = (not away and idle is not None
-                  and idle + self.tick_every + 1 >= self.coach.settings.natural_break)
+                  and idle + self.tick_every + 1 >= settings.natural_break)
+        self.inhibitor = self._inhibitor(settings) if idling else None
+        hold = self._hold(settings) if not away and (idling or soon) else None
         wall = self._wall()
-        self.inhibitor = self._inhibitor() if idling else None
-        obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(idling, away),
-                          utc_offset(wall), self.inhibitor)
-        self._apply(self.coach.observe(obs))
+        return new, Observation(wall, self._mono(), idle, self._locked(), hold, utc_offset(wall),
+                                self.inhibitor)
 
-    def _hold(self, idling: bool, away: bool) -> Hold | None:
+    def _step(self, command: Command | None = None) -> list:
+        """One turn: look, apply the look (and `command`) to the coach, carry out the effects.
+        Returns the effects."""
+        with self._turn:
+            new, obs = self._gather()
+            with self._lock:
+                effects = [] if new is None else self.coach.command(Reconfigure(new))
+                effects += self.coach.observe(obs)
+                if command is not None:
+                    effects += self.coach.command(command)
+            self._apply(effects)
+            self._write_waiting()
+            self._last_look = self._mono()
+        return effects
+
+    def _hold(self, settings: Settings) -> Hold | None:
         """Whether the desktop says reminders must wait. Asked only when something could fire
         before the next look, or idle time could turn into a break: the detectors cost more than
         the rest of a look."""
-        if self.parts.holds is not None and not away and (
-                idling or self.coach.soon(self.tick_every + 1)):
-            return self.parts.holds.hold(self.coach.settings)
-        return None
+        if self.parts.holds is None:
+            return None
+        try:
+            return self.parts.holds.hold(settings)
+        except Exception as err:  # an adapter must never stop a look
+            log.warning("quiet detectors unknown (%s)", err)
+            return None
 
-    def _inhibitor(self) -> str | None:
-        if self.parts.inhibitors is None or not self.coach.settings.idle_inhibitors:
+    def _inhibitor(self, settings: Settings) -> str | None:
+        if self.parts.inhibitors is None or not settings.idle_inhibitors:
             return None
         try:
             return self.parts.inhibitors.inhibitor()
@@ -243,11 +279,7 @@ class Daemon:
             self.report(phrases.notification_failed(self.parts.notifier.name, err))
 
     def tick(self) -> None:
-        with self._lock:
-            self._observe()
-            if self.journal.pending:
-                self.journal.flush()
-            self._last_look = self._mono()
+        self._step()
         self._announce()
         self._weekly_summary()
 
@@ -265,8 +297,8 @@ class Daemon:
         if last is None:
             return
         self._summarised = pattern.week_key(today)  # off, or a week without sitting: no word
-        found = pattern.measure(self.journal.read, last - timedelta(days=6), last) if wanted else None
-        if found is not None and found.this_week.measures.bouts:
+        found = wanted and pattern.measure(self.journal.read, last - timedelta(days=6), last)
+        if found and found.this_week.measures.bouts:
             self._notify("tell", phrases.weekly_summary_title(), phrases.weekly_summary_body(
                 found.this_week.first, last, found.this_week.measures,
                 found.week_before.measures))
@@ -275,6 +307,15 @@ class Daemon:
             self._weekly.write_text(self._summarised, "utf-8")
         except OSError as err:  # told once this run all the same
             log.warning("cannot write %s (%s)", self._weekly, err)
+
+    def _write_waiting(self) -> None:
+        """Events acknowledged while the journal could not take them go in now if they can.
+        Outside the lock: the journal may wait half a second for another program's lock, and
+        a command need not wait with it."""
+        if not self.journal.pending or self.journal.flush():
+            self._retry = RETRY
+        else:
+            self._retry = min(LONGEST_RETRY, self._retry * 2)
 
     def look_now(self) -> None:
         """Something changed outside (screen locked, machine waking): look at once."""
@@ -299,18 +340,14 @@ class Daemon:
             return True, phrases.SETTINGS_CHECKED
         if isinstance(command, ShowStatus):
             return True, phrases.status_line(self.snapshot(), self._wall())
-        with self._lock:
-            self._observe()
-            answer = self._apply(self.coach.command(command))
+        answer = next(e for e in self._step(command) if isinstance(e, Answer))
         self._announce()
         self._reschedule()
-        assert answer is not None
         return answer.ok, phrases.answer(answer, self._wall())
 
     def status(self) -> dict:
-        with self._lock:
-            self._observe()
-            status = self.coach.status()
+        self._step()
+        status = self.snapshot()
         now = self._wall()
         return {
             "pid": os.getpid(),
@@ -399,8 +436,7 @@ class Daemon:
     def start(self) -> None:
         from .control import ControlServer
 
-        with self._lock:
-            self._observe()  # journals "started"
+        self._step()  # journals "started"
         self._control = ControlServer(self.handle)
         self._control.start()
         self._loop = threading.Thread(target=self._look_loop, name="looks", daemon=True)
@@ -408,7 +444,7 @@ class Daemon:
 
     def _look_loop(self) -> None:
         """Look when the coach asks, or after `tick` seconds without a look. A command or an
-        outside change wakes the loop to plan again: it looked already, under the lock."""
+        outside change wakes the loop to plan again: it looked already, in its own turn."""
         while not self.stopping.wait(0):
             safety = self.tick_every - (self._mono() - self._last_look)
             wanted = self._next_wait()
@@ -431,6 +467,8 @@ class Daemon:
             wanted = self.coach.wake_in()
         # a little after the moment, so the look finds it reached
         wait = self.tick_every if wanted is None else min(self.tick_every, wanted + 0.05)
+        if self.journal.pending:  # events wait for the journal: no longer than the retry
+            wait = min(wait, self._retry)
         return max(SHORTEST_WAIT, wait)
 
     def _reschedule(self) -> None:
@@ -444,7 +482,5 @@ class Daemon:
             self._loop.join(10)
         if self._control is not None:
             self._control.close()
-        with self._lock:
-            self._observe()
-            self._apply(self.coach.command(Stop()))
+        self._step(Stop())
         self.journal.close()

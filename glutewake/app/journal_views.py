@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 from ..core.errors import UserError
 from ..i18n import _
@@ -31,24 +32,31 @@ def parse_day(text: str, option: str) -> date:
 @contextmanager
 def open_journal():
     """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
-    from ..store.journal import Journal, JournalDamaged
-
     path = paths.journal_file()
     if not path.exists():
         print(_("The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.",
                 path=path))
         yield None
         return
-    try:
-        journal = Journal.reader(path)
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
-    try:
+    with reading(path) as journal:
         yield journal
+
+
+@contextmanager
+def reading(path: Path):
+    """The journal at `path` as commands read it: read-only, never converted or repaired, with
+    the breaks still waiting in spill files; Unreadable (one line) when it cannot be read."""
+    from ..store.journal import Journal, JournalDamaged
+    from ..store.spill import Spill
+
+    try:
+        journal = Journal.reader(path, Spill(paths.spill_dirs()))
+        try:
+            yield journal
+        finally:
+            journal.close()
     except JournalDamaged as err:
         raise Unreadable(str(err)) from None
-    finally:
-        journal.close()
 
 
 def days_asked(args, command: str) -> tuple[date, date]:

@@ -117,8 +117,9 @@ class Session:
             from ..desktop.bus import connect
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
-        self.daemon = daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None),
-                                      report, tick=tick_from_environment(),
+        tick = tick_from_environment()
+        self.daemon = daemon = Daemon(self.settings, self.journal,
+                                      Parts(self._notifier(tick), None), report, tick=tick,
                                       weekly=paths.weekly_summary_file())
         parts = daemon.parts
         if has_desktop():
@@ -138,7 +139,9 @@ class Session:
 
         self.autostart = for_this_system(icon=str(paths.app_icon_file()))
 
-    def _notifier(self):
+    def _notifier(self, retry: float):
+        """The ways to show reminders, best first; one that fails is tried again after `retry`
+        seconds (the safety look's interval)."""
         if not self.desktop:
             return ConsoleNotifier()
         icon = write_app_icon()
@@ -152,7 +155,7 @@ class Session:
         if self.bus is not None or not sys.platform.startswith("linux"):
             chain.append(PlyerNotifier(icon, timeout))
         chain.append(ConsoleNotifier())
-        return FallbackNotifier(chain, report)
+        return FallbackNotifier(chain, report, retry)
 
     def notification_answer(self, key: str) -> None:
         """A button pressed on the notification."""

@@ -396,6 +396,12 @@ def kind_name(kind: Kind) -> str:
     }.get(kind, lambda: str(kind))()
 
 
+def not_written_yet() -> str:
+    """Marks an event of `glutewake log` that was acknowledged and waits in a spill file."""
+    # TRANSLATORS: in `glutewake log`, after an event the journal could not take yet
+    return _("waiting to be written")
+
+
 def detail(record: Record) -> str:
     """The short detail column of `glutewake log` and the CSV export, from the fields."""
     kind = record.kind

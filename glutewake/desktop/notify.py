@@ -1,9 +1,10 @@
 """Ways to show a reminder, each a `ports.Notifier`: `show(note)` and `withdraw()`.
 
-`FallbackNotifier` tries its notifiers in order on every reminder, so a notification server that
-dies is replaced by the next way at once and used again as soon as it is back. On Linux the first
-choice speaks org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer
-serves Windows and macOS and is the Linux fallback; a console line is the last resort.
+`FallbackNotifier` tries its notifiers in order, so a notification server that dies is replaced
+by the next way at once; a way that failed is tried again once `retry` has passed (the daemon's
+safety look, two minutes), and used from then on when it works. On Linux the first choice speaks
+org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer serves Windows and
+macOS and is the Linux fallback; a console line is the last resort.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class FreedesktopNotifier:
                  on_action: Callable[[str], None]):
         from jeepney import DBusAddress, MatchRule
 
+        from .bus import NameOwner
+
         self._bus = bus
         self._icon = icon
         self._timeout_ms = timeout_ms
@@ -124,6 +127,10 @@ class FreedesktopNotifier:
         self._told = 0  # the last message apart from reminders: the next one replaces it
         self._remind: Remind | None = None
         self._guiding = False  # the notification shown is a guided break's
+        # Any program on the bus can send a signal that looks like the server's; the bus tells
+        # who sent it, and only the server's count.
+        self._server = NameOwner(bus, "org.freedesktop.Notifications")
+        self._forgeries = 0
         for member in ("ActionInvoked", "NotificationClosed"):
             bus.subscribe(MatchRule(type="signal", interface="org.freedesktop.Notifications",
                                     member=member, path="/org/freedesktop/Notifications"),
@@ -198,6 +205,14 @@ class FreedesktopNotifier:
         from jeepney import HeaderFields
 
         member = message.header.fields.get(HeaderFields.member)
+        if not self._server.sent(message):
+            self._forgeries += 1
+            # one warning: a program that forges one may send thousands
+            log.log(logging.WARNING if self._forgeries == 1 else logging.DEBUG,
+                    "notifications: ignored %s from %s, which is not the notification server "
+                    "(%d so far)", member, message.header.fields.get(HeaderFields.sender),
+                    self._forgeries)
+            return
         with self._lock:
             if message.body[0] != self._id or self._id == 0:
                 return  # not ours, or one we withdrew
@@ -248,13 +263,24 @@ class PlyerNotifier:
 
 
 class FallbackNotifier:
-    """The first notifier that works, tried afresh for every reminder."""
+    """The first notifier that works. One that failed rests for `retry` seconds: a server that
+    hangs would otherwise cost a time-out at every step of a guided break."""
 
-    def __init__(self, notifiers: list, report: Callable[[str], None]):
+    def __init__(self, notifiers: list, report: Callable[[str], None], retry: float = 120.0,
+                 clock: Callable[[], float] = time.monotonic):
         self._notifiers = notifiers
         self._report = report
         self._working = notifiers[0] if notifiers else None
         self._shown_by: list = []
+        self._retry = retry
+        self._clock = clock
+        self._resting: dict[int, float] = {}  # position of a way that failed -> until when
+
+    def _ways(self):
+        """(position, notifier) of each way not resting now, best first."""
+        now = self._clock()
+        return [(position, notifier) for position, notifier in enumerate(self._notifiers)
+                if self._resting.get(position, now) <= now]
 
     @property
     def name(self) -> str:
@@ -273,15 +299,17 @@ class FallbackNotifier:
         some (plyer's notify-send) cannot tell whether anyone saw the reminder."""
         log.info("reminder: %s · %s", title(note), note.exercise.summary)
         shown = False
-        for position, notifier in enumerate(self._notifiers):
+        for position, notifier in self._ways():
             try:
                 notifier.show(note)
             except Exception as err:
+                self._resting[position] = self._clock() + self._retry
                 if notifier is self._working:
                     self._report(_("notifications: {way} failed ({error}); trying the next way",
                                    way=part_name(notifier.name), error=err))
                     self._working = None
                 continue
+            self._resting.pop(position, None)
             if not shown and notifier is not self._working:
                 self._report(_("notifications: now shown by {way}",
                                way=part_name(notifier.name)))
@@ -297,7 +325,7 @@ class FallbackNotifier:
     def tell(self, title: str, body: str) -> None:
         """The first way that works; the log has it in any case."""
         log.warning("%s: %s", title, body)
-        for notifier in self._notifiers:
+        for _position, notifier in self._ways():
             try:
                 notifier.tell(title, body)
                 return

@@ -15,6 +15,7 @@ import threading
 import time
 
 from ...core.events import Hold, Reason
+from ...core.untrusted import clean
 from ...i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,9 @@ def _connect_pulse():
 
 
 def recorder_name(proplist: dict) -> str | None:
-    return (proplist.get("application.name") or proplist.get("application.process.binary")
-            or None)
+    """The recording program's name, as it calls itself: any text, cleaned here."""
+    return clean(proplist.get("application.name") or proplist.get("application.process.binary")
+                 ) or None
 
 
 class PulseMicrophone:
@@ -256,7 +258,7 @@ def in_use(registry, capability: str) -> str | None:
         path = rf"{parent}\{name}"
         if registry.number(path, "LastUsedTimeStop") == 0 and registry.number(
                 path, "LastUsedTimeStart"):
-            return app_name(name)
+            return clean(app_name(name)) or None  # a key any program of the user's may write
     return None
 
 
