@@ -42,8 +42,10 @@ gtk: $(VENV)/.runtime
 	else echo "PyGObject skipped: no libgirepository1.0-dev/libcairo2-dev (the tray has no menu on X11 without it)"; fi
 
 # Footprint against Workrave and Safe Eyes (with wakeups per thread of each glutewake), reactions,
-# growth over a long day, stats speed, and the fault table (breaks acknowledged against breaks
-# found in the journal, per fault: lost and doubled must be 0). Needs the desktop packages, and workrave and safeeyes
+# growth over a long day, stats speed, the fault table (breaks acknowledged against breaks
+# found in the journal, per fault: lost and doubled must be 0), longer fuzzing of the wire
+# format, the settings and the calendar pipeline, and what a calendar whose one event repeats
+# every second costs. Needs the desktop packages, and workrave and safeeyes
 # (installed here when root). FOOTPRINT passes options on: make bench FOOTPRINT="--only sni".
 FOOTPRINT ?=
 bench: $(VENV)/.test
@@ -56,6 +58,8 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.stats_speed
 	$(BIN)/python -m bench.faults
 	$(BIN)/python -m bench.fuzz_inputs
+	$(BIN)/python -m bench.hostile_calendar
+	$(BIN)/python -m bench.fuzz_calendar
 
 # The message catalogs: glutewake.pot from the code and the exercises, every
 # glutewake/locale/LANG/LC_MESSAGES/glutewake.po brought in line with it, then compiled to .mo

@@ -12,7 +12,10 @@ import pytest
 from glutewake.app.daemon import Daemon, Parts, SettingsFile
 from glutewake.core import commands
 from glutewake.core.coach import HeadsUp, Remind
+from glutewake.core import phrases
+from glutewake.core.effects import Reply
 from glutewake.core.events import Hold, Kind, Reason
+from glutewake.core.view import View, answer_from_wire
 from glutewake.store.journal import Journal
 from tests.helpers import START_WALL
 
@@ -24,6 +27,7 @@ class FakeNotifier:
         self.shown: list = []
         self.withdrawn = 0
         self.told: list[tuple[str, str]] = []
+        self.answers: list[str] = []
 
     def show(self, note) -> None:
         self.shown.append(note)
@@ -33,6 +37,9 @@ class FakeNotifier:
 
     def tell(self, title: str, body: str) -> None:
         self.told.append((title, body))
+
+    def answered(self, text: str) -> None:
+        self.answers.append(text)
 
 
 class FakeIdle:
@@ -134,9 +141,10 @@ def test_commands_over_the_wire_are_carried_out_and_worded(desk):
     assert reply["ok"] and reply["text"].startswith("Break logged:")
     assert reply["text"].endswith("1 of 6 today.")
     assert desk.notifier.withdrawn == 1 and desk.kinds()[-1] is Kind.DONE
-    status = desk.daemon.handle({"cmd": "status"})["status"]
-    assert (status["phase"], status["done_today"], status["today"]) == (
-        "sitting", 1, "Today: 1 of 6 breaks")
+    view = View.from_wire(desk.daemon.handle({"cmd": "status"})["status"])
+    assert (view.status.phase, view.status.done_today) == ("sitting", 1)
+    assert "Today: 1 of 6 breaks" in phrases.status_text(view)
+    assert answer_from_wire(reply["answer"]).reply is Reply.LOGGED  # for the CLI to word
 
 
 def test_a_bad_message_is_a_usage_error_and_changes_nothing(desk):
@@ -190,13 +198,13 @@ def test_each_bad_save_is_told_once_in_a_notification_and_a_fix_clears_it(desk):
     [(title, body)] = desk.notifier.told
     assert title == "Settings not applied"
     assert str(desk.config) in body and "[breaks] every" in body and "last good" in body
-    assert desk.daemon.status()["settings_error"].startswith(str(desk.config))
+    assert phrases.status_json(desk.daemon.view())["settings_error"].startswith(str(desk.config))
     desk.config.write_text('[breaks]\nevery = "soon"\n')  # another bad save: told again
     desk.sit(30)
     assert len(desk.notifier.told) == 2
     desk.config.write_text('[breaks]\nevery = "20m"\n')
     desk.sit(30)
-    assert desk.daemon.status()["settings_error"] == ""
+    assert phrases.status_json(desk.daemon.view())["settings_error"] == ""
     assert len(desk.notifier.told) == 2
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from glutewake.app.control import NotRunning, request
 from glutewake.core.errors import UserError
+from glutewake.core.view import View
 from tests.support import Running, glutewake, journal_path, spill_with_a_bad_line, write_config
 from tests.desktop import Desktop, require
 
@@ -68,8 +69,8 @@ def test_a_hundred_clients_at_once_all_get_answers(home):
         for thread in threads:
             thread.join(30)
         assert errors == [] and len(replies) == 100 and all(r["ok"] for r in replies)
-        status = request({"cmd": "status"})["status"]
-        assert status["done_today"] == 20  # every done counted once, none lost or doubled
+        status = View.from_wire(request({"cmd": "status"})["status"]).status
+        assert status.done_today == 20  # every done counted once, none lost or doubled
     finally:
         assert daemon.stop() == 0
 

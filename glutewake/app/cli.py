@@ -10,7 +10,6 @@ import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
-from html import escape as html_escape
 
 from .. import __version__, i18n
 from ..core.errors import UserError, closest
@@ -257,49 +256,64 @@ STATUS_FIELDS = ("running", "pid", "line", "phase", "sitting", "due_in", "next_d
 
 
 def show_status(args) -> int:
-    """`glutewake status [--json] [--follow]`."""
+    """`glutewake status [--json] [--follow]`, rendered here, in this command's language, from
+    the daemon's typed status view."""
     import json
     import time
 
+    from ..core import phrases
     from .control import NoAnswer, NotRunning, request
 
     last = None
     while True:
         try:
-            status = request({"cmd": "status"})["status"]
-            status["running"] = True
+            view = read_view(request({"cmd": "status"}))
+            shown = phrases.status_json(view)
         except (NotRunning, NoAnswer) as err:
-            status = dict.fromkeys(STATUS_FIELDS) | {
-                "running": False, "line": _("glutewake is not running"),
+            shown = dict.fromkeys(STATUS_FIELDS) | {
+                "running": False, "line": _("glutewake is not running"), "text": "",
+                "tooltip": "", "class": "stopped", "state": "Idle",
                 "problem": str(err) if isinstance(err, NoAnswer) else ""}
-        # what waybar (return-type json) and i3status-rust (json = true) read; waybar takes the
-        # tooltip as Pango markup (its "escape" setting covers only the text), so it is escaped
-        status |= {"text": status["line"],
-                   "tooltip": html_escape(status.get("exercise") or "", quote=False),
-                   "class": status.get("phase") or "stopped",
-                   "state": "Warning" if status.get("phase") == "due" else "Idle"}
-        if args.json:
-            shown = json.dumps(status, sort_keys=True, ensure_ascii=False)
-        elif args.follow:
-            shown = status["line"]
-        else:
-            if not status["running"]:
-                print(status["problem"] or not_running(), file=sys.stderr)
+            shown["text"] = shown["line"]
+            view = None
+        if not args.json and not args.follow:
+            if view is None:
+                print(shown["problem"] or not_running(), file=sys.stderr)
                 return EXIT_REFUSED
-            print_status(status)
+            print("\n".join(phrases.status_text(view)))
             return 0
+        if args.json:
+            line = json.dumps(shown, sort_keys=True, ensure_ascii=False)
+        else:
+            line = shown["line"]
         if not args.follow:
-            print(shown)
-            return 0 if status["running"] else EXIT_REFUSED
-        # a new line when what it says changes; the seconds ticking on alone are no change
-        key = {k: v for k, v in status.items() if k not in ("sitting", "due_in")}
-        if key != last:
-            print(shown, flush=True)
-            last = key
+            print(line)
+            return 0 if view is not None else EXIT_REFUSED
+        # a new line only when what it prints changes: the seconds ticking on alone are none
+        # (nor is the due moment, which is "now" for as long as a break is due)
+        changed = {k: v for k, v in shown.items() if k not in ("sitting", "due_in", "next_due")}
+        if changed != last:
+            print(line, flush=True)
+            last = changed
         time.sleep(1)
 
 
+def read_view(reply: dict):
+    """The status view in a reply; a one-line error when it cannot be read (another version)."""
+    from ..core.view import View
+
+    try:
+        return View.from_wire(reply["status"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise UserError(_("the running glutewake"), _(
+            "sent a reply this glutewake cannot read ({error}); are both the same version? Stop "
+            "it (`glutewake quit`) and start it again", error=f"status {type(err).__name__}")) \
+            from None
+
+
 def to_daemon(args) -> int:
+    import time
+
     from ..core import commands
     from .control import NoAnswer, NotRunning, request
 
@@ -317,10 +331,16 @@ def to_daemon(args) -> int:
     except NoAnswer as err:
         print(f"glutewake: {err}", file=sys.stderr)
         return EXIT_REFUSED
-    if args.command == "status":
-        print_status(reply["status"])
-        return 0
-    print(reply["text"], file=sys.stdout if reply["ok"] else sys.stderr)
+    text = reply["text"]
+    if "answer" in reply:  # worded here, in this command's language
+        from ..core import phrases
+        from ..core.view import answer_from_wire
+
+        try:
+            text = phrases.answer(answer_from_wire(reply["answer"]), time.time())
+        except (KeyError, TypeError, ValueError):
+            pass  # another version's answer: its own words will do
+    print(text, file=sys.stdout if reply["ok"] else sys.stderr)
     if reply["ok"]:
         return 0
     return EXIT_USAGE if reply.get("usage") else EXIT_REFUSED
@@ -328,54 +348,6 @@ def to_daemon(args) -> int:
 
 def not_running() -> str:
     return _("glutewake is not running; start it with `glutewake run`")
-
-
-def part_name(name: str | None) -> str:
-    """A part's name (idle source, notifier, tray) from `status --json` as people read it: what
-    glutewake.core.phrases.part_name does, without loading phrases (status must start fast). The
-    adapters mark the names made of words with N_; product names come back as they are."""
-    return _(name or "none")
-
-
-def print_status(status: dict) -> None:
-    """The daemon's status for people. The daemon words the line, the next exercise and today's
-    count; the names of the parts it uses (idle source, notifier, tray) come in the English of
-    `status --json` and are put in the language in force here."""
-    print(_("glutewake is running (pid {pid})", pid=status["pid"]))
-    if status.get("settings_error"):
-        print(_("Settings not applied: {error}. The last good settings stay in force until it "
-                "is fixed.", error=status["settings_error"]))
-    print(status["line"])
-    print(_("Next exercise: {exercise}", exercise=status["exercise"]))
-    print(status["today"])
-    idle_state = status.get("idle_state", "answering")
-    if idle_state in ("answering", "none"):
-        print(_("Idle detection: {source}", source=part_name(status["idle_source"])))
-    else:
-        from ..core.phrases import source_state_text
-
-        print(_("Idle detection: {source} ({state})", source=part_name(status["idle_source"]),
-                state=source_state_text(idle_state)))
-    if status.get("inhibitor"):
-        print(_("Idle inhibited by: {inhibitor}", inhibitor=status["inhibitor"]))
-    if status.get("notifier_state") == "missing":
-        print(_("Notifications: {notifier} (missing: no notification server on the session bus "
-                "now)", notifier=part_name(status["notifier"])))
-    else:
-        print(_("Notifications: {notifier}", notifier=part_name(status["notifier"])))
-    for problem in status.get("detector_problems", []):
-        print(_("Detector problem: {problem}", problem=problem))
-    print(_("Tray: {tray}", tray=part_name(status.get("tray") or "none")))
-    print(_("Settings: {file}", file=status["config"]))
-    waiting = status.get("journal_waiting", 0)
-    if waiting:
-        print(ngettext("Journal: {file} ({count} event kept safe, not written yet: {problem})",
-                       "Journal: {file} ({count} events kept safe, not written yet: {problem})",
-                       waiting, file=status["journal"], count=waiting,
-                       problem=status.get("journal_problem")))
-    else:
-        print(_("Journal: {file}", file=status["journal"]))
-    print(_("Log: {file}", file=status["log"]))
 
 
 # --- the journal --------------------------------------------------------------------------------
@@ -742,7 +714,7 @@ def guide(args) -> int:
     ident = args.id
     if ident is None:
         try:
-            ident = request({"cmd": "status"})["status"]["exercise_id"]
+            ident = read_view(request({"cmd": "status"})).status.exercise.id
         except (NotRunning, NoAnswer, KeyError):
             raise UserError("guide", _("name an exercise, like `glutewake guide wall-lean` "
                                        "(`glutewake exercises` lists them)")) from None

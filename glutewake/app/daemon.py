@@ -32,6 +32,7 @@ from ..core.coach import Coach
 from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
 from ..core.inputs import Observation
+from ..core.view import Problem, View, answer_to_wire
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Phase, Record
@@ -163,7 +164,7 @@ class Daemon:
                           datetime.fromtimestamp(wall()).date())
         self.coach = Coach(settings.settings, past)
         self.stopping = threading.Event()
-        self.on_change: list[Callable[[Status], None]] = []  # e.g. the tray redraw
+        self.on_change: list[Callable[[View], None]] = []  # e.g. the tray redraw
         self.tray_name = "none"
         self._requests = threading.Lock()  # a request and its retry, one after the other
         self._answered: dict[str, dict] = {}  # request id -> reply, the last 64
@@ -265,10 +266,10 @@ class Daemon:
         toolkit may wait for its own thread, which may be waiting for this lock."""
         if not self.on_change:
             return
-        status = self.snapshot()
+        view = self.current_view()
         for listener in self.on_change:
             try:
-                listener(status)
+                listener(view)
             except Exception:
                 log.exception("a status listener failed")
 
@@ -340,54 +341,36 @@ class Daemon:
             return True, phrases.SETTINGS_CHECKED
         if isinstance(command, ShowStatus):
             return True, phrases.status_line(self.snapshot(), self._wall())
-        answer = next(e for e in self._step(command) if isinstance(e, Answer))
-        self._announce()
-        self._reschedule()
+        answer = self.answer(command)
         return answer.ok, phrases.answer(answer, self._wall())
 
-    def status(self) -> dict:
+    def answer(self, command: Command) -> Answer:
+        """Carry out a command for the coach; its typed answer."""
+        answer = next(e for e in self._step(command) if isinstance(e, Answer))
+        self._notify("answered", phrases.answer(answer, self._wall()))
+        self._announce()
+        self._reschedule()
+        return answer
+
+    def view(self) -> View:
+        """The status view after a fresh look."""
         self._step()
-        status = self.snapshot()
-        now = self._wall()
-        return {
-            "pid": os.getpid(),
-            "line": phrases.status_line(status, now),
-            "phase": status.phase.value,
-            "sitting": round(status.sitting),
-            "due_in": round(status.due_in),
-            "exercise": status.exercise.summary,
-            "exercise_id": status.exercise.id,
-            "done_today": status.done_today,
-            "goal": status.goal,
-            "today": phrases.today(status.done_today, status.goal),
-            "idle_source": self.parts.idle.name if self.parts.idle else "none",
-            "idle_state": self._idle_state(now),
-            "inhibitor": self.inhibitor,
-            "notifier": self.parts.notifier.name,
-            "notifier_state": getattr(self.parts.notifier, "state", lambda: "ok")(),
-            "detector_problems": self._problems(),
-            "tray": self.tray_name,
-            "config": str(self.settings.path),
-            "journal": str(self.journal.path),
-            "journal_waiting": self.journal.pending,
-            "journal_problem": self.journal.trouble,
-            "log": str(paths.log_file()),
-            # for `status --json` (documented in the README; keep these stable)
-            "next_due": None if status.phase in (Phase.PAUSED, Phase.AWAY, Phase.GUIDING)
-            else datetime.fromtimestamp(now + status.due_in).astimezone().isoformat(
-                timespec="seconds"),
-            "hold": None if status.hold is None else {
-                "reason": status.hold.reason.value, "source": status.hold.source,
-                "text": phrases.hold(status.hold, now),
-                "since": None if status.hold_since is None else datetime.fromtimestamp(
-                    status.hold_since).astimezone().isoformat(timespec="seconds"),
-                "until": None if status.hold.until is None else datetime.fromtimestamp(
-                    status.hold.until).astimezone().isoformat(timespec="seconds")},
-            "paused_until": None if status.paused_until in (None, float("inf"))
-            else datetime.fromtimestamp(status.paused_until).astimezone().isoformat(
-                timespec="seconds"),
-            "settings_error": self.settings.problem,
-        }
+        return self.current_view()
+
+    def current_view(self) -> View:
+        """The status view as of the last look: the coach's status and what the daemon knows of
+        its parts. Every status shown anywhere (tray, `status`, D-Bus) is rendered from one."""
+        error = self.settings.error
+        return View(
+            self.snapshot(), self._wall(), os.getpid(),
+            self.parts.idle.name if self.parts.idle else "none",
+            getattr(self.parts.idle, "unknown_since", None), self.inhibitor,
+            self.parts.notifier.name,
+            getattr(self.parts.notifier, "state", lambda: "ok")() == "missing",
+            tuple(self._problems()), self.tray_name,
+            None if error is None else Problem(error.where, error.problem),
+            str(self.settings.path), str(self.journal.path), self.journal.pending,
+            self.journal.trouble, str(paths.log_file()))
 
     def _problems(self) -> list[str]:
         """A line for each meeting, quiet or inhibitor source that cannot read now."""
@@ -395,13 +378,6 @@ class Daemon:
         if self.parts.inhibitors is not None and self.parts.inhibitors.problem:
             found.append(self.parts.inhibitors.problem)
         return found
-
-    def _idle_state(self, now: float) -> str:
-        """"answering", "unknown since 10:05" (the source stopped answering), or "none"."""
-        source = self.parts.idle
-        if source is None:
-            return "none"
-        return phrases.source_state(getattr(source, "unknown_since", None), now)
 
     # --- the control channel ---
 
@@ -427,9 +403,14 @@ class Daemon:
         except UserError as err:
             return {"ok": False, "text": str(err), "usage": True}
         if isinstance(command, ShowStatus):
-            return {"ok": True, "status": self.status()}
-        ok, text = self.run(command)
-        return {"ok": ok, "text": text}
+            return {"ok": True, "status": self.view().to_wire()}
+        if isinstance(command, (Quit, Reload)):
+            ok, text = self.run(command)
+            return {"ok": ok, "text": text}
+        answer = self.answer(command)
+        # the words in the daemon's language, and the facts for the command line to word in its
+        return {"ok": answer.ok, "text": phrases.answer(answer, self._wall()),
+                "answer": answer_to_wire(answer)}
 
     # --- life cycle ---
 

@@ -172,9 +172,9 @@ class Session:
     def menu(self):
         from ..desktop import menu
 
-        status = self.daemon.snapshot()
-        settings = self.settings.settings
-        view = menu.View(status, self._tray_line(status), settings.snooze_choices,
+        now = self.daemon.current_view()
+        status, settings = now.status, self.settings.settings
+        view = menu.View(status, phrases.tray_text(now), settings.snooze_choices,
                          self._streak(status.goal, status.done_today), settings.every)
         controls = menu.Controls(
             run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
@@ -196,10 +196,6 @@ class Session:
         if self._streak_for[0] != key:
             self._streak_for = (key, streak(self.journal.read, goal, date.today()))
         return self._streak_for[1]
-
-    def _tray_line(self, status) -> str:
-        return phrases.with_settings_problem(phrases.tray_line(status, self.daemon.now()),
-                                             self.settings.error)
 
     def set_every(self, seconds: int) -> None:
         """"Break every" in the tray: the same change as `glutewake config set breaks.every`."""
@@ -240,17 +236,17 @@ class Session:
         from ..desktop.icon import look_for
         from ..desktop.tray import make_tray
 
-        status = self.daemon.coach.status()
+        now = self.daemon.current_view()
         every = lambda: self.settings.settings.every  # noqa: E731
-        problem = lambda: self.settings.error is not None  # noqa: E731
-        tray = make_tray(self.menu, look_for(status, every(), problem()),
-                         self._tray_line(status), self.bus)
+        tray = make_tray(self.menu, look_for(now.status, every(), now.settings_error is not None),
+                         phrases.tray_text(now), self.bus)
         if tray is None:
             return None
         self.daemon.tray_name = tray.name
 
-        def changed(status) -> None:
-            tray.update(look_for(status, every(), problem()), self._tray_line(status))
+        def changed(view) -> None:
+            tray.update(look_for(view.status, every(), view.settings_error is not None),
+                        phrases.tray_text(view))
 
         self.daemon.on_change.append(changed)
         return tray

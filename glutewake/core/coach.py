@@ -358,7 +358,7 @@ class Coach:
         self._shown = self._exercise.id
         return [
             Remind(self._exercise, stretch.sitting, repeats + 1, repeats + 1 >= s.max_reminders,
-                   self._past.doses.of(self._exercise.id).step, after),
+                   self._past.doses.of(self._exercise.id).step, after, s.max_reminders),
             self._record(Kind.REMINDED, self._exercise.id, reminder=stretch.reminded, **held),
         ]
 

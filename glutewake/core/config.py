@@ -169,7 +169,9 @@ def _calendars(value: Any, where: str) -> tuple[str, ...]:
         elif scheme.lower() == "file":
             found.append(rest)
         else:
-            _fail(where, _('"{item}" is neither a file nor an http(s) address', item=item))
+            # only the scheme: the rest of a mistyped private address may hold its secret
+            _fail(where, _('an address starting "{scheme}://" is neither a file nor an http(s) '
+                           'address', scheme=scheme[:20]))
     return tuple(found)
 
 
@@ -261,31 +263,55 @@ def defaults() -> dict[str, dict[str, Any]]:
 LARGEST_FILE = 1024 * 1024  # a settings file is a few kilobytes; anything this big is a mistake
 
 
+class NotAFile(OSError):
+    """A FIFO, a device or a folder where a file should be."""
+
+
+class TooBig(OSError):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def read_capped(path, largest: int) -> bytes:
+    """A regular file's bytes, if it has at most `largest`. It is opened without waiting, so a
+    FIFO or a device never blocks, and refused unless it is a regular file (NotAFile) of at most
+    `largest` bytes (TooBig); other OSErrors (FileNotFoundError, PermissionError) as they come."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(str(path))
+        if info.st_size > largest:
+            raise TooBig(info.st_size)
+        with os.fdopen(os.dup(fd), "rb") as source:
+            data = source.read(largest + 1)
+        if len(data) > largest:  # it grew meanwhile
+            raise TooBig(len(data))
+        return data
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: Path) -> bytes | None:
     """The settings file's bytes; None when there is none. A FIFO, a device or a folder is
     refused without waiting on it, and so is a file over LARGEST_FILE."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return read_capped(path, LARGEST_FILE)
     except FileNotFoundError:
         return None
-    except OSError as err:
+    except NotAFile:
+        raise UserError(str(path), _("is not a regular file; put your settings in a plain "
+                                     "text file there")) from None
+    except TooBig as err:
+        raise UserError(str(path), _("is {size} KB, too big for a settings file (at most "
+                                     "{largest} KB); is it the right file?",
+                                     size=err.size // 1024, largest=LARGEST_FILE // 1024)) from None
+    except PermissionError as err:
         raise UserError(str(path), _("cannot be read ({error}); check its permissions",
                                      error=err.strerror)) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(str(path), _("is not a regular file; put your settings in a plain "
-                                         "text file there"))
-        if info.st_size > LARGEST_FILE:
-            raise UserError(str(path), _("is {size} KB, too big for a settings file (at most "
-                                         "{largest} KB); is it the right file?",
-                                         size=info.st_size // 1024, largest=LARGEST_FILE // 1024))
-        with os.fdopen(os.dup(fd), "rb") as source:
-            return source.read(LARGEST_FILE + 1)
     except OSError as err:
         raise UserError(str(path), _("cannot be read ({error})", error=err.strerror)) from None
-    finally:
-        os.close(fd)
 
 
 def read_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ class Remind:
     final: bool  # no further repeats will follow
     dose: int = 0  # the dose step to do it at
     after: Hold | None = None  # the call or meeting that held it, when one just ended
+    limit: int = 0  # how many reminders at most since the break was due or last answered
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 from ..i18n import _, ngettext, pgettext
 from .effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
+from .untrusted import escape_markup
+from .view import View
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .guide import Part, Side
@@ -43,6 +45,15 @@ def clock(wall: float, now: float, english: bool = False) -> str:
         return _("tomorrow {time}", time=time)
     # TRANSLATORS: a day later this week or beyond and a 24-hour time: "Mon 09:00"
     return _("{weekday} {time}", weekday=weekday(moment.date()), time=time)
+
+
+def left(seconds: float) -> str:
+    """Time to go, one rule everywhere (the status line, the answers, the heads-up): seconds
+    under a minute, whole minutes rounded up above ("17 s", "6 min", "1 h 5 min")."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return humanize(math.ceil(seconds))
+    return humanize(math.ceil(seconds / 60) * 60)
 
 
 def minutes(seconds: float, up: bool = False) -> str:
@@ -117,6 +128,11 @@ def settings_problem(error) -> str:
              where=error.where, problem=error.problem)
 
 
+def tray_text(view: View) -> str:
+    """The tray's line for a status view: the settings file's mistake first, when there is one."""
+    return with_settings_problem(tray_line(view.status, view.now), view.settings_error)
+
+
 def with_settings_problem(line: str, error) -> str:
     """The tray's line while the settings file has a mistake."""
     if error is None:
@@ -127,16 +143,8 @@ def with_settings_problem(line: str, error) -> str:
 
 def source_state(unknown_since: float | None, now: float) -> str:
     """How an idle source answers now: "answering", or "unknown since 10:05". This is the
-    idle_state value of `status --json`, which scripts read, so it stays English; `glutewake
-    status` words it for people with `source_state_text`."""
+    idle_state value of `status --json`, which scripts read, so it stays English."""
     return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now, True)}"
-
-
-def source_state_text(state: str) -> str:
-    """An idle_state value ("unknown since 10:05") in the language in force."""
-    if state.startswith("unknown since "):
-        return _("unknown since {time}", time=state.removeprefix("unknown since "))
-    return state
 
 
 def pause_end(until: float | None, now: float) -> str:
@@ -167,10 +175,10 @@ def status_line(status: Status, now: float) -> str:
                  hold=hold(status.hold, now))
     if status.phase == Phase.DUE:
         return _("Break due · sitting {sitting}", sitting=sitting)
-    left = minutes(status.due_in, up=True)
+    to_go = left(status.due_in)
     if status.phase == Phase.SNOOZED:
-        return _("Sitting {sitting} · snoozed, reminder in {left}", sitting=sitting, left=left)
-    return _("Sitting {sitting} · break in {left}", sitting=sitting, left=left)
+        return _("Sitting {sitting} · snoozed, reminder in {left}", sitting=sitting, left=to_go)
+    return _("Sitting {sitting} · break in {left}", sitting=sitting, left=to_go)
 
 
 def tray_line(status: Status, now: float) -> str:
@@ -188,6 +196,86 @@ def tray_line(status: Status, now: float) -> str:
     if status.phase == Phase.SNOOZED:
         return _("Sitting since {time} · snoozed, reminder at {at}", time=since, at=at)
     return _("Sitting since {time} · break at {at}", time=since, at=at)
+
+
+# --- the status view, rendered -----------------------------------------------------------------
+
+def _iso(wall: float | None) -> str | None:
+    if wall is None or wall == math.inf:
+        return None
+    return datetime.fromtimestamp(wall).astimezone().isoformat(timespec="seconds")
+
+
+def status_json(view: View) -> dict:
+    """`glutewake status --json`: the documented fields (README), values English where scripts
+    read them, plus what waybar and i3status-rust read (`text`, `tooltip`, `class`, `state`)."""
+    status, now = view.status, view.now
+    held = status.hold
+    line = status_line(status, now)
+    return {
+        "running": True, "pid": view.pid, "line": line, "phase": status.phase.value,
+        "sitting": round(status.sitting), "due_in": round(status.due_in),
+        "next_due": _iso(view.next_due),
+        "hold": None if held is None else {
+            "reason": held.reason.value, "source": held.source, "text": hold(held, now),
+            "since": _iso(status.hold_since), "until": _iso(held.until)},
+        "paused_until": _iso(status.paused_until), "exercise": status.exercise.summary,
+        "exercise_id": status.exercise.id, "done_today": status.done_today, "goal": status.goal,
+        "idle_source": view.idle_source,
+        "idle_state": "none" if view.idle_source == "none" else source_state(
+            view.idle_unknown_since, now),
+        "inhibitor": view.inhibitor, "notifier": view.notifier,
+        "notifier_state": "missing" if view.notifier_missing else "ok",
+        "detector_problems": list(view.detector_problems), "tray": view.tray,
+        "settings_error": "" if view.settings_error is None else
+        f"{view.settings_error.where}: {view.settings_error.what}",
+        "config": view.config, "journal": view.journal, "journal_waiting": view.journal_waiting,
+        "journal_problem": view.journal_problem, "log": view.log,
+        # what status bars read; waybar takes the tooltip as Pango markup (its "escape" setting
+        # covers only the text), so it is escaped
+        "text": line, "class": status.phase.value,
+        "tooltip": escape_markup(status.exercise.summary),
+        "state": "Warning" if status.phase == Phase.DUE else "Idle",
+    }
+
+
+def status_text(view: View) -> list[str]:
+    """`glutewake status` for people, in the language in force here."""
+    status, now = view.status, view.now
+    lines = [_("glutewake is running (pid {pid})", pid=view.pid)]
+    if view.settings_error is not None:
+        lines.append(_("Settings not applied: {error}. The last good settings stay in force "
+                       "until it is fixed.", error=f"{view.settings_error.where}: "
+                                                   f"{view.settings_error.what}"))
+    lines += [status_line(status, now),
+              _("Next exercise: {exercise}", exercise=status.exercise.summary),
+              today(status.done_today, status.goal)]
+    if view.idle_unknown_since is None or view.idle_source == "none":
+        lines.append(_("Idle detection: {source}", source=part_name(view.idle_source)))
+    else:
+        lines.append(_("Idle detection: {source} ({state})", source=part_name(view.idle_source),
+                       state=_("unknown since {time}",
+                               time=clock(view.idle_unknown_since, now))))
+    if view.inhibitor:
+        lines.append(_("Idle inhibited by: {inhibitor}", inhibitor=view.inhibitor))
+    if view.notifier_missing:
+        lines.append(_("Notifications: {notifier} (missing: no notification server on the "
+                       "session bus now)", notifier=part_name(view.notifier)))
+    else:
+        lines.append(_("Notifications: {notifier}", notifier=part_name(view.notifier)))
+    lines += [_("Detector problem: {problem}", problem=p) for p in view.detector_problems]
+    lines += [_("Tray: {tray}", tray=part_name(view.tray)),
+              _("Settings: {file}", file=view.config)]
+    if view.journal_waiting:
+        lines.append(ngettext(
+            "Journal: {file} ({count} event kept safe, not written yet: {problem})",
+            "Journal: {file} ({count} events kept safe, not written yet: {problem})",
+            view.journal_waiting, file=view.journal, count=view.journal_waiting,
+            problem=view.journal_problem))
+    else:
+        lines.append(_("Journal: {file}", file=view.journal))
+    lines.append(_("Log: {file}", file=view.log))
+    return lines
 
 
 def today(done: int, goal: int, streak: int = 0) -> str:
@@ -228,11 +316,19 @@ def reminder_lesson(remind: Remind) -> str:
 
 
 def heads_up_title(note: HeadsUp) -> str:
-    return _("Break in {left}", left=humanize(note.due_in))
+    return _("Break in {left}", left=left(note.due_in))
 
 
 def heads_up_body(note: HeadsUp) -> str:
     return _("Next up: {exercise}", exercise=note.exercise.summary)
+
+
+def reminder_nudge(remind: Remind) -> str:
+    """A repeat of a reminder whose lesson is on the screen already: one line."""
+    if remind.count > 1 and remind.limit > 1:  # a repeat; after a snooze it starts afresh
+        return _("Still due: {exercise} · reminder {count} of {limit}",
+                 exercise=remind.exercise.shown_name, count=remind.count, limit=remind.limit)
+    return _("Still due: {exercise}", exercise=remind.exercise.shown_name)
 
 
 def answer_hint() -> str:
@@ -249,6 +345,7 @@ def answer_hint_no_buttons() -> str:
 def answer(reply: Answer, now: float) -> str:
     """What a command's reply says."""
     kind, seconds = reply.reply, humanize(reply.seconds or 0)
+    to_go = left(reply.seconds or 0)  # time left rounds as the status line does
     if kind is Reply.LOGGED:
         # TRANSLATORS: what was logged when the break had no exercise
         name = reply.exercise.shown_name if reply.exercise else _("break")
@@ -265,8 +362,8 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.SNOOZED:
         if reply.early:
             return _("Next break put off: next reminder after {duration} more sitting.",
-                     duration=seconds)
-        return _("Snoozed: next reminder after {duration} more sitting.", duration=seconds)
+                     duration=to_go)
+        return _("Snoozed: next reminder after {duration} more sitting.", duration=to_go)
     if kind is Reply.SKIPPED:
         return _("Break skipped. The next one comes after {duration} of sitting.",
                  duration=seconds)
@@ -275,7 +372,7 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.RESUMED:
         if not reply.seconds:
             return _("Reminders are back on; a break is due now.")
-        return _("Reminders are back on; next break in {duration}.", duration=seconds)
+        return _("Reminders are back on; next break in {duration}.", duration=to_go)
     if kind is Reply.STARTING:
         return _("glutewake is still starting; try again in a moment")
     if kind is Reply.NOTHING_TO_SNOOZE:
@@ -283,7 +380,7 @@ def answer(reply: Answer, now: float) -> str:
                  "them back on.")
     if kind is Reply.NOTHING_TO_SKIP:
         return _("No break is due, so there is nothing to skip; the next one is in {duration}. "
-                 "To put it off, use snooze.", duration=seconds)
+                 "To put it off, use snooze.", duration=to_go)
     if kind is Reply.PAUSE_IN_PAST:
         return _("That pause would end at {time}, which is past; pick a later time.",
                  time=clock(reply.until or now, now))

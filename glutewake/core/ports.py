@@ -26,6 +26,11 @@ class Notifier(Protocol):
         """A message apart from the reminder (a bad settings save): it never replaces one."""
         ...
 
+    def answered(self, text: str) -> None:
+        """An answer was given (anywhere): a notifier that cannot take its reminder back (the
+        console) says so."""
+        ...
+
 
 class IdleSource(Protocol):
     """Seconds since the last keyboard or mouse input; None when it cannot tell right now."""

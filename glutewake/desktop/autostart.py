@@ -1,6 +1,6 @@
 """Start glutewake at login: an XDG autostart entry on Linux, a Run value in the Windows registry,
-a LaunchAgent on macOS. Each entry names the absolute interpreter, so a venv or pipx install
-starts the same glutewake that wrote it."""
+a LaunchAgent on macOS. Each entry names the installed `glutewake` script (or the interpreter)
+by its absolute path, so a venv or pipx install starts the same glutewake that wrote it."""
 
 from __future__ import annotations
 
@@ -15,14 +15,20 @@ from ..i18n import _
 NAME = "glutewake"
 
 
-def command() -> list[str]:
-    """How to start the daemon with this very interpreter."""
-    python = Path(sys.executable).absolute()  # not resolved: a venv's python is a link into it
-    if sys.platform == "win32":
-        windowless = Path(sys.executable).with_name("pythonw.exe")
-        if windowless.exists():
-            python = windowless  # no console window at login
-    return [str(python), "-m", "glutewake", "run"]
+def command(python: Path | None = None, platform: str = sys.platform) -> list[str]:
+    """How to start the daemon of this very installation: the `glutewake` script installed next
+    to the interpreter, by its absolute path. Without one, the interpreter with `-P -m`: `-P`
+    keeps the folder the desktop starts it in (the home folder) off the import path, so a stray
+    `bisect.py` there is never run. On Windows the windowless interpreter, the same way: the
+    script would hold a console window open all day."""
+    python = python or Path(sys.executable).absolute()  # not resolved: a venv's is a link into it
+    if platform == "win32":
+        windowless = python.with_name("pythonw.exe")
+        return [str(windowless if windowless.exists() else python), "-P", "-m", NAME, "run"]
+    script = python.with_name(NAME)
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script), "run"]
+    return [str(python), "-P", "-m", NAME, "run"]
 
 
 class Autostart(Protocol):

@@ -20,7 +20,7 @@ from typing import TextIO
 from ..core.effects import GuideDone, Guiding, HeadsUp, Note, Remind
 from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
                             guide_done_title, guide_title, heads_up_body, heads_up_title, labelled,
-                            part_name, reminder_body, reminder_lesson, reminder_title)
+                            part_name, reminder_body, reminder_lesson, reminder_nudge, reminder_title)
 from ..core.timespec import humanize
 from ..i18n import N_, _
 
@@ -71,31 +71,43 @@ class ConsoleNotifier:
     def __init__(self, out: TextIO | None = None):
         self._out = out
         self._step: int | None = None  # the guide step printed last: one line per step
+        self._lesson: str | None = None  # the exercise whose whole lesson was printed last
 
     def show(self, note: Note) -> None:
         if isinstance(note, Guiding):
             if note.where.index == self._step and not note.paused:
                 return
             self._step = note.where.index
+        if isinstance(note, Remind) and note.exercise.id == self._lesson:
+            self._line(f"{reminder_nudge(note)} · {answer_hint()}")  # the lesson is up there
+            return
         stamp = time.strftime("%H:%M")
         indent = " " * (len(stamp) + 3)
-        text = (f"{reminder_lesson(note)}\n{answer_hint()}" if isinstance(note, Remind)
-                else body(note))
+        if isinstance(note, Remind):
+            text, self._lesson = f"{reminder_lesson(note)}\n{answer_hint()}", note.exercise.id
+        else:
+            text = body(note)
         lines = [f"[{stamp}] {title(note)}"] + [indent + line for line in text.splitlines()]
-        try:
-            print("\n".join(lines), file=self._out or sys.stdout, flush=True)
-        except (OSError, ValueError):
-            pass  # the terminal went away; the journal and log still have everything
+        self._print("\n".join(lines))
 
     def withdraw(self) -> None:
         pass  # a printed line cannot be taken back
 
     def tell(self, title: str, body: str) -> None:
+        self._line(labelled(title, body))
+
+    def answered(self, text: str) -> None:
+        """An answer given anywhere (the tray, a notification, another terminal), echoed."""
+        self._line(text)
+
+    def _line(self, text: str) -> None:
+        self._print(f"[{time.strftime('%H:%M')}] {text}")
+
+    def _print(self, text: str) -> None:
         try:
-            print(f"[{time.strftime('%H:%M')}] {labelled(title, body)}", file=self._out or sys.stdout,
-                  flush=True)
+            print(text, file=self._out or sys.stdout, flush=True)
         except (OSError, ValueError):
-            pass
+            pass  # the terminal went away; the journal and log still have everything
 
 
 class FreedesktopNotifier:
@@ -186,6 +198,9 @@ class FreedesktopNotifier:
             self._address, "Notify", "susssasa{sv}i",
             ("glutewake", self._id, self._icon, title(note), text, actions, hints, timeout))[0]
 
+    def answered(self, text: str) -> None:
+        pass  # the notification was taken down or updated: that says it
+
     def tell(self, title: str, body: str) -> None:
         with self._lock:
             told = self._told
@@ -252,6 +267,9 @@ class PlyerNotifier:
 
     def withdraw(self) -> None:
         pass  # plyer cannot close what it showed
+
+    def answered(self, text: str) -> None:
+        pass  # a plyer notification cannot be taken back or updated: the next one says it
 
     def tell(self, title: str, body: str) -> None:
         from plyer import notification
@@ -331,6 +349,13 @@ class FallbackNotifier:
                 return
             except Exception as err:
                 log.info("could not tell through %s (%s)", notifier.name, err)
+
+    def answered(self, text: str) -> None:
+        if self._working is not None:
+            try:
+                self._working.answered(text)
+            except Exception as err:
+                log.info("could not echo an answer through %s (%s)", self._working.name, err)
 
     def withdraw(self) -> None:
         shown, self._shown_by = self._shown_by, []

@@ -56,6 +56,9 @@ def tray_host_present(bus) -> tuple[bool, str]:
     return False, "no system tray or StatusNotifierItem host on this desktop"
 
 
+# Seconds stop() gives pystray's xorg loop to end by itself.
+STOP_WAIT = 2.0
+
 class PystrayTray:
     def __init__(self, menu: Callable[[], tuple[Item, ...]], look: Look, line: str):
         with _gdk_without_gl():
@@ -69,6 +72,7 @@ class PystrayTray:
         self._icon = pystray.Icon("glutewake", draw(look, SIZE), line,
                                   menu=pystray.Menu(lambda: self._render(self._menu())))
         self._menu_rest: tuple | None = None  # the menu below the status line, as last built
+        self._ended = threading.Event()  # run() returned
         self.backend = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self._pending = threading.Condition()
         self._wanted: tuple[Look, str] | None = None
@@ -199,10 +203,23 @@ class PystrayTray:
             self._set_tooltip(self._line)
             ready()
 
-        self._icon.run(setup=setup)
+        try:
+            self._icon.run(setup=setup)
+        finally:
+            self._ended.set()
 
     def stop(self) -> None:
         self._icon.stop()
+        if self.backend == "xorg" and not self._ended.wait(STOP_WAIT):
+            # pystray's xorg loop waits for its own window's DestroyNotify, and now and then (a
+            # busy X server) it never comes: a closed X connection ends the loop instead.
+            log.info("tray: the xorg loop did not end; closing its X connection")
+            import socket
+
+            try:
+                self._icon._display.display.socket.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 @contextlib.contextmanager

@@ -5,6 +5,8 @@ labelled axes)."""
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
@@ -90,15 +92,40 @@ def layout_for(report: Report) -> Layout:
 
 
 # Fonts with the accented letters, dashes and signs the translations use, as the systems name
-# them (Pillow looks in the usual font folders); Pillow's own font covers ASCII only.
+# them; Pillow's own font covers ASCII only.
 FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf",
          "Arial.ttf", "arial.ttf", "Helvetica.ttc")
 
 
+def font_folders(platform: str = sys.platform) -> list[str]:
+    """The folders where the system and the user keep fonts, absolute ones only: Pillow given a
+    bare name would try the working folder first, and a font file is code for FreeType."""
+    if platform == "win32":
+        found = [os.path.join(os.environ.get("WINDIR", ""), "Fonts"),
+                 os.path.join(os.environ.get("LOCALAPPDATA", ""), "Microsoft", "Windows", "Fonts")]
+    elif platform == "darwin":
+        found = ["/System/Library/Fonts", "/Library/Fonts", os.path.expanduser("~/Library/Fonts")]
+    else:  # the XDG data folders, as fontconfig reads them
+        data_home = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+        data_dirs = (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
+        found = [os.path.join(folder, "fonts") for folder in (data_home, *data_dirs)]
+    return [folder for folder in found if os.path.isabs(folder)]
+
+
+def font_files() -> list[str]:
+    """The absolute paths of the FONTS found in the font folders, in the order of FONTS."""
+    found: dict[str, str] = {}
+    for folder in font_folders():
+        for root, _folders, files in os.walk(folder):
+            for name in set(FONTS).intersection(files):
+                found.setdefault(name, os.path.join(root, name))
+    return [found[name] for name in FONTS if name in found]
+
+
 def text_font(size: int):
-    for name in FONTS:
+    for path in font_files():
         try:
-            return ImageFont.truetype(name, size)
+            return ImageFont.truetype(path, size)
         except OSError:
             continue
     return ImageFont.load_default(size=size)

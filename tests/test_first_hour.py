@@ -1,0 +1,57 @@
+"""A new user's first hour (issue: numbers that agree, a console that says what to do, a command
+line as kind as the best)."""
+
+from __future__ import annotations
+
+import pytest
+
+from glutewake.core.commands import Pause, Resume
+from glutewake.core.effects import Answer
+from glutewake.core.phrases import answer, left, status_line
+from tests.helpers import Desk, START_WALL
+
+
+@pytest.mark.parametrize("seconds, words", [(17, "17 s"), (0.4, "1 s"), (59.5, "1 min"),
+                                            (60, "1 min"), (61, "2 min"), (359, "6 min"),
+                                            (3601, "1 h 1 min")])
+def test_time_left_shows_seconds_under_a_minute_and_rounds_up_above(seconds, words):
+    assert left(seconds) == words
+
+
+def test_the_status_line_says_seconds_just_before_the_break():
+    desk = Desk(every="30m")
+    desk.sit(30 * 60 - 17)
+    assert status_line(desk.coach.status(), desk.wall).endswith("break in 17 s")
+
+
+def test_resume_and_status_give_the_same_number():
+    desk = Desk(every="30m")
+    desk.sit(24 * 60 + 1)  # 5 min 59 s to go
+    desk.command(Pause())
+    resumed = next(e for e in desk.command(Resume()) if isinstance(e, Answer))
+    said = answer(resumed, START_WALL)
+    line = status_line(desk.coach.status(), desk.wall)
+    assert "next break in 6 min" in said and line.endswith("break in 6 min"), (said, line)
+
+
+def test_status_follow_prints_a_line_only_when_it_changes_even_while_a_break_is_due(home):
+    import subprocess
+    import sys
+    import time
+
+    from tests.support import Running, write_config
+
+    write_config(home, '[breaks]\nevery = "1s"\nsnooze = "1s"\nremind_again = "1h"\n'
+                       'natural_break = "1h"\n')
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("Time to stand")
+        for args in (("--follow",), ("--follow", "--json")):
+            follow = subprocess.Popen([sys.executable, "-m", "glutewake", "status", *args],
+                                      env=home, text=True, stdout=subprocess.PIPE)
+            time.sleep(5)  # five looks while the break is due
+            follow.terminate()
+            out, _ = follow.communicate(timeout=10)
+            assert len(out.splitlines()) == 1, out
+    finally:
+        daemon.stop()
