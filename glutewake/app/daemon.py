@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .. import i18n
@@ -37,7 +37,7 @@ from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Phase, Record
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
-from ..store import stats
+from ..store import pattern, stats
 from . import paths
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,13 @@ SHORTEST_WAIT = 0.2
 # to LONGEST_RETRY: a lock held for a moment is over within seconds, a full disk costs little.
 RETRY = 1.0
 LONGEST_RETRY = 8.0
+
+
+def _read_text(path: Path | None) -> str | None:
+    try:
+        return path.read_text("utf-8").strip() if path else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def utc_offset(wall: float) -> float:
@@ -143,7 +150,8 @@ class Parts:
 class Daemon:
     def __init__(self, settings: SettingsFile, journal: Store, parts: Parts,
                  report: Callable[[str], None], wall: Callable[[], float] = time.time,
-                 mono: Callable[[], float] = time.monotonic, tick: float = TICK):
+                 mono: Callable[[], float] = time.monotonic, tick: float = TICK,
+                 weekly: Path | None = None):
         self.settings = settings
         self.tick_every = tick  # the safety poll; tests shorten it
         self.journal = journal
@@ -167,6 +175,8 @@ class Daemon:
         self._told_bad_saves = 0
         self._retry = RETRY  # seconds to the next try of events the journal did not take yet
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
+        self._weekly = weekly  # remembers the week last summed up; None: no weekly summary
+        self._summarised = _read_text(weekly)
 
     # --- a turn: gather outside the coach's lock, apply under it, carry out after ---
 
@@ -283,6 +293,32 @@ class Daemon:
     def tick(self) -> None:
         self._step()
         self._announce()
+        self._weekly_summary()
+
+    def _weekly_summary(self) -> None:
+        """Last week's sitting pattern against the week before, on the first look at the desk
+        in a new week, once ([goals] weekly_summary)."""
+        today = datetime.fromtimestamp(self._wall()).date()
+        if self._weekly is None or pattern.week_key(today) == self._summarised:
+            return  # a string compare on every other look
+        with self._lock:
+            status = self.coach.status()
+            wanted = self.coach.settings.weekly_summary
+        last = pattern.summary_due(today, status.phase is Phase.SITTING and status.hold is None,
+                                   self._summarised)
+        if last is None:
+            return
+        self._summarised = pattern.week_key(today)  # off, or a week without sitting: no word
+        found = wanted and pattern.measure(self.journal.read, last - timedelta(days=6), last)
+        if found and found.this_week.measures.bouts:
+            self._notify("tell", phrases.weekly_summary_title(), phrases.weekly_summary_body(
+                found.this_week.first, last, found.this_week.measures,
+                found.week_before.measures))
+        try:
+            self._weekly.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._weekly.write_text(self._summarised, "utf-8")
+        except OSError as err:  # told once this run all the same
+            log.warning("cannot write %s (%s)", self._weekly, err)
 
     def _write_waiting(self) -> None:
         """Events acknowledged while the journal could not take them go in now if they can.

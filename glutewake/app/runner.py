@@ -119,7 +119,8 @@ class Session:
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
         tick = tick_from_environment()
         self.daemon = daemon = Daemon(self.settings, self.journal,
-                                      Parts(self._notifier(tick), None), report, tick=tick)
+                                      Parts(self._notifier(tick), None), report, tick=tick,
+                                      weekly=paths.weekly_summary_file())
         parts = daemon.parts
         if has_desktop():
             # Wayland compositors tell when input stops for the natural-break threshold, and
@@ -179,7 +180,7 @@ class Session:
             run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
                              checked=self.autostart.enabled())],
-            set_every=self.set_every)
+            set_every=self.set_every, show_week=self.show_week)
         return menu.build(view, controls)
 
     def toggle_autostart(self) -> None:
@@ -222,6 +223,14 @@ class Session:
             report(phrases.log_not_written(path, err.strerror))
             return
         open_path(path)
+
+    def show_week(self) -> None:
+        """"Show my week" in the tray: the page `glutewake report` writes, opened the same way."""
+        from .report_cli import show_week
+
+        problem = show_week(date.today())
+        if problem:
+            report(problem)
 
     def _start_tray(self):
         from ..desktop.icon import look_for
