@@ -13,6 +13,26 @@ Status readers (the tray, D-Bus properties) take only `_lock`, so a slow sound s
 journal never keeps them waiting.
 
 The loop waits on the monotonic clock: a wall clock set back or forward never delays a look.
+
+Every thread starts through glutewake.threads.spawn, under one of these names (a test compares
+this table with the threads of a running daemon):
+
+| thread | started by | what it does |
+| --- | --- | --- |
+| MainThread | the interpreter | the tray's event loop (darwin insists), or waits for the stop |
+| looks | daemon | looks when the coach asks, or at the safety tick |
+| control | app/control.py | accepts command-line clients on the private socket |
+| control-client | app/control.py | one per client, each with its deadline |
+| dbus-session | desktop/bus.py | reads the session bus |
+| dbus-session-work | desktop/bus.py | runs its method calls and signals off the reader |
+| dbus-system | desktop/bus.py | reads the system bus (logind) |
+| dbus-system-work | desktop/bus.py | runs its signals off the reader |
+| dbus-properties | desktop/service.py | sends a PropertiesChanged held back to once a second |
+| tray-painter | desktop/tray.py | redraws pystray's icon off the toolkit's thread |
+| tray-stop | app/runner.py | ends the tray's loop when the daemon stops |
+| wayland-idle | desktop/wayland.py | reads the Wayland compositor's idle events |
+| calendars | desktop/quiet/calendar.py | reads and lays out calendars, through child processes |
+| microphone | desktop/quiet/microphone.py | asks the sound server, which may hang |
 """
 
 from __future__ import annotations
@@ -39,6 +59,7 @@ from ..core.events import Hold, Kind, Phase, Record
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
 from ..store import pattern, stats
 from . import paths
+from ..threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +157,18 @@ class SettingsFile:
         return self.settings
 
 
+def never_locked() -> bool:
+    """The lock state where nothing tells it (no logind): the wall-clock gap still sees sleep."""
+    return False
+
+
 @dataclass
 class Parts:
     """The outside systems the daemon talks to, chosen by the caller."""
 
     notifier: Notifier
     idle: IdleSource | None = None
-    locked: Callable[[], bool] = lambda: False
+    locked: Callable[[], bool] = never_locked
     holds: HoldSource | None = None  # do-not-disturb, full screen, calls, meetings
     inhibitors: InhibitorSource | None = None  # who keeps the desktop from idling (a film)
 
@@ -431,8 +457,7 @@ class Daemon:
         self._step()  # journals "started"
         self._control = ControlServer(self.handle)
         self._control.start()
-        self._loop = threading.Thread(target=self._look_loop, name="looks", daemon=True)
-        self._loop.start()
+        self._loop = spawn("looks", self._look_loop)
 
     def _look_loop(self) -> None:
         """Look when the coach asks, or after `tick` seconds without a look. A command or an

@@ -54,6 +54,7 @@ from ...core.config import NotAFile, TooBig, read_capped
 from ...core.events import Busy, Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_, _
+from ...threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -600,9 +601,7 @@ class Calendars:
                 if work and self._pending.get(source.address) != "read":
                     self._pending[source.address] = work
             if self._pending and self._worker is None:
-                self._worker = threading.Thread(target=self._work, name="calendars",
-                                                daemon=True)
-                self._worker.start()
+                self._worker = spawn("calendars", self._work)
             return list(self._sources.values())
 
     def _due(self, source: Source, now: float) -> str | None:
