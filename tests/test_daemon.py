@@ -61,6 +61,12 @@ class FakeHolds:
         self.asked += 1
         return self.now
 
+    def next_busy(self, settings):
+        return None
+
+    def problems(self):
+        return []
+
 
 class Clock:
     def __init__(self):
@@ -290,6 +296,57 @@ def test_an_edit_that_keeps_the_time_stamp_is_still_seen(desk):
     os.utime(desk.config, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     desk.sit(30)
     assert desk.daemon.coach.settings.every == 1200
+
+
+def test_the_weekly_summary_comes_once_on_the_first_look_at_the_desk_in_a_new_week(tmp_path):
+    from datetime import datetime
+
+    from glutewake.core.events import Record
+
+    monday = datetime(2025, 11, 24, 8, 55).timestamp()  # START_WALL is the Saturday before
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal.record(Record("done", datetime(2025, 11, 18, 10).timestamp(), 41 * 60, "wall-lean"))
+    journal.record(Record("done", datetime(2025, 11, 11, 10).timestamp(), 58 * 60, "wall-lean"))
+    config = tmp_path / "config.toml"
+    config.write_text('[breaks]\nevery = "30m"\nnatural_break = "5m"\n')
+    state = tmp_path / "state" / "weekly-summary"
+    clock, idle = Clock(), FakeIdle()
+    clock.wall = monday
+
+    def daemon():
+        notifier = FakeNotifier()
+        return notifier, Daemon(SettingsFile(config, print), journal, Parts(notifier, idle),
+                                print, wall=lambda: clock.wall, mono=lambda: clock.mono,
+                                tick=30, weekly=state)
+
+    idle.seconds = 3600.0  # the machine is on, nobody at it: nothing yet
+    told, first = daemon()
+    first.tick()
+    clock.advance(60)
+    first.tick()
+    assert told.told == [] and not state.exists()
+    idle.seconds = 0.0  # back at the desk
+    clock.advance(60)
+    first.tick()
+    clock.advance(60)
+    first.tick()
+    assert told.told == [("Your sitting last week",
+                          "Mon 17 Nov to Sun 23 Nov\n"
+                          "Longest bout: 41 min, down from 58 min\n"
+                          "Sitting in bouts of 30 min or more: 100%, as the week before\n"
+                          "Breaks per sitting hour: 1.5, up from 1.0")]
+    assert state.read_text() == "2025-W48"
+    again, second = daemon()  # a restart the same week remembers it
+    second.tick()
+    clock.advance(2 * 24 * 3600)
+    second.tick()
+    assert again.told == []
+    config.write_text('[goals]\nweekly_summary = false\n')
+    clock.advance(7 * 24 * 3600)  # the next Wednesday, turned off: nothing, and nothing later
+    off, third = daemon()
+    third.tick()
+    assert off.told == [] and state.read_text() == "2025-W49"
+    journal.close()
 
 
 def test_no_io_under_the_coachs_lock_a_slow_desktop_never_keeps_a_status_reader_waiting(desk):

@@ -102,6 +102,18 @@ def test_setting_text_is_what_the_settings_file_takes():
     assert setting_text(5400) == "1h30m"
 
 
+def test_show_my_week_follows_the_break_log_when_the_tray_offers_it():
+    shown = []
+    controls = menu.Controls(run=calls.append, open_settings=lambda: None, open_log=lambda: None,
+                             show_week=lambda: shown.append("week"))
+    status = Status(Phase("sitting"), 600, 1200, 0, None, 0.0, builtin()[1])
+    items = menu.build(menu.View(status, "line", (300,)), controls)
+    labels = [i.label for i in items if not i.separator]
+    assert labels[labels.index("Open break log") + 1] == "Show my week"
+    by_label(items)["Show my week"].action()
+    assert shown == ["week"]
+
+
 def test_the_last_exercise_can_be_rated_too_easy_too_hard_or_pain():
     from glutewake.core.commands import Rate
     from glutewake.core.dose import Feedback

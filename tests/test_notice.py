@@ -70,8 +70,8 @@ def test_the_daemon_tells_it_once_with_the_first_reminder(tmp_path):
     clock = [1_763_800_000.0]
     notifier = FakeNotifier()
     daemon = Daemon(SettingsFile(config, print), Journal(tmp_path / "j.sqlite3"),
-                    Parts(notifier), print, wall=lambda: clock[0], mono=lambda: clock[0])
-    daemon.notice = HealthNotice(tmp_path / "state" / "health-notice")
+                    Parts(notifier), print, wall=lambda: clock[0], mono=lambda: clock[0],
+                    notice=HealthNotice(tmp_path / "state" / "health-notice"))
     for _ in range(2):
         for _ in range(61):
             clock[0] += 30

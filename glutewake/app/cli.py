@@ -8,22 +8,20 @@ import os
 import re
 import sys
 import unicodedata
-from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from .. import __version__, i18n
 from ..core.errors import UserError, closest
 from ..i18n import N_, _, ngettext
 from . import paths
+from .journal_views import (Unreadable, add_span_options, days_asked, open_journal, parse_day,
+                            print_table, reading)
 
 EXIT_REFUSED = 1  # the daemon said no, or is not running
 EXIT_USAGE = 2  # the user's input is wrong
-LONGEST_STATS = 36_500  # days: a hundred years
 
 
-class Unreadable(Exception):
-    """Something glutewake keeps (the journal) cannot be read; the message is one line."""
 
 
 # argparse's own words (usage, the option headings, its error messages) come from our catalog:
@@ -137,10 +135,7 @@ def build_parser() -> Parser:
     stats = commands.add_parser(
         "stats", help=_("how your breaks went: per day, streak, favourite exercises"),
         description=_("Without options: the last 7 days, today included."))
-    stats.add_argument("--days", type=int, metavar="N",
-                       help=_("the last N days, today included"))
-    stats.add_argument("--from", dest="first", metavar=day, help=_("first day, YYYY-MM-DD"))
-    stats.add_argument("--to", dest="last", metavar=day, help=_("last day (default: today)"))
+    add_span_options(stats)
     stats.add_argument("--json", action="store_true", help=_("machine-readable (see README)"))
     # TRANSLATORS: the placeholder for a picture's file name
     stats.add_argument("--chart", metavar=_("FILE.png"), type=Path,
@@ -186,9 +181,10 @@ def build_parser() -> Parser:
     change.add_argument("value", help=_("the new value, like 45m, true or '[\"wall\"]'"))
     settings_actions.add_parser("edit",
                                 help=_("open your settings in $VISUAL or $EDITOR, then check"))
-    from . import install
+    from . import install, report_cli
 
     install.add_parser(commands)
+    report_cli.add_parser(commands)
     return parser
 
 
@@ -358,17 +354,6 @@ def not_running() -> str:
 # --- the journal --------------------------------------------------------------------------------
 
 
-def parse_day(text: str, option: str) -> date:
-    words = {"today": date.today(), "yesterday": date.today() - timedelta(days=1)}
-    if text in words:
-        return words[text]
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(option, _('"{text}" is not a date; use YYYY-MM-DD, today or yesterday',
-                                  text=text)) from None
-
-
 def show_log(args) -> int:
     from ..core.events import Kind
     from ..core.phrases import detail, kind_name, not_written_yet
@@ -390,36 +375,6 @@ def show_log(args) -> int:
             print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
                   f"{r.exercise or '':<24} {sat:<12} {words}".rstrip())
     return 0
-
-
-@contextmanager
-def open_journal():
-    """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
-    path = paths.journal_file()
-    if not path.exists():
-        print(_("The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.",
-                path=path))
-        yield None
-        return
-    with reading(path) as journal:
-        yield journal
-
-
-@contextmanager
-def reading(path: Path):
-    """The journal at `path` as commands read it: read-only, never converted or repaired, with
-    the breaks still waiting in spill files; Unreadable (one line) when it cannot be read."""
-    from ..store.journal import Journal, JournalDamaged
-    from ..store.spill import Spill
-
-    try:
-        journal = Journal.reader(path, Spill(paths.spill_dirs()))
-        try:
-            yield journal
-        finally:
-            journal.close()
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
 
 
 def export(args) -> int:
@@ -449,28 +404,10 @@ def show_stats(args) -> int:
     from ..core import config
     from ..core.timespec import humanize, weekday_date
     from ..store import stats
+    from .report_cli import print_pattern
 
     today = date.today()
-    last = parse_day(args.last, "stats --to") if args.last else today
-    if args.first:
-        first = parse_day(args.first, "stats --from")
-    else:
-        days = 7 if args.days is None else args.days
-        if not 1 <= days <= LONGEST_STATS:
-            raise UserError("stats --days", _("{days} is not a number of days from 1 to {most} "
-                                              "(100 years)", days=str(days)[:20],
-                                              most=LONGEST_STATS))
-        try:
-            first = last - timedelta(days=days - 1)
-        except OverflowError:
-            raise UserError("stats --days", _("{days} days before {last} is before year 1",
-                                              days=days, last=last)) from None
-    if first > last:
-        raise UserError("stats --from", _("{first} is after --to {last}; swap them", first=first,
-                                          last=last))
-    if (last - first).days >= LONGEST_STATS:
-        raise UserError("stats --from", _("{first} to {last} is more than 100 years; pick a "
-                                          "shorter span", first=first, last=last))
+    first, last = days_asked(args, "stats")
     settings = config.load(paths.config_file())
     with open_journal() as journal:
         if journal is None:
@@ -486,8 +423,7 @@ def show_stats(args) -> int:
                 "cannot write the picture ({error}); give a writable path ending in .png",
                 error=err)) from None
     if args.json:
-        json.dump(result.as_json(), sys.stdout, indent=1)
-        print()
+        print(json.dumps(result.as_json(), indent=1))  # one write: json.dump makes thousands
         return 0
     names = {e.id: e.shown_name for e in settings.catalog}
     span = {"first": weekday_date(first), "last": weekday_date(last, year=True)}
@@ -512,10 +448,7 @@ def show_stats(args) -> int:
         away = humanize(day.away_seconds) if day.away_seconds else "—"
         table.append((label, day.reminders, day.done, day.snoozed, day.skipped, day.natural_breaks,
                       share, longest, sat, away))
-    widths = [max(len(str(row[n])) for row in table) for n in range(len(table[0]))]
-    for row in table:
-        cells = [f"{row[0]:<{widths[0]}}"] + [f"{row[n]!s:>{widths[n]}}" for n in range(1, len(row))]
-        print("  ".join(cells))
+    print_table(table)
     print()
     if result.goal:
         print(ngettext("Streak: {days} day in a row with at least {goal} breaks done",
@@ -528,6 +461,7 @@ def show_stats(args) -> int:
                 least=names.get(least[0], least[0]), least_count=least[1]))
     print(_("* today. Natural: breaks you took by being away. Answered: reminded breaks you then "
             "did or skipped. Away: time away from the desk in natural breaks."))
+    print_pattern(result.pattern, today)
     if args.chart:
         print(_("Chart written to {file}", file=args.chart))
     return 0
@@ -848,6 +782,12 @@ def guide(args) -> int:
     return 0 if complete else 130
 
 
+def report(args) -> int:
+    from . import report_cli
+
+    return report_cli.main(args)
+
+
 def install_desktop(args) -> int:
     from . import install
 
@@ -856,4 +796,4 @@ def install_desktop(args) -> int:
 
 COMMANDS = {"run": run, "status": show_status, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
             "autostart": autostart, "exercises": show_exercises, "config": configure,
-            "install-desktop": install_desktop}
+            "install-desktop": install_desktop, "report": report}

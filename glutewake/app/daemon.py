@@ -13,6 +13,26 @@ Status readers (the tray, D-Bus properties) take only `_lock`, so a slow sound s
 journal never keeps them waiting.
 
 The loop waits on the monotonic clock: a wall clock set back or forward never delays a look.
+
+Every thread starts through glutewake.threads.spawn, under one of these names (a test compares
+this table with the threads of a running daemon):
+
+| thread | started by | what it does |
+| --- | --- | --- |
+| MainThread | the interpreter | the tray's event loop (darwin insists), or waits for the stop |
+| looks | daemon | looks when the coach asks, or at the safety tick |
+| control | app/control.py | accepts command-line clients on the private socket |
+| control-client | app/control.py | one per client, each with its deadline |
+| dbus-session | desktop/bus.py | reads the session bus |
+| dbus-session-work | desktop/bus.py | runs its method calls and signals off the reader |
+| dbus-system | desktop/bus.py | reads the system bus (logind) |
+| dbus-system-work | desktop/bus.py | runs its signals off the reader |
+| dbus-properties | desktop/service.py | sends a PropertiesChanged held back to once a second |
+| tray-painter | desktop/tray.py | redraws pystray's icon off the toolkit's thread |
+| tray-stop | app/runner.py | ends the tray's loop when the daemon stops |
+| wayland-idle | desktop/wayland.py | reads the Wayland compositor's idle events |
+| calendars | desktop/quiet/calendar.py | reads and lays out calendars, through child processes |
+| microphone | desktop/quiet/microphone.py | asks the sound server, which may hang |
 """
 
 from __future__ import annotations
@@ -23,7 +43,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .. import i18n
@@ -37,8 +57,9 @@ from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Phase, Record
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
-from ..store import stats
+from ..store import pattern, stats
 from . import paths
+from ..threads import spawn
 from .notice import HealthNotice
 
 log = logging.getLogger(__name__)
@@ -56,6 +77,13 @@ SHORTEST_WAIT = 0.2
 # to LONGEST_RETRY: a lock held for a moment is over within seconds, a full disk costs little.
 RETRY = 1.0
 LONGEST_RETRY = 8.0
+
+
+def _read_text(path: Path | None) -> str | None:
+    try:
+        return path.read_text("utf-8").strip() if path else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def utc_offset(wall: float) -> float:
@@ -130,13 +158,18 @@ class SettingsFile:
         return self.settings
 
 
+def never_locked() -> bool:
+    """The lock state where nothing tells it (no logind): the wall-clock gap still sees sleep."""
+    return False
+
+
 @dataclass
 class Parts:
     """The outside systems the daemon talks to, chosen by the caller."""
 
     notifier: Notifier
     idle: IdleSource | None = None
-    locked: Callable[[], bool] = lambda: False
+    locked: Callable[[], bool] = never_locked
     holds: HoldSource | None = None  # do-not-disturb, full screen, calls, meetings
     inhibitors: InhibitorSource | None = None  # who keeps the desktop from idling (a film)
 
@@ -144,7 +177,8 @@ class Parts:
 class Daemon:
     def __init__(self, settings: SettingsFile, journal: Store, parts: Parts,
                  report: Callable[[str], None], wall: Callable[[], float] = time.time,
-                 mono: Callable[[], float] = time.monotonic, tick: float = TICK):
+                 mono: Callable[[], float] = time.monotonic, tick: float = TICK,
+                 weekly: Path | None = None, notice: HealthNotice | None = None):
         self.settings = settings
         self.tick_every = tick  # the safety poll; tests shorten it
         self.journal = journal
@@ -169,7 +203,9 @@ class Daemon:
         self._told_bad_saves = 0
         self._retry = RETRY  # seconds to the next try of events the journal did not take yet
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
-        self.notice: HealthNotice | None = None  # told with the first reminder, if not yet
+        self._weekly = weekly  # remembers the week last summed up; None: no weekly summary
+        self._summarised = _read_text(weekly)
+        self.notice = notice  # told with the first reminder, if not yet; None: never
 
     # --- a turn: gather outside the coach's lock, apply under it, carry out after ---
 
@@ -185,6 +221,7 @@ class Daemon:
             away = self.coach.away
             settings = new or self.coach.settings
             soon = self.coach.soon(self.tick_every + 1)
+            planning = self.coach.wants_the_calendar()
         idle = self.parts.idle.idle_seconds() if self.parts.idle else None
         # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
         # Once away, nothing is asked until input comes back: a night costs no questions.
@@ -192,9 +229,10 @@ class Daemon:
                   and idle + self.tick_every + 1 >= settings.natural_break)
         self.inhibitor = self._inhibitor(settings) if idling else None
         hold = self._hold(settings) if not away and (idling or soon) else None
+        next_busy = self._next_busy(settings) if planning and not away else None
         wall = self._wall()
         return new, Observation(wall, self._mono(), idle, self._locked(), hold, utc_offset(wall),
-                                self.inhibitor)
+                                self.inhibitor, next_busy=next_busy)
 
     def _step(self, command: Command | None = None) -> list:
         """One turn: look, apply the look (and `command`) to the coach, carry out the effects.
@@ -221,6 +259,15 @@ class Daemon:
             return self.parts.holds.hold(settings)
         except Exception as err:  # an adapter must never stop a look
             log.warning("quiet detectors unknown (%s)", err)
+            return None
+
+    def _next_busy(self, settings: Settings):
+        if self.parts.holds is None or not settings.quiet_calendars:
+            return None
+        try:
+            return self.parts.holds.next_busy(settings)
+        except Exception as err:  # an adapter must never stop a look
+            log.warning("the next meeting is unknown (%s)", err)
             return None
 
     def _inhibitor(self, settings: Settings) -> str | None:
@@ -278,6 +325,32 @@ class Daemon:
     def tick(self) -> None:
         self._step()
         self._announce()
+        self._weekly_summary()
+
+    def _weekly_summary(self) -> None:
+        """Last week's sitting pattern against the week before, on the first look at the desk
+        in a new week, once ([goals] weekly_summary)."""
+        today = datetime.fromtimestamp(self._wall()).date()
+        if self._weekly is None or pattern.week_key(today) == self._summarised:
+            return  # a string compare on every other look
+        with self._lock:
+            status = self.coach.status()
+            wanted = self.coach.settings.weekly_summary
+        last = pattern.summary_due(today, status.phase is Phase.SITTING and status.hold is None,
+                                   self._summarised)
+        if last is None:
+            return
+        self._summarised = pattern.week_key(today)  # off, or a week without sitting: no word
+        found = wanted and pattern.measure(self.journal.read, last - timedelta(days=6), last)
+        if found and found.this_week.measures.bouts:
+            self._notify("tell", phrases.weekly_summary_title(), phrases.weekly_summary_body(
+                found.this_week.first, last, found.this_week.measures,
+                found.week_before.measures))
+        try:
+            self._weekly.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._weekly.write_text(self._summarised, "utf-8")
+        except OSError as err:  # told once this run all the same
+            log.warning("cannot write %s (%s)", self._weekly, err)
 
     def _write_waiting(self) -> None:
         """Events acknowledged while the journal could not take them go in now if they can.
@@ -344,7 +417,7 @@ class Daemon:
 
     def _problems(self) -> list[str]:
         """A line for each meeting, quiet or inhibitor source that cannot read now."""
-        found = list(getattr(self.parts.holds, "problems", list)())
+        found = [] if self.parts.holds is None else list(self.parts.holds.problems())
         if self.parts.inhibitors is not None and self.parts.inhibitors.problem:
             found.append(self.parts.inhibitors.problem)
         return found
@@ -390,8 +463,7 @@ class Daemon:
         self._step()  # journals "started"
         self._control = ControlServer(self.handle)
         self._control.start()
-        self._loop = threading.Thread(target=self._look_loop, name="looks", daemon=True)
-        self._loop.start()
+        self._loop = spawn("looks", self._look_loop)
 
     def _look_loop(self) -> None:
         """Look when the coach asks, or after `tick` seconds without a look. A command or an

@@ -23,7 +23,7 @@ from ..core import config
 from . import paths
 from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
-from .daemon import TICK, Daemon, Parts, SettingsFile
+from .daemon import TICK, Daemon, Parts, SettingsFile, never_locked
 from .notice import HealthNotice
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
@@ -34,6 +34,7 @@ from ..store.export import write_csv
 from ..store.journal import Journal
 from ..store.spill import Spill
 from ..store.stats import streak
+from ..threads import spawn
 
 log = logging.getLogger("glutewake")
 
@@ -119,20 +120,28 @@ class Session:
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
         tick = tick_from_environment()
-        self.daemon = daemon = Daemon(self.settings, self.journal,
-                                      Parts(self._notifier(tick), None), report, tick=tick)
-        daemon.notice = HealthNotice(paths.health_notice_file())
-        parts = daemon.parts
-        if has_desktop():
+        # Every part is built before the daemon. Those that tell when something changed (a
+        # Wayland compositor, logind) ring the daemon once it is there.
+        daemon: Daemon | None = None
+
+        def look_now() -> None:
+            if daemon is not None:
+                daemon.look_now()
+
+        settings = lambda: self.settings.settings  # noqa: E731  (the last good ones)
+        locks = watch_locks(self.system_bus, look_now)
+        parts = Parts(
+            self._notifier(tick),
             # Wayland compositors tell when input stops for the natural-break threshold, and
             # when it comes back: the daemon looks at once then.
-            parts.idle = find_idle_source(self.bus, lambda: daemon.coach.settings.natural_break,
-                                          daemon.look_now)
-        parts.holds = Quiet(find_detectors(self.bus, lambda: daemon.coach.settings))
-        locks = watch_locks(self.system_bus, daemon.look_now)
-        if locks is not None:
-            parts.locked = locks.locked
-        parts.inhibitors = find_inhibitors(self.system_bus, self.bus)
+            find_idle_source(self.bus, lambda: settings().natural_break, look_now)
+            if has_desktop() else None,
+            locks.locked if locks is not None else never_locked,
+            Quiet(find_detectors(self.bus, settings)),
+            find_inhibitors(self.system_bus, self.bus))
+        self.daemon = daemon = Daemon(self.settings, self.journal, parts, report, tick=tick,
+                                      weekly=paths.weekly_summary_file(),
+                                      notice=HealthNotice(paths.health_notice_file()))
         self.service = publish(self.bus, daemon)  # scripts and extensions, on the session bus
         self.tray = None
         self._streak_for: tuple = (None, 0)
@@ -190,7 +199,7 @@ class Session:
             run=self.command, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
                              checked=self.autostart.enabled())],
-            set_every=self.set_every)
+            set_every=self.set_every, show_week=self.show_week)
         return menu.build(view, controls)
 
     def toggle_autostart(self) -> None:
@@ -234,6 +243,14 @@ class Session:
             return
         open_path(path)
 
+    def show_week(self) -> None:
+        """"Show my week" in the tray: the page `glutewake report` writes, opened the same way."""
+        from .report_cli import show_week
+
+        problem = show_week(date.today())
+        if problem:
+            report(problem)
+
     def _start_tray(self):
         from ..desktop.icon import look_for
         from ..desktop.tray import make_tray
@@ -272,8 +289,7 @@ class Session:
         self.tray = self._start_tray() if self.desktop and self.want_tray else None
         if self.tray is not None:
             tray = self.tray
-            threading.Thread(target=lambda: (daemon.stopping.wait(), tray.stop()),
-                             name="tray-stop", daemon=True).start()
+            spawn("tray-stop", lambda: (daemon.stopping.wait(), tray.stop()))
             tray.run(ready=lambda: log.info("tray: icon shown"))
             daemon.stopping.set()  # the tray loop ended: quit from the tray or a signal
         while not daemon.stopping.wait(3600):

@@ -34,7 +34,7 @@ from .config import Settings
 from .dose import Feedback
 from .effects import (Answer, Effect, GuideDone, Guiding, HeadsUp, Remind, Reply, Status,
                       Withdraw)
-from .events import Hold, Kind, Reason, Record
+from .events import Busy, Hold, Kind, Reason, Record
 from .exercises import Exercise, pick
 from .inputs import Observation, Past
 from .phases import (AT_DESK, Absence, Away, Due, GuidedBreak, Held, Paused, Sitting, Snoozed,
@@ -52,6 +52,10 @@ HELD_LOOK = 2.0
 # A guided break in a terminal that has not said how it ended this long after its plan's end is
 # taken as stopped (the terminal was closed): what it did is logged as a partial break.
 ELSEWHERE_SILENCE = 120.0
+# A break is offered early, once, when a busy block at least PLAN_BLOCK long starts within
+# PLAN_AHEAD and more than half the interval has been sat: a long meeting is coming.
+PLAN_BLOCK = 45 * 60.0
+PLAN_AHEAD = 10 * 60.0
 
 
 def level_in_force(settings: Settings, past: Past) -> Settings:
@@ -78,6 +82,7 @@ class Coach:
         self._last_done: str | None = None  # the exercise "too easy/too hard" speaks of
         self._ended_elsewhere: str | None = None  # a terminal's guide the daemon ended
         self._remote_break: float | None = None  # the other computers' break acted on last
+        self._planned: float | None = None  # the start of the meeting a break was offered for
         self.state: State = Sitting(self._fresh())
 
     # --- queries ---
@@ -130,6 +135,9 @@ class Coach:
             moments.append(stretch.due_at - stretch.sitting)
             if s.heads_up and not stretch.headed_up and stretch.due_in > s.heads_up:
                 moments.append(stretch.due_at - s.heads_up - stretch.sitting)
+            plan = self._plan_in()
+            if plan is not None:
+                moments.append(plan)
         elif isinstance(state, Due) and state.repeats < s.max_reminders:
             moments.append(s.remind_again - (stretch.sitting - state.reminded_at))
         absence = self._absence
@@ -333,7 +341,7 @@ class Coach:
             return []
         stretch = state.stretch
         if stretch.sitting < stretch.due_at:
-            return self._maybe_heads_up()
+            return self._maybe_plan() or self._maybe_heads_up()
         repeats = state.repeats if isinstance(state, (Due, Held)) else 0
         reminded_at = state.reminded_at if isinstance(state, (Due, Held)) else 0.0
         if repeats >= s.max_reminders or (repeats and stretch.sitting - reminded_at
@@ -369,6 +377,46 @@ class Coach:
         if obs is None or obs.remote_input is None:
             return False
         return obs.remote_input > obs.wall - (obs.idle or 0.0)
+
+    def _meeting_ahead(self) -> Busy | None:
+        """A long busy block starting soon, not offered for yet."""
+        obs = self._last
+        busy = None if obs is None else obs.next_busy
+        if busy is None or busy.seconds < PLAN_BLOCK or busy.start == self._planned:
+            return None
+        return busy if busy.start > obs.wall else None
+
+    def _plan_in(self) -> float | None:
+        """Real seconds until a break could be offered before the meeting ahead, if one is."""
+        busy = self._meeting_ahead()
+        if busy is None or not isinstance(self.state, (Sitting, Snoozed)):
+            return None
+        stretch = self.state.stretch
+        half = self.settings.every / 2 - stretch.sitting
+        return max(0.0, half, busy.start - PLAN_AHEAD - self._now)
+
+    def wants_the_calendar(self) -> bool:
+        """Whether the next busy block matters now: more than half the interval sat, the break
+        not due yet. The daemon asks the calendars for it only then."""
+        stretch = self.state.stretch
+        return isinstance(self.state, (Sitting, Snoozed)) and stretch.sitting < stretch.due_at
+
+    def _maybe_plan(self) -> list[Effect]:
+        """Offer the break now, once, when a long meeting starts soon and you have sat more than
+        half your interval: it stays offered (not due), and a done answers it."""
+        state, busy = self.state, self._meeting_ahead()
+        if (busy is None or self._hold or not isinstance(state, (Sitting, Snoozed))
+                or self._plan_in() != 0.0):
+            return []
+        self._planned = busy.start
+        stretch = replace(state.stretch, reminded=state.stretch.reminded + 1)
+        self._at_desk(type(state)(stretch))
+        self._past.offered[self._exercise.id] = self._now
+        self._shown = self._exercise.id
+        return [Remind(self._exercise, stretch.sitting, 1, True,
+                       self._past.doses.of(self._exercise.id).step, None, 1, busy),
+                self._record(Kind.REMINDED, self._exercise.id, reminder=stretch.reminded,
+                             reason=Reason.MEETING, until=busy.start)]
 
     def _maybe_heads_up(self) -> list[Effect]:
         s, stretch = self.settings, self.state.stretch
@@ -550,7 +598,7 @@ class Coach:
         early = self._early
         # a guide in a terminal shows itself; the reminder on screen has its answer
         shown = self._withdraw() if cmd.elsewhere else []
-        dose = self._past.doses.of(exercise.id).step
+        dose = self._fitting_dose(exercise)
         state = self.state
         before = state.before if isinstance(state, Away) else state  # pressing Start: you are back
         assert isinstance(before, (*AT_DESK, Paused))
@@ -561,6 +609,17 @@ class Coach:
             shown = self._guiding_if_changed()
         return shown + [Answer(Reply.GUIDING, exercise=exercise,
                                seconds=exercise.break_seconds(exercise.amount(dose)))]
+
+    def _fitting_dose(self, exercise: Exercise) -> int:
+        """The person's dose, or a smaller one when a meeting starts before it would end: the
+        largest that fits, the shortest when none does."""
+        dose = self._past.doses.of(exercise.id).step
+        busy = self._last.next_busy if self._last is not None else None
+        if busy is None or busy.start <= self._now:
+            return dose
+        room = busy.start - self._now
+        return next((step for step in range(dose, -1, -1)
+                     if exercise.break_seconds(exercise.amount(step)) <= room), 0)
 
     def _already_guiding(self, _: Start) -> list[Effect]:
         g = self.state

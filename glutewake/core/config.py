@@ -41,6 +41,7 @@ class Settings:
     prefs: Preferences  # prefs.level is the level in force (1 until "auto" unlocks level 2)
     catalog: tuple[Exercise, ...]  # built-in and custom, offered or not
     daily_goal: int = 6
+    weekly_summary: bool = True  # last week's sitting pattern, on the first work day of a week
     heads_up: int = 0  # seconds before a break is due to give a heads-up; 0: none
     schedule: Schedule = Schedule()
     quiet_dnd: bool = True
@@ -229,7 +230,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
                  "lunch": _window},
     "quiet": {"do_not_disturb": _boolean, "fullscreen": _boolean, "apps": _names,
               "microphone": _boolean, "camera": _boolean, "calendars": _calendars},
-    "goals": {"daily_breaks": _whole(0, 100)},
+    "goals": {"daily_breaks": _whole(0, 100), "weekly_summary": _boolean},
     "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
     "ui": {"language": _language},
@@ -417,6 +418,7 @@ def build(user: dict[str, Any], path: Path) -> Settings:
                                                    values["coach.cautions"]))),
         catalog=catalog,
         daily_goal=values["goals.daily_breaks"],
+        weekly_summary=values["goals.weekly_summary"],
         heads_up=values["breaks.heads_up"],
         schedule=Schedule(values["schedule.enabled"], values["schedule.days"],
                           values["schedule.start"], values["schedule.end"], lunch),

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from . import guide
 from .dose import Rated
-from .events import Hold, Phase, Record
+from .events import Busy, Hold, Phase, Record
 from .exercises import Exercise
 
 
@@ -23,6 +23,7 @@ class Remind:
     dose: int = 0  # the dose step to do it at
     after: Hold | None = None  # the call or meeting that held it, when one just ended
     limit: int = 0  # how many reminders at most since the break was due or last answered
+    before: Busy | None = None  # offered early: a long meeting starts soon
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from .dose import LOCK_AFTER, REST_AFTER_PAIN, Doses, Feedback, Rated
-from .events import Hold
+from .events import Busy, Hold
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Observation:
     # of the latest break taken on any of them, and of the latest input on any of them.
     remote_break: float | None = None
     remote_input: float | None = None
+    next_busy: Busy | None = None  # the next busy block of the calendars, when one comes soon
 
     @property
     def engaged(self) -> bool:

@@ -296,6 +296,11 @@ def today(done: int, goal: int, streak: int = 0) -> str:
 
 def reminder_title(remind: Remind) -> str:
     sitting = humanize(remind.sitting)
+    if remind.before is not None:
+        start, end = remind.before.start, remind.before.end
+        # TRANSLATORS: a long meeting starts soon: "Meeting 14:00–15:30: a good moment to ..."
+        return _("Meeting {start}–{end}: a good moment to stand now",
+                 start=clock(start, start), end=clock(end, start))
     if remind.after is not None:
         if remind.after.reason is Reason.MEETING:
             return _("The meeting is over — a good moment to stand ({sitting} sitting)",
@@ -620,6 +625,9 @@ def detail(record: Record) -> str:
     kind = record.kind
     if kind is Kind.REMINDED:
         text = _("reminder {number}", number=record.reminder or 1)
+        if record.reason is Reason.MEETING and record.duration is None and record.until:
+            return _("{reminder}, before a meeting at {time}", reminder=text,
+                     time=clock(record.until, record.wall))
         if record.reason is not None:
             what = Hold(record.reason, record.source)
             text = _("{reminder}, held {duration}: {hold}", reminder=text,
@@ -759,6 +767,56 @@ def part_name(name: str | None) -> str:
 def settings_checked() -> str:
     return _("settings checked")
 
+
+
+# --- the sitting pattern ------------------------------------------------------------------------
+
+def decimal(value: float) -> str:
+    """One decimal, with the language's decimal mark: "2.1", "2,1"."""
+    # TRANSLATORS: the decimal mark in a number like 2.5 (German, French, Spanish: a comma)
+    return f"{value:.1f}".replace(".", pgettext("decimal mark", "."))
+
+
+def percent(share: float) -> str:
+    """A share from 0 to 1 as a whole percentage: "35%"."""
+    # TRANSLATORS: a whole percentage; French and German put a no-break space before %
+    return _("{percent}%", percent=round(share * 100))
+
+
+def trend_lines(now, before) -> list[str]:
+    """A week's sitting pattern against the week before, a line per measure ("Longest bout:
+    41 min, down from 58 min"); `now` and `before` are store.pattern.Measures. Up and down say
+    which way a number went, nothing more."""
+    if not now.bouts:
+        return []
+    had = before.bouts > 0
+    rows = ((_("Longest bout"), now.longest_bout_seconds, before.longest_bout_seconds, humanize),
+            (_("Sitting in bouts of 30 min or more"), now.share_30, before.share_30, percent),
+            (_("Breaks per sitting hour"), now.breaks_per_hour, before.breaks_per_hour, decimal))
+    lines = []
+    for label, value, old, shown in rows:
+        text = shown(value)
+        if not had or old is None:
+            lines.append(labelled(label, text))
+        elif shown(old) == text:
+            lines.append(labelled(label, _("{value}, as the week before", value=text)))
+        elif value < old:
+            lines.append(labelled(label, _("{value}, down from {before}", value=text,
+                                           before=shown(old))))
+        else:
+            lines.append(labelled(label, _("{value}, up from {before}", value=text,
+                                           before=shown(old))))
+    return lines
+
+
+def weekly_summary_title() -> str:
+    return _("Your sitting last week")
+
+
+def weekly_summary_body(first, last, now, before) -> str:
+    """The weekly summary notification: the week's dates, then its trend lines."""
+    return "\n".join([_("{first} to {last}", first=weekday_date(first),
+                        last=weekday_date(last)), *trend_lines(now, before)])
 
 _CONSTANTS = {"SETTINGS_NOT_APPLIED": settings_not_applied, "EVERY_NOT_CHANGED": every_not_changed,
               "ANSWER_HINT": answer_hint, "ANSWER_HINT_NO_BUTTONS": answer_hint_no_buttons,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from .effects import Note
-from .events import Hold, Record
+from .events import Busy, Hold, Record
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -45,6 +45,14 @@ class HoldSource(Protocol):
     """Why reminders must wait now (do not disturb, full screen, a program), if they must."""
 
     def hold(self, settings: Settings) -> Hold | None: ...
+
+    def next_busy(self, settings: Settings) -> Busy | None:
+        """The next busy block of the person's calendars, when they can tell."""
+        ...
+
+    def problems(self) -> list[str]:
+        """A line for each source that cannot read now, for `glutewake status`."""
+        ...
 
 
 class InhibitorSource(Protocol):

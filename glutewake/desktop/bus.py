@@ -21,6 +21,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.threading import ReceiveStopped, open_dbus_connection
 
 from ..core.untrusted import clean
+from ..threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,8 @@ class Bus:
         self._methods: dict[str, MethodHandler] = {}  # object path -> handler
         self._work: queue.SimpleQueue = queue.SimpleQueue()
         self.closed = threading.Event()
-        threading.Thread(target=self._read, name=f"dbus-{which.lower()}", daemon=True).start()
-        threading.Thread(target=self._run_work, name=f"dbus-{which.lower()}-work",
-                         daemon=True).start()
+        spawn(f"dbus-{which.lower()}", self._read)
+        spawn(f"dbus-{which.lower()}-work", self._run_work)
 
     # --- calls ---
 

@@ -27,6 +27,7 @@ from ..core.view import View
 from ..core.commands import Command, Done, Pause, Resume, Skip, Snooze
 from ..core.events import Phase
 from ..core.timespec import LONGEST_INTERVAL, LONGEST_PAUSE, humanize
+from ..threads import later
 
 if TYPE_CHECKING:
     from jeepney import Message
@@ -184,9 +185,7 @@ class Service:
                 return  # a signal is planned already; it will carry these values
             wait = self._sent_at + SIGNAL_EVERY - time.monotonic()
             if wait > 0:
-                self._timer = threading.Timer(wait, self._flush)
-                self._timer.daemon = True
-                self._timer.start()
+                self._timer = later("dbus-properties", wait, self._flush)
                 return
         self._flush()
 

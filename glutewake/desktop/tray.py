@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from .icon import Look, draw
 from .menu import Item
+from ..threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class PystrayTray:
         self._wanted: tuple[Look, str] | None = None
         self._requested = self._visible(look, line)
         self._menu_stale = False
-        threading.Thread(target=self._painter, name="tray-painter", daemon=True).start()
+        spawn("tray-painter", self._painter)
         if self.backend == "xorg":
             self._fix_xorg_clicks()
             log.warning("tray: pystray's xorg backend shows the icon without a menu (a click "

@@ -51,9 +51,10 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
 from ...core.config import NotAFile, TooBig, read_capped
-from ...core.events import Hold, Reason
+from ...core.events import Busy, Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_, _
+from ...threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,14 @@ class Timeline:
     def at(self, now: float) -> Hold | None:
         index = bisect.bisect_right(self.times, now) - 1
         return self.holds[index] if index >= 0 else None
+
+    def next_busy(self, now: float) -> Busy | None:
+        """The first busy block that starts after `now` (touching events are one block)."""
+        for index in range(bisect.bisect_right(self.times, now), len(self.times)):
+            hold = self.holds[index]
+            if hold is not None and hold.until is not None:
+                return Busy(self.times[index], hold.until)
+        return None
 
     @classmethod
     def of(cls, answer: dict, start: float, end: float) -> Timeline:
@@ -551,6 +560,14 @@ class Calendars:
                     best = found
         return best
 
+    def next_busy(self) -> Busy | None:
+        """The next busy block of all the calendars, for breaks planned around the day."""
+        now = self._now()
+        found = [block for source in self._look(now)
+                 if source.timeline is not None and source.timeline.covers(now)
+                 for block in [source.timeline.next_busy(now)] if block is not None]
+        return min(found, key=lambda block: block.start, default=None)
+
     def problems(self) -> list[str]:
         with self._lock:
             # TRANSLATORS: {calendar} is a file or an address from [quiet] calendars
@@ -584,9 +601,7 @@ class Calendars:
                 if work and self._pending.get(source.address) != "read":
                     self._pending[source.address] = work
             if self._pending and self._worker is None:
-                self._worker = threading.Thread(target=self._work, name="calendars",
-                                                daemon=True)
-                self._worker.start()
+                self._worker = spawn("calendars", self._work)
             return list(self._sources.values())
 
     def _due(self, source: Source, now: float) -> str | None:

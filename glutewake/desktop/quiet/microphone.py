@@ -17,6 +17,7 @@ import time
 from ...core.events import Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_, _
+from ...threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,7 @@ class _Worker:
         if self._busy_since is not None:
             raise Unavailable(self.stuck(0) or _("the sound server is busy"))
         if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
-            self._thread.start()
+            self._thread = spawn(self._name, self._serve)
         done = threading.Event()
         answer: list = []
         self._busy_since = time.monotonic()
