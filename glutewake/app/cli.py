@@ -582,8 +582,9 @@ def level_in_force(settings):
 
 def autostart(args) -> int:
     from ..desktop.autostart import for_this_system
+    from .install import entry_icon
 
-    entry = for_this_system(icon=str(paths.app_icon_file()))
+    entry = for_this_system(icon=entry_icon())
     if args.action == "enable":
         print(entry.enable())
     elif args.action == "disable":

@@ -145,7 +145,9 @@ class Session:
         self._streak_for: tuple = (None, 0)
         from ..desktop.autostart import for_this_system
 
-        self.autostart = for_this_system(icon=str(paths.app_icon_file()))
+        from .install import entry_icon
+
+        self.autostart = for_this_system(icon=entry_icon())
 
     def _notifier(self, retry: float):
         """The ways to show reminders, best first; one that fails is tried again after `retry`
