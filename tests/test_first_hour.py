@@ -55,3 +55,13 @@ def test_status_follow_prints_a_line_only_when_it_changes_even_while_a_break_is_
             assert len(out.splitlines()) == 1, out
     finally:
         daemon.stop()
+
+
+def test_exercises_show_open_without_a_display_says_so_and_where_the_pictures_are(home):
+    from tests.support import glutewake
+
+    shown = glutewake(home, "exercises", "show", "wall-lean", "--open")  # the home: no DISPLAY
+    assert shown.returncode == 1
+    assert "Cannot show the pictures (there is no display to show it on)" in shown.stderr
+    assert "pictures" in shown.stderr.split("they are in ")[1]
+    assert "Wall lean" in shown.stdout or "wall" in shown.stdout.lower()  # the lesson came first

@@ -487,17 +487,24 @@ def show_exercises(args) -> int:
 
         frames = pictures.frames(exercise.id)
         print(_("Pictures: {files}", files=", ".join(str(frame) for frame in frames)))
+        opened = ""
         if args.open:
-            from .runner import open_path
+            from .opener import open_file
 
-            for frame in frames:
-                open_path(frame)
+            problem = next((p for p in (open_file(f, on_screen=True) for f in frames) if p), "")
+            if problem or not frames:
+                opened = _("Cannot show the pictures ({problem}); they are in {folder}",
+                           problem=problem or _("there are none"),
+                           folder=frames[0].parent if frames else paths.APP)
         print(_("Posture: {posture} · equipment: {equipment} · level {level}",
                 posture=exercises.posture_name(exercise.posture),
                 equipment=exercises.equipment_name(exercise.equipment), level=exercise.level))
         reason = exercises.why_not_offered(exercise, settings.prefs)
         print(_("Offered in reminders.") if reason is None else
               _("Not offered: {reason}.", reason=reason))
+        if opened:
+            print(opened, file=sys.stderr)
+            return EXIT_REFUSED
         return 0
     offered = settings.offered
     rows = [(e.id, e.shown_name, e.prescription) for e in offered]

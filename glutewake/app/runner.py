@@ -12,9 +12,7 @@ import logging
 import logging.handlers
 import os
 import signal
-import subprocess
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from ..core import config
 from . import paths
 from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
+from .opener import open_file
 from .daemon import TICK, Daemon, Parts, SettingsFile, never_locked
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
@@ -328,13 +327,6 @@ def write_app_icon() -> str:
 
 def open_path(path: Path) -> None:
     """Open a file the way the desktop opens it (its editor, its spreadsheet)."""
-    if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]
-        return
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    try:
-        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
-    except OSError as err:
-        report(phrases.cannot_open(path, opener, err.strerror))
+    problem = open_file(path)
+    if problem:
+        report(phrases.cannot_open(path, problem))
