@@ -354,7 +354,6 @@ def not_running() -> str:
 
 
 def show_log(args) -> int:
-    from ..core.events import Kind
     from ..core.phrases import detail, kind_name, not_written_yet
     from ..core.timespec import humanize
     from ..store.export import write_csv
@@ -366,13 +365,17 @@ def show_log(args) -> int:
         if args.csv:
             write_csv(journal, sys.stdout, since)
             return 0
-        width = max(13, *(len(kind_name(kind)) for kind in Kind))
+        rows = []
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
             words = ", ".join(filter(None, (detail(r), event.waiting and not_written_yet())))
-            print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
-                  f"{r.exercise or '':<24} {sat:<12} {words}".rstrip())
+            rows.append((f"{event.local_time:%Y-%m-%d %H:%M}", kind_name(r.kind),
+                         r.exercise or "", sat, words))
+    # columns as wide as their widest cell, in any language and for any exercise id
+    widths = [max((shown_width(row[n]) for row in rows), default=0) for n in range(4)]
+    for row in rows:
+        print(columns(row, widths).strip())
     return 0
 
 
