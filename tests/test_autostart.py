@@ -31,8 +31,28 @@ def test_cli_enable_status_disable_and_the_entry_starts_glutewake(home, tmp_path
     finally:
         assert daemon.stop() == 0
     assert not marker.exists()
-    glutewake(home, "autostart", "disable")
+    assert "removed" in glutewake(home, "autostart", "disable").stdout
     assert "Start at login: off" in glutewake(home, "autostart", "status").stdout
+    again = glutewake(home, "autostart", "disable")
+    assert again.returncode == 0 and "already off" in again.stdout and "removed" not in again.stdout
+
+
+def test_the_entry_names_an_icon_that_exists_and_warns_about_a_source_checkout(home):
+    enabled = glutewake(home, "autostart", "enable")
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(f"{home['XDG_CONFIG_HOME']}/autostart/glutewake.desktop")
+    icon = parser["Desktop Entry"]["Icon"]
+    assert Path(icon).is_absolute() and Path(icon).is_file(), icon
+    # this test suite runs glutewake from the checkout's venv: the answer says so
+    assert "Note: it starts the glutewake of the source checkout" in enabled.stdout
+    assert str(Path(__file__).resolve().parents[1]) in enabled.stdout
+
+
+def test_an_installed_glutewake_gets_no_checkout_note(tmp_path):
+    from glutewake.desktop.autostart import checkout_of
+
+    assert checkout_of(tmp_path / "venv" / "bin" / "glutewake") is None
+    assert checkout_of(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "glutewake")
 
 
 def test_without_a_script_the_entry_runs_the_interpreter_isolated(tmp_path):
@@ -101,9 +121,9 @@ def test_windows_run_value():
     run.enable()
     value = registry.keys["HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"]["glutewake"]
     assert value == subprocess.list2cmdline(command()) and run.enabled()
-    run.disable()
+    assert "no longer start" in run.disable()
     assert not run.enabled()
-    run.disable()  # twice is fine
+    assert "already off" in run.disable()  # twice is fine, and says so
 
 
 def test_macos_launch_agent(tmp_path):

@@ -55,3 +55,34 @@ def test_status_follow_prints_a_line_only_when_it_changes_even_while_a_break_is_
             assert len(out.splitlines()) == 1, out
     finally:
         daemon.stop()
+
+
+def test_exercises_show_open_without_a_display_says_so_and_where_the_pictures_are(home):
+    from tests.support import glutewake
+
+    shown = glutewake(home, "exercises", "show", "wall-lean", "--open")  # the home: no DISPLAY
+    assert shown.returncode == 1
+    assert "Cannot show the pictures (there is no display to show it on)" in shown.stderr
+    assert "pictures" in shown.stderr.split("they are in ")[1]
+    assert "Wall lean" in shown.stdout or "wall" in shown.stdout.lower()  # the lesson came first
+
+
+def test_log_columns_fit_a_long_exercise_id(home):
+    import time as clock
+
+    from glutewake.core.events import Record
+    from glutewake.store.journal import Journal
+    from tests.support import glutewake, journal_path, write_config
+
+    long_id = "a-very-long-custom-exercise-identifier-xyz"  # 42 characters
+    write_config(home, "")
+    journal = Journal(journal_path(home))
+    now = clock.time()
+    journal.record(Record("done", now - 60, 1834, long_id))
+    journal.record(Record("done", now, 1200, "wall-lean", early=True))
+    journal.close()
+    lines = glutewake(home, "log").stdout.splitlines()
+    assert len(lines) == 2
+    # the sitting column starts at the same place on both lines, after the long id
+    starts = [line.index("sat ") for line in lines]
+    assert starts[0] == starts[1] > lines[0].index(long_id) + len(long_id)

@@ -78,7 +78,8 @@ def test_report_without_an_opener_says_where_the_file_is(week, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         f"History page written to {out}",
-        f"No program to open it here; open {out} in a browser."]
+        f"Could not open it (there is no program here to open files with (xdg-open)); open {out} "
+        "in a browser."]
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     env, said = opener_env(week, tmp_path)
     assert glutewake(env, "report", "--no-open", "--output", str(out)).returncode == 0

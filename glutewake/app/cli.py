@@ -355,7 +355,6 @@ def not_running() -> str:
 
 
 def show_log(args) -> int:
-    from ..core.events import Kind
     from ..core.phrases import detail, kind_name, not_written_yet
     from ..core.timespec import humanize
     from ..store.export import write_csv
@@ -367,13 +366,17 @@ def show_log(args) -> int:
         if args.csv:
             write_csv(journal, sys.stdout, since)
             return 0
-        width = max(13, *(len(kind_name(kind)) for kind in Kind))
+        rows = []
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
             words = ", ".join(filter(None, (detail(r), event.waiting and not_written_yet())))
-            print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
-                  f"{r.exercise or '':<24} {sat:<12} {words}".rstrip())
+            rows.append((f"{event.local_time:%Y-%m-%d %H:%M}", kind_name(r.kind),
+                         r.exercise or "", sat, words))
+    # columns as wide as their widest cell, in any language and for any exercise id
+    widths = [max((shown_width(row[n]) for row in rows), default=0) for n in range(4)]
+    for row in rows:
+        print(columns(row, widths).strip())
     return 0
 
 
@@ -500,17 +503,24 @@ def show_exercises(args) -> int:
 
         frames = pictures.frames(exercise.id)
         print(_("Pictures: {files}", files=", ".join(str(frame) for frame in frames)))
+        opened = ""
         if args.open:
-            from .runner import open_path
+            from .opener import open_file
 
-            for frame in frames:
-                open_path(frame)
+            problem = next((p for p in (open_file(f, on_screen=True) for f in frames) if p), "")
+            if problem or not frames:
+                opened = _("Cannot show the pictures ({problem}); they are in {folder}",
+                           problem=problem or _("there are none"),
+                           folder=frames[0].parent if frames else paths.APP)
         print(_("Posture: {posture} · equipment: {equipment} · level {level}",
                 posture=exercises.posture_name(exercise.posture),
                 equipment=exercises.equipment_name(exercise.equipment), level=exercise.level))
         reason = why_not(exercise)
         print(_("Offered in reminders.") if reason is None else
               _("Not offered: {reason}.", reason=reason))
+        if opened:
+            print(opened, file=sys.stderr)
+            return EXIT_REFUSED
         return 0
     offered = [e for e in settings.catalog if why_not(e) is None]
     rows = [(e.id, e.shown_name, e.prescription) for e in offered]
@@ -602,8 +612,9 @@ def level_in_force(settings):
 
 def autostart(args) -> int:
     from ..desktop.autostart import for_this_system
+    from .install import entry_icon
 
-    entry = for_this_system(icon=str(paths.app_icon_file()))
+    entry = for_this_system(icon=entry_icon())
     if args.action == "enable":
         print(entry.enable())
     elif args.action == "disable":

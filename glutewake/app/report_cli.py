@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 from ..core.errors import UserError
 from ..i18n import _
 from . import paths
+from .opener import open_file
 
 
 def add_parser(commands) -> None:
@@ -91,30 +89,13 @@ def show_week(today: date) -> str:
     return "" if written is None else open_page(written)
 
 
-def opener() -> list[str] | None:
-    """The desktop's way to open a file, or None when this system has none."""
-    if sys.platform == "win32":
-        return []  # os.startfile
-    name = "open" if sys.platform == "darwin" else "xdg-open"
-    return [name] if shutil.which(name) else None
-
-
 def open_page(path: Path) -> str:
     """Open `path` the way the desktop opens a page; "" when it was handed over, else a line
     saying where the file is."""
-    command = opener()
-    if command is None:
-        return _("No program to open it here; open {file} in a browser.", file=path)
-    try:
-        if not command:
-            os.startfile(path)  # type: ignore[attr-defined]
-        else:
-            subprocess.Popen([*command, str(path)], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
-    except OSError as err:
-        return _("Could not open it ({error}); open {file} in a browser.",
-                 error=err.strerror or err, file=path)
+    problem = open_file(path)
+    if problem:
+        return _("Could not open it ({error}); open {file} in a browser.", error=problem,
+                 file=path)
     return ""
 
 

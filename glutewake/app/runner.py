@@ -12,9 +12,7 @@ import logging
 import logging.handlers
 import os
 import signal
-import subprocess
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from ..core import config
 from . import paths
 from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
+from .opener import open_file
 from .daemon import TICK, Daemon, Parts, SettingsFile, never_locked
 from .notice import HealthNotice
 from ..desktop.activity import find_idle_source, watch_locks
@@ -147,7 +146,9 @@ class Session:
         self._streak_for: tuple = (None, 0)
         from ..desktop.autostart import for_this_system
 
-        self.autostart = for_this_system(icon=str(paths.app_icon_file()))
+        from .install import entry_icon
+
+        self.autostart = for_this_system(icon=entry_icon())
 
     def _notifier(self, retry: float):
         """The ways to show reminders, best first; one that fails is tried again after `retry`
@@ -340,13 +341,6 @@ def write_app_icon() -> str:
 
 def open_path(path: Path) -> None:
     """Open a file the way the desktop opens it (its editor, its spreadsheet)."""
-    if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]
-        return
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    try:
-        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
-    except OSError as err:
-        report(phrases.cannot_open(path, opener, err.strerror))
+    problem = open_file(path)
+    if problem:
+        report(phrases.cannot_open(path, problem))

@@ -723,9 +723,8 @@ def log_not_written(path, error: str) -> str:
              error=error)
 
 
-def cannot_open(path, opener: str, error: str) -> str:
-    return _("cannot open {path} ({opener}: {error}); open it yourself", path=path,
-             opener=opener, error=error)
+def cannot_open(path, problem: str) -> str:
+    return _("cannot open {path} ({problem}); open it yourself", path=path, problem=problem)
 
 
 def defaults_in_use(error) -> str:

@@ -57,9 +57,31 @@ def desktop_exec(argv: list[str]) -> str:
             .replace("\r", "\\r"))
 
 
-def will_start(where) -> str:
-    """What `glutewake autostart enable` answers; `where` is the file or registry value."""
-    return _("glutewake will start at login ({where})", where=where)
+def will_start(where, argv: list[str] | None = None) -> str:
+    """What `glutewake autostart enable` answers; `where` is the file or registry value. When
+    the glutewake it starts lives in a source checkout's virtual environment, a second line says
+    so: moving or deleting that folder would silently end the start at login."""
+    said = _("glutewake will start at login ({where})", where=where)
+    checkout = checkout_of(Path((argv or command())[0]))
+    if checkout is not None:
+        said += "\n" + _("Note: it starts the glutewake of the source checkout {folder}; if you "
+                         "move or delete that folder, install glutewake (`pipx install .`) and "
+                         "run `glutewake autostart enable` again from there", folder=checkout)
+    return said
+
+
+def checkout_of(program: Path) -> Path | None:
+    """The source checkout `program` lives in (a folder with glutewake's pyproject.toml above
+    it), or None for an installed glutewake."""
+    for folder in program.absolute().parents:
+        project = folder / "pyproject.toml"
+        if (folder / NAME / "__init__.py").is_file() and project.is_file():
+            return folder
+    return None
+
+
+def already_off(where) -> str:
+    return _("Start at login was already off (nothing at {where})", where=where)
 
 
 class _FileEntry:
@@ -82,6 +104,8 @@ class _FileEntry:
         return will_start(self.path)
 
     def disable(self) -> str:
+        if not self.path.exists():
+            return already_off(self.path)
         self.path.unlink(missing_ok=True)
         return _("glutewake will no longer start at login (removed {path})", path=self.path)
 
@@ -139,7 +163,7 @@ class WindowsRun:
                                    self._reg.KEY_SET_VALUE) as key:
                 self._reg.DeleteValue(key, NAME)
         except FileNotFoundError:
-            pass
+            return already_off(self.where)
         return _("glutewake will no longer start at login")
 
 
