@@ -86,3 +86,28 @@ def test_log_columns_fit_a_long_exercise_id(home):
     # the sitting column starts at the same place on both lines, after the long id
     starts = [line.index("sat ") for line in lines]
     assert starts[0] == starts[1] > lines[0].index(long_id) + len(long_id)
+
+
+@pytest.mark.parametrize("args, said", [
+    (("snooze", "-5m"), 'snooze -5m: durations cannot be negative; write 5m or "5 min"'),
+    (("config", "set", "breaks.every", "-5m"), "[breaks] every: durations cannot be negative"),
+    (("log", "--sinse", "today"),
+     "glutewake log: unknown option --sinse (did you mean --since?); run `glutewake log --help`"),
+    (("stauts",), "did you mean 'status'?"),
+    (("config", "set", "breaks.every", "20s"),
+     "is shorter than [breaks] snooze (10m); make it longer, or set a shorter snooze first: "
+     "`glutewake config set breaks.snooze 10s`"),
+])
+def test_purpose_built_one_line_errors(home, args, said):
+    from tests.support import glutewake
+
+    result = glutewake(home, *args)
+    assert result.returncode == 2
+    assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_durations_in_words_are_durations():
+    from glutewake.core.commands import Snooze, parse
+
+    assert parse("snooze", "5 minutes") == parse("snooze", "5 min") == Snooze(300)
+    assert parse("snooze", "1 hour 5 mins") == Snooze(3900)

@@ -50,6 +50,13 @@ def speak_argparse() -> None:
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors that say how to get help."""
 
+    def command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
+        """The parser of the command `name` ("log"), or None."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return None
+
     def error(self, message: str):
         match = re.search(r"argument ([^:]*): invalid choice: '([^']*)' \(choose from (.*)\)",
                           message)
@@ -73,6 +80,36 @@ class Parser(argparse.ArgumentParser):
                         problem=argument[2])
         self.exit(EXIT_USAGE, _("{prog}: {message}; run `{prog} --help` for the list",
                                 prog=self.prog, message=message) + "\n")
+
+
+# Where a value may start with "-": a negative duration is a mistake to explain, not an option.
+VALUES_AFTER = {("snooze",): 1, ("pause",): 1, ("config", "set"): 3}
+
+
+def parse(parser: Parser, argv: list[str]):
+    """The command line as argparse reads it, with two kinder errors: a value like "-5m" is taken
+    as a value (and refused as a negative duration by the command), and an unknown option gets
+    "did you mean" against the options of its own command."""
+    argv = list(argv)
+    for words, at in VALUES_AFTER.items():
+        if tuple(argv[:len(words)]) == words and "--" not in argv and len(argv) > at \
+                and re.fullmatch(r"-\d.*", argv[at]):
+            argv.insert(at, "--")
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        sub = parser.command_parser(args.command)
+        options = [o for action in (sub or parser)._actions for o in action.option_strings]
+        word = extra[0]
+        if word.startswith("-"):
+            hint = closest(word.split("=")[0], options)
+            problem = (_("unknown option {option} (did you mean {hint}?)", option=word, hint=hint)
+                       if hint else _("unknown option {option}", option=word))
+        else:
+            problem = _("unexpected word '{word}'", word=word)
+        prog = sub.prog if sub else parser.prog
+        parser.exit(EXIT_USAGE, _("{prog}: {message}; run `{prog} --help` for the list",
+                                  prog=prog, message=problem) + "\n")
+    return args
 
 
 def build_parser() -> Parser:
@@ -113,7 +150,8 @@ def build_parser() -> Parser:
                       help=_("easy: a bigger dose next time; hard: a smaller one"))
     snooze = commands.add_parser("snooze",
                                  help=_("put the reminder off (default: [breaks] snooze)"))
-    snooze.add_argument("duration", nargs="?", help=_('sitting time to wait, like "10m"'))
+    snooze.add_argument("duration", nargs="*", help=_('sitting time to wait, like "10m" or '
+                                                      '"10 min"'))
     commands.add_parser("skip", help=_("skip the break that is due, without doing it"))
     pause = commands.add_parser("pause", help=_("no reminders for a while"),
                                 description=_('Examples: "pause 30m", "pause until 14:30", '
@@ -220,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # the journal, spill files, log and key are the user's alone
     i18n.setup(language_setting())
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, sys.argv[1:] if argv is None else argv)
     if args.command is None:
         parser.print_help()
         return 0
@@ -317,7 +355,7 @@ def to_daemon(args) -> int:
     from ..core import commands
     from .control import NoAnswer, NotRunning, request
 
-    words = {"snooze": args.duration if args.command == "snooze" else None,
+    words = {"snooze": " ".join(args.duration) if args.command == "snooze" else None,
              "pause": " ".join(args.until) if args.command == "pause" else None,
              "rate": getattr(args, "feeling", None),
              "done": "easy" if getattr(args, "easy", False) else (
