@@ -111,3 +111,23 @@ def test_durations_in_words_are_durations():
 
     assert parse("snooze", "5 minutes") == parse("snooze", "5 min") == Snooze(300)
     assert parse("snooze", "1 hour 5 mins") == Snooze(3900)
+
+
+def test_help_and_the_man_page_carry_the_field_lists_themselves(home):
+    from pathlib import Path
+
+    from tests.support import glutewake
+
+    for command in ("status", "stats"):
+        shown = " ".join(glutewake(home, command, "--help").stdout.split())
+        assert "README" not in shown and "`man glutewake` lists its fields" in shown
+    page = (Path(__file__).resolve().parents[1] / "assets" / "glutewake.1").read_text()
+    assert "next_due" in page and "streak_days" in page and "see README" not in page
+
+
+def test_config_set_of_a_list_shows_exactly_what_to_type(home):
+    from tests.support import glutewake
+
+    result = glutewake(home, "config", "set", "exercises.equipment", "band")
+    assert result.returncode == 2
+    assert """glutewake config set exercises.equipment '["band"]'""" in result.stderr

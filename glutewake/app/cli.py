@@ -134,7 +134,8 @@ def build_parser() -> Parser:
     status = commands.add_parser("status",
                                  help=_("how long you have been sitting, and what is next"))
     status.add_argument("--json", action="store_true",
-                        help=_("one JSON object (also when glutewake is not running; see README)"))
+                        help=_("one JSON object, also when glutewake is not running; `man "
+                               "glutewake` lists its fields"))
     status.add_argument("--follow", action="store_true",
                         help=_("a new line whenever it changes, at most one a second (for bars)"))
     done = commands.add_parser("done", help=_("log that you took your break (also fine before "
@@ -171,7 +172,8 @@ def build_parser() -> Parser:
         "stats", help=_("how your breaks went: per day, streak, favourite exercises"),
         description=_("Without options: the last 7 days, today included."))
     add_span_options(stats)
-    stats.add_argument("--json", action="store_true", help=_("machine-readable (see README)"))
+    stats.add_argument("--json", action="store_true",
+                       help=_("machine-readable; `man glutewake` lists its fields"))
     # TRANSLATORS: the placeholder for a picture's file name
     stats.add_argument("--chart", metavar=_("FILE.png"), type=Path,
                        help=_("also draw breaks done vs reminders per day as an 800x400 PNG"))
@@ -668,6 +670,7 @@ def configure(args) -> int:
         config.load(target)
         print(_("{path}: ok", path=target))
     elif args.action == "set":
+        list_wanted(args.key, args.value)
         config.set_value(path, args.key, args.value)
         print(tell_daemon(_("{key} = {value} saved in {path}", key=args.key, value=args.value,
                             path=path)))
@@ -683,6 +686,20 @@ def configure(args) -> int:
                                          "edit` again to fix it)", problem=err.problem)) from None
         print(tell_daemon(_("{path}: ok", path=path)))
     return 0
+
+
+def list_wanted(dotted: str, text: str) -> None:
+    """A key that takes a list, given a bare word: show exactly what to type, quotes and all."""
+    import json
+
+    from ..core import config
+
+    section, key = config.parse_key(dotted)
+    if isinstance(config.defaults()[section].get(key), list) and not text.lstrip().startswith("["):
+        example = json.dumps([word for word in text.replace(",", " ").split()] or ["..."])
+        raise UserError(f"config set {dotted}", _(
+            "takes a list; type it with its brackets and quotes: glutewake config set {key} "
+            "'{example}'", key=dotted, example=example))
 
 
 def tell_daemon(done: str) -> str:
