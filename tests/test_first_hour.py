@@ -86,3 +86,48 @@ def test_log_columns_fit_a_long_exercise_id(home):
     # the sitting column starts at the same place on both lines, after the long id
     starts = [line.index("sat ") for line in lines]
     assert starts[0] == starts[1] > lines[0].index(long_id) + len(long_id)
+
+
+@pytest.mark.parametrize("args, said", [
+    (("snooze", "-5m"), 'snooze -5m: durations cannot be negative; write 5m or "5 min"'),
+    (("config", "set", "breaks.every", "-5m"), "[breaks] every: durations cannot be negative"),
+    (("log", "--sinse", "today"),
+     "glutewake log: unknown option --sinse (did you mean --since?); run `glutewake log --help`"),
+    (("stauts",), "did you mean 'status'?"),
+    (("config", "set", "breaks.every", "20s"),
+     "is shorter than [breaks] snooze (10m); make it longer, or set a shorter snooze first: "
+     "`glutewake config set breaks.snooze 10s`"),
+])
+def test_purpose_built_one_line_errors(home, args, said):
+    from tests.support import glutewake
+
+    result = glutewake(home, *args)
+    assert result.returncode == 2
+    assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_durations_in_words_are_durations():
+    from glutewake.core.commands import Snooze, parse
+
+    assert parse("snooze", "5 minutes") == parse("snooze", "5 min") == Snooze(300)
+    assert parse("snooze", "1 hour 5 mins") == Snooze(3900)
+
+
+def test_help_and_the_man_page_carry_the_field_lists_themselves(home):
+    from pathlib import Path
+
+    from tests.support import glutewake
+
+    for command in ("status", "stats"):
+        shown = " ".join(glutewake(home, command, "--help").stdout.split())
+        assert "README" not in shown and "`man glutewake` lists its fields" in shown
+    page = (Path(__file__).resolve().parents[1] / "assets" / "glutewake.1").read_text()
+    assert "next_due" in page and "streak_days" in page and "see README" not in page
+
+
+def test_config_set_of_a_list_shows_exactly_what_to_type(home):
+    from tests.support import glutewake
+
+    result = glutewake(home, "config", "set", "exercises.equipment", "band")
+    assert result.returncode == 2
+    assert """glutewake config set exercises.equipment '["band"]'""" in result.stderr

@@ -50,6 +50,13 @@ def speak_argparse() -> None:
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors that say how to get help."""
 
+    def command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
+        """The parser of the command `name` ("log"), or None."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return None
+
     def error(self, message: str):
         match = re.search(r"argument ([^:]*): invalid choice: '([^']*)' \(choose from (.*)\)",
                           message)
@@ -75,6 +82,36 @@ class Parser(argparse.ArgumentParser):
                                 prog=self.prog, message=message) + "\n")
 
 
+# Where a value may start with "-": a negative duration is a mistake to explain, not an option.
+VALUES_AFTER = {("snooze",): 1, ("pause",): 1, ("config", "set"): 3}
+
+
+def parse(parser: Parser, argv: list[str]):
+    """The command line as argparse reads it, with two kinder errors: a value like "-5m" is taken
+    as a value (and refused as a negative duration by the command), and an unknown option gets
+    "did you mean" against the options of its own command."""
+    argv = list(argv)
+    for words, at in VALUES_AFTER.items():
+        if tuple(argv[:len(words)]) == words and "--" not in argv and len(argv) > at \
+                and re.fullmatch(r"-\d.*", argv[at]):
+            argv.insert(at, "--")
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        sub = parser.command_parser(args.command)
+        options = [o for action in (sub or parser)._actions for o in action.option_strings]
+        word = extra[0]
+        if word.startswith("-"):
+            hint = closest(word.split("=")[0], options)
+            problem = (_("unknown option {option} (did you mean {hint}?)", option=word, hint=hint)
+                       if hint else _("unknown option {option}", option=word))
+        else:
+            problem = _("unexpected word '{word}'", word=word)
+        prog = sub.prog if sub else parser.prog
+        parser.exit(EXIT_USAGE, _("{prog}: {message}; run `{prog} --help` for the list",
+                                  prog=prog, message=problem) + "\n")
+    return args
+
+
 def build_parser() -> Parser:
     speak_argparse()
     parser = Parser(prog="glutewake", description=_(
@@ -97,7 +134,8 @@ def build_parser() -> Parser:
     status = commands.add_parser("status",
                                  help=_("how long you have been sitting, and what is next"))
     status.add_argument("--json", action="store_true",
-                        help=_("one JSON object (also when glutewake is not running; see README)"))
+                        help=_("one JSON object, also when glutewake is not running; `man "
+                               "glutewake` lists its fields"))
     status.add_argument("--follow", action="store_true",
                         help=_("a new line whenever it changes, at most one a second (for bars)"))
     done = commands.add_parser("done", help=_("log that you took your break (also fine before "
@@ -116,7 +154,8 @@ def build_parser() -> Parser:
                              "for a week and comes back easier"))
     snooze = commands.add_parser("snooze",
                                  help=_("put the reminder off (default: [breaks] snooze)"))
-    snooze.add_argument("duration", nargs="?", help=_('sitting time to wait, like "10m"'))
+    snooze.add_argument("duration", nargs="*", help=_('sitting time to wait, like "10m" or '
+                                                      '"10 min"'))
     commands.add_parser("skip", help=_("skip the break that is due, without doing it"))
     pause = commands.add_parser("pause", help=_("no reminders for a while"),
                                 description=_('Examples: "pause 30m", "pause until 14:30", '
@@ -136,7 +175,8 @@ def build_parser() -> Parser:
         "stats", help=_("how your breaks went: per day, streak, favourite exercises"),
         description=_("Without options: the last 7 days, today included."))
     add_span_options(stats)
-    stats.add_argument("--json", action="store_true", help=_("machine-readable (see README)"))
+    stats.add_argument("--json", action="store_true",
+                       help=_("machine-readable; `man glutewake` lists its fields"))
     # TRANSLATORS: the placeholder for a picture's file name
     stats.add_argument("--chart", metavar=_("FILE.png"), type=Path,
                        help=_("also draw breaks done vs reminders per day as an 800x400 PNG"))
@@ -223,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # the journal, spill files, log and key are the user's alone
     i18n.setup(language_setting())
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, sys.argv[1:] if argv is None else argv)
     if args.command is None:
         parser.print_help()
         return 0
@@ -320,7 +360,7 @@ def to_daemon(args) -> int:
     from ..core import commands
     from .control import NoAnswer, NotRunning, request
 
-    words = {"snooze": args.duration if args.command == "snooze" else None,
+    words = {"snooze": " ".join(args.duration) if args.command == "snooze" else None,
              "pause": " ".join(args.until) if args.command == "pause" else None,
              "rate": getattr(args, "feeling", None), "done": getattr(args, "feeling", None)}
     command = commands.parse(args.command, words.get(args.command) or "")
@@ -650,6 +690,7 @@ def configure(args) -> int:
         config.load(target)
         print(_("{path}: ok", path=target))
     elif args.action == "set":
+        list_wanted(args.key, args.value)
         config.set_value(path, args.key, args.value)
         print(tell_daemon(_("{key} = {value} saved in {path}", key=args.key, value=args.value,
                             path=path)))
@@ -665,6 +706,20 @@ def configure(args) -> int:
                                          "edit` again to fix it)", problem=err.problem)) from None
         print(tell_daemon(_("{path}: ok", path=path)))
     return 0
+
+
+def list_wanted(dotted: str, text: str) -> None:
+    """A key that takes a list, given a bare word: show exactly what to type, quotes and all."""
+    import json
+
+    from ..core import config
+
+    section, key = config.parse_key(dotted)
+    if isinstance(config.defaults()[section].get(key), list) and not text.lstrip().startswith("["):
+        example = json.dumps([word for word in text.replace(",", " ").split()] or ["..."])
+        raise UserError(f"config set {dotted}", _(
+            "takes a list; type it with its brackets and quotes: glutewake config set {key} "
+            "'{example}'", key=dotted, example=example))
 
 
 def tell_daemon(done: str) -> str:

@@ -25,7 +25,7 @@ from . import exercises
 from .errors import UserError, closest
 from .exercises import Exercise, Preferences
 from .schedule import DAYS, Schedule
-from .timespec import parse_clock, parse_duration
+from .timespec import parse_clock, parse_duration, setting_text
 
 
 @dataclass(frozen=True)
@@ -387,8 +387,11 @@ def build(user: dict[str, Any], path: Path) -> Settings:
         if "snooze" in user.get("breaks", {}) or "every" not in user.get("breaks", {}):
             raise UserError(origin("breaks", "snooze"), _("is longer than [breaks] every; make "
                                                           "it shorter"))
-        raise UserError(origin("breaks", "every"), _("is shorter than [breaks] snooze; make it "
-                                                     "longer, or set a shorter snooze first"))
+        every, snooze = values["breaks.every"], values["breaks.snooze"]
+        raise UserError(origin("breaks", "every"), _(
+            "is shorter than [breaks] snooze ({snooze}); make it longer, or set a shorter snooze "
+            "first: `glutewake config set breaks.snooze {shorter}`, then set every again",
+            snooze=setting_text(snooze), shorter=setting_text(max(1, every // 2))))
     if values["schedule.start"] >= values["schedule.end"]:
         raise UserError(origin("schedule", "end"), _("must be later than [schedule] start"))
     lunch = values["schedule.lunch"]
