@@ -16,7 +16,7 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from glutewake.core.exercises import builtin
+from glutewake.app.catalog import builtin
 from glutewake.store.journal import Journal, local_stamp
 
 STANDING = [e.id for e in builtin() if e.posture == "standing" and e.equipment != "band"]

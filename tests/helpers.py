@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from glutewake.core import config
+from glutewake.app import settings_file
 from glutewake.core.coach import Coach, Observation, Remind
 from glutewake.core.events import Hold, Record
 
@@ -13,7 +13,14 @@ START_WALL = 1_763_800_000.0  # a fixed moment, so tests never depend on today's
 
 def settings(**breaks):
     """Settings with [breaks] keys overridden, e.g. settings(every="30m")."""
-    return config.build({"breaks": breaks} if breaks else {}, Path("test.toml"))
+    return configured(breaks=breaks)
+
+
+def configured(**tables):
+    """Settings from tables as the settings file writes them, e.g.
+    configured(quiet={"microphone": False})."""
+    return settings_file.build({name: table for name, table in tables.items() if table},
+                               Path("test.toml"))
 
 
 class Desk:

@@ -84,6 +84,28 @@ def test_the_core_is_pure():
             f"{name} reads a clock"
 
 
+def test_the_core_reads_and_writes_no_files():
+    """Files are the app's: the core parses the bytes and tables it is handed (the settings file,
+    the exercise catalog). So no os, shutil, stat, tempfile or importlib.resources, pathlib only
+    for pure paths, and no open(), read_text() or the like."""
+    forbidden = ("os", "shutil", "stat", "tempfile", "io", "glob", "fcntl", "mmap",
+                 "importlib.resources", "importlib")
+    calls = re.compile(r"(?<![\w.])open\(|\.(read_text|write_text|read_bytes|write_bytes|open|"
+                       r"mkdir|unlink|exists|is_file|iterdir|stat)\(")
+    for name, path in modules().items():
+        if not name.startswith("glutewake.core"):
+            continue
+        targets = imports(name, path)
+        for target in targets:
+            assert not any(target == f or target.startswith(f + ".") for f in forbidden), \
+                f"{name} imports {target}"
+        from_pathlib = {t for t in targets if t.startswith("pathlib.")}
+        assert all(t.startswith("pathlib.Pure") for t in from_pathlib) and (
+            from_pathlib or "pathlib" not in targets), f"{name} imports pathlib's file paths"
+        found = calls.search(path.read_text("utf-8"))
+        assert found is None, f"{name} touches a file: {found[0] if found else ''}"
+
+
 def test_adapters_do_not_reach_into_the_app_or_the_store():
     for name, path in modules().items():
         if name.startswith("glutewake.desktop"):

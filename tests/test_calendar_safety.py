@@ -405,11 +405,12 @@ def test_the_children_never_import_from_the_folder_glutewake_runs_in(tmp_path, m
 
 
 def test_a_mistyped_private_address_is_refused_without_repeating_its_secret(tmp_path):
-    from glutewake.core import config
+    from glutewake.app import settings_file
     from glutewake.core.errors import UserError
 
     with pytest.raises(UserError) as err:
-        config.build({"quiet": {"calendars": ["htps://me:hunter2@cal.example/private-TOKEN/x.ics"]}},
-                     tmp_path / "config.toml")
+        settings_file.build(
+            {"quiet": {"calendars": ["htps://me:hunter2@cal.example/private-TOKEN/x.ics"]}},
+            tmp_path / "config.toml")
     assert "htps://" in str(err.value)
     assert "hunter2" not in str(err.value) and "TOKEN" not in str(err.value)

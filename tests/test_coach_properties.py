@@ -65,9 +65,9 @@ def test_invariants_hold_for_any_day(steps):
                 assert status.phase not in ("paused", "away", "held")
                 assert quiet is None, "no reminder while reminders must wait"
                 assert effect.exercise.id in offered
-                assert effect.count <= SETTINGS.max_reminders
+                assert effect.count <= SETTINGS.breaks.max_reminders
                 if last_remind_sitting is not None:
-                    assert effect.sitting - last_remind_sitting >= SETTINGS.remind_again - 1e-6
+                    assert effect.sitting - last_remind_sitting >= SETTINGS.breaks.remind_again - 1e-6
                 last_remind_sitting = effect.sitting
         wake = coach.wake_in()
         assert wake is None or wake >= 0
@@ -81,7 +81,7 @@ def test_never_the_same_exercise_twice_in_a_row(answers):
     coach.observe(Observation(wall, mono, 0.0))
     shown = []
     for answer in answers:
-        wall, mono = wall + SETTINGS.every, mono + SETTINGS.every
+        wall, mono = wall + SETTINGS.breaks.every, mono + SETTINGS.breaks.every
         effects = coach.observe(Observation(wall, mono, 0.0))
         shown += [e.exercise.id for e in effects if isinstance(e, Remind)]
         if answer == "done":

@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
+from glutewake.app import settings_file
 from glutewake.core import config
 from glutewake.core.errors import UserError
+
+DEFAULTS = Path(__file__).resolve().parents[1] / "config" / "default.toml"
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -18,38 +21,40 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def error_for(tmp_path, text) -> str:
     with pytest.raises(UserError) as err:
-        config.load(write(tmp_path, text))
+        settings_file.load(write(tmp_path, text))
     message = str(err.value)
     assert "\n" not in message
     return message
 
 
-def test_every_default_key_has_a_parser_and_every_parser_a_default():
-    defaults = config.defaults()
-    assert {s: set(k) for s, k in defaults.items()} == {s: set(k) for s, k in config.SCHEMA.items()}
+def test_every_key_of_the_shipped_defaults_is_declared_and_every_declared_key_shipped():
+    shipped = tomllib.loads(DEFAULTS.read_text("utf-8"))
+    assert {s: set(k) for s, k in shipped.items()} == {s: set(config.keys(s))
+                                                        for s in config.SECTIONS}
 
 
 def test_every_default_key_is_commented():
-    lines = config.default_path().read_text("utf-8").splitlines()
+    lines = DEFAULTS.read_text("utf-8").splitlines()
     for number, line in enumerate(lines):
         if "=" in line and not line.startswith("#"):
             assert lines[number - 1].startswith("#"), f"no comment above: {line}"
 
 
 def test_defaults_are_the_documented_values(tmp_path):
-    settings = config.load(tmp_path / "missing.toml")
-    assert settings.every == 1800 and settings.natural_break == 300 and settings.snooze == 600
-    assert settings.remind_again == 300 and settings.max_reminders == 3
-    assert settings.snooze_choices == (300, 600, 1200)
+    settings = settings_file.load(tmp_path / "missing.toml")
+    breaks = settings.breaks
+    assert breaks.every == 1800 and breaks.natural_break == 300 and breaks.snooze == 600
+    assert breaks.remind_again == 300 and breaks.max_reminders == 3
+    assert breaks.snooze_choices == (300, 600, 1200)
     assert settings.prefs.equipment == {"wall", "desk"} and not settings.prefs.floor
     assert all(e.posture == "standing" and e.equipment in ("none", "wall", "desk", "chair")
                for e in settings.offered)
 
 
 def test_overrides_apply(tmp_path):
-    settings = config.load(write(tmp_path, '[breaks]\nevery = "45m"\n[exercises]\nfloor = true\n'
+    settings = settings_file.load(write(tmp_path, '[breaks]\nevery = "45m"\n[exercises]\nfloor = true\n'
                                            'equipment = ["wall", "band"]\n'))
-    assert settings.every == 2700
+    assert settings.breaks.every == 2700
     assert any(e.posture == "floor" for e in settings.offered)
     assert any(e.equipment == "band" for e in settings.offered)
 
@@ -90,13 +95,13 @@ def test_unknown_exercise_id(tmp_path):
 
 
 def test_cautions_say_what_applies_and_leave_out_what_does_not_fit(tmp_path):
-    settings = config.load(write(tmp_path, '[coach]\ncautions = ["pregnancy"]\n'
+    settings = settings_file.load(write(tmp_path, '[coach]\ncautions = ["pregnancy"]\n'
                                            '[exercises]\nfloor = true\nlevel = 2\n'))
     assert settings.prefs.conditions == {"pregnancy"}
     offered = {e.id for e in settings.offered}
     assert "glute-bridge-hold" not in offered and "frog-pumps" not in offered
     assert "bird-dog" in offered and "single-leg-stand" in offered
-    assert config.load(tmp_path / "missing.toml").prefs.conditions == frozenset()
+    assert settings_file.load(tmp_path / "missing.toml").prefs.conditions == frozenset()
     message = error_for(tmp_path, '[coach]\ncautions = ["pregnant"]\n')
     assert '[coach] cautions: "pregnant" is not allowed; did you mean "pregnancy"?' in message
     message = error_for(tmp_path, '[exercises]\nequipment = ["wal"]\n')
@@ -113,7 +118,7 @@ def test_not_a_table(tmp_path):
 
 
 def test_disabling_everything_is_refused(tmp_path):
-    ids = [e.id for e in config.load(tmp_path / "none.toml").offered]
+    ids = [e.id for e in settings_file.load(tmp_path / "none.toml").offered]
     message = error_for(tmp_path, f"[exercises]\ndisabled = {ids!r}\n".replace("'", '"'))
     assert "leaves no exercise to suggest" in message
 
@@ -135,7 +140,7 @@ cue = "Push through the whole foot."
 
 
 def test_custom_exercise_joins_the_catalog(tmp_path):
-    settings = config.load(write(tmp_path, CUSTOM))
+    settings = settings_file.load(write(tmp_path, CUSTOM))
     custom = [e for e in settings.catalog if e.id == "stair-climb"]
     assert custom and custom[0] in settings.offered
     assert custom[0].prescription == "1 × 2–3"
@@ -156,9 +161,9 @@ def test_custom_exercise_errors(tmp_path, change, expected):
 
 def test_set_value_validates_writes_atomically_and_keeps_a_backup(tmp_path):
     path = tmp_path / "config.toml"
-    config.set_value(path, "breaks.every", "45m")
-    config.set_value(path, "breaks.max_reminders", "5")
-    config.set_value(path, "exercises.equipment", '["wall", "band"]')
+    settings_file.set_value(path, "breaks.every", "45m")
+    settings_file.set_value(path, "breaks.max_reminders", "5")
+    settings_file.set_value(path, "exercises.equipment", '["wall", "band"]')
     data = tomllib.loads(path.read_text())
     assert data == {"breaks": {"every": "45m", "max_reminders": 5},
                     "exercises": {"equipment": ["wall", "band"]}}
@@ -166,10 +171,10 @@ def test_set_value_validates_writes_atomically_and_keeps_a_backup(tmp_path):
     backup = tomllib.loads((tmp_path / "config.toml.bak").read_text())
     assert backup == {"breaks": {"every": "45m", "max_reminders": 5}}  # the file before the last set
     with pytest.raises(UserError, match="must be a duration"):
-        config.set_value(path, "breaks.every", "5")
+        settings_file.set_value(path, "breaks.every", "5")
     assert tomllib.loads(path.read_text())["breaks"]["every"] == "45m"  # untouched
     with pytest.raises(UserError, match='did you mean "breaks.snooze"'):
-        config.set_value(path, "breaks.snoze", "5m")
+        settings_file.set_value(path, "breaks.snoze", "5m")
     assert not list(tmp_path.glob("*.tmp"))
 
 
@@ -178,7 +183,7 @@ values = st.recursive(
     st.one_of(st.booleans(), st.integers(-5, 50), st.text(max_size=12),
               st.sampled_from(["30m", "5m", "1h", "10s", "07:00", "wall", "band", "none"])),
     lambda children: st.lists(children, max_size=4), max_leaves=6)
-keys = st.sampled_from([f"{s}.{k}" for s, ks in config.SCHEMA.items() for k in ks] + ["breaks.x"])
+keys = st.sampled_from([f"{s}.{k}" for s in config.SECTIONS for k in config.keys(s)] + ["breaks.x"])
 
 
 @hsettings(max_examples=300, deadline=None)
@@ -193,7 +198,7 @@ def test_random_settings_never_crash(tmp_path_factory, assignments):
     path = tmp_path_factory.mktemp("fuzz") / "config.toml"
     path.write_text(tomli_w.dumps(document))
     try:
-        config.load(path)
+        settings_file.load(path)
     except UserError as err:
         assert "\n" not in str(err) and str(path) in str(err)
 
@@ -206,9 +211,9 @@ def test_a_value_with_a_newline_still_gives_one_line(tmp_path):
 def test_absurd_durations_are_refused_with_the_bound():
     for value in ("1" * 400 + "h", "25h", "99999999999h"):
         with pytest.raises(UserError) as err:
-            config.build({"breaks": {"every": value}}, Path("huge.toml"))
+            settings_file.build({"breaks": {"every": value}}, Path("huge.toml"))
         assert "[breaks] every" in str(err.value) and "\n" not in str(err.value)
-    assert config.build({"breaks": {"every": "24h"}}, Path("ok.toml")).every == 86400
+    assert settings_file.build({"breaks": {"every": "24h"}}, Path("ok.toml")).breaks.every == 86400
 
 
 USER_FILE = """\
@@ -229,9 +234,9 @@ def test_set_keeps_the_users_comments_order_blank_lines_and_mode(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text(USER_FILE, "utf-8")
     path.chmod(0o640)
-    config.set_value(path, "breaks.every", "60m")
-    config.set_value(path, "quiet.camera", "false")
-    config.set_value(path, "goals.daily_breaks", "8")
+    settings_file.set_value(path, "breaks.every", "60m")
+    settings_file.set_value(path, "quiet.camera", "false")
+    settings_file.set_value(path, "goals.daily_breaks", "8")
     text = path.read_text("utf-8")
     expected = (USER_FILE.replace('every = "45m"', 'every = "60m"')
                 .replace('apps = ["zoom"]  # the one I use\n',
@@ -240,7 +245,7 @@ def test_set_keeps_the_users_comments_order_blank_lines_and_mode(tmp_path):
     assert text == expected
     assert path.stat().st_mode & 0o777 == 0o640
     assert (tmp_path / "config.toml.bak").read_text("utf-8").count("daily_breaks") == 0
-    assert config.load(path).every == 3600
+    assert settings_file.load(path).breaks.every == 3600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "config.toml.bak"]
 
 
@@ -248,17 +253,17 @@ def test_a_wrong_value_writes_nothing_and_a_syntax_error_names_the_line(tmp_path
     path = tmp_path / "config.toml"
     path.write_text(USER_FILE, "utf-8")
     with pytest.raises(UserError, match=r"breaks\] every"):
-        config.set_value(path, "breaks.every", "soon")
+        settings_file.set_value(path, "breaks.every", "soon")
     assert path.read_text("utf-8") == USER_FILE
     assert not (tmp_path / "config.toml.bak").exists()
     path.write_text(USER_FILE + "oops = \n", "utf-8")
     with pytest.raises(UserError, match="line 11, column 8"):
-        config.set_value(path, "breaks.every", "60m")
+        settings_file.set_value(path, "breaks.every", "60m")
 
 
 def test_set_on_a_missing_file_starts_it_with_the_explaining_header(tmp_path):
     path = tmp_path / "new" / "config.toml"
-    config.set_value(path, "breaks.every", "20m")
+    settings_file.set_value(path, "breaks.every", "20m")
     text = path.read_text("utf-8")
-    assert text.startswith(config.USER_HEADER)
+    assert text.startswith(settings_file.USER_HEADER)
     assert tomllib.loads(text) == {"breaks": {"every": "20m"}}

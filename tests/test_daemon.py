@@ -213,7 +213,7 @@ def test_an_edited_settings_file_applies_at_the_next_look_and_a_bad_one_is_repor
     desk.config.write_text('[breaks]\nevery = "often"\n')
     desk.sit(30)
     assert any("every" in line and "keeping the last good settings" in line for line in desk.said)
-    assert desk.daemon.coach.settings.every == 600
+    assert desk.daemon.coach.settings.breaks.every == 600
 
 
 def test_each_bad_save_is_told_once_in_a_notification_and_a_fix_clears_it(desk):
@@ -295,7 +295,7 @@ def test_an_edit_that_keeps_the_time_stamp_is_still_seen(desk):
     desk.config.write_text('[breaks]\nevery = "20m"\nnatural_break = "5m"\n')
     os.utime(desk.config, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     desk.sit(30)
-    assert desk.daemon.coach.settings.every == 1200
+    assert desk.daemon.coach.settings.breaks.every == 1200
 
 
 def test_the_weekly_summary_comes_once_on_the_first_look_at_the_desk_in_a_new_week(tmp_path):

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from glutewake.core import exercises
+from glutewake.app.catalog import builtin
 from glutewake.desktop.icon import ALERT, CALM
 from tests.support import Running, glutewake, journal_path, write_config
 from tests.desktop import forge_notification_signals, share, wait_for
 
 pytestmark = pytest.mark.desktop
 
-STANDING = {e.name for e in exercises.builtin() if e.posture == "standing"}
+STANDING = {e.name for e in builtin() if e.posture == "standing"}
 
 
 def start(desktop, config: str, *args: str) -> Running:

@@ -4,7 +4,6 @@ and level 2 locked again after a month; at the ends of the range the answer offe
 way. Each rule is checked on a fake journal replayed as `glutewake` replays it at start
 (`stats.doses`, `stats.past`), and the coach and the replay agree on any sequence of breaks."""
 
-from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -18,7 +17,7 @@ from glutewake.core.events import Kind, Record
 from glutewake.core.phrases import answer as words
 from glutewake.store import stats
 from glutewake.store.journal import Journal
-from tests.helpers import START_WALL, Desk, records, settings
+from tests.helpers import START_WALL, Desk, configured, records, settings
 from tests.support import glutewake, journal_path
 
 DAY = 86400
@@ -90,7 +89,7 @@ def test_the_coach_counts_only_what_the_journal_counts():
 
 
 def test_only_counted_breaks_unlock_level_two(tmp_path):
-    auto = replace(settings(), unlock_breaks=2, unlock_days=1)
+    auto = configured(exercises={"unlock_breaks": 2, "unlock_days": 1})
     journal = journal_of(tmp_path / "j.sqlite3",
                          *(early(START_WALL + n * HOUR) for n in range(5)))
     today = date.fromtimestamp(START_WALL)
@@ -156,7 +155,7 @@ def test_a_lapse_is_counted_once_however_often_it_is_looked_at():
 
 
 def test_level_two_locks_again_after_a_month_without_breaks(tmp_path):
-    auto = replace(settings(), unlock_breaks=2, unlock_days=1)
+    auto = configured(exercises={"unlock_breaks": 2, "unlock_days": 1})
     journal = journal_of(tmp_path / "j.sqlite3", reminded(START_WALL), reminded(START_WALL + HOUR))
     month_later = START_WALL + HOUR + LOCK_AFTER
     soon = stats.past(journal.read, auto.catalog, date.fromtimestamp(START_WALL + DAY),
@@ -234,7 +233,7 @@ ACTIONS = st.lists(st.one_of(
                                                                     HealthCheck.function_scoped_fixture])
 @given(ACTIONS)
 def test_the_coach_and_the_replay_agree(tmp_path_factory, plan):
-    auto = replace(settings(every="20m"), unlock_breaks=3, unlock_days=2)
+    auto = configured(breaks={"every": "20m"}, exercises={"unlock_breaks": 3, "unlock_days": 2})
     desk = Desk(Coach(auto))
     for action in plan:
         if action[0] == "reminded":

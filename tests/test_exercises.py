@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from glutewake.app.catalog import builtin
 from glutewake.core import exercises
 from glutewake.core.errors import UserError
 from glutewake.core.exercises import Preferences, parse_exercise, pick, why_not_offered
@@ -26,7 +27,7 @@ SHORTEST, LONGEST = 120, 300
 
 
 def test_the_catalog_has_every_required_exercise_and_validates():
-    catalog = exercises.builtin()
+    catalog = builtin()
     assert REQUIRED <= {e.id for e in catalog}
     assert len({e.id for e in catalog}) == len(catalog)
     for exercise in catalog:
@@ -36,7 +37,7 @@ def test_the_catalog_has_every_required_exercise_and_validates():
 
 
 def test_the_catalog_is_big_enough_to_rotate_at_a_desk():
-    catalog = exercises.builtin()
+    catalog = builtin()
     assert len(catalog) >= 19
     at_desk = [e for e in catalog if e.posture == "standing" and e.equipment in DESK_FRIENDLY]
     assert len(at_desk) >= 10, [e.id for e in at_desk]
@@ -44,7 +45,7 @@ def test_the_catalog_is_big_enough_to_rotate_at_a_desk():
     assert {e.group for e in catalog} == set(exercises.GROUPS)
 
 
-@pytest.mark.parametrize("exercise", exercises.builtin(), ids=lambda e: e.id)
+@pytest.mark.parametrize("exercise", builtin(), ids=lambda e: e.id)
 def test_every_builtin_move_teaches(exercise):
     assert len(exercise.steps) >= 3
     assert exercise.group in ("max", "med", "mobility")
@@ -58,12 +59,12 @@ def test_every_builtin_move_teaches(exercise):
 
 @pytest.mark.parametrize("ident", sorted(SINGLE_LEG))
 def test_single_leg_moves_say_where_the_hands_go(ident):
-    safety = {e.id: e for e in exercises.builtin()}[ident].safety.lower()
+    safety = {e.id: e for e in builtin()}[ident].safety.lower()
     assert "desk" in safety or "wall" in safety, safety
     assert "rolling chair" in safety, safety
 
 
-@pytest.mark.parametrize("exercise", exercises.builtin(), ids=lambda e: e.id)
+@pytest.mark.parametrize("exercise", builtin(), ids=lambda e: e.id)
 def test_every_dose_step_is_a_two_to_five_minute_break(exercise):
     low, middle, high = exercise.steps_of_dose()
     assert (low, high) == (exercise.reps or exercise.hold)
@@ -74,21 +75,21 @@ def test_every_dose_step_is_a_two_to_five_minute_break(exercise):
 
 def test_levels_follow_the_articles():
     """Level 1 activates, level 2 integrates: hinges, squats and lunges."""
-    by_id = {e.id: e for e in exercises.builtin()}
+    by_id = {e.id: e for e in builtin()}
     assert {e.id for e in by_id.values() if e.level == 2} == {
         "frog-pumps", "single-leg-rdl", "hip-hinge", "desk-split-squat", "sit-to-stand"}
     assert by_id["standing-hip-drive"].level == 1
 
 
 def test_what_the_articles_contradict_is_settled():
-    by_id = {e.id: e for e in exercises.builtin()}
+    by_id = {e.id: e for e in builtin()}
     assert by_id["glute-bridge-hold"].hold and not by_id["glute-bridge-hold"].reps  # isometric
     assert by_id["standing-hip-drive"].hold == (10, 15)  # the steps' hold, not the table's reps
     assert by_id["lateral-band-walk"].prescription == "3 × 10–15 steps each way"
 
 
 def test_prescriptions_read_naturally():
-    by_id = {e.id: e for e in exercises.builtin()}
+    by_id = {e.id: e for e in builtin()}
     assert by_id["single-leg-stand"].prescription == "2 × 30–50 s hold per side"
     assert by_id["single-leg-stand"].prescription_for(45) == "2 × 45 s hold per side"
     assert by_id["standing-hip-drive"].summary == "Standing hip drive — 3 × 10–15 s hold per side"
@@ -98,7 +99,7 @@ def test_prescriptions_read_naturally():
 
 
 def test_dose_steps_and_time():
-    by_id = {e.id: e for e in exercises.builtin()}
+    by_id = {e.id: e for e in builtin()}
     drive = by_id["standing-hip-drive"]  # 3 sets × 2 sides of a 10–15 s hold, 20 s rests
     assert drive.steps_of_dose() == (10, 13, 15)  # the middle rounds halves up
     assert [drive.amount(step) for step in range(3)] == [10, 13, 15]
@@ -114,7 +115,7 @@ def test_dose_steps_and_time():
 
 
 def test_full_text_teaches_the_whole_move():
-    bird_dog = {e.id: e for e in exercises.builtin()}["bird-dog"]
+    bird_dog = {e.id: e for e in builtin()}["bird-dog"]
     text = bird_dog.full_text()
     lines = text.splitlines()
     assert lines[0] == bird_dog.summary
@@ -126,7 +127,7 @@ def test_full_text_teaches_the_whole_move():
 
 
 def test_default_preferences_offer_standing_desk_friendly_level_one():
-    offered = exercises.offered(exercises.builtin(), Preferences())
+    offered = exercises.offered(builtin(), Preferences())
     assert len(offered) >= 8
     for exercise in offered:
         assert exercise.posture == "standing" and exercise.equipment in DESK_FRIENDLY
@@ -143,7 +144,7 @@ def test_the_shipped_settings_have_the_office_equipment():
 def test_sit_to_stand_waits_for_a_chair_that_does_not_roll():
     """Most office chairs roll: the defaults leave sit to stand out even at level 2, say why, and
     the move itself asks for a chair that does not roll."""
-    sit = {e.id: e for e in exercises.builtin()}["sit-to-stand"]
+    sit = {e.id: e for e in builtin()}["sit-to-stand"]
     reason = why_not_offered(sit, Preferences(level=2))
     assert reason == 'needs a chair that does not roll; add "chair" to [exercises] equipment'
     assert why_not_offered(sit, Preferences(equipment=frozenset({"chair"}), level=2)) is None
@@ -151,7 +152,7 @@ def test_sit_to_stand_waits_for_a_chair_that_does_not_roll():
 
 
 def test_the_figure_four_eases_to_sitting_and_the_split_squat_stops_above_the_floor():
-    by_id = {e.id: e for e in exercises.builtin()}
+    by_id = {e.id: e for e in builtin()}
     assert by_id["standing-figure-four-stretch"].easier.startswith("Do it seated")
     lowering = by_id["desk-split-squat"].steps[2]
     assert "one hand on the desk" in lowering and "above the floor" in lowering
@@ -221,7 +222,7 @@ def test_the_builtin_catalog_must_give_the_teaching_fields():
 
 
 def test_reasons_for_leaving_out():
-    by_id = {e.id: e for e in exercises.builtin()}
+    by_id = {e.id: e for e in builtin()}
     prefs = Preferences(disabled=frozenset({"wall-lean"}))
     assert "disabled" in why_not_offered(by_id["wall-lean"], prefs)
     assert "floor = true" in why_not_offered(by_id["bird-dog"], prefs)
@@ -230,11 +231,11 @@ def test_reasons_for_leaving_out():
     assert "level = 2" in why_not_offered(by_id["single-leg-rdl"], prefs)
     assert why_not_offered(by_id["single-leg-stand"], prefs) is None
     everything = Preferences(equipment=frozenset(exercises.EQUIPMENT), floor=True, level=2)
-    assert all(why_not_offered(e, everything) is None for e in exercises.builtin())
+    assert all(why_not_offered(e, everything) is None for e in builtin())
 
 
 def test_picker_prefers_least_recently_done_then_offered_and_avoids_repeats():
-    a, b, c = exercises.builtin()[:3]
+    a, b, c = builtin()[:3]
     catalog = (a, b, c)
     assert pick(catalog, {}, {}) == a
     assert pick(catalog, {a.id: 5.0}, {}) == b  # never done beats done
@@ -277,7 +278,7 @@ NOT_OURS = {".git", ".venv", "venv", "build", "dist", "artifacts", "__pycache__"
 def test_catalog_texts_do_not_copy_the_seed_articles():
     """Facts may come from the articles, sentences may not: no 8-word run in common, at any dose."""
     grams = _seed_grams()
-    for exercise in exercises.builtin():
+    for exercise in builtin():
         texts = [exercise.full_text()] + [exercise.full_text(d) for d in exercise.steps_of_dose()]
         shared = set().union(*(_grams(_words(text)) for text in texts)) & grams
         assert not shared, (exercise.id, sorted(shared))
@@ -318,7 +319,7 @@ CAUTIONED = {
 
 
 def test_every_move_carries_the_cautions_that_apply_to_it():
-    by_caution = {c: {e.id for e in exercises.builtin() if c in e.cautions}
+    by_caution = {c: {e.id for e in builtin() if c in e.cautions}
                   for c in exercises.Caution}
     assert by_caution == CAUTIONED
 
@@ -326,7 +327,7 @@ def test_every_move_carries_the_cautions_that_apply_to_it():
 def test_the_lesson_shows_every_caution_in_words():
     from glutewake.core import phrases
 
-    rdl = {e.id: e for e in exercises.builtin()}["single-leg-rdl"]
+    rdl = {e.id: e for e in builtin()}["single-leg-rdl"]
     lines = [line for line in phrases.lesson(rdl).splitlines() if line.startswith("Caution: ")]
     assert lines == ["Caution: " + phrases.caution(c) for c in rdl.cautions]
     assert any("With a hip replacement" in line for line in lines)
@@ -345,9 +346,9 @@ def test_conditions_leave_out_the_moves_that_do_not_fit_and_say_why():
     everything = dict(equipment=frozenset(exercises.EQUIPMENT), floor=True, level=2)
     for condition, caution in exercises.LEAVES_OUT.items():
         prefs = Preferences(**everything, conditions=frozenset({condition}))
-        left_out = {e.id for e in exercises.builtin() if why_not_offered(e, prefs)}
+        left_out = {e.id for e in builtin() if why_not_offered(e, prefs)}
         assert left_out == CAUTIONED[caution], condition
-        reason = why_not_offered(next(e for e in exercises.builtin() if e.id in left_out), prefs)
+        reason = why_not_offered(next(e for e in builtin() if e.id in left_out), prefs)
         assert reason == f'left out for "{condition}" in [coach] cautions'
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from glutewake.core import config
+from glutewake.app import settings_file
 from glutewake.core.errors import UserError
 from glutewake.core.view import View
 from tests.desktop import resident_mb
@@ -58,7 +58,7 @@ def test_the_wire_format_never_breaks_the_daemon(home, daemon):
 def test_any_settings_file_gives_settings_or_a_one_line_error(tmp_path, data):
     path = tmp_path / "config.toml"
     try:
-        config.load(path, data)
+        settings_file.load(path, data)
     except UserError as err:
         assert "\n" not in str(err) and str(path) in str(err)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from glutewake import i18n
-from glutewake.core.exercises import builtin
+from glutewake.app.catalog import builtin
 from glutewake.locale import catalogs
 from tests.support import glutewake
 

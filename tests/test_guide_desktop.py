@@ -14,7 +14,7 @@ QUICK = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "1h"\n\n'
 
 
 def test_start_in_the_reminder_guides_the_break_in_the_same_notification(desktop):
-    from glutewake.core.exercises import builtin
+    from glutewake.app.catalog import builtin
 
     disabled = "[" + ", ".join(f'"{e.id}"' for e in builtin()) + "]"
     write_config(desktop.env, QUICK.format(builtin=disabled))

@@ -115,7 +115,7 @@ def test_the_template_is_up_to_date_with_the_code(tmp_path):
 
 def test_the_template_names_the_exercise_of_each_of_its_texts():
     comments = {m.id: m.auto_comments for m in template() if m.id}
-    from glutewake.core.exercises import builtin
+    from glutewake.app.catalog import builtin
 
     for exercise in builtin():
         assert f"exercise {exercise.id}: its name" in comments[exercise.name]
@@ -175,10 +175,10 @@ def test_a_wrong_ui_language_is_one_line_naming_the_file_key_and_choices(home):
     assert result.stderr == (f'glutewake: {path}: [ui] language: must be one of "auto", "en", '
                              '"de", "fr", "es", not \'klingon\'\n')
     assert glutewake(home, "--help").returncode == 0  # help still shows, in the auto language
-    from glutewake.core import config
+    from glutewake.app import settings_file
 
-    assert config.load(write_config(home, '[ui]\nlanguage = "es"\n')).language == "es"
-    assert config.load(write_config(home, "")).language == "auto"
+    assert settings_file.load(write_config(home, '[ui]\nlanguage = "es"\n')).ui.language == "es"
+    assert settings_file.load(write_config(home, "")).ui.language == "auto"
 
 
 class FakeKernel:

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from glutewake.core import exercises
+from glutewake.app.catalog import builtin
 from glutewake.i18n import DOMAIN, LOCALE_DIR_VARIABLE
 from tests.desktop import Desktop, require, share, wait_for
 from tests.support import Running, glutewake, skip_or_fail, write_config
@@ -156,7 +156,7 @@ def check_reminder(shown: dict, speech: Speech) -> None:
     assert speech.pattern(REMINDER_TITLE).fullmatch(shown["summary"]), shown["summary"]
     assert not shown["summary"].startswith("Time to stand"), shown["summary"]
     lines = shown["body"].split("\n")
-    moves = [move for move in exercises.builtin()
+    moves = [move for move in builtin()
              if lines[0].startswith(speech.catalog.gettext(move.name) + " — ")]
     assert moves, f"the reminder's first line names no {speech.lang} exercise: {lines[0]!r}"
     move = moves[0]  # a name may be the same in both languages; its cue is a sentence

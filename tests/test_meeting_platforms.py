@@ -4,7 +4,6 @@ CoreAudio and CoreMediaIO answer as those systems do, through the same ctypes st
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 
 import pytest
 
@@ -14,7 +13,7 @@ from glutewake.desktop.quiet.camera import DEVICES_PROPERTY, MacCamera, WindowsC
 from glutewake.desktop.quiet.microphone import (CONSENT_STORE, DEFAULT_INPUT, RUNNING_SOMEWHERE,
                                                 SCOPE_GLOBAL, SYSTEM_OBJECT, MacMicrophone,
                                                 WindowsMicrophone, app_name, fourcc)
-from tests.helpers import settings
+from tests.helpers import configured, settings
 
 # --- Windows: HKCU\...\CapabilityAccessManager\ConsentStore ---
 
@@ -165,6 +164,6 @@ def test_the_structures_match_the_c_layout():
 def test_find_detectors_skips_what_this_system_lacks(platform):
     """Here (Linux) the Windows and macOS libraries are missing: those detectors are skipped
     and the rest still work."""
-    no_apps = dataclasses.replace(settings(), quiet_apps=())  # no tasklist or ps to run here
+    no_apps = configured(quiet={"apps": []})  # no tasklist or ps to run here
     found = find_detectors(None, lambda: no_apps, platform=platform)
     assert sorted(d.kind for d in found) == ["apps", "calendars"]

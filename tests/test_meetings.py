@@ -4,7 +4,6 @@ and busy events of calendars (.ics files written here, and one served over loopb
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import shutil
@@ -23,13 +22,13 @@ import pytest
 from glutewake.core.events import Hold, Reason
 from glutewake.desktop.quiet import Quiet, find_detectors
 from glutewake.desktop.quiet.calendar import Calendars, parse_here
-from tests.helpers import settings as default_settings
+from tests.helpers import configured
 from tests.desktop import wait_for as wait_until
 from tests.support import Server, skip_or_fail
 
 
 def settings(**quiet):
-    return dataclasses.replace(default_settings(), **quiet)
+    return configured(quiet=quiet)
 
 
 class FakeClock:
@@ -245,7 +244,7 @@ def test_kept_without_a_sound_server_and_found_when_one_starts(tmp_path, monkeyp
         server.start()
         server.record("fakemic")
         assert quiet.hold(settings()) == Hold(Reason.MICROPHONE, source="parecord")
-        assert quiet.hold(settings(quiet_microphone=False)) is None  # the setting turns it off
+        assert quiet.hold(settings(microphone=False)) is None  # the setting turns it off
         assert quiet.problems() == []
     finally:
         server.close()
@@ -611,14 +610,14 @@ def test_calendars_follow_the_settings(tmp_path):
     second.write_text(calendar(event("From b", NOW - 60)), "utf-8")
     chosen = [str(first)]
     moment = FakeClock(NOW)
-    current = settings(quiet_calendars=())
-    detector = Calendars(lambda: current.quiet_calendars, now=moment)
+    current = settings(calendars=[])
+    detector = Calendars(lambda: current.quiet.calendars, now=moment)
     quiet = Quiet([detector])
     assert quiet.hold(current) is None  # off: no calendars
-    current = settings(quiet_calendars=tuple(chosen))
+    current = settings(calendars=chosen)
     quiet.hold(current)
     assert detector.wait() and quiet.hold(current) is None
-    current = settings(quiet_calendars=(str(first), str(second)))
+    current = settings(calendars=[str(first), str(second)])
     quiet.hold(current)
     assert detector.wait()
     assert quiet.hold(current) == Hold(Reason.MEETING, source="From b", until=NOW + 3540)

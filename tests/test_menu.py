@@ -3,7 +3,7 @@
 from glutewake.core.coach import Status
 from glutewake.core.commands import Done, EndGuide, Pause, Quit, Snooze, Start
 from glutewake.core.events import Phase
-from glutewake.core.exercises import builtin
+from glutewake.app.catalog import builtin
 from glutewake.desktop import menu
 
 calls = []

@@ -4,7 +4,7 @@ says when it is back."""
 from __future__ import annotations
 
 from glutewake.core.effects import Remind
-from glutewake.core.exercises import builtin
+from glutewake.app.catalog import builtin
 from glutewake.desktop.notify import FallbackNotifier
 
 

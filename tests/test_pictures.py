@@ -18,7 +18,7 @@ from functools import cache
 import pytest
 from PIL import Image, ImageChops
 
-from glutewake.core.exercises import builtin
+from glutewake.app.catalog import builtin
 from glutewake.pictures import HERE, NEUTRAL, frames
 from glutewake.pictures import render
 

@@ -11,7 +11,7 @@ from glutewake.core.commands import Done
 from glutewake.core.events import Hold, Phase, Reason
 from glutewake.core.phrases import status_line
 from glutewake.core.schedule import Schedule
-from tests.helpers import records, settings
+from tests.helpers import configured, records, settings
 
 MONDAY_8 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc).timestamp()
 HOURS = Schedule(True, frozenset(range(5)), time(9, 0), time(17, 0), (time(12, 0), time(13, 0)))
@@ -84,7 +84,7 @@ def test_the_daily_count_starts_from_the_journal_and_resets_on_a_new_local_day()
 
 
 def test_level_two_unlocks_on_the_break_that_meets_both_thresholds():
-    auto = replace(settings(), level_auto=True, unlock_breaks=3, unlock_days=2)
+    auto = configured(exercises={"level": "auto", "unlock_breaks": 3, "unlock_days": 2})
     yesterday = date(2026, 11, 22)
     coach = Coach(auto, Past(level_one_done=1, level_one_days=1, last_level_one_day=yesterday))
     desk = Clock(coach)
@@ -103,7 +103,7 @@ def test_level_two_unlocks_on_the_break_that_meets_both_thresholds():
 
 
 def test_a_fixed_level_never_moves():
-    fixed = replace(settings(), level_auto=False, unlock_breaks=1, unlock_days=1)
+    fixed = configured(exercises={"level": 1, "unlock_breaks": 1, "unlock_days": 1})
     coach = Coach(fixed)
     Clock(coach)
     assert not records(coach.command(Done()), "level_up")
@@ -117,8 +117,9 @@ steps = st.lists(st.tuples(st.sampled_from(["sit", "done"]), st.floats(60, 3 * 3
 @hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps, st.sampled_from([-5 * 3600, 0, 3600, 9 * 3600]))
 def test_no_reminder_outside_work_hours_and_the_count_matches_the_dones(plan, offset):
-    coach = Coach(replace(with_hours(every="20m"), level_auto=True, unlock_breaks=4,
-                          unlock_days=2))
+    coach = Coach(replace(configured(breaks={"every": "20m"},
+                                     exercises={"unlock_breaks": 4, "unlock_days": 2}),
+                          schedule=HOURS))
     desk = Clock(coach, offset=offset)
     per_day: dict[date, int] = {}
     counted: dict[date, int] = {}

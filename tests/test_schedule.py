@@ -45,9 +45,9 @@ def test_pause_until_tomorrow_follows_the_schedule():
 
 
 def test_schedule_settings_are_validated(tmp_path):
-    from glutewake.core import config
+    from glutewake.app import settings_file
 
-    good = config.build({"schedule": {"enabled": True, "days": ["mon", "sun"], "start": "08:00",
+    good = settings_file.build({"schedule": {"enabled": True, "days": ["mon", "sun"], "start": "08:00",
                                       "end": "16:30", "lunch": "12:00-12:45"}}, tmp_path / "c")
     assert good.schedule.days == {0, 6} and good.schedule.lunch == (time(12), time(12, 45))
     for bad, message in [({"days": ["monday"]}, '"monday" is not allowed'),
@@ -56,10 +56,10 @@ def test_schedule_settings_are_validated(tmp_path):
                          ({"lunch": "13:00-12:00"}, "ends before it starts"),
                          ({"lunch": "07:00-08:00"}, "within [schedule] start and end")]:
         with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]")):
-            config.build({"schedule": bad}, tmp_path / "c")
+            settings_file.build({"schedule": bad}, tmp_path / "c")
     with pytest.raises(UserError, match="heads_up: must be shorter"):
-        config.build({"breaks": {"heads_up": "40m"}}, tmp_path / "c")
-    assert settings(heads_up="1m").heads_up == 60 and settings().heads_up == 0
+        settings_file.build({"breaks": {"heads_up": "40m"}}, tmp_path / "c")
+    assert settings(heads_up="1m").breaks.heads_up == 60 and settings().breaks.heads_up == 0
 
 
 def test_app_names_match_by_word():

@@ -228,11 +228,11 @@ def test_export_csv_and_json_columns(home):
 
 
 def test_level_two_unlocks_after_enough_level_one_breaks_over_enough_days(tmp_path, zone):
-    from tests.helpers import settings as make
+    from tests.helpers import configured, settings as make
 
     zone("UTC")
     auto = make()
-    assert auto.level_auto and auto.prefs.level == 1
+    assert auto.exercises.auto_level and auto.prefs.level == 1
     j = Journal(tmp_path / "j.sqlite3")
     for n in range(20):  # 20 level-1 breaks, but on 4 days only
         j.record(Record("done", at(DAY + timedelta(days=n % 4), 9 + n // 4), 1800, "wall-lean"))
@@ -246,9 +246,7 @@ def test_level_two_unlocks_after_enough_level_one_breaks_over_enough_days(tmp_pa
     assert unlocked.prefs.level == 2
     assert any(e.id == "single-leg-rdl" for e in unlocked.offered)
     assert past.done == {"wall-lean": at(DAY + timedelta(days=12), 9)}
-    from dataclasses import replace
-
-    assert level_in_force(replace(auto, level_auto=False), past).prefs.level == 1
+    assert level_in_force(configured(exercises={"level": 1}), past).prefs.level == 1
 
 
 def test_the_daemon_unlocks_level_two_on_the_break_that_earns_it(home):

@@ -53,7 +53,7 @@ def test_follow_prints_a_line_per_change(home):
 
 
 def test_the_waybar_tooltip_is_escaped_markup(home):
-    from glutewake.core.exercises import builtin
+    from glutewake.app.catalog import builtin
     from tests.support import QUICK_EXERCISE
 
     others = ", ".join(f'"{e.id}"' for e in builtin())

@@ -444,18 +444,18 @@ def export(args) -> int:
 def show_stats(args) -> int:
     import json
 
-    from ..core import config
     from ..core.timespec import humanize, weekday_date
     from ..store import stats
+    from . import settings_file
     from .report_cli import print_pattern
 
     today = date.today()
     first, last = days_asked(args, "stats")
-    settings = config.load(paths.config_file())
+    settings = settings_file.load(paths.config_file())
     with open_journal() as journal:
         if journal is None:
             return 0
-        result = stats.report(journal.read, first, last, settings.daily_goal, today)
+        result = stats.report(journal.read, first, last, settings.goals.daily_breaks, today)
     if args.chart:
         from ..store.chart import draw_chart
 
@@ -515,10 +515,11 @@ def show_stats(args) -> int:
 def show_exercises(args) -> int:
     import time
 
-    from ..core import config, exercises, phrases
+    from ..core import exercises, phrases
     from ..store import stats
+    from . import settings_file
 
-    settings = config.load(paths.config_file())
+    settings = settings_file.load(paths.config_file())
     settings, level_line = level_in_force(settings)
     now = time.time()
     hurt = from_journal(lambda read: stats.hurt(read, now), {})
@@ -626,7 +627,7 @@ def level_in_force(settings):
     from ..core.coach import level_in_force as in_force
     from ..store import stats
 
-    if not settings.level_auto:
+    if not settings.exercises.auto_level:
         return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
                            '2 as you go).', level=settings.prefs.level)
     level_one = [e.id for e in settings.catalog if e.level == 1]
@@ -645,7 +646,8 @@ def level_in_force(settings):
     return settings, _("Level 1 (activation). Level 2 unlocks after {breaks} level-1 breaks over "
                        "at least {days} days, guided or answering a reminder, with no month "
                        "between them without one; so far {so_far}.",
-                       breaks=settings.unlock_breaks, days=settings.unlock_days, so_far=so_far)
+                       breaks=settings.exercises.unlock_breaks, days=settings.exercises.unlock_days,
+                       so_far=so_far)
 
 
 # --- autostart ----------------------------------------------------------------------------------
@@ -670,14 +672,15 @@ def autostart(args) -> int:
 # --- settings -----------------------------------------------------------------------------------
 
 def configure(args) -> int:
-    from ..core import config
+    from . import settings_file
+    from .settings_doc import defaults_file
 
     path = paths.config_file()
     if args.action == "path":
         print(path)
     elif args.action == "show":
         if args.defaults:
-            print(config.default_path().read_text("utf-8"), end="")
+            print(defaults_file(), end="")
         else:
             print(render_settings(path))
     elif args.action == "check":
@@ -687,20 +690,20 @@ def configure(args) -> int:
                 raise UserError(str(target), _("does not exist"))
             print(_("No settings file at {path}; the defaults are in use.", path=target))
             return 0
-        config.load(target)
+        settings_file.load(target)
         print(_("{path}: ok", path=target))
     elif args.action == "set":
         list_wanted(args.key, args.value)
-        config.set_value(path, args.key, args.value)
+        settings_file.set_value(path, args.key, args.value)
         print(tell_daemon(_("{key} = {value} saved in {path}", key=args.key, value=args.value,
                             path=path)))
     elif args.action == "edit":
         import subprocess
 
-        config.ensure_user_file(path)
+        settings_file.ensure_user_file(path)
         subprocess.call([*editor(), str(path)])
         try:
-            config.load(path)
+            settings_file.load(path)
         except UserError as err:
             raise UserError(err.where, _("{problem} (your edit is saved; run `glutewake config "
                                          "edit` again to fix it)", problem=err.problem)) from None
@@ -715,7 +718,7 @@ def list_wanted(dotted: str, text: str) -> None:
     from ..core import config
 
     section, key = config.parse_key(dotted)
-    if isinstance(config.defaults()[section].get(key), list) and not text.lstrip().startswith("["):
+    if isinstance(config.keys(section)[key].default, list) and not text.lstrip().startswith("["):
         example = json.dumps([word for word in text.replace(",", " ").split()] or ["..."])
         raise UserError(f"config set {dotted}", _(
             "takes a list; type it with its brackets and quotes: glutewake config set {key} "
@@ -753,36 +756,24 @@ def editor() -> list[str]:
 def render_settings(path: Path) -> str:
     """The settings in force as TOML, marking the ones that come from the user's file."""
     from ..core import config
+    from . import settings_file
 
-    user = config.read_toml(path)
-    config.build(user, path)  # refuse to show settings that would not load
+    user = settings_file.read_toml(path)
+    settings_file.build(user, path)  # refuse to show settings that would not load
     yours = "  # " + _("yours")
-    lines = ["# " + _("Settings in force: defaults from {path}", path=config.default_path()),
+    lines = ["# " + _("Settings in force: the defaults (`glutewake config show --defaults`)"),
              "# " + _("with your changes from {path} (marked # yours).", path=path)]
-    for section, keys in config.defaults().items():
+    for section in config.SECTIONS:
         lines.append(f"\n[{section}]")
-        for key, default in keys.items():
+        for key, known in config.keys(section).items():
             mine = key in user.get(section, {})
-            value = user[section][key] if mine else default
+            value = user[section][key] if mine else known.default
             if key == "custom":
                 ids = ", ".join(e["id"] for e in value) or _("none")
                 lines.append("# " + _("custom exercises: {ids}", ids=ids) + (yours if mine else ""))
                 continue
-            lines.append(f"{key} = {toml_value(value)}" + (yours if mine else ""))
+            lines.append(f"{key} = {config.toml_text(value)}" + (yours if mine else ""))
     return "\n".join(lines)
-
-
-def toml_value(value) -> str:
-    """A short one-line TOML rendering of the simple values settings hold."""
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 # --- the guided break in a terminal ------------------------------------------------------------
@@ -790,12 +781,13 @@ def toml_value(value) -> str:
 def guide(args) -> int:
     import time
 
-    from ..core import commands, config, phrases
+    from ..core import commands, phrases
     from ..core import guide as plan
     from ..core.effects import Guiding, Remind
+    from . import settings_file
     from .control import NoAnswer, NotRunning, request
 
-    settings = level_in_force(config.load(paths.config_file()))[0]
+    settings = level_in_force(settings_file.load(paths.config_file()))[0]
     found = {e.id: e for e in settings.catalog}
     ident = args.id
     if ident is None:

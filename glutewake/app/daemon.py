@@ -46,8 +46,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .. import i18n
-from ..core import commands, config, phrases
+from ..core import commands, phrases
 from ..core.coach import Coach
 from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
@@ -61,6 +60,7 @@ from ..store import pattern, stats
 from . import paths
 from ..threads import spawn
 from .notice import HealthNotice
+from .settings_file import SettingsFile
 
 log = logging.getLogger(__name__)
 
@@ -90,72 +90,6 @@ def utc_offset(wall: float) -> float:
     """Seconds east of UTC on this machine at `wall` (daylight saving time included)."""
     offset = datetime.fromtimestamp(wall).astimezone().utcoffset()
     return offset.total_seconds() if offset else 0.0
-
-
-class SettingsFile:
-    """The user's config file: reloaded when it changes; a bad edit keeps the last good settings.
-
-    Each look compares the file's bytes (and mode), not only its time stamp: an edit that keeps
-    the time, or a copy over it, is seen too. A settings file is a few kilobytes."""
-
-    def __init__(self, path: Path, report: Callable[[str], None]):
-        self.path = path
-        self._report = report
-        self.error: UserError | None = None  # what is wrong with the file now, if anything
-        self.bad_saves = 0  # saves found wrong since the start: each is told once
-        self._seen = self._read()
-        try:
-            self.settings = self._load(self._seen)
-        except UserError as err:
-            self.error = err
-            report(phrases.defaults_in_use(err))
-            self.settings = config.build({}, path)
-
-    @property
-    def problem(self) -> str:
-        """The error in words for `status`; "" when the file is fine."""
-        return "" if self.error is None else str(self.error)
-
-    def _read(self) -> tuple:
-        """(mode, bytes or the reason there are none); (None, None) when there is no file."""
-        try:
-            mode = os.stat(self.path).st_mode
-        except OSError:
-            return None, None
-        try:
-            return mode, config.read_bytes(self.path)
-        except UserError as err:
-            return mode, err
-
-    def _load(self, seen: tuple) -> config.Settings:
-        if isinstance(seen[1], UserError):
-            raise seen[1]
-        try:
-            return config.load(self.path, seen[1] or b"")
-        except UserError:
-            raise
-        except Exception as err:  # whatever a file can do to a reader is a settings error
-            log.exception("reading %s failed", self.path)
-            raise UserError(str(self.path), phrases.settings_unreadable(err)) from None
-
-    def changed(self) -> config.Settings | None:
-        """New settings when the file changed and is valid; None otherwise."""
-        seen = self._read()
-        if seen[0] == self._seen[0] and (seen[1] == self._seen[1] or (
-                isinstance(seen[1], UserError) and str(seen[1]) == str(self._seen[1]))):
-            return None
-        self._seen = seen
-        try:
-            self.settings = self._load(seen)
-        except UserError as err:
-            self.error = err
-            self.bad_saves += 1
-            self._report(phrases.last_good_kept(err))
-            return None
-        self.error = None
-        i18n.setup(self.settings.language)  # a new [ui] language applies at once
-        self._report(phrases.settings_reloaded(self.path))
-        return self.settings
 
 
 def never_locked() -> bool:
@@ -226,7 +160,7 @@ class Daemon:
         # Idle nearing a natural break: a call or an idle inhibitor (a film) would make it sitting.
         # Once away, nothing is asked until input comes back: a night costs no questions.
         idling = (not away and idle is not None
-                  and idle + self.tick_every + 1 >= settings.natural_break)
+                  and idle + self.tick_every + 1 >= settings.breaks.natural_break)
         self.inhibitor = self._inhibitor(settings) if idling else None
         hold = self._hold(settings) if not away and (idling or soon) else None
         next_busy = self._next_busy(settings) if planning and not away else None
@@ -262,7 +196,7 @@ class Daemon:
             return None
 
     def _next_busy(self, settings: Settings):
-        if self.parts.holds is None or not settings.quiet_calendars:
+        if self.parts.holds is None or not settings.quiet.calendars:
             return None
         try:
             return self.parts.holds.next_busy(settings)
@@ -271,7 +205,7 @@ class Daemon:
             return None
 
     def _inhibitor(self, settings: Settings) -> str | None:
-        if self.parts.inhibitors is None or not settings.idle_inhibitors:
+        if self.parts.inhibitors is None or not settings.breaks.idle_inhibitors:
             return None
         try:
             return self.parts.inhibitors.inhibitor()
@@ -335,7 +269,7 @@ class Daemon:
             return  # a string compare on every other look
         with self._lock:
             status = self.coach.status()
-            wanted = self.coach.settings.weekly_summary
+            wanted = self.coach.settings.goals.weekly_summary
         last = pattern.summary_due(today, status.phase is Phase.SITTING and status.hold is None,
                                    self._summarised)
         if last is None:

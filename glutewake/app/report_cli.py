@@ -53,16 +53,16 @@ def write_report(target: Path, first: date, last: date, device: str | None = Non
                  ) -> Path | None:
     """The history page of first..last at `target`; None (said) when nothing is logged yet.
     The tray's "Show my week" comes this way too."""
-    from ..core import config
     from ..store.history_page import gather, render
+    from . import settings_file
     from .journal_views import open_journal
 
-    settings = config.load(paths.config_file())
+    settings = settings_file.load(paths.config_file())
     names = {e.id: e.shown_name for e in settings.catalog}
     with open_journal() as journal:
         if journal is None:
             return None
-        page = render(gather(journal.read, first, last, settings.daily_goal, date.today(),
+        page = render(gather(journal.read, first, last, settings.goals.daily_breaks, date.today(),
                              names, device))
     where = f"report --output {target}"
     try:

@@ -17,13 +17,13 @@ from datetime import date
 from pathlib import Path
 
 from .. import __version__
-from ..core import config
-from . import paths
+from . import paths, settings_file
 from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .opener import open_file
-from .daemon import TICK, Daemon, Parts, SettingsFile, never_locked
+from .daemon import TICK, Daemon, Parts, never_locked
 from .notice import HealthNotice
+from .settings_file import SettingsFile
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
 from ..desktop.service import publish
@@ -133,7 +133,7 @@ class Session:
             self._notifier(tick),
             # Wayland compositors tell when input stops for the natural-break threshold, and
             # when it comes back: the daemon looks at once then.
-            find_idle_source(self.bus, lambda: settings().natural_break, look_now)
+            find_idle_source(self.bus, lambda: settings().breaks.natural_break, look_now)
             if has_desktop() else None,
             locks.locked if locks is not None else never_locked,
             Quiet(find_detectors(self.bus, settings)),
@@ -156,11 +156,11 @@ class Session:
         if not self.desktop:
             return ConsoleNotifier()
         icon = write_app_icon()
-        timeout = lambda: self.settings.settings.notification_timeout * 1000  # noqa: E731
+        timeout = lambda: self.settings.settings.notifications.timeout * 1000  # noqa: E731
         chain = []
         if self.bus is not None:
             chain.append(FreedesktopNotifier(self.bus, icon, timeout,
-                                             lambda: self.settings.settings.snooze,
+                                             lambda: self.settings.settings.breaks.snooze,
                                              self.notification_answer))
         # plyer on Linux goes through notify-send, that is the same session bus: no use without it
         if self.bus is not None or not sys.platform.startswith("linux"):
@@ -194,8 +194,8 @@ class Session:
 
         now = self.daemon.current_view()
         status, settings = now.status, self.settings.settings
-        view = menu.View(status, phrases.tray_text(now), settings.snooze_choices,
-                         self._streak(status.goal, status.done_today), settings.every)
+        view = menu.View(status, phrases.tray_text(now), settings.breaks.snooze_choices,
+                         self._streak(status.goal, status.done_today), settings.breaks.every)
         controls = menu.Controls(
             run=self.command, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
@@ -223,7 +223,7 @@ class Session:
         from ..core.timespec import setting_text
 
         try:
-            config.set_values(self.settings.path, {"breaks.every": setting_text(seconds)})
+            settings_file.set_values(self.settings.path, {"breaks.every": setting_text(seconds)})
         except (UserError, OSError) as err:
             self.daemon.parts.notifier.tell(phrases.EVERY_NOT_CHANGED, str(err))
             return
@@ -232,7 +232,7 @@ class Session:
             self.tray.refresh_menu()  # the new check mark
 
     def open_settings(self) -> None:
-        open_path(config.ensure_user_file(self.settings.path))
+        open_path(settings_file.ensure_user_file(self.settings.path))
 
     def open_log(self) -> None:
         path = paths.data_dir() / "break-log.csv"
@@ -257,7 +257,7 @@ class Session:
         from ..desktop.tray import make_tray
 
         now = self.daemon.current_view()
-        every = lambda: self.settings.settings.every  # noqa: E731
+        every = lambda: self.settings.settings.breaks.every  # noqa: E731
         tray = make_tray(self.menu, look_for(now.status, every(), now.settings_error is not None),
                          phrases.tray_text(now), self.bus)
         if tray is None:
@@ -284,7 +284,7 @@ class Session:
         daemon.start()
         mode = "desktop" if self.desktop else "console"
         log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())
-        print(phrases.watching(self.settings.settings.every), flush=True)
+        print(phrases.watching(self.settings.settings.breaks.every), flush=True)
         if first_start:
             daemon.parts.notifier.tell(phrases.health_notice_title(), phrases.health_notice())
         self.tray = self._start_tray() if self.desktop and self.want_tray else None

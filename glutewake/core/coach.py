@@ -61,10 +61,10 @@ PLAN_AHEAD = 10 * 60.0
 def level_in_force(settings: Settings, past: Past) -> Settings:
     """With level = "auto", level 2 once `unlock_breaks` level-1 breaks were done over at least
     `unlock_days` days."""
-    if not settings.level_auto:
+    if not settings.exercises.auto_level:
         return settings
-    unlocked = (past.level_one_done >= settings.unlock_breaks
-                and past.level_one_days >= settings.unlock_days)
+    unlocked = (past.level_one_done >= settings.exercises.unlock_breaks
+                and past.level_one_days >= settings.exercises.unlock_days)
     return settings.at_level(2 if unlocked else 1)
 
 
@@ -108,13 +108,13 @@ class Coach:
         return Status(state.phase, stretch.sitting, stretch.due_in, repeats,
                       state.until if isinstance(state, Paused) else None,
                       absence.seconds if absence else 0.0, self._exercise, self._hold,
-                      self._done_today(), self.settings.daily_goal, self.settings.prefs.level,
+                      self._done_today(), self.settings.goals.daily_breaks, self.settings.prefs.level,
                       self._past.doses.of(self._exercise.id).step, self._hold_since)
 
     def wake_in(self) -> float | None:
         """Real seconds until something may change if you stay as you are: the daemon should
         observe again by then. None when nothing is pending."""
-        s, state = self.settings, self.state
+        s, state = self.settings.breaks, self.state
         now = self._last.wall if self._last is not None else None
         if isinstance(state, GuidedBreak):
             if state.elsewhere:  # only to notice a terminal that went silent
@@ -152,7 +152,7 @@ class Coach:
         """Whether a reminder or heads-up could come within `seconds` more sitting: only then
         is it worth asking the desktop whether reminders must wait."""
         stretch = self.state.stretch
-        return stretch.sitting + seconds >= stretch.due_at - self.settings.heads_up
+        return stretch.sitting + seconds >= stretch.due_at - self.settings.breaks.heads_up
 
     # --- observations ---
 
@@ -211,7 +211,7 @@ class Coach:
         locked_since = None if not obs.locked else (g.locked_since or obs.wall - slept)
         away = max(obs.idle or 0.0, 0.0 if locked_since is None else obs.wall - locked_since,
                    slept)
-        if away >= self.settings.natural_break:
+        if away >= self.settings.breaks.natural_break:
             effects = self._guide_stopped(answer=False)
             effects += self._away_from(Absence(away))
             return effects
@@ -220,7 +220,7 @@ class Coach:
             if obs.wall - g.began > guide.total(g.steps) + ELSEWHERE_SILENCE:
                 return self._guide_stopped(answer=False)
             return []
-        idle = obs.idle is not None and obs.idle >= self.settings.natural_break
+        idle = obs.idle is not None and obs.idle >= self.settings.breaks.natural_break
         paused = obs.locked or idle or self._hold is not None
         self.state = g = replace(g, locked_since=locked_since, paused=paused,
                                  elapsed=g.elapsed + (0.0 if paused else elapsed))
@@ -263,7 +263,7 @@ class Coach:
             if idle < obs.mono - self._engaged_at:
                 self._engaged_at = None  # input since: idle speaks for itself again
         self._idle = idle
-        present = not obs.locked and (idle is None or idle < self.settings.natural_break)
+        present = not obs.locked and (idle is None or idle < self.settings.breaks.natural_break)
         # the part of this interval after the last input; all of it when idle time is unknown
         since_input = elapsed if idle is None else min(idle, elapsed)
         if present and absence is None:
@@ -287,7 +287,7 @@ class Coach:
     def _elsewhere(self, obs: Observation) -> bool:
         """Input on another of your computers lately: you sit there, not away."""
         return (obs.remote_input is not None
-                and obs.wall - obs.remote_input < self.settings.natural_break)
+                and obs.wall - obs.remote_input < self.settings.breaks.natural_break)
 
     def _away_from(self, absence: Absence) -> list[Effect]:
         """Leave the desk (from a guided break) with an absence already this long."""
@@ -304,7 +304,7 @@ class Coach:
 
     def _natural_break(self) -> list[Effect]:
         absence = self._absence
-        if absence is None or absence.logged or absence.seconds < self.settings.natural_break:
+        if absence is None or absence.logged or absence.seconds < self.settings.breaks.natural_break:
             return []
         reminded = self._repeats > 0
         effects: list[Effect] = [Withdraw()] if reminded else []
@@ -336,7 +336,7 @@ class Coach:
         return state.repeats if isinstance(state, (Due, Held)) else 0
 
     def _maybe_remind(self) -> list[Effect]:
-        s, state = self.settings, self.state
+        s, state = self.settings.breaks, self.state
         if not isinstance(state, AT_DESK):
             return []
         stretch = state.stretch
@@ -392,7 +392,7 @@ class Coach:
         if busy is None or not isinstance(self.state, (Sitting, Snoozed)):
             return None
         stretch = self.state.stretch
-        half = self.settings.every / 2 - stretch.sitting
+        half = self.settings.breaks.every / 2 - stretch.sitting
         return max(0.0, half, busy.start - PLAN_AHEAD - self._now)
 
     def wants_the_calendar(self) -> bool:
@@ -419,7 +419,7 @@ class Coach:
                              reason=Reason.MEETING, until=busy.start)]
 
     def _maybe_heads_up(self) -> list[Effect]:
-        s, stretch = self.settings, self.state.stretch
+        s, stretch = self.settings.breaks, self.state.stretch
         due_in = stretch.due_at - stretch.sitting
         if not s.heads_up or stretch.headed_up or due_in > s.heads_up or self._hold:
             return []
@@ -450,8 +450,8 @@ class Coach:
             effects.append(self._record(Kind.FEEDBACK, exercise.id, feedback=cmd.feedback.value))
         self._new_stretch(repick=True)
         return effects + [Answer(Reply.LOGGED, exercise=exercise, early=early,
-                                 seconds=self.settings.every, done_today=self._done_today(),
-                                 goal=self.settings.daily_goal, rating=rated)]
+                                 seconds=self.settings.breaks.every, done_today=self._done_today(),
+                                 goal=self.settings.goals.daily_breaks, rating=rated)]
 
     def _rate(self, cmd: Rate) -> list[Effect]:
         """How the exercise just done felt (a button after the break, `glutewake rate`)."""
@@ -499,12 +499,12 @@ class Coach:
         return past.done_today
 
     def _snooze(self, cmd: Snooze) -> list[Effect]:
-        seconds = cmd.seconds or self.settings.snooze
+        seconds = cmd.seconds or self.settings.breaks.snooze
         early = self._early
         effects = self._withdraw()
         stretch = self.state.stretch
         # from the due moment, or from now when that has passed: a new snooze replaces the last
-        stretch = replace(stretch, due_at=max(float(self.settings.every), stretch.sitting)
+        stretch = replace(stretch, due_at=max(float(self.settings.breaks.every), stretch.sitting)
                           + seconds, headed_up=False)
         self._put(stretch, self._absence)
         self._at_desk(Snoozed(self.state.stretch))
@@ -520,7 +520,7 @@ class Coach:
         exercise = self._exercise
         effects = self._withdraw() + [self._record(Kind.SKIPPED, exercise.id)]
         self._new_stretch(repick=True)
-        return effects + [Answer(Reply.SKIPPED, exercise=exercise, seconds=self.settings.every)]
+        return effects + [Answer(Reply.SKIPPED, exercise=exercise, seconds=self.settings.breaks.every)]
 
     def _pause(self, cmd: Pause) -> list[Effect]:
         until = self._pause_end(cmd)
@@ -544,7 +544,7 @@ class Coach:
             end = datetime.combine(local.date(), cmd.at, tzinfo=local.tzinfo)
             return (end if end > local else end + timedelta(days=1)).timestamp()
         if cmd.tomorrow:
-            return self.settings.schedule.tomorrow(local, self.settings.morning).timestamp()
+            return self.settings.schedule.tomorrow(local, self.settings.pause.morning).timestamp()
         return None
 
     def _unpause(self) -> None:
@@ -573,7 +573,7 @@ class Coach:
         snoozed = isinstance(inner, Snoozed) or (isinstance(state, Paused) and state.snoozed)
         stretch = state.stretch
         if not snoozed:
-            stretch = replace(stretch, due_at=float(self.settings.every))
+            stretch = replace(stretch, due_at=float(self.settings.breaks.every))
             self._restretch(stretch)
         if self._repeats and stretch.sitting < stretch.due_at:
             effects = self._withdraw()
@@ -655,9 +655,9 @@ class Coach:
         effects = self._log_done(g.exercise, early=g.early, guided=True, duration=g.elapsed,
                                  dose=g.dose)
         self._new_stretch(repick=True)
-        return effects + [GuideDone(g.exercise, g.elapsed, self.settings.every),
-                          Answer(Reply.LOGGED, exercise=g.exercise, seconds=self.settings.every,
-                                 done_today=self._done_today(), goal=self.settings.daily_goal)]
+        return effects + [GuideDone(g.exercise, g.elapsed, self.settings.breaks.every),
+                          Answer(Reply.LOGGED, exercise=g.exercise, seconds=self.settings.breaks.every,
+                                 done_today=self._done_today(), goal=self.settings.goals.daily_breaks)]
 
     def _guide_stopped(self, _: object = None, answer: bool = True) -> list[Effect]:
         """Stopped early: a partial break with its time, never a full one. The stretch goes on
@@ -698,8 +698,8 @@ class Coach:
         effects = self._withdraw() + self._log_done(exercise, early=early, guided=True,
                                                     duration=cmd.seconds, dose=dose)
         self._new_stretch(repick=True)
-        return effects + [Answer(Reply.LOGGED, exercise=exercise, seconds=self.settings.every,
-                                 done_today=self._done_today(), goal=self.settings.daily_goal)]
+        return effects + [Answer(Reply.LOGGED, exercise=exercise, seconds=self.settings.breaks.every,
+                                 done_today=self._done_today(), goal=self.settings.goals.daily_breaks)]
 
     # --- helpers ---
 
@@ -730,7 +730,7 @@ class Coach:
         return [Withdraw()]
 
     def _fresh(self) -> Stretch:
-        return Stretch(due_at=float(self.settings.every))
+        return Stretch(due_at=float(self.settings.breaks.every))
 
     def _new_stretch(self, repick: bool = False) -> None:
         """A break ended the stretch: a fresh one starts, wherever the coach is."""

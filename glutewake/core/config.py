@@ -1,470 +1,390 @@
-"""Settings: the shipped defaults plus the user's overrides, validated into frozen dataclasses.
+"""Settings, declared once: one frozen dataclass per TOML section, one field per key.
 
-The shipped `default.toml` is the list of keys: every key in it has a parser below, and a user key
-that is not in it is an error with a did-you-mean. Every error is a `UserError` naming the file
-and key, what is wrong and what is allowed.
+Each key is a `setting()` (see core/setting.py): its default as the file writes it, its parser
+(with its bounds or choices), the comment that explains it and its meaning in a few words. From
+this declaration come the validation here, `glutewake config show`, config/default.toml and the
+README's table of settings (both written by `python -m glutewake.app.settings_doc`, and a test
+fails when either is stale). A section checks the values that must fit together in its
+`problems`. Adding a key is one `setting()` line in its section, plus its test; adding a section
+is one dataclass and one field of `Settings`.
+
+Pure: the app reads the user's file (app/settings_file.py) and hands in its bytes, and it hands
+in the built-in exercise catalog. Every error is a one-line `UserError` naming the file and key,
+what is wrong and what is allowed.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import re
-import shutil
-import stat
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterator
+from dataclasses import Field, dataclass, field, fields, replace
 from datetime import time
-from functools import cache
-from importlib import resources
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
 from ..i18n import LANGUAGES, _
 from . import exercises
 from .errors import UserError, closest
-from .exercises import Exercise, Preferences
-from .schedule import DAYS, Schedule
-from .timespec import parse_clock, parse_duration, setting_text
+from .exercises import Condition, Exercise, Preferences
+from .schedule import Schedule
+from . import setting as parse
+from .setting import SETTING, Section, Setting, setting
+from .timespec import setting_text
+
+
+@dataclass(frozen=True)
+class BreakSettings(Section):
+    every: int = setting(
+        "30m", parse.duration, meaning="sitting time before a break is due", doc="""\
+How long you may sit before glutewake suggests a standing break. Light activity every 20 to 30
+minutes measurably lowers blood sugar after meals; 30 minutes is the evidence-backed default.""")
+    natural_break: int = setting(
+        "5m", parse.duration, meaning="time away that counts as a break taken", doc="""\
+Being away from the keyboard (no input, screen locked, or the machine asleep) for at least this
+long counts as a break you took anyway: the sitting clock starts again when you come back.
+Shorter pauses in input (reading, a phone call at the desk) still count as sitting.""")
+    idle_inhibitors: bool = setting(
+        True, parse.boolean, meaning="a program that keeps the screen awake (a film) means you "
+        "are still sitting", doc="""\
+A program that asks the desktop not to go idle (a video player, a talk in the browser) means you
+are still sitting, however long you go without input; a locked screen still means away. Read
+from logind's idle inhibitors and KDE's PowerDevil on Linux.""")
+    snooze: int = setting(
+        "10m", parse.duration, meaning="default snooze, in sitting time (not longer than "
+        "`every`)", doc='How long "snooze" puts the reminder off, counted in sitting time.')
+    snooze_choices: tuple[int, ...] = setting(
+        ["5m", "10m", "20m"], parse.durations, meaning="snooze lengths offered in menus",
+        doc="The snooze lengths offered in the tray menu.")
+    remind_again: int = setting(
+        "5m", parse.duration, meaning="repeat an unanswered reminder after this much more sitting",
+        doc="When a reminder goes unanswered, remind again after this much more sitting...")
+    max_reminders: int = setting(
+        3, parse.Whole(1, 20), meaning="reminders in all for one break", doc="""\
+...up to this many reminders in all for one break (1 means never repeat). After the last one the
+tray stays in its alert state, silently, until you answer or walk away.""")
+    heads_up: int = setting(
+        "off", parse.off_or_duration, meaning="a heads-up this long before a break is due",
+        doc='A short heads-up this long before a break is due, with a Snooze button, e.g. "1m"; '
+            '"off" for none.')
+
+    def problems(self, given: Collection[str]) -> Iterator[tuple[str, str]]:
+        if self.snooze > self.every:
+            if "snooze" in given or "every" not in given:
+                yield "snooze", _("is longer than [breaks] every; make it shorter")
+            else:
+                yield "every", _(
+                    "is shorter than [breaks] snooze ({snooze}); make it longer, or set a shorter "
+                    "snooze first: `glutewake config set breaks.snooze {shorter}`, then set every "
+                    "again", snooze=setting_text(self.snooze),
+                    shorter=setting_text(max(1, self.every // 2)))
+        if self.heads_up >= self.every:
+            yield "heads_up", _("must be shorter than [breaks] every")
+
+
+@dataclass(frozen=True)
+class QuietSettings(Section):
+    TAIL = """\
+A call or meeting counts as sitting even with no input, and the reminder held by it comes within
+seconds of its end."""
+
+    do_not_disturb: bool = setting(
+        True, parse.boolean, meaning="hold reminders while the desktop's do-not-disturb is on",
+        doc="""\
+Hold a due reminder, not drop it, while you should not be disturbed; it fires within seconds of
+the end. Hold while the desktop's do-not-disturb is on (GNOME banners off, KDE or dunst
+notifications paused, Windows Focus Assist or a presentation)...""")
+    fullscreen: bool = setting(
+        True, parse.boolean, meaning="hold reminders while the active window is full screen",
+        doc="...while the active window is full screen (a video, a presentation, a game)...")
+    apps: tuple[str, ...] = setting(
+        ["zoom", "teams", "obs"], parse.names, meaning="hold reminders while these programs run",
+        doc="...while any of these programs runs (matched against process names, ignoring "
+            "case)...")
+    microphone: bool = setting(
+        True, parse.boolean, meaning="hold reminders while a program records from a microphone "
+        "(a call)", doc="""\
+...while a program records from a microphone: a call (PulseAudio or PipeWire on Linux, the
+privacy settings on Windows, CoreAudio on macOS). Recording what the speakers play, as screen
+recorders do, is not a call...""")
+    camera: bool = setting(
+        True, parse.boolean, meaning="hold reminders while a program has the camera open",
+        doc="...while a program has the camera open (on Linux a /dev/video* device you "
+            "opened)...")
+    calendars: tuple[str, ...] = setting(
+        [], parse.calendars, meaning="hold reminders during busy events of these calendars (.ics "
+        "files or private addresses)", doc="""\
+...and during busy events of these calendars: .ics files and the private http(s) or webcal
+address your calendar offers (Google Calendar, Outlook, Nextcloud). Files are read again when
+they change, addresses at most every 15 minutes; the last good copy stays in use when a fetch
+fails or a calendar is more than glutewake reads (over 16 MB, or over 20,000 events in the days
+around now). Free (transparent) and all-day events do not hold. A user name and password in an
+https address ("https://me:secret@example.org/cal.ics") is sent as HTTP Basic authentication;
+messages name an address by its host only. Example: ["~/work.ics"].""")
+
+
+@dataclass(frozen=True)
+class GoalSettings(Section):
+    daily_breaks: int = setting(
+        6, parse.Whole(0, 100), meaning="breaks a day for the streak and the tray's progress; 0: "
+        "no goal", doc="""\
+Breaks a day that count as a good day: `glutewake stats` counts your streak of such days, and the
+tray shows today's progress. 0 turns the goal off.""")
+    weekly_summary: bool = setting(
+        True, parse.boolean, meaning="on the first work day of a week, last week's sitting "
+        "pattern against the week before", doc="""\
+On the first work day of each week, at your first minutes at the desk, a notification sums up
+last week's sitting: the longest bout, the share of sitting in bouts of 30 minutes or more and
+the breaks per sitting hour, each against the week before (see "The sitting pattern" in the
+README). false turns it off.""")
+
+
+@dataclass(frozen=True)
+class NotificationSettings(Section):
+    timeout: int = setting(
+        "never", parse.timeout, meaning='how long a reminder stays on screen (`"never"`: until '
+        'answered)', doc="""\
+How long a reminder stays on screen: "never" keeps it until you answer (where the notification
+server allows that), or a duration such as "45s".""")
+
+
+@dataclass(frozen=True)
+class PauseSettings(Section):
+    morning: time = setting(
+        "07:00", parse.clock, meaning='when "pause until tomorrow" ends',
+        doc='"Pause until tomorrow" ends at this local time (24-hour HH:MM) the next day.')
+
+
+@dataclass(frozen=True)
+class UiSettings(Section):
+    language: str = setting(
+        "auto", parse.OneOf(("auto", *LANGUAGES)), meaning="the language of glutewake's texts; "
+        '`"auto"` follows the system', doc="""\
+The language of glutewake's texts: "auto" follows your system (the LANGUAGE, LC_ALL, LC_MESSAGES
+or LANG variable, or the display language on Windows), or one of "en", "de", "fr" and "es".
+Setting keys, command words and the fields of the --json outputs stay English. Commands use it
+at once, and a running glutewake from its next reminder, tray line and menu on.""")
+
+
+@dataclass(frozen=True)
+class CoachSettings(Section):
+    cautions: frozenset[str] = setting(
+        [], parse.Words(tuple(Condition)), meaning="what applies to you; the moves that do not "
+        "fit are left out (see Exercises)", doc="""\
+What applies to you, so that the moves that do not fit are left out: "pregnancy" leaves out long
+holds lying on your back (best avoided from about week 20), "hip-replacement" the deep hip bends
+with rotation (the figure-four stretch, the single-leg Romanian deadlift), "blood-pressure" the
+long squeezes at full force. `glutewake exercises` lists what is left out and why, and every
+lesson shows its cautions either way. Your doctor or physiotherapist knows best what suits you.
+Example: cautions = ["pregnancy"].""")
+
+
+@dataclass(frozen=True)
+class ExerciseSettings(Section):
+    equipment: frozenset[str] = setting(
+        ["wall", "desk"], parse.Words(exercises.EQUIPMENT), meaning='what you have (a `"chair"` '
+        'that does not roll; `"none"` exercises always qualify)', doc="""\
+Equipment you have at your desk. "none" exercises are always possible. "wall" = a free stretch
+of wall nearby; "desk" = a solid desk that does not move, to hold for balance; "chair" = a chair
+that does not roll (fixed legs, no castors), for sit to stand; "band" = a mini resistance band
+kept at hand. Most offices have a wall and a desk; most office chairs roll, so add "chair" only
+if yours does not.""")
+    floor: bool = setting(
+        False, parse.boolean, meaning="also suggest floor exercises",
+        doc="Also suggest exercises done lying or kneeling on the floor (for a home office with a "
+            "mat).")
+    disabled: frozenset[str] = setting(
+        [], parse.Words(), meaning="exercise ids never to suggest",
+        doc='Exercise ids never to suggest, e.g. ["single-leg-stand"]. `glutewake exercises` '
+            'lists the ids.')
+    level: int | None = setting(
+        "auto", parse.level, meaning='1 = activation drills only, 2 = also the integration ones, '
+        '`"auto"` = 2 once earned', doc="""\
+Which exercises to suggest: 1 = activation drills only, 2 = also the harder integration ones,
+"auto" = start with level 1 and add level 2 once the journal shows the basics are in place.""")
+    unlock_breaks: int = setting(
+        20, parse.Whole(1, 10_000), meaning='level-1 breaks that unlock level 2 with `"auto"`',
+        doc='With level = "auto", level 2 joins after this many level-1 breaks done...')
+    unlock_days: int = setting(
+        7, parse.Whole(1, 365), meaning="...spread over at least this many days",
+        doc="...spread over at least this many different days.")
+    custom: tuple[Exercise, ...] = setting(
+        [], parse.catalog, meaning="your own exercises, same fields as the built-in catalog",
+        doc="""\
+Your own exercises, with the same fields as the built-in catalog. For example:
+
+  [[exercises.custom]]
+  id = "stair-climb"
+  name = "Stair climb"
+  posture = "standing"        # "standing" or "floor"
+  equipment = "none"          # "none", "wall", "desk", "chair" (one that does not roll) or "band"
+  level = 1                   # 1 = activation, 2 = integration
+  sets = 1
+  reps = [2, 3]               # a number or [low, high]; or hold = seconds, per set
+  per_side = false
+  targets = ["gluteus maximus"]
+  steps = ["Walk up two flights of stairs, pushing through the whole foot."]
+  cue = "Squeeze the glute of the leg that is climbing."
+  # optional: what the guided break and the lesson use
+  safety = "Hold the handrail; stop if you feel dizzy."   # default: a general line
+  easier = "One flight at a time."
+  harder = "Take the steps two at a time."
+  group = "max"               # "max", "med" or "mobility"; default: from the targets
+  cautions = ["footwear"]     # what calls for care: "lying-on-back", "balance", "footwear",
+                              # "deep-hip-bend", "hard-squeeze" (see exercises.toml)
+  side = "standing"           # with per_side = true, how the guided break names a side:
+                              # "standing", "working", "forward", "back", "direction",
+                              # "arm-and-leg" or "side" (the default: "right side")
+  rest = 20                   # seconds between sets and sides
+  rep_seconds = 20            # seconds one rep takes (reps only)
+
+A custom exercise without a picture shows a standing figure.""")
+
+    @property
+    def auto_level(self) -> bool:
+        """level = "auto": level 2 joins once the journal shows the basics are in place."""
+        return self.level is None
+
+
+def section(kind: type) -> Any:
+    """A field of `Settings` holding one TOML section; the field's name is the table's."""
+    return field(default_factory=kind, metadata={"section": kind})
 
 
 @dataclass(frozen=True)
 class Settings:
-    every: int  # seconds of sitting before a break is due
-    natural_break: int  # seconds away that count as a break taken
-    snooze: int
-    snooze_choices: tuple[int, ...]
-    remind_again: int
-    max_reminders: int
-    morning: time
-    notification_timeout: int  # seconds a reminder stays on screen; 0 = until answered
-    prefs: Preferences  # prefs.level is the level in force (1 until "auto" unlocks level 2)
-    catalog: tuple[Exercise, ...]  # built-in and custom, offered or not
-    daily_goal: int = 6
-    weekly_summary: bool = True  # last week's sitting pattern, on the first work day of a week
-    heads_up: int = 0  # seconds before a break is due to give a heads-up; 0: none
-    schedule: Schedule = Schedule()
-    quiet_dnd: bool = True
-    quiet_fullscreen: bool = True
-    quiet_apps: tuple[str, ...] = ()
-    quiet_microphone: bool = True
-    quiet_camera: bool = True
-    quiet_calendars: tuple[str, ...] = ()  # .ics files (expanded paths) and http(s) addresses
-    idle_inhibitors: bool = True  # a program inhibiting idle (a film, a talk) means still sitting
-    level_auto: bool = False  # [exercises] level = "auto"
-    unlock_breaks: int = 20
-    unlock_days: int = 7
-    language: str = "auto"  # [ui] language: "auto" or one of i18n.LANGUAGES
+    """Everything in force: the sections, in the order the defaults file shows them, and what
+    the app hands in besides (the built-in catalog, and the level the journal has unlocked)."""
+
+    breaks: BreakSettings = section(BreakSettings)
+    schedule: Schedule = section(Schedule)
+    quiet: QuietSettings = section(QuietSettings)
+    goals: GoalSettings = section(GoalSettings)
+    notifications: NotificationSettings = section(NotificationSettings)
+    pause: PauseSettings = section(PauseSettings)
+    ui: UiSettings = section(UiSettings)
+    coach: CoachSettings = section(CoachSettings)
+    exercises: ExerciseSettings = section(ExerciseSettings)
+
+    catalog: tuple[Exercise, ...] = ()  # built-in and custom, offered or not
+    level: int = 1  # the level in force: [exercises] level, with "auto" 1 until it is unlocked
+
+    @cached_property
+    def prefs(self) -> Preferences:
+        return Preferences(equipment=self.exercises.equipment, floor=self.exercises.floor,
+                           disabled=self.exercises.disabled, level=self.level,
+                           conditions=frozenset(map(Condition, self.coach.cautions)))
 
     @property
     def offered(self) -> tuple[Exercise, ...]:
         return exercises.offered(self.catalog, self.prefs)
 
-    def at_level(self, level: int) -> "Settings":
-        return replace(self, prefs=replace(self.prefs, level=level))
+    def at_level(self, level: int) -> Settings:
+        return replace(self, level=level)
 
 
-# --- value parsers: (value, where) -> python value ---------------------------------------------
-
-Parser = Callable[[Any, str], Any]
-
-
-def _fail(where: str, problem: str):
-    raise UserError(where, problem)
+SECTIONS: dict[str, type] = {f.name: f.metadata["section"] for f in fields(Settings)
+                             if "section" in f.metadata}
 
 
-def _duration(value: Any, where: str) -> int:
-    if not isinstance(value, str):
-        _fail(where, _('must be a duration string like "30m" or "1h30m", not {value}',
-                      value=repr(value)))
-    try:
-        seconds = parse_duration(value)
-    except ValueError as err:
-        _fail(where, str(err))
-    if seconds <= 0:
-        _fail(where, _("must be longer than zero"))
-    return seconds
+def keys(section_name: str) -> dict[str, Setting]:
+    """The keys of a section, in order, with what is known about each."""
+    return {f.name: f.metadata[SETTING] for f in _fields(SECTIONS[section_name])}
 
 
-def _durations(value: Any, where: str) -> tuple[int, ...]:
-    if not isinstance(value, list) or not value:
-        _fail(where, _('must be a non-empty list of durations, like ["5m", "10m", "20m"]'))
-    return tuple(_duration(item, where) for item in value)
+def _fields(kind: type) -> tuple[Field, ...]:
+    return tuple(f for f in fields(kind) if SETTING in f.metadata)
 
 
-def _whole(low: int, high: int) -> Parser:
-    def parse(value: Any, where: str) -> int:
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            _fail(where, _("must be a whole number from {low} to {high}, not {value}", low=low,
-                          high=high, value=repr(value)))
-        return value
+# --- reading ------------------------------------------------------------------------------------
 
-    return parse
-
-
-def _timeout(value: Any, where: str) -> int:
-    if value == "never":
-        return 0
-    if not isinstance(value, str):
-        _fail(where, _('must be "never" or a duration like "45s", not {value}', value=repr(value)))
-    return _duration(value, where)
-
-
-def _level(value: Any, where: str) -> int | None:
-    """1, 2, or None for "auto"."""
-    if value == "auto":
-        return None
-    if isinstance(value, str):
-        _fail(where, _('must be 1, 2 or "auto", not {value}', value=repr(value)))
-    return _whole(1, 2)(value, where)
-
-
-def _off_or_duration(value: Any, where: str) -> int:
-    if value == "off":
-        return 0
-    if not isinstance(value, str):
-        _fail(where, _('must be "off" or a duration like "1m", not {value}', value=repr(value)))
-    return _duration(value, where)
-
-
-def _days(value: Any, where: str) -> frozenset[int]:
-    names = _words(DAYS)(value, where)
-    if not names:
-        _fail(where, _('needs at least one day, like ["mon", "tue", "wed", "thu", "fri"]'))
-    return frozenset(DAYS.index(name) for name in names)
-
-
-def _window(value: Any, where: str) -> tuple[time, time] | None:
-    if value == "":
-        return None
-    if not isinstance(value, str) or value.count("-") != 1:
-        _fail(where, _('must be a window like "12:30-13:15", or "" for none, not {value}',
-                      value=repr(value)))
-    first, last = (_clock(part, where) for part in value.split("-"))
-    if first >= last:
-        _fail(where, _('"{value}" ends before it starts', value=value))
-    return first, last
-
-
-def _names(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        _fail(where, _('must be a list of program names, like ["zoom", "teams"]'))
-    return tuple(v.strip().lower() for v in value)
-
-
-def _calendars(value: Any, where: str) -> tuple[str, ...]:
-    """.ics files ("~" allowed) and http(s) addresses; webcal:// is https://."""
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        _fail(where, _('must be a list of .ics files or addresses, like ["~/work.ics", '
-                       '"https://example.org/private/basic.ics"]'))
-    found = []
-    for item in (v.strip() for v in value):
-        scheme, colon, rest = item.partition("://")
-        if not colon:
-            found.append(os.path.expanduser(item))
-        elif scheme.lower() in ("http", "https"):
-            found.append(item)
-        elif scheme.lower() == "webcal":
-            found.append("https://" + rest)
-        elif scheme.lower() == "file":
-            found.append(rest)
-        else:
-            # only the scheme: the rest of a mistyped private address may hold its secret
-            _fail(where, _('an address starting "{scheme}://" is neither a file nor an http(s) '
-                           'address', scheme=scheme[:20]))
-    return tuple(found)
-
-
-def _boolean(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        _fail(where, _("must be true or false (no quotes), not {value}", value=repr(value)))
-    return value
-
-
-def _clock(value: Any, where: str) -> time:
-    if not isinstance(value, str):
-        _fail(where, _('must be a time of day in quotes, like "07:00", not {value}',
-                      value=repr(value)))
-    try:
-        return parse_clock(value)
-    except ValueError as err:
-        _fail(where, str(err))
-
-
-def _words(allowed: tuple[str, ...] | None = None) -> Parser:
-    def parse(value: Any, where: str) -> frozenset[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            _fail(where, _('must be a list of strings, like ["wall", "band"]'))
-        for item in value:
-            if allowed is not None and item not in allowed:
-                raise exercises.unknown_word(where, item, allowed)
-        return frozenset(value)
-
-    return parse
-
-
-def _language(value: Any, where: str) -> str:
-    choices = ("auto", *LANGUAGES)
-    if not isinstance(value, str) or value not in choices:
-        _fail(where, _("must be one of {choices}, not {value}",
-                       choices=", ".join(f'"{c}"' for c in choices), value=repr(value)))
-    return value
-
-
-def _custom(value: Any, where: str) -> tuple[Exercise, ...]:
-    return exercises.parse_catalog(value, where, taken=(e.id for e in exercises.builtin()))
-
-
-SCHEMA: dict[str, dict[str, Parser]] = {
-    "breaks": {
-        "every": _duration,
-        "natural_break": _duration,
-        "snooze": _duration,
-        "snooze_choices": _durations,
-        "remind_again": _duration,
-        "max_reminders": _whole(1, 20),
-        "heads_up": _off_or_duration,
-        "idle_inhibitors": _boolean,
-    },
-    "schedule": {"enabled": _boolean, "days": _days, "start": _clock, "end": _clock,
-                 "lunch": _window},
-    "quiet": {"do_not_disturb": _boolean, "fullscreen": _boolean, "apps": _names,
-              "microphone": _boolean, "camera": _boolean, "calendars": _calendars},
-    "goals": {"daily_breaks": _whole(0, 100), "weekly_summary": _boolean},
-    "notifications": {"timeout": _timeout},
-    "pause": {"morning": _clock},
-    "ui": {"language": _language},
-    "coach": {"cautions": _words(tuple(exercises.Condition))},
-    "exercises": {
-        "equipment": _words(exercises.EQUIPMENT),
-        "floor": _boolean,
-        "disabled": _words(),
-        "level": _level,
-        "unlock_breaks": _whole(1, 10_000),
-        "unlock_days": _whole(1, 365),
-        "custom": _custom,
-    },
-}
-
-
-# --- files ------------------------------------------------------------------------------------
-
-def default_path() -> Path:
-    """The shipped defaults: inside the installed package, or config/ in a source checkout."""
-    packaged = Path(str(resources.files(__package__) / "default.toml"))
-    return packaged if packaged.is_file() else Path(__file__).resolve().parents[2] / "config" / "default.toml"
-
-
-@cache
-def defaults() -> dict[str, dict[str, Any]]:
-    return tomllib.loads(default_path().read_text("utf-8"))
-
-
-LARGEST_FILE = 1024 * 1024  # a settings file is a few kilobytes; anything this big is a mistake
-
-
-class NotAFile(OSError):
-    """A FIFO, a device or a folder where a file should be."""
-
-
-class TooBig(OSError):
-    def __init__(self, size: int):
-        super().__init__(size)
-        self.size = size
-
-
-def read_capped(path, largest: int) -> bytes:
-    """A regular file's bytes, if it has at most `largest`. It is opened without waiting, so a
-    FIFO or a device never blocks, and refused unless it is a regular file (NotAFile) of at most
-    `largest` bytes (TooBig); other OSErrors (FileNotFoundError, PermissionError) as they come."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotAFile(str(path))
-        if info.st_size > largest:
-            raise TooBig(info.st_size)
-        with os.fdopen(os.dup(fd), "rb") as source:
-            data = source.read(largest + 1)
-        if len(data) > largest:  # it grew meanwhile
-            raise TooBig(len(data))
-        return data
-    finally:
-        os.close(fd)
-
-
-def read_bytes(path: Path) -> bytes | None:
-    """The settings file's bytes; None when there is none. A FIFO, a device or a folder is
-    refused without waiting on it, and so is a file over LARGEST_FILE."""
-    try:
-        return read_capped(path, LARGEST_FILE)
-    except FileNotFoundError:
-        return None
-    except NotAFile:
-        raise UserError(str(path), _("is not a regular file; put your settings in a plain "
-                                     "text file there")) from None
-    except TooBig as err:
-        raise UserError(str(path), _("is {size} KB, too big for a settings file (at most "
-                                     "{largest} KB); is it the right file?",
-                                     size=err.size // 1024, largest=LARGEST_FILE // 1024)) from None
-    except PermissionError as err:
-        raise UserError(str(path), _("cannot be read ({error}); check its permissions",
-                                     error=err.strerror)) from None
-    except OSError as err:
-        raise UserError(str(path), _("cannot be read ({error})", error=err.strerror)) from None
-
-
-def read_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
-    """A TOML file as a dict; a missing file is empty; syntax errors name line and column."""
-    if data is None:
-        data = read_bytes(path)
+def parse_toml(data: bytes | None, where: str) -> dict[str, Any]:
+    """A TOML document as a dict; None (no file) is empty; syntax errors name line and column."""
     if data is None:
         return {}
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise UserError(str(path), _("is not UTF-8 text; save it as UTF-8")) from None
+        raise UserError(where, _("is not UTF-8 text; save it as UTF-8")) from None
     except RecursionError:
-        raise UserError(str(path), _("nests arrays or tables too deeply to read; settings "
-                                     "need at most a list of tables")) from None
+        raise UserError(where, _("nests arrays or tables too deeply to read; settings "
+                                 "need at most a list of tables")) from None
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         place = re.search(r"\(at line (\d+), column (\d+)\)", message)
         reason = re.sub(r"\s*\(at .*?\)", "", message).rstrip(".")
-        where = (_("{path}: line {line}, column {column}", path=path, line=place[1],
-                   column=place[2]) if place else str(path))
+        if place:
+            where = _("{path}: line {line}, column {column}", path=where, line=place[1],
+                      column=place[2])
         reason = reason[:1].lower() + reason[1:]
         raise UserError(where, _('{reason}; fix the TOML syntax there (text values need "quotes")',
                                  reason=reason)) from None
 
 
-def _unknown(name: str, known, where: str, what: str) -> UserError:
+def unknown(name: str, known: Collection[str], where: str, what: str) -> UserError:
     """`what`: "section", "key" or "exercise id"."""
-    hint, names = closest(name, known), ", ".join(known)
+    hint, names_ = closest(name, known), ", ".join(known)
     if hint:
         problem = {"section": lambda: _('unknown section; did you mean "{hint}"?', hint=hint),
                    "key": lambda: _('unknown key; did you mean "{hint}"?', hint=hint),
                    "exercise id": lambda: _('unknown exercise id; did you mean "{hint}"?',
                                             hint=hint)}[what]()
     else:
-        problem = {"section": lambda: _("unknown section; known sections: {names}", names=names),
-                   "key": lambda: _("unknown key; known keys: {names}", names=names),
+        problem = {"section": lambda: _("unknown section; known sections: {names}", names=names_),
+                   "key": lambda: _("unknown key; known keys: {names}", names=names_),
                    "exercise id": lambda: _("unknown exercise id; known exercise ids: {names}",
-                                            names=names)}[what]()
+                                            names=names_)}[what]()
     return UserError(where, problem)
 
 
-def check_shape(user: dict[str, Any], path: Path) -> None:
-    """Every section and key the user wrote exists, and every value parses."""
-    for section, table in user.items():
-        if section not in SCHEMA:
-            raise _unknown(section, SCHEMA, f"{path}: [{section}]", "section")
-        if not isinstance(table, dict):
-            raise UserError(f"{path}: {section}", _("must be a [{section}] table of settings",
-                                                        section=section))
-        for key, value in table.items():
-            if key not in SCHEMA[section]:
-                raise _unknown(key, SCHEMA[section], f"{path}: [{section}] {key}", "key")
-            SCHEMA[section][key](value, f"{path}: [{section}] {key}")
+def _section(name: str, table: Any, where: str) -> Any:
+    """One section from the user's table: every key known, every value parsed."""
+    if name not in SECTIONS:
+        raise unknown(name, SECTIONS, f"{where}: [{name}]", "section")
+    if not isinstance(table, dict):
+        raise UserError(f"{where}: {name}", _("must be a [{section}] table of settings",
+                                              section=name))
+    known = keys(name)
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise unknown(key, known, f"{where}: [{name}] {key}", "key")
+        values[key] = known[key].parse(value, f"{where}: [{name}] {key}")
+    return SECTIONS[name](**values)
 
 
-def build(user: dict[str, Any], path: Path) -> Settings:
-    """Settings from the user's overrides (already read from `path`) over the defaults."""
-    check_shape(user, path)
-    values: dict[str, Any] = {}
-    for section, parsers in SCHEMA.items():
-        for key, parse in parsers.items():
-            if key in user.get(section, {}):
-                values[f"{section}.{key}"] = parse(user[section][key], f"{path}: [{section}] {key}")
-            else:
-                values[f"{section}.{key}"] = parse(defaults()[section][key],
-                                                   f"{default_path()}: [{section}] {key}")
-
-    def origin(section: str, key: str) -> str:
-        return f"{path if key in user.get(section, {}) else default_path()}: [{section}] {key}"
-
-    if values["breaks.snooze"] > values["breaks.every"]:
-        if "snooze" in user.get("breaks", {}) or "every" not in user.get("breaks", {}):
-            raise UserError(origin("breaks", "snooze"), _("is longer than [breaks] every; make "
-                                                          "it shorter"))
-        every, snooze = values["breaks.every"], values["breaks.snooze"]
-        raise UserError(origin("breaks", "every"), _(
-            "is shorter than [breaks] snooze ({snooze}); make it longer, or set a shorter snooze "
-            "first: `glutewake config set breaks.snooze {shorter}`, then set every again",
-            snooze=setting_text(snooze), shorter=setting_text(max(1, every // 2))))
-    if values["schedule.start"] >= values["schedule.end"]:
-        raise UserError(origin("schedule", "end"), _("must be later than [schedule] start"))
-    lunch = values["schedule.lunch"]
-    if lunch and not values["schedule.start"] <= lunch[0] < lunch[1] <= values["schedule.end"]:
-        raise UserError(origin("schedule", "lunch"),
-                        _("must lie within [schedule] start and end"))
-    if values["breaks.heads_up"] >= values["breaks.every"]:
-        raise UserError(origin("breaks", "heads_up"), _("must be shorter than [breaks] every"))
-    catalog = exercises.builtin() + values["exercises.custom"]
-    ids = [e.id for e in catalog]
-    for ident in sorted(values["exercises.disabled"]):
+def build(user: dict[str, Any], where: str, builtin: tuple[Exercise, ...]) -> Settings:
+    """Settings from the user's overrides (already read from `where`, the file's name) over the
+    declared defaults; `builtin` is the catalog shipped with glutewake."""
+    settings = Settings(**{name: _section(name, table, where) for name, table in user.items()})
+    for name in SECTIONS:
+        for key, problem in getattr(settings, name).problems(set(user.get(name, ()))):
+            raise UserError(f"{where}: [{name}] {key}", problem)
+    custom = settings.exercises.custom
+    exercises.check_ids(custom, f"{where}: [exercises] custom", taken=[e.id for e in builtin])
+    settings = replace(settings, catalog=builtin + custom, level=settings.exercises.level or 1)
+    ids = [e.id for e in settings.catalog]
+    for ident in sorted(settings.exercises.disabled):
         if ident not in ids:
-            raise _unknown(ident, ids, origin("exercises", "disabled") + f' "{ident}"', "exercise id")
-    settings = Settings(
-        every=values["breaks.every"],
-        natural_break=values["breaks.natural_break"],
-        snooze=values["breaks.snooze"],
-        snooze_choices=values["breaks.snooze_choices"],
-        remind_again=values["breaks.remind_again"],
-        max_reminders=values["breaks.max_reminders"],
-        morning=values["pause.morning"],
-        notification_timeout=values["notifications.timeout"],
-        prefs=Preferences(equipment=values["exercises.equipment"], floor=values["exercises.floor"],
-                          disabled=values["exercises.disabled"],
-                          level=values["exercises.level"] or 1,
-                          conditions=frozenset(map(exercises.Condition,
-                                                   values["coach.cautions"]))),
-        catalog=catalog,
-        daily_goal=values["goals.daily_breaks"],
-        weekly_summary=values["goals.weekly_summary"],
-        heads_up=values["breaks.heads_up"],
-        schedule=Schedule(values["schedule.enabled"], values["schedule.days"],
-                          values["schedule.start"], values["schedule.end"], lunch),
-        quiet_dnd=values["quiet.do_not_disturb"],
-        quiet_fullscreen=values["quiet.fullscreen"],
-        quiet_apps=values["quiet.apps"],
-        quiet_microphone=values["quiet.microphone"],
-        quiet_camera=values["quiet.camera"],
-        quiet_calendars=values["quiet.calendars"],
-        idle_inhibitors=values["breaks.idle_inhibitors"],
-        level_auto=values["exercises.level"] is None,
-        unlock_breaks=values["exercises.unlock_breaks"],
-        unlock_days=values["exercises.unlock_days"],
-        language=values["ui.language"],
-    )
+            raise unknown(ident, ids, f'{where}: [exercises] disabled "{ident}"', "exercise id")
     if not settings.offered:
-        raise UserError(f"{path}: [exercises]", _("leaves no exercise to suggest; enable some "
-                                                  "(see `glutewake exercises`) or add equipment"))
+        raise UserError(f"{where}: [exercises]", _("leaves no exercise to suggest; enable some "
+                                                   "(see `glutewake exercises`) or add equipment"))
     return settings
 
 
-def load(path: Path, data: bytes | None = None) -> Settings:
-    return build(read_toml(path, data), path)
-
-
-# --- writing the user file --------------------------------------------------------------------
-
-USER_HEADER = """\
-# glutewake settings: only the keys you change from the defaults.
-# `glutewake config show --defaults` lists every key with what it does.
-# Durations are strings: "45s", "10m", "1h30m". Saved changes apply to a running glutewake.
-"""
-
+# --- one key, from the command line -------------------------------------------------------------
 
 def parse_key(dotted: str) -> tuple[str, str]:
     """"breaks.every" -> ("breaks", "every"), with did-you-mean errors."""
-    section, _dot, key = dotted.partition(".")
-    if section not in SCHEMA:
-        raise _unknown(section, SCHEMA, _("config key {key}", key=dotted), "section")
-    if key not in SCHEMA[section]:
-        known = [f"{section}.{k}" for k in SCHEMA[section]]
-        raise _unknown(dotted, known, _("config key {key}", key=dotted), "key")
-    return section, key
+    name, _dot, key = dotted.partition(".")
+    if name not in SECTIONS:
+        raise unknown(name, SECTIONS, _("config key {key}", key=dotted), "section")
+    if key not in keys(name):
+        known = [f"{name}.{k}" for k in keys(name)]
+        raise unknown(dotted, known, _("config key {key}", key=dotted), "key")
+    return name, key
 
 
 def parse_value(text: str) -> Any:
@@ -478,57 +398,12 @@ def parse_value(text: str) -> Any:
                                              "a list")) from None
 
 
-def set_value(path: Path, dotted: str, text: str) -> Settings:
-    """`glutewake config set KEY VALUE`: one key, as typed on the command line."""
-    return set_values(path, {dotted: parse_value(text)})
-
-
-def set_values(path: Path, changes: dict[str, Any]) -> Settings:
-    """Change keys in the user's file in place: its comments, order, blank lines and mode stay.
-    The whole result is validated first; then it is written atomically, the old file kept as
-    FILE.bak. Nothing is written when a value is wrong."""
-    import tomlkit
-
-    data = read_bytes(path)
-    user = read_toml(path, data)  # a syntax error is reported with its line and column
-    document = tomlkit.parse(data.decode("utf-8") if data is not None else USER_HEADER)
-    for dotted, value in changes.items():
-        section, key = parse_key(dotted)
-        if key == "custom":
-            raise UserError(_("config key {key}", key=dotted),
-                            _("custom exercises are tables; add them with `glutewake config edit`"))
-        user.setdefault(section, {})[key] = value
-        if section not in document:
-            if document.body:
-                document.add(tomlkit.nl())
-            document.add(section, tomlkit.table())
-        document[section][key] = value  # type: ignore[index]
-    settings = build(user, path)
-    _replace(path, tomlkit.dumps(document))
-    return settings
-
-
-def _replace(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        shutil.copy2(path, path.with_name(path.name + ".bak"))
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            shutil.copymode(path, temporary)  # the file keeps the permissions its owner gave it
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def ensure_user_file(path: Path) -> Path:
-    """Create the user file with its explanatory header when it does not exist yet."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(USER_HEADER + "\n# Example:\n# [breaks]\n# every = \"45m\"\n", "utf-8")
-    return path
+def toml_text(value: Any) -> str:
+    """A short one-line TOML rendering of the simple values settings hold."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_text(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's too
+    return str(value)

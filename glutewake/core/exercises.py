@@ -6,8 +6,6 @@ import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 
 from ..i18n import N_, _
 from .errors import UserError, closest
@@ -432,21 +430,23 @@ def parse_catalog(tables: object, where: str, taken: Iterable[str] = (), *,
     """Exercises from a TOML array of tables; ids must be unique, also against `taken`."""
     if not isinstance(tables, list):
         raise UserError(where, _("must be an array of tables ([[...]] entries)"))
+    catalog = tuple(parse_exercise(table, f"{where} #{n}", builtin=builtin)
+                    for n, table in enumerate(tables, 1))
+    check_ids(catalog, where, taken)
+    return catalog
+
+
+def check_ids(catalog: Iterable[Exercise], where: str, taken: Iterable[str] = ()) -> None:
+    """Each id used once, and none of `taken` (the built-in ids, for the user's own moves)."""
     seen = set(taken)
-    result = []
-    for n, table in enumerate(tables, 1):
-        exercise = parse_exercise(table, f"{where} #{n}", builtin=builtin)
+    for n, exercise in enumerate(catalog, 1):
         if exercise.id in seen:
             raise UserError(f"{where} #{n}: id", _('"{id}" is already used; pick another id',
                                                    id=exercise.id))
         seen.add(exercise.id)
-        result.append(exercise)
-    return tuple(result)
 
 
-@cache
-def builtin() -> tuple[Exercise, ...]:
-    """The catalog shipped with glutewake."""
-    source = resources.files(__package__) / "exercises.toml"
-    return parse_catalog(tomllib.loads(source.read_text("utf-8"))["exercise"], "exercises.toml",
-                         builtin=True)
+def builtin_catalog(text: str) -> tuple[Exercise, ...]:
+    """The catalog shipped with glutewake, from the text of its exercises.toml (the app reads
+    the file: see app/catalog.py)."""
+    return parse_catalog(tomllib.loads(text)["exercise"], "exercises.toml", builtin=True)

@@ -1,20 +1,51 @@
-"""Work hours: when reminders may fire. Pure: the caller passes the local time."""
+"""Work hours: when reminders may fire. Pure: the caller passes the local time.
+
+`Schedule` is also the [schedule] section of the settings: its fields are declared here, once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
+
+from ..i18n import _
+from . import setting as parse
+from .setting import Section, setting
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def days(value: Any, where: str) -> frozenset[int]:
+    """Day names as weekday numbers, Monday = 0."""
+    names = parse.Words(DAYS)(value, where)
+    if not names:
+        parse.fail(where, _('needs at least one day, like ["mon", "tue", "wed", "thu", "fri"]'))
+    return frozenset(DAYS.index(name) for name in names)
+
+
 @dataclass(frozen=True)
-class Schedule:
-    enabled: bool = False
-    days: frozenset[int] = frozenset(range(5))  # weekday numbers, Monday = 0
-    start: time = time(9, 0)
-    end: time = time(18, 0)
-    lunch: tuple[time, time] | None = None
+class Schedule(Section):
+    enabled: bool = setting(False, parse.boolean, meaning="remind only during work hours", doc="""\
+Remind only during work hours. Outside them nothing fires, but sitting still counts, so the
+first stretch of the day is honest; "pause until tomorrow" then ends at the next work day's
+start.""")
+    days: frozenset[int] = setting(["mon", "tue", "wed", "thu", "fri"], days, meaning="work days",
+                                   doc='Work days: any of "mon", "tue", "wed", "thu", "fri", '
+                                       '"sat", "sun".')
+    start: time = setting("09:00", parse.clock, meaning="when work starts, local time",
+                          doc="When work starts, local 24-hour time...")
+    end: time = setting("18:00", parse.clock, meaning="when work ends", doc="...and when it ends.")
+    lunch: tuple[time, time] | None = setting(
+        "", parse.window, meaning='a window without reminders, like `"12:30-13:15"`',
+        doc='A lunch window without reminders, like "12:30-13:15"; "" for none.')
+
+    def problems(self, given: Collection[str]) -> Iterator[tuple[str, str]]:
+        if self.start >= self.end:
+            yield "end", _("must be later than [schedule] start")
+        elif self.lunch and not self.start <= self.lunch[0] < self.lunch[1] <= self.end:
+            yield "lunch", _("must lie within [schedule] start and end")
 
     def working(self, now: datetime) -> bool:
         """Whether `now` (local) is inside work hours; always true when the schedule is off."""

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from glutewake.core.exercises import builtin
+from glutewake.app.catalog import builtin
 
 HERE = Path(__file__).resolve().parent
 POSES = HERE / "poses.toml"

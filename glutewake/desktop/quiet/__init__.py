@@ -35,12 +35,12 @@ class Detector(Protocol):
 
 
 WANTED = {
-    "dnd": lambda s: s.quiet_dnd,
-    "fullscreen": lambda s: s.quiet_fullscreen,
-    "apps": lambda s: bool(s.quiet_apps),
-    "microphone": lambda s: s.quiet_microphone,
-    "camera": lambda s: s.quiet_camera,
-    "calendars": lambda s: bool(s.quiet_calendars),
+    "dnd": lambda s: s.quiet.do_not_disturb,
+    "fullscreen": lambda s: s.quiet.fullscreen,
+    "apps": lambda s: bool(s.quiet.apps),
+    "microphone": lambda s: s.quiet.microphone,
+    "camera": lambda s: s.quiet.camera,
+    "calendars": lambda s: bool(s.quiet.calendars),
 }
 
 
@@ -135,8 +135,8 @@ def find_detectors(bus, settings, platform: str = sys.platform) -> list[Detector
     from .apps import RunningApps
     from .calendar import Calendars
 
-    wanted += [lambda: RunningApps(lambda: settings().quiet_apps, platform),
-               lambda: Calendars(lambda: settings().quiet_calendars)]
+    wanted += [lambda: RunningApps(lambda: settings().quiet.apps, platform),
+               lambda: Calendars(lambda: settings().quiet.calendars)]
     found = []
     for make in wanted:
         try:

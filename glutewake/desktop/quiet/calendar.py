@@ -50,9 +50,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
-from ...core.config import NotAFile, TooBig, read_capped
 from ...core.events import Busy, Hold, Reason
 from ...core.untrusted import clean
+from ...files import NotAFile, TooBig, read_capped
 from ...i18n import N_, _
 from ...threads import spawn
 
@@ -509,8 +509,9 @@ class Source:
     """One calendar: its last good text and timeline, and what went wrong last."""
 
     def __init__(self, address: str) -> None:
-        self.address = address
+        self.address = address  # as the settings write it
         self.remote = is_address(address)
+        self.path = address if self.remote else os.path.expanduser(address)  # "~" is home
         self.good: bytes | None = None  # the last text that parsed
         self.timeline: Timeline | None = None
         self.seen: tuple | None = None  # a file's stamp when last looked at
@@ -525,7 +526,7 @@ class Source:
         """What changes when the file does: its content, its permissions, or the file itself
         (editors that save by replacing it)."""
         try:
-            info = os.stat(self.address)
+            info = os.stat(self.path)
         except OSError as err:
             return ("error", err.errno)
         return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
@@ -693,7 +694,7 @@ class Calendars:
                 return  # the same text that did not parse: its problem stands
         else:
             try:
-                text = read_capped(source.address, MAX_BYTES)
+                text = read_capped(source.path, MAX_BYTES)
             except FileNotFoundError:
                 source.good = source.timeline = None  # a calendar removed holds nothing
                 return self._failed(source, _("no such file; fix the path in [quiet] "
