@@ -8,7 +8,7 @@ import ctypes
 import pytest
 
 from glutewake.core.events import Hold, Reason
-from glutewake.desktop.quiet import Quiet, find_detectors
+from glutewake.desktop.quiet import Quiet, find_detectors, registered
 from glutewake.desktop.quiet.camera import DEVICES_PROPERTY, MacCamera, WindowsCamera
 from glutewake.desktop.quiet.microphone import (CONSENT_STORE, DEFAULT_INPUT, RUNNING_SOMEWHERE,
                                                 SCOPE_GLOBAL, SYSTEM_OBJECT, MacMicrophone,
@@ -166,4 +166,4 @@ def test_find_detectors_skips_what_this_system_lacks(platform):
     and the rest still work."""
     no_apps = configured(quiet={"apps": []})  # no tasklist or ps to run here
     found = find_detectors(None, lambda: no_apps, platform=platform)
-    assert sorted(d.kind for d in found) == ["apps", "calendars"]
+    assert sorted(registered(d).setting for d in found) == ["quiet.apps", "quiet.calendars"]

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from glutewake.core.events import Hold, Reason
-from glutewake.desktop.quiet import Quiet, find_detectors
+from glutewake.desktop.quiet import Quiet, find_detectors, registered
 from glutewake.desktop.quiet.calendar import Calendars, parse_here
 from tests.helpers import configured
 from tests.desktop import wait_for as wait_until
@@ -233,13 +233,13 @@ def test_kept_without_a_sound_server_and_found_when_one_starts(tmp_path, monkeyp
     monkeypatch.delenv("DISPLAY", raising=False)
     try:
         found = find_detectors(None, lambda: settings(), platform="linux")
-        kinds = [d.kind for d in found]
-        assert "microphone" in kinds and "camera" in kinds and "calendars" in kinds
+        kinds = [registered(d).setting for d in found]
+        assert {"quiet.microphone", "quiet.camera", "quiet.calendars"} <= set(kinds)
         quiet = Quiet(found)
         assert quiet.hold(settings()) is None
         assert any(line.startswith("microphone: no sound server answers")
                    for line in quiet.problems())
-        mic = next(d for d in found if d.kind == "microphone")
+        mic = next(d for d in found if registered(d).setting == "quiet.microphone")
         mic._next_try = 0  # skip the 30 s wait
         server.start()
         server.record("fakemic")
@@ -602,6 +602,19 @@ def test_the_window_is_laid_out_again_as_time_passes(tmp_path, tokyo):
     assert detector.hold().source == "Daily"
     moment.now += 3600
     assert detector.hold() is None
+
+
+def test_a_calendar_file_from_the_home_folder(tmp_path, monkeypatch):
+    """The settings keep "~/work.ics" as written; the detector reads it from the home folder."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "work.ics").write_text(calendar(event("Stand-up", NOW - 60)), "utf-8")
+    current = settings(calendars=["~/work.ics"])
+    assert current.quiet.calendars == ("~/work.ics",)
+    detector = Calendars(lambda: current.quiet.calendars, now=FakeClock(NOW))
+    detector.hold()
+    assert detector.wait() and detector.hold() == Hold(Reason.MEETING, source="Stand-up",
+                                                       until=NOW + 3540)
+    assert detector.problems() == []
 
 
 def test_calendars_follow_the_settings(tmp_path):

@@ -196,7 +196,7 @@ class Daemon:
             return None
 
     def _next_busy(self, settings: Settings):
-        if self.parts.holds is None or not settings.quiet.calendars:
+        if self.parts.holds is None:
             return None
         try:
             return self.parts.holds.next_busy(settings)

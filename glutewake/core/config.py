@@ -387,6 +387,12 @@ def parse_key(dotted: str) -> tuple[str, str]:
     return name, key
 
 
+def value(settings: Settings, dotted: str) -> Any:
+    """The value in force of the key "section.key"."""
+    name, key = parse_key(dotted)
+    return getattr(getattr(settings, name), key)
+
+
 def parse_value(text: str) -> Any:
     """A command-line value: TOML when it parses as such (5, true, ["wall"]), else a string."""
     try:

@@ -1,9 +1,13 @@
 """Reasons to hold a due reminder: do-not-disturb, a full-screen window, a program, a call
 (microphone or camera in use) or a meeting in a calendar.
 
-Each detector is a small class in its own module with a `name`, a `kind` (the [quiet] setting
-that turns it on) and `hold()`, which returns why reminders must wait now (a `Hold`), or None.
-`find_detectors` keeps those that can run on this desktop and logs the ones it skips; `Quiet`
+Every detector is registered once, in `DETECTORS`: its class (a small class in its own module,
+imported only when it is made), the setting that turns it on, the platforms it runs on, what it
+needs and is made with, and the reasons it holds for. Adding a detector is its class and one row
+there, plus its test. A detector has a `name` and `hold()`, which returns why reminders must
+wait now (a `Hold`), or None.
+
+`find_detectors` makes those that can run on this desktop and logs the ones it skips; `Quiet`
 asks those the settings turn on, in turn, treats a failing one as "no reason", and tells which
 fail for `glutewake status`. A detector's `name` is English, as the log has it; the names are
 marked with N_ and translated where `glutewake status` shows them.
@@ -11,12 +15,17 @@ marked with N_ and translated where `glutewake status` shows them.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from ...core.events import Busy, Hold
+from ...core import config
+from ...core.config import Settings
+from ...core.events import Busy, Hold, Reason
 from ...i18n import _
 
 log = logging.getLogger(__name__)
@@ -24,24 +33,74 @@ log = logging.getLogger(__name__)
 
 class Detector(Protocol):
     name: str
-    kind: str  # which [quiet] setting turns it on: a key of `WANTED`
 
     def hold(self) -> Hold | None: ...
 
     # Optional:
     #   recovers = True: kept even when it fails at start (a sound server may come later), and
     #       it logs its own outages;
-    #   problems() -> list[str]: what fails now, one line each (else Quiet's record is used).
+    #   problems() -> list[str]: what fails now, one line each (else Quiet's record is used);
+    #   next_busy() -> Busy | None: for a detector that holds for meetings.
 
 
-WANTED = {
-    "dnd": lambda s: s.quiet.do_not_disturb,
-    "fullscreen": lambda s: s.quiet.fullscreen,
-    "apps": lambda s: bool(s.quiet.apps),
-    "microphone": lambda s: s.quiet.microphone,
-    "camera": lambda s: s.quiet.camera,
-    "calendars": lambda s: bool(s.quiet.calendars),
-}
+@dataclass(frozen=True)
+class Registered:
+    """One kind of detector, and everything glutewake needs to know about it."""
+
+    where: str  # "module.Class" in this package
+    setting: str  # the key that turns it on ("quiet.microphone"): a true value, a non-empty list
+    reasons: tuple[Reason, ...]  # the holds it gives
+    platforms: tuple[str, ...] = ()  # sys.platform prefixes it runs on; () for every one
+    needs: str = ""  # "bus": the session bus; "display": an X display
+    takes: tuple[str, ...] = ()  # what it is made with, in order: "bus", "platform", and
+    #                               "setting" (a function that returns its setting's value now)
+
+    def on(self, settings: Settings) -> bool:
+        return bool(config.value(settings, self.setting))
+
+    def runs_on(self, platform: str, bus: object) -> bool:
+        return (not self.platforms or platform.startswith(self.platforms)) and {
+            "": True, "bus": bus is not None, "display": bool(os.environ.get("DISPLAY"))}[self.needs]
+
+    def kind(self) -> type:
+        module, _dot, name = self.where.rpartition(".")
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+    def make(self, bus: object, settings: Callable[[], Settings], platform: str) -> Detector:
+        given: dict[str, Any] = {"bus": bus, "platform": platform,
+                                 "setting": lambda: config.value(settings(), self.setting)}
+        return self.kind()(*(given[name] for name in self.takes))
+
+
+DND, MICROPHONE, CAMERA = "quiet.do_not_disturb", "quiet.microphone", "quiet.camera"
+
+# In the order they are asked: the first that holds gives the reason.
+DETECTORS = (
+    Registered("windows.NotificationState", DND, (Reason.FULLSCREEN, Reason.PRESENTATION,
+                                                  Reason.DO_NOT_DISTURB), ("win32",)),
+    Registered("microphone.WindowsMicrophone", MICROPHONE, (Reason.MICROPHONE,), ("win32",)),
+    Registered("camera.WindowsCamera", CAMERA, (Reason.CAMERA,), ("win32",)),
+    Registered("microphone.MacMicrophone", MICROPHONE, (Reason.MICROPHONE,), ("darwin",)),
+    Registered("camera.MacCamera", CAMERA, (Reason.CAMERA,), ("darwin",)),
+    Registered("gnome.GnomeBanners", DND, (Reason.DO_NOT_DISTURB,), ("linux",), "bus", ("bus",)),
+    Registered("notification_server.KdeInhibited", DND, (Reason.DO_NOT_DISTURB,), ("linux",),
+               "bus", ("bus",)),
+    Registered("notification_server.DunstPaused", DND, (Reason.DO_NOT_DISTURB,), ("linux",),
+               "bus", ("bus",)),
+    Registered("fullscreen.FullScreen", "quiet.fullscreen", (Reason.FULLSCREEN,), ("linux",),
+               "display"),
+    Registered("microphone.PulseMicrophone", MICROPHONE, (Reason.MICROPHONE,), ("linux",)),
+    Registered("camera.OpenCamera", CAMERA, (Reason.CAMERA,), ("linux",)),
+    Registered("apps.RunningApps", "quiet.apps", (Reason.APP,), takes=("setting", "platform")),
+    Registered("calendar.Calendars", "quiet.calendars", (Reason.MEETING,), takes=("setting",)),
+)
+
+
+def registered(detector: Detector) -> Registered:
+    """The row of `DETECTORS` a detector was made from."""
+    kind = type(detector)
+    where = f"{kind.__module__.rpartition('.')[2]}.{kind.__qualname__}"
+    return next(row for row in DETECTORS if row.where == where)
 
 
 class Quiet:
@@ -53,7 +112,7 @@ class Quiet:
     def _wanted(self, settings) -> list[Detector]:
         if settings is None:
             return list(self.detectors)
-        return [d for d in self.detectors if WANTED[d.kind](settings)]
+        return [d for d in self.detectors if registered(d).on(settings)]
 
     def hold(self, settings) -> Hold | None:
         self._settings = settings
@@ -76,7 +135,7 @@ class Quiet:
     def next_busy(self, settings) -> Busy | None:
         """The next busy block of the calendars, when they are on and can tell."""
         for detector in self._wanted(settings):
-            if detector.kind != "calendars":
+            if Reason.MEETING not in registered(detector).reasons:
                 continue
             try:
                 return detector.next_busy()
@@ -106,41 +165,11 @@ def find_detectors(bus, settings, platform: str = sys.platform) -> list[Detector
     """Every detector that works here; the settings choose among them as they change.
     `settings` returns the current Settings. The microphone, camera and calendars need neither a
     display nor a session bus, so they also watch in console mode (`bus` None)."""
-    wanted = []
-    if platform == "win32":
-        from .camera import WindowsCamera
-        from .microphone import WindowsMicrophone
-        from .windows import NotificationState
-
-        wanted += [NotificationState, WindowsMicrophone, WindowsCamera]
-    elif platform == "darwin":
-        from .camera import MacCamera
-        from .microphone import MacMicrophone
-
-        wanted += [MacMicrophone, MacCamera]
-    elif bus is not None:
-        from .gnome import GnomeBanners
-        from .notification_server import DunstPaused, KdeInhibited
-
-        wanted += [lambda: GnomeBanners(bus), lambda: KdeInhibited(bus), lambda: DunstPaused(bus)]
-    if platform.startswith("linux"):
-        if os.environ.get("DISPLAY"):
-            from .fullscreen import FullScreen
-
-            wanted.append(FullScreen)
-        from .camera import OpenCamera
-        from .microphone import PulseMicrophone
-
-        wanted += [PulseMicrophone, OpenCamera]
-    from .apps import RunningApps
-    from .calendar import Calendars
-
-    wanted += [lambda: RunningApps(lambda: settings().quiet.apps, platform),
-               lambda: Calendars(lambda: settings().quiet.calendars)]
+    wanted = [row for row in DETECTORS if row.runs_on(platform, bus)]
     found = []
-    for make in wanted:
+    for row in wanted:
         try:
-            detector = make()
+            detector = row.make(bus, settings, platform)
         except Exception as err:
             log.info("quiet: a detector cannot run here (%s: %s); skipped",
                      type(err).__name__, err)

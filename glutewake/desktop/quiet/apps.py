@@ -71,7 +71,6 @@ def matches(program: str, wanted: str) -> bool:
 
 
 class RunningApps:
-    kind = "apps"
     # TRANSLATORS: a detector's name in `glutewake status`; "[quiet] apps" is the setting
     name = N_("programs from [quiet] apps")
 

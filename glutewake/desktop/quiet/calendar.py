@@ -533,7 +533,6 @@ class Source:
 
 
 class Calendars:
-    kind = "calendars"
     # TRANSLATORS: a detector's name in `glutewake status`; "[quiet] calendars" is the setting
     name = N_("calendars from [quiet] calendars")
 

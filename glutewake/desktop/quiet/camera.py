@@ -69,7 +69,6 @@ class Changes:
 
 
 class OpenCamera:
-    kind = "camera"
     # TRANSLATORS: a detector's name in `glutewake status`: a program holding /dev/video* open
     name = N_("camera (Linux video devices)")
 
@@ -154,7 +153,6 @@ def _comm(process: str) -> str | None:
 # --- Windows ---
 
 class WindowsCamera:
-    kind = "camera"
     # TRANSLATORS: a detector's name in `glutewake status`: Windows' record of which app uses the
     # camera
     name = N_("camera (Windows privacy settings)")
@@ -187,7 +185,6 @@ def load_coremediaio():
 
 
 class MacCamera:
-    kind = "camera"
     # TRANSLATORS: a detector's name in `glutewake status`; CoreMediaIO is macOS' video system
     name = N_("camera (CoreMediaIO)")
 

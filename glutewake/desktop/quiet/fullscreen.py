@@ -7,7 +7,6 @@ from ...i18n import N_
 
 
 class FullScreen:
-    kind = "fullscreen"
     name = N_("full-screen window (X11)")
 
     def __init__(self) -> None:

@@ -12,7 +12,6 @@ PORTAL = DBusAddress("/org/freedesktop/portal/desktop", bus_name="org.freedeskto
 
 
 class GnomeBanners:
-    kind = "dnd"
     # TRANSLATORS: a detector's name in `glutewake status`: GNOME's do-not-disturb switch
     name = N_("GNOME do not disturb")
 

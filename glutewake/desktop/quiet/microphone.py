@@ -100,7 +100,6 @@ class PulseMicrophone:
     """Source outputs (recording streams) on a real input. With no source outputs, one round
     trip; otherwise two."""
 
-    kind = "microphone"
     # TRANSLATORS: a detector's name in `glutewake status`; PulseAudio and PipeWire are sound
     # servers
     name = N_("microphone (PulseAudio or PipeWire)")
@@ -263,7 +262,6 @@ def in_use(registry, capability: str) -> str | None:
 
 
 class WindowsMicrophone:
-    kind = "microphone"
     # TRANSLATORS: a detector's name in `glutewake status`: Windows' record of which app uses the
     # microphone
     name = N_("microphone (Windows privacy settings)")
@@ -307,7 +305,6 @@ def load_coreaudio():
 
 
 class MacMicrophone:
-    kind = "microphone"
     # TRANSLATORS: a detector's name in `glutewake status`; CoreAudio is macOS' sound system
     name = N_("microphone (CoreAudio)")
 

@@ -13,7 +13,6 @@ SERVER = DBusAddress("/org/freedesktop/Notifications", bus_name="org.freedesktop
 
 
 class _ServerFlag:
-    kind = "dnd"
     interface = ""
     flag = ""
     name = ""

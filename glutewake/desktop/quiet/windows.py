@@ -18,7 +18,6 @@ HOLDS = {
 
 
 class NotificationState:
-    kind = "dnd"
     # TRANSLATORS: a detector's name in `glutewake status`: whether Windows asks
     # notifications to wait (full screen, presentation, Focus Assist)
     name = N_("Windows notification state")
