@@ -33,6 +33,24 @@ def test_config_check_ok_and_missing(home, tmp_path):
     assert result.returncode == 2 and f"{other}: line 1, column" in result.stderr
 
 
+def test_status_reads_no_settings(home):
+    """`glutewake status` must start fast: it loads neither the settings nor the catalog (the
+    language comes from language_setting's quick look), only the daemon's answer."""
+    import subprocess
+    import sys
+
+    write_config(home, '[ui]\nlanguage = "de"\n[breaks]\nevery = "45m"\n')
+    probe = ("import sys\nfrom glutewake.app import cli\ncli.main(['status'])\n"
+             "print(' '.join(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", probe], env=home, capture_output=True,
+                            text=True, timeout=60)
+    loaded = set(result.stdout.split())
+    assert "glutewake.app.cli" in loaded and "nicht" in result.stdout + result.stderr  # German
+    heavy = {"glutewake.core.config", "glutewake.core.setting", "glutewake.app.settings_file",
+             "glutewake.app.catalog", "tomlkit"}
+    assert not heavy & loaded, heavy & loaded
+
+
 def test_config_set_show_and_path(home):
     assert glutewake(home, "config", "set", "breaks.every", "45m").returncode == 0
     shown = glutewake(home, "config", "show").stdout
