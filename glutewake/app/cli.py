@@ -346,12 +346,23 @@ def read_view(reply: dict):
     from ..core.view import View
 
     try:
-        return View.from_wire(reply["status"])
+        view = View.from_wire(reply["status"])
     except (KeyError, TypeError, ValueError) as err:
         raise UserError(_("the running glutewake"), _(
             "sent a reply this glutewake cannot read ({error}); are both the same version? Stop "
             "it (`glutewake quit`) and start it again", error=f"status {type(err).__name__}")) \
             from None
+    if view.settings_error is not None:  # worded here too: read the file as the daemon did
+        from dataclasses import replace
+
+        from ..core.view import Problem
+        from . import settings_file
+
+        try:
+            settings_file.load(paths.config_file())
+        except UserError as err:
+            view = replace(view, settings_error=Problem(err.where, err.problem))
+    return view
 
 
 def to_daemon(args) -> int:

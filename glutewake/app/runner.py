@@ -63,6 +63,23 @@ def setup_logging() -> None:
     root.addHandler(handler)
 
 
+def console_reason() -> str:
+    """Why reminders are printed in the terminal: "--console" or "no display"."""
+    return "no display" if not has_desktop() else "--console"
+
+
+def typed_command() -> str:
+    """How to type glutewake in another terminal: "glutewake" when that finds this one, else
+    the path of the script beside this interpreter (`make run` leaves it in .venv/bin)."""
+    import shutil
+
+    script = Path(sys.executable).with_name("glutewake")
+    found = shutil.which("glutewake")
+    if not script.exists() or (found and Path(found).resolve() == script.resolve()):
+        return "glutewake"
+    return str(script.absolute())
+
+
 def has_desktop() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
@@ -273,6 +290,17 @@ class Session:
 
     # --- life cycle ---
 
+    def _introduction(self) -> list[str]:
+        """What a person starting glutewake needs next: where reminders will appear and why,
+        how to answer them, where the settings are."""
+        if self.desktop:
+            where = (phrases.shown_on_desktop_with_tray() if self.want_tray else
+                     phrases.shown_on_desktop())
+        else:
+            where = phrases.shown_here(console_reason())
+        command = typed_command()
+        return [where, phrases.answer_from(command), phrases.settings_at(self.settings.path, command)]
+
     def run(self) -> int:
         daemon = self.daemon
         # A closed terminal or a logout (SIGHUP) takes the same clean way out as SIGTERM and
@@ -285,6 +313,7 @@ class Session:
         mode = "desktop" if self.desktop else "console"
         log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())
         print(phrases.watching(self.settings.settings.breaks.every), flush=True)
+        print("\n".join(self._introduction()), flush=True)
         if first_start:
             daemon.parts.notifier.tell(phrases.health_notice_title(), phrases.health_notice())
         self.tray = self._start_tray() if self.desktop and self.want_tray else None

@@ -703,6 +703,33 @@ def watching(every: float) -> str:
              "Ctrl-C stops it.", every=humanize(every))
 
 
+def shown_on_desktop_with_tray() -> str:
+    return _("Reminders appear as desktop notifications with buttons, and the tray icon shows "
+             "your stretch.")
+
+
+def shown_on_desktop() -> str:
+    return _("Reminders appear as desktop notifications with buttons.")
+
+
+def shown_here(reason: str) -> str:
+    """Console mode, and why: "--console" asked for, or "no display"."""
+    if reason == "no display":
+        return _("Reminders are printed here: there is no desktop (neither DISPLAY nor "
+                 "WAYLAND_DISPLAY is set).")
+    return _("Reminders are printed here (--console).")
+
+
+def answer_from(command: str) -> str:
+    # TRANSLATORS: {command} is how to type glutewake, a name or a path; the words after it stay
+    return _("Answer from another terminal: {command} done | snooze | skip | status",
+             command=command)
+
+
+def settings_at(path, command: str) -> str:
+    return _("Settings: {path} (`{command} config edit` opens them)", path=path, command=command)
+
+
 def stopped() -> str:
     """The last line of `glutewake run`."""
     return _("glutewake stopped.")
