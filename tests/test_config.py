@@ -248,3 +248,13 @@ def test_set_on_a_missing_file_starts_it_with_the_explaining_header(tmp_path):
     text = path.read_text("utf-8")
     assert text.startswith(config.USER_HEADER)
     assert tomllib.loads(text) == {"breaks": {"every": "20m"}}
+
+
+def test_sync_folder_is_off_by_default_and_takes_a_full_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert config.load(tmp_path / "missing.toml").sync_folder == ""
+    settings = config.load(write(tmp_path, '[sync]\nfolder = "~/Sync/glutewake/"\n'))
+    assert settings.sync_folder == str(tmp_path / "Sync" / "glutewake")
+    assert "[sync] folder: " in error_for(tmp_path, '[sync]\nfolder = "Sync/glutewake"\n')
+    assert "is not a full path" in error_for(tmp_path, '[sync]\nfolder = "Sync/glutewake"\n')
+    assert "must be a folder in quotes" in error_for(tmp_path, "[sync]\nfolder = true\n")

@@ -16,7 +16,7 @@ from html import escape as html_escape
 from .. import __version__, i18n
 from ..core.errors import UserError, closest
 from ..i18n import N_, _, ngettext
-from . import paths
+from . import paths, sync_cli
 
 EXIT_REFUSED = 1  # the daemon said no, or is not running
 EXIT_USAGE = 2  # the user's input is wrong
@@ -131,6 +131,7 @@ def build_parser() -> Parser:
     journal.add_argument("--since", metavar=day, help=_("YYYY-MM-DD, today or yesterday"))
     journal.add_argument("--csv", action="store_true",
                          help=_("comma-separated, for spreadsheets"))
+    sync_cli.add_device_option(journal)
 
     stats = commands.add_parser(
         "stats", help=_("how your breaks went: per day, streak, favourite exercises"),
@@ -143,11 +144,13 @@ def build_parser() -> Parser:
     # TRANSLATORS: the placeholder for a picture's file name
     stats.add_argument("--chart", metavar=_("FILE.png"), type=Path,
                        help=_("also draw breaks done vs reminders per day as an 800x400 PNG"))
+    sync_cli.add_device_option(stats)
 
     export = commands.add_parser("export", help=_("the whole journal as CSV or JSON on stdout"))
     export.add_argument("--format", choices=["csv", "json"], default="csv",
                         help=_("csv (the default) or json"))
     export.add_argument("--since", metavar=day, help=_("YYYY-MM-DD, today or yesterday"))
+    sync_cli.add_device_option(export)
 
     login = commands.add_parser("autostart", help=_("start glutewake at login, or not"))
     login.add_argument("action", choices=["enable", "disable", "status"],
@@ -184,6 +187,7 @@ def build_parser() -> Parser:
     change.add_argument("value", help=_("the new value, like 45m, true or '[\"wall\"]'"))
     settings_actions.add_parser("edit",
                                 help=_("open your settings in $VISUAL or $EDITOR, then check"))
+    sync_cli.add_parser(commands)
     from . import install
 
     install.add_parser(commands)
@@ -257,7 +261,8 @@ STATUS_FIELDS = ("running", "pid", "line", "phase", "sitting", "due_in", "next_d
                  "paused_until", "exercise", "exercise_id", "done_today", "goal", "idle_source",
                  "idle_state", "inhibitor", "notifier", "notifier_state", "detector_problems",
                  "tray", "settings_error", "config", "journal", "journal_waiting",
-                 "journal_problem", "log")
+                 "journal_problem", "log", "devices", "sync_problems", "remote_break",
+                 "remote_input")
 
 
 def show_status(args) -> int:
@@ -380,6 +385,19 @@ def print_status(status: dict) -> None:
     else:
         print(_("Journal: {file}", file=status["journal"]))
     print(_("Log: {file}", file=status["log"]))
+    if status.get("devices"):
+        import time
+        from datetime import datetime
+
+        from ..core.phrases import seen
+
+        now = time.time()
+        # TRANSLATORS: followed by "laptop: 12 min ago · office: 2 h ago"
+        print(_("Other computers: {devices}", devices=" · ".join(seen(
+            device["name"], device["seen"] and datetime.fromisoformat(device["seen"]).timestamp(),
+            now) for device in status["devices"])))
+    for problem in status.get("sync_problems") or []:
+        print(_("Sync problem: {problem}", problem=problem))
 
 
 # --- the journal --------------------------------------------------------------------------------
@@ -403,24 +421,28 @@ def show_log(args) -> int:
     from ..store.export import write_csv
 
     since = parse_day(args.since, "log --since") if args.since else None
-    with open_journal() as journal:
+    with open_journal(args.device) as journal:
         if journal is None:
             return 0
         if args.csv:
             write_csv(journal, sys.stdout, since)
             return 0
         width = max(13, *(len(kind_name(kind)) for kind in Kind))
+        names = journal.device_names()
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
+            # the computer it happened on, when it was another one
+            where = f"[{names.get(event.device, event.device[:8])}]" if event.device else ""
             print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
-                  f"{r.exercise or '':<24} {sat:<12} {detail(r)}".rstrip())
+                  f"{r.exercise or '':<24} {sat:<12} {detail(r)} {where}".rstrip())
     return 0
 
 
 @contextmanager
-def open_journal():
-    """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
+def open_journal(device: str | None = None):
+    """The journal for reading, closed afterwards; None (said) when nothing is logged yet.
+    `device` (`--device`): only that computer's events."""
     from ..store.journal import Journal, JournalDamaged
 
     path = paths.journal_file()
@@ -434,6 +456,7 @@ def open_journal():
     except JournalDamaged as err:
         raise Unreadable(str(err)) from None
     try:
+        sync_cli.device_filter(journal, device)
         yield journal
     except JournalDamaged as err:
         raise Unreadable(str(err)) from None
@@ -447,7 +470,7 @@ def export(args) -> int:
     from ..store import export as export_rows
 
     since = parse_day(args.since, "export --since") if args.since else None
-    with open_journal() as journal:
+    with open_journal(args.device) as journal:
         if journal is None:
             return 0
         if args.format == "csv":
@@ -491,7 +514,7 @@ def show_stats(args) -> int:
         raise UserError("stats --from", _("{first} to {last} is more than 100 years; pick a "
                                           "shorter span", first=first, last=last))
     settings = config.load(paths.config_file())
-    with open_journal() as journal:
+    with open_journal(args.device) as journal:
         if journal is None:
             return 0
         result = stats.report(journal.read, first, last, settings.daily_goal, today)
@@ -870,4 +893,4 @@ def install_desktop(args) -> int:
 
 COMMANDS = {"run": run, "status": show_status, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
             "autostart": autostart, "exercises": show_exercises, "config": configure,
-            "install-desktop": install_desktop}
+            "install-desktop": install_desktop, "sync": sync_cli.main}

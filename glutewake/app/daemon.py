@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import i18n
 from ..core import commands, config, phrases
@@ -29,6 +30,9 @@ from ..core.events import Hold, Kind, Phase, Record
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
 from ..store import stats
 from . import paths
+
+if TYPE_CHECKING:
+    from .sync import Sync
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +127,7 @@ class Parts:
     locked: Callable[[], bool] = lambda: False
     holds: HoldSource | None = None  # do-not-disturb, full screen, calls, meetings
     inhibitors: InhibitorSource | None = None  # who keeps the desktop from idling (a film)
+    sync: Sync | None = None  # the person's other computers, through a synced folder
 
 
 class Daemon:
@@ -169,9 +174,13 @@ class Daemon:
                   and idle + self.tick_every + 1 >= self.coach.settings.natural_break)
         wall = self._wall()
         self.inhibitor = self._inhibitor() if idling else None
+        sync = self.parts.sync
         obs = Observation(wall, self._mono(), idle, self._locked(), self._hold(idling, away),
-                          utc_offset(wall), self.inhibitor)
+                          utc_offset(wall), self.inhibitor,
+                          *(sync.remote() if sync is not None else (None, None)))
         self._apply(self.coach.observe(obs))
+        if sync is not None:
+            sync.saw(wall, idle, obs.locked, self.coach.away)
 
     def _hold(self, idling: bool, away: bool) -> Hold | None:
         """Whether the desktop says reminders must wait. Asked only when something could fire
@@ -203,6 +212,8 @@ class Daemon:
         for effect in effects:
             if isinstance(effect, Record):
                 self.journal.record(effect)
+                if self.parts.sync is not None:
+                    self.parts.sync.recorded()
                 if effect.kind is Kind.LEVEL_UP:
                     self.report(phrases.level_up(effect.level or 1))
             elif isinstance(effect, (Remind, HeadsUp, Guiding, GuideDone)):
@@ -313,7 +324,20 @@ class Daemon:
             else datetime.fromtimestamp(status.paused_until).astimezone().isoformat(
                 timespec="seconds"),
             "settings_error": self.settings.problem,
+            **self._sync_status(),
         }
+
+    def _sync_status(self) -> dict:
+        """The other computers, for `status`: each one's id, name and when it last wrote, what
+        sync cannot do now, and what the coach is told of them."""
+        sync = self.parts.sync
+        if sync is None:
+            return {"devices": [], "sync_problems": [], "remote_break": None,
+                    "remote_input": None}
+        moments = [None if wall is None else datetime.fromtimestamp(wall).astimezone().isoformat(
+            timespec="seconds") for wall in sync.remote()]
+        return {"devices": sync.devices(), "sync_problems": sync.problems(),
+                "remote_break": moments[0], "remote_input": moments[1]}
 
     def _problems(self) -> list[str]:
         """A line for each meeting, quiet or inhibitor source that cannot read now."""
@@ -366,6 +390,8 @@ class Daemon:
             self._observe()  # journals "started"
         self._control = ControlServer(self.handle)
         self._control.start()
+        if self.parts.sync is not None:
+            self.parts.sync.start(self.look_now)
         self._loop = threading.Thread(target=self._look_loop, name="looks", daemon=True)
         self._loop.start()
 
@@ -410,4 +436,6 @@ class Daemon:
         with self._lock:
             self._observe()
             self._apply(self.coach.command(Stop()))
+        if self.parts.sync is not None:
+            self.parts.sync.stop()  # writes the `stopped` event for the other computers
         self.journal.close()

@@ -24,6 +24,7 @@ from . import paths
 from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .daemon import TICK, Daemon, Parts, SettingsFile
+from .sync import Sync
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
 from ..desktop.service import publish
@@ -130,6 +131,8 @@ class Session:
         if locks is not None:
             parts.locked = locks.locked
         parts.inhibitors = find_inhibitors(self.system_bus, self.bus)
+        parts.sync = Sync(lambda: daemon.coach.settings.sync_folder, self.journal,
+                          paths.sync_identity_file(), report)
         self.service = publish(self.bus, daemon)  # scripts and extensions, on the session bus
         self.tray = None
         self._streak_for: tuple = (None, 0)

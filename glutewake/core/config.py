@@ -54,6 +54,7 @@ class Settings:
     unlock_breaks: int = 20
     unlock_days: int = 7
     language: str = "auto"  # [ui] language: "auto" or one of i18n.LANGUAGES
+    sync_folder: str = ""  # [sync] folder, "~" expanded; "" = sync off
 
     @property
     def offered(self) -> tuple[Exercise, ...]:
@@ -209,6 +210,20 @@ def _language(value: Any, where: str) -> str:
     return value
 
 
+def _folder(value: Any, where: str) -> str:
+    """A folder ("~" allowed), or "" for none."""
+    if not isinstance(value, str):
+        _fail(where, _('must be a folder in quotes, like "~/Sync/glutewake", or "" for none, '
+                       'not {value}', value=repr(value)))
+    if not value.strip():
+        return ""
+    folder = os.path.expanduser(value.strip())
+    if not os.path.isabs(folder):
+        _fail(where, _('"{value}" is not a full path; write it from your home folder, like '
+                       '"~/Sync/glutewake"', value=value))
+    return os.path.normpath(folder)
+
+
 def _custom(value: Any, where: str) -> tuple[Exercise, ...]:
     return exercises.parse_catalog(value, where, taken=(e.id for e in exercises.builtin()))
 
@@ -232,6 +247,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
     "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
     "ui": {"language": _language},
+    "sync": {"folder": _folder},
     "exercises": {
         "equipment": _words(exercises.EQUIPMENT),
         "floor": _boolean,
@@ -403,6 +419,7 @@ def build(user: dict[str, Any], path: Path) -> Settings:
         unlock_breaks=values["exercises.unlock_breaks"],
         unlock_days=values["exercises.unlock_days"],
         language=values["ui.language"],
+        sync_folder=values["sync.folder"],
     )
     if not settings.offered:
         raise UserError(f"{path}: [exercises]", _("leaves no exercise to suggest; enable some "

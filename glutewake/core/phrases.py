@@ -535,6 +535,24 @@ def part_name(name: str | None) -> str:
     return _(name)
 
 
+# --- other computers ([sync]) ----------------------------------------------------------------
+
+def seen(name: str, when: float | None, now: float) -> str:
+    """Another computer and how fresh its data is: "laptop: 12 min ago"."""
+    if when is None:
+        # TRANSLATORS: another computer in the synced folder that has not written yet
+        return _("{name}: nothing yet", name=name)
+    if now - when < 60:
+        return _("{name}: just now", name=name)
+    return _("{name}: {duration} ago", name=name, duration=humanize(now - when))
+
+
+def clock_ahead(name: str, seconds: float) -> str:
+    return _("{name}: its clock runs {duration} ahead of this one; its times count as now at "
+             "the latest (set its clock right)", name=name,
+             duration=humanize(round(seconds / 60) * 60))  # what was measured, less the delay
+
+
 def settings_checked() -> str:
     return _("settings checked")
 

@@ -15,6 +15,7 @@ replaced while the daemon runs is noticed before the next write.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -53,6 +54,29 @@ MIGRATIONS = (
     """,
     # 3: typed fields instead of a free-text detail (see _fields_from_detail)
     lambda db: _typed_fields(db),
+    # 4: several computers through a synced folder (store/syncfolder.py). `device` says which
+    # computer an event came from: '' for this one, else that computer's id in the folder. Every
+    # event gets a unique id (rows from before schema 3 had none), since computers key them by it.
+    # `presence` holds the sitting, away and locked intervals, `devices` the other computers'
+    # names, `synced_files` the folder's files as last read (a file that has not changed is not
+    # read again; kept here, a fresh journal reads them all again).
+    """
+    ALTER TABLE events ADD COLUMN device TEXT NOT NULL DEFAULT '';
+    UPDATE events SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+    CREATE INDEX events_by_device ON events (device, ts);
+    CREATE TABLE presence (
+        device TEXT NOT NULL,        -- '' for this computer
+        seq INTEGER NOT NULL,        -- per computer, increasing
+        state TEXT NOT NULL,         -- sitting, away, locked
+        begins REAL NOT NULL,        -- seconds since the epoch, UTC
+        ends REAL NOT NULL,
+        input REAL,                  -- sitting: the latest input in it, when known
+        PRIMARY KEY (device, seq)
+    );
+    CREATE TABLE devices (id TEXT PRIMARY KEY, name TEXT NOT NULL, seen REAL);
+    CREATE TABLE synced_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,
+                               mtime INTEGER NOT NULL);
+    """,
 )
 
 # The typed fields of a Record, in their journal columns.
@@ -77,6 +101,7 @@ class Event:
     local_date: str
     utc_offset: int  # minutes east of UTC when it happened
     record: Record
+    device: str = ""  # the computer it came from through the synced folder; "" for this one
 
     @property
     def local_time(self) -> datetime:
@@ -86,11 +111,11 @@ class Event:
 
     @classmethod
     def from_row(cls, row: tuple) -> Event:
-        (ident, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
+        (ident, device, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
          duration, until, early, level, dose, feedback, guided) = row
         return cls(ident, local_date, offset, Record(
             Kind(kind), ts, sitting, exercise, Reason(reason) if reason else None, source,
-            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)))
+            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)), device)
 
 
 def local_stamp(ts: float) -> tuple[str, int]:
@@ -312,11 +337,97 @@ class Journal:
                         "{count} events could not be saved anywhere", lost, count=lost)))
             self._close_db()
 
+    # --- the synced folder (store/syncfolder.py reads and writes it; app/sync.py drives) ---
+
+    def merge(self, events: list[tuple], presence: list[tuple], devices: list[tuple],
+              files: list[tuple]) -> int:
+        """What other computers' files say, in one transaction: `events` as (uid, device,
+        *COLUMNS), `presence` as (device, seq, state, begins, ends, input), `devices` as (id,
+        name, seen), `files` as (path, size, mtime) read completely. An event id already here
+        is skipped, so reading a file again, or a conflict copy of it, adds nothing; an
+        interval known already keeps its latest end. Returns how many events were new.
+        sqlite3.Error when the journal cannot be written: nothing of it is kept then, and the
+        files are read again next time."""
+        def work(db: sqlite3.Connection) -> int:
+            before = db.total_changes
+            db.executemany(f"INSERT OR IGNORE INTO events (uid, device, "
+                           f"{', '.join(map(repr, COLUMNS))}) VALUES (?, ?, "
+                           f"{', '.join('?' * len(COLUMNS))})", events)
+            added = db.total_changes - before
+            db.executemany("INSERT OR IGNORE INTO presence VALUES (?, ?, ?, ?, ?, ?)", presence)
+            db.executemany("UPDATE presence SET ends = MAX(ends, ?5), input = MAX(COALESCE(input, "
+                           "?6), COALESCE(?6, input)) WHERE device = ?1 AND seq = ?2 AND "
+                           "state = ?3", presence)
+            db.executemany("INSERT OR REPLACE INTO devices VALUES (?, ?, ?)", devices)
+            db.executemany("INSERT OR REPLACE INTO synced_files VALUES (?, ?, ?)", files)
+            return added
+
+        return self._transaction(work)
+
+    def save_presence(self, intervals: list[tuple]) -> None:
+        """This computer's intervals as (seq, state, begins, ends, input); a known one is
+        replaced (the one under way grows)."""
+        self._transaction(lambda db: db.executemany(
+            "INSERT OR REPLACE INTO presence VALUES ('', ?, ?, ?, ?, ?)", intervals))
+
+    def own_day(self, day: int) -> tuple[list[tuple], list[tuple]]:
+        """This computer's events of one UTC day (days since the epoch) as (uid, *COLUMNS), and
+        its intervals beginning that day as (seq, state, begins, ends, input)."""
+        span = (day * 86400.0, (day + 1) * 86400.0)
+        events = self._read(f"SELECT uid, {', '.join(COLUMNS)} FROM events WHERE device = '' "
+                            "AND ts >= ? AND ts < ? ORDER BY ts, id", list(span))
+        intervals = self._read("SELECT seq, state, begins, ends, input FROM presence WHERE "
+                               "device = '' AND begins >= ? AND begins < ? ORDER BY seq",
+                               list(span))
+        return events, intervals
+
+    def own_days(self) -> dict[int, tuple[int, int]]:
+        """UTC days with something of this computer's: day -> (events, intervals)."""
+        found: dict[int, list[int]] = {}
+        for column, (table, when) in enumerate((("events", "ts"), ("presence", "begins"))):
+            for day, count in self._read(f"SELECT CAST({when} / 86400 AS INTEGER), COUNT(*) FROM "
+                                         f"{table} WHERE device = '' GROUP BY 1", []):
+                found.setdefault(day, [0, 0])[column] = count
+        return {day: (events, intervals) for day, (events, intervals) in found.items()}
+
+    def synced_files(self) -> dict[str, tuple[int, int]]:
+        return {path: (size, mtime) for path, size, mtime in
+                self._read("SELECT path, size, mtime FROM synced_files", [])}
+
+    def latest_from_others(self, breaks: tuple[str, ...]) -> tuple[float | None, float | None]:
+        """(the latest event of a kind in `breaks`, the latest input) from other computers."""
+        marks = ", ".join("?" * len(breaks))
+        found = self._read(f"SELECT (SELECT MAX(ts) FROM events WHERE device != '' AND kind IN "
+                           f"({marks})), (SELECT MAX(input) FROM presence WHERE device != '')",
+                           list(breaks))
+        return found[0] if found else (None, None)
+
+    def device_names(self) -> dict[str, str]:
+        """The other computers this journal has heard of: id -> name."""
+        return dict(self._read("SELECT id, name FROM devices", []))
+
+    def _transaction(self, work):
+        with self._lock:
+            if not self._connect():
+                raise sqlite3.OperationalError(self._last_error or str(self.path))
+            assert self._db is not None
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                return work(self._db)
+
+    def only_device(self, device: str) -> None:
+        """From now on this reader sees only the events of one computer ('' for this one): a
+        temporary view named like the table hides the rest from every query (statistics,
+        export, the chart) without each of them knowing. For readers only."""
+        assert not self._owner and re.fullmatch(r"[0-9a-f]*", device)
+        self._read(f"CREATE TEMP VIEW events AS SELECT * FROM main.events "
+                   f"WHERE device = '{device}'", [])
+
     # --- reading ---
 
     def events(self, since: date | None = None, until: date | None = None) -> Iterator[Event]:
         """Events in time order; `since`/`until` are inclusive local dates."""
-        query, args = f"SELECT id, {', '.join(COLUMNS)} FROM events WHERE 1=1", []
+        query, args = f"SELECT id, device, {', '.join(COLUMNS)} FROM events WHERE 1=1", []
         if since:
             query, args = query + " AND local_date >= ?", args + [since.isoformat()]
         if until:
