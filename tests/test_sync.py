@@ -275,6 +275,9 @@ def test_inotify_wakes_for_other_computers_files_and_never_for_our_own(tmp_path)
         assert folder.wait(2)
         (other / ".2026-11-22.jsonl.tmp").write_text("a sync tool still writing")
         assert not folder.wait(0.3)
+        # in our own folder, a conflict copy: someone else wrote as us
+        (own / "device.sync-conflict-20261122-101010-ABCDEFG.json").write_text("{}")
+        assert folder.wait(2)
         folder.wake()
         started = time.monotonic()
         assert not folder.wait(None) and time.monotonic() - started < 1
@@ -292,6 +295,8 @@ def test_the_slow_look_sees_changes_where_there_is_no_inotify(tmp_path):
     (tmp_path / "devices" / ("cd" * 16)).mkdir()
     (tmp_path / "devices" / ("cd" * 16) / "x.jsonl").write_text("ours\n")
     assert not folder.wait(1)
+    (tmp_path / "devices" / ("cd" * 16) / "x.sync-conflict-1-2-A.jsonl").write_text("clone\n")
+    assert folder.wait(1)
 
 
 # --- the service of several computers ------------------------------------------------------------

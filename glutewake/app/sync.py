@@ -252,7 +252,7 @@ class Sync:
         with self._lock:
             intervals, _news = self._presence.take()
             self._wrote_events, self._write_at = False, None
-            next_seq = self._presence.next_seq
+            seq = self._presence.reserve()
         try:
             if intervals:
                 self._journal.save_presence([syncfolder.interval_row(i) for i in intervals])
@@ -265,7 +265,7 @@ class Sync:
             stored = Identity.load(self._identity_path)[0]
             if stored.id == identity.id:
                 identity.name = stored.name  # `glutewake sync name` may have renamed us
-            identity.seq, identity.stamp = next_seq - 1, syncfolder.new_stamp()
+            identity.seq, identity.stamp = seq, syncfolder.new_stamp()
             identity.save(self._identity_path)  # first: our own count is never behind the folder
             own = folder_of(folder, identity.id)
             own.mkdir(parents=True, exist_ok=True)

@@ -73,7 +73,7 @@ def show(folder: Path, identity) -> int:
         print(_("No other computer has written there yet."))
     else:
         print(_("Other computers:"))
-    for device in reading.devices:
+    for device in sorted(reading.devices, key=lambda d: (d.name, d.id)):
         print("  " + _("{seen} (id {id})", seen=phrases.seen(device.name, device.seen, now),
                        id=device.id))
         for problem in ([device.problem] if device.problem else []) + (

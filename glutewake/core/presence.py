@@ -78,6 +78,12 @@ class Presence:
         self._news = True
         return True
 
+    def reserve(self) -> int:
+        """A sequence number for something else this computer writes (each write of its files
+        takes one, so two computers writing as one are told apart by it)."""
+        self._next += 1
+        return self._next - 1
+
     def take(self) -> tuple[list[Interval], bool]:
         """The intervals closed since the last take plus the one under way, and whether any of
         it is news; the closed ones are handed out once."""

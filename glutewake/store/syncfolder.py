@@ -79,7 +79,7 @@ class Identity:
 
     id: str
     name: str
-    seq: int = 0  # the last sequence number written to the folder
+    seq: int = 0  # the sequence number of the last write to the folder (each takes a new one)
     stamp: str = ""  # a token of the last device.json written: another with our id is a clone
 
     @classmethod
@@ -428,13 +428,15 @@ def _json_file(path: Path, largest: int):
 def cloned(identity: Identity, own: list[tuple[Path, dict]]) -> bool:
     """Whether another computer writes under our id: a cloned disk or virtual machine, or a
     restored backup of the data folder. Its device.json (or a conflict copy of it) then shows a
-    sequence beyond ours, or ours with another stamp; our own last write shows ours exactly."""
+    sequence beyond ours, or ours with another stamp: every write takes a new sequence number,
+    and our own last write shows ours exactly (a write that failed shows an older one). Of two
+    at the same sequence, the one whose stamp sorts first takes a new id, the other keeps it."""
     for _path, data in own:
         if data.get("id") != identity.id:
             continue
-        seq = _count(data.get("seq"))
-        if seq > identity.seq or (seq == identity.seq and identity.stamp
-                                  and data.get("stamp") != identity.stamp):
+        seq, stamp = _count(data.get("seq")), str(data.get("stamp", ""))
+        # two computers at the same count: the one with the smaller stamp steps aside
+        if seq > identity.seq or (seq == identity.seq and stamp > identity.stamp):
             return True
     return False
 

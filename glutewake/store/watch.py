@@ -5,7 +5,8 @@ changes costs no wakeup at all. Where there is no inotify, or the folder is on a
 file system (whose changes made by other machines inotify never sees), a slow look compares the
 files' sizes and times every POLL seconds.
 
-Only the other computers' folders are watched: this computer's own writes wake nobody here.
+This computer's own writes wake nobody here: in its own folder only a sync tool's conflict copy
+counts (another computer wrote as this one).
 """
 
 from __future__ import annotations
@@ -85,12 +86,14 @@ class PollWatch:
         found = set()
         devices = self.root / "devices"
         try:
-            folders = [e for e in os.scandir(devices) if e.name != self.own and e.is_dir()]
+            folders = [e for e in os.scandir(devices) if e.is_dir()]
         except OSError:
             return frozenset()
         for folder in folders:
             try:
                 for entry in os.scandir(folder.path):
+                    if folder.name == self.own and "conflict" not in entry.name.lower():
+                        continue  # our own writes are no news; a conflict copy is
                     info = entry.stat(follow_symlinks=False)
                     found.add((folder.name, entry.name, info.st_size, info.st_mtime_ns))
             except OSError:
@@ -135,8 +138,7 @@ class InotifyWatch:
         except OSError:
             return
         for name in folders:
-            if name != self.own:
-                self._add(devices / name, FILES)
+            self._add(devices / name, FILES)  # our own too, for conflict copies (see _events)
 
     def wait(self, timeout: float | None) -> bool:
         """Until something changed (True), `timeout` passed or `wake` was called (False). A
@@ -180,7 +182,9 @@ class InotifyWatch:
             if folder == self.root or folder == self.root / "devices":
                 rescan = rescan or bool(mask & (IN_CREATE | IN_MOVED_TO | IN_ISDIR))
                 changed = changed or text != self.own
-            else:
+            elif folder.name != self.own or "conflict" in text.lower():
+                # in our own folder only a sync tool's conflict copy is news: someone else
+                # wrote as us (a clone); our own writes wake nobody
                 changed = True
         if rescan:
             self._add_all()
