@@ -31,6 +31,8 @@ from .legacy import fields_from_detail
 from .spill import Spill
 
 BUSY_BUDGET = 0.5  # seconds a write may wait for another process's lock before spilling
+CACHE_KIB = -512  # SQLite's page cache (negative: KiB)
+MERGE_CHUNK = 10_000  # events from other computers per transaction
 
 # Each entry brings the schema from version N to N + 1; never edit one that has shipped.
 MIGRATIONS = (
@@ -63,7 +65,6 @@ MIGRATIONS = (
     """
     ALTER TABLE events ADD COLUMN device TEXT NOT NULL DEFAULT '';
     UPDATE events SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
-    CREATE INDEX events_by_device ON events (device, ts);
     CREATE TABLE presence (
         device TEXT NOT NULL,        -- '' for this computer
         seq INTEGER NOT NULL,        -- per computer, increasing
@@ -202,7 +203,7 @@ class Journal:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # a logged break survives a power cut
-            db.execute("PRAGMA cache_size=-512")  # KiB: a daemon that mostly appends needs little
+            db.execute(f"PRAGMA cache_size={CACHE_KIB}")  # a daemon that mostly appends needs little
             verdict = db.execute("PRAGMA quick_check").fetchone()[0] if self._check else "ok"
             if verdict != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {verdict}")
@@ -341,28 +342,47 @@ class Journal:
 
     def merge(self, events: list[tuple], presence: list[tuple], devices: list[tuple],
               files: list[tuple]) -> int:
-        """What other computers' files say, in one transaction: `events` as (uid, device,
-        *COLUMNS), `presence` as (device, seq, state, begins, ends, input), `devices` as (id,
-        name, seen), `files` as (path, size, mtime) read completely. An event id already here
-        is skipped, so reading a file again, or a conflict copy of it, adds nothing; an
-        interval known already keeps its latest end. Returns how many events were new.
-        sqlite3.Error when the journal cannot be written: nothing of it is kept then, and the
-        files are read again next time."""
-        def work(db: sqlite3.Connection) -> int:
-            before = db.total_changes
-            db.executemany(f"INSERT OR IGNORE INTO events (uid, device, "
-                           f"{', '.join(map(repr, COLUMNS))}) VALUES (?, ?, "
-                           f"{', '.join('?' * len(COLUMNS))})", events)
-            added = db.total_changes - before
+        """What other computers' files say: `events` as (uid, device, *COLUMNS), `presence` as
+        (device, seq, state, begins, ends, input), `devices` as (id, name, seen), `files` as
+        (path, size, mtime) read completely. An event id already here is skipped, so reading a
+        file again, or a conflict copy of it, adds nothing; an interval known already keeps its
+        latest end. Returns how many events were new. sqlite3.Error when the journal cannot be
+        written; the files are then not marked read, and are read again next time.
+
+        A computer's whole history goes in a few thousand events per transaction: a break
+        logged meanwhile waits for one of them, not for the lot. The files are marked read
+        last, so whatever stops it half way, the rest is read again (and nothing doubles)."""
+        insert = (f"INSERT OR IGNORE INTO events (uid, device, {', '.join(map(repr, COLUMNS))}) "
+                  f"VALUES (?, ?, {', '.join('?' * len(COLUMNS))})")
+
+        def chunk(rows: list[tuple]):
+            def work(db: sqlite3.Connection) -> int:
+                before = db.total_changes
+                db.executemany(insert, rows)
+                return db.total_changes - before
+            return work
+
+        def rest(db: sqlite3.Connection) -> None:
             db.executemany("INSERT OR IGNORE INTO presence VALUES (?, ?, ?, ?, ?, ?)", presence)
             db.executemany("UPDATE presence SET ends = MAX(ends, ?5), input = MAX(COALESCE(input, "
                            "?6), COALESCE(?6, input)) WHERE device = ?1 AND seq = ?2 AND "
                            "state = ?3", presence)
             db.executemany("INSERT OR REPLACE INTO devices VALUES (?, ?, ?)", devices)
             db.executemany("INSERT OR REPLACE INTO synced_files VALUES (?, ?, ?)", files)
-            return added
 
-        return self._transaction(work)
+        bulk = len(events) > MERGE_CHUNK
+        added = 0
+        try:
+            for start in range(0, len(events), MERGE_CHUNK):
+                added += self._transaction(chunk(events[start:start + MERGE_CHUNK]), bulk)
+            self._transaction(rest)
+        finally:
+            if bulk:
+                with self._lock:
+                    if self._db is not None:
+                        self._db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+                        self._db.execute("PRAGMA shrink_memory")
+        return added
 
     def save_presence(self, intervals: list[tuple]) -> None:
         """This computer's intervals as (seq, state, begins, ends, input); a known one is
@@ -374,8 +394,11 @@ class Journal:
         """This computer's events of one UTC day (days since the epoch) as (uid, *COLUMNS), and
         its intervals beginning that day as (seq, state, begins, ends, input)."""
         span = (day * 86400.0, (day + 1) * 86400.0)
-        events = self._read(f"SELECT uid, {', '.join(COLUMNS)} FROM events WHERE device = '' "
-                            "AND ts >= ? AND ts < ? ORDER BY ts, id", list(span))
+        # by local date first (indexed): within a day of the UTC one wherever it was written
+        dates = [(date(1970, 1, 1) + timedelta(days=day + n)).isoformat() for n in (-1, 1)]
+        events = self._read(f"SELECT uid, {', '.join(COLUMNS)} FROM events WHERE local_date "
+                            "BETWEEN ? AND ? AND device = '' AND ts >= ? AND ts < ? "
+                            "ORDER BY ts, id", dates + list(span))
         intervals = self._read("SELECT seq, state, begins, ends, input FROM presence WHERE "
                                "device = '' AND begins >= ? AND begins < ? ORDER BY seq",
                                list(span))
@@ -406,14 +429,28 @@ class Journal:
         """The other computers this journal has heard of: id -> name."""
         return dict(self._read("SELECT id, name FROM devices", []))
 
-    def _transaction(self, work):
+    def _transaction(self, work, bulk: bool = False):
+        """`work(db)` in one write transaction. `bulk`: part of a computer's history, so room
+        in the page cache for the indexes (merge gives it back), and no wait for the disk at
+        the commit: what is merged can be read again from the folder, whose files are marked
+        read only at the end. This computer's own events are always written durably."""
         with self._lock:
             if not self._connect():
                 raise sqlite3.OperationalError(self._last_error or str(self.path))
-            assert self._db is not None
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                return work(self._db)
+            db = self._db
+            assert db is not None
+            if bulk:
+                db.execute(f"PRAGMA cache_size = {-32 * 1024}")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("PRAGMA wal_autocheckpoint = 0")  # once at the end, not per part
+            try:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    return work(db)
+            finally:
+                if bulk:
+                    db.execute("PRAGMA synchronous = FULL")
+                    db.execute("PRAGMA wal_autocheckpoint = 1000")
 
     def only_device(self, device: str) -> None:
         """From now on this reader sees only the events of one computer ('' for this one): a

@@ -202,6 +202,7 @@ class Reading:
     files: list[tuple] = field(default_factory=list)  # (path, size, mtime ns) read completely
     skipped: list[str] = field(default_factory=list)  # one line per file with lines left out
     own: list[tuple[Path, dict]] = field(default_factory=list)  # our device.json and its copies
+    names: dict[str, str | None] = field(default_factory=dict)  # exercise ids as read -> cleaned
 
 
 def folder_of(root: Path, device: str) -> Path:
@@ -293,24 +294,17 @@ def _read_day(path: Path, device: str, now: float, reading: Reading):
     except OSError:
         return None
     complete = data.endswith(b"\n")
-    lines = data.split(b"\n")
-    if lines and not complete:
-        lines.pop()  # still being written: its last line comes complete next time
-    bad, newest = 0, 0.0
+    # the last piece is "" after the final newline, or a line still being written: it comes
+    # complete next time
+    entries, bad = _parse([line for line in data.split(b"\n")[:-1] if line.strip()])
+    newest = 0.0
     days: dict[int, str] = {}
     events, presence = reading.events, reading.presence
-    for number, line in enumerate(lines):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            bad += 1
-            continue
+    for number, entry in enumerate(entries):
         if not isinstance(entry, dict):
             bad += 1
         elif "event" in entry:
-            row = _event(entry, device, now, days)
+            row = _event(entry, device, now, days, reading.names)
             if row is None:
                 bad += 1
             else:
@@ -339,23 +333,41 @@ def _read_day(path: Path, device: str, now: float, reading: Reading):
     return complete, newest, ""
 
 
-def _event(entry: dict, device: str, now: float, days: dict[int, str]) -> tuple | None:
-    """A journal row from an event line, or None when any field is not what it must be."""
-    uid, kind, ts, offset = entry.get("event"), entry.get("kind"), entry.get("ts"), \
-        entry.get("offset", 0)
-    if not (type(uid) is str and EVENT_ID.fullmatch(uid) and kind in KINDS
-            and _number(ts) and EARLIEST <= ts and type(offset) is int
-            and -1080 <= offset <= 1080):
-        return None
-    ts = min(ts, now)  # never later than this computer's clock
+def _parse(lines: list[bytes]) -> tuple[list, int]:
+    """The JSON values of `lines`, and how many lines are not JSON. A whole file is read in one
+    call when it can be (a day has hundreds of lines; one call each costs more than the rest of
+    reading them); a line that is not JSON sends it line by line."""
+    try:
+        found = json.loads(b"[" + b",".join(lines) + b"]")
+        if isinstance(found, list) and len(found) == len(lines):
+            return found, 0
+    except (ValueError, RecursionError):
+        pass
+    found, bad = [], 0
+    for line in lines:
+        try:
+            found.append(json.loads(line))
+        except (ValueError, RecursionError):
+            bad += 1
+    return found, bad
+
+
+def _event(entry: dict, device: str, now: float, days: dict[int, str],
+           names: dict[str, str | None]) -> tuple | None:
+    """A journal row from an event line, or None when any field is not what it must be. (Any
+    other field is let be, as a later format may add one; `source` is never taken.)"""
     get = entry.get
+    uid, kind, ts, offset = get("event"), get("kind"), get("ts"), get("offset", 0)
     exercise, sitting, reason = get("exercise"), get("sitting", 0), get("reason")
     reminder, duration, until = get("reminder"), get("duration"), get("until")
     early, level, dose, feedback = get("early", False), get("level"), get("dose"), get("feedback")
     guided = get("guided", False)
-    if not (_number(sitting) and 0 <= sitting <= 30 * DAY
+    if not (type(uid) is str and EVENT_ID.fullmatch(uid) and type(kind) is str
+            and kind in KINDS and _number(ts) and EARLIEST <= ts and type(offset) is int
+            and -1080 <= offset <= 1080
+            and _number(sitting) and 0 <= sitting <= 30 * DAY
             and (exercise is None or type(exercise) is str)
-            and (reason is None or reason in REASONS)
+            and (reason is None or (type(reason) is str and reason in REASONS))
             and (reminder is None or (type(reminder) is int and 1 <= reminder <= 1000))
             and (duration is None or (_number(duration) and 0 <= duration <= 366 * DAY))
             and (until is None or (_number(until) and EARLIEST <= until <= now + 366 * DAY))
@@ -364,10 +376,13 @@ def _event(entry: dict, device: str, now: float, days: dict[int, str]) -> tuple 
             and (dose is None or (type(dose) is int and 0 <= dose <= 9))
             and (feedback is None or feedback in ("easy", "hard"))):
         return None
-    if exercise is not None:
-        exercise = clean(exercise) or None
-    local = ts + offset * 60
-    number = int(local // DAY)
+    ts = min(ts, now)  # never later than this computer's clock
+    if exercise is not None:  # a few ids over and over: each is cleaned once per reading
+        found = names.get(exercise, "")
+        if found == "":
+            found = names[exercise] = clean(exercise) or None
+        exercise = found
+    number = int((ts + offset * 60) // DAY)
     day = days.get(number)
     if day is None:
         day = days[number] = day_name(number)
@@ -378,7 +393,8 @@ def _event(entry: dict, device: str, now: float, days: dict[int, str]) -> tuple 
 def _interval(entry: dict, device: str, now: float) -> tuple | None:
     seq, state = entry.get("presence"), entry.get("state")
     begins, ends, latest = entry.get("begins"), entry.get("ends"), entry.get("input")
-    if not (type(seq) is int and 0 <= seq < 2 ** 62 and state in STATES and _number(begins)
+    if not (type(seq) is int and 0 <= seq < 2 ** 62 and type(state) is str and state in STATES
+            and _number(begins)
             and _number(ends) and EARLIEST <= begins <= ends <= begins + DAY + 1
             and (latest is None or (_number(latest) and EARLIEST <= latest))):
         return None
