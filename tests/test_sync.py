@@ -450,3 +450,61 @@ def test_a_folder_that_cannot_be_made_is_one_line_and_sync_goes_on_once_it_can(t
     finally:
         sync.stop()
         journal.close()
+
+
+def test_a_big_history_goes_in_parts_and_leaves_the_journal_as_it_was(tmp_path):
+    from glutewake.store.journal import CACHE_KIB, MERGE_CHUNK
+
+    journal = Journal(tmp_path / "j.sqlite3")
+    rows = [remote_row(f"bulk{n:08d}", "done", START_WALL + n) for n in range(MERGE_CHUNK * 2 + 5)]
+    assert journal.merge(rows, [], [], [("devices/x/2025-11-22.jsonl", 1, 2)]) == len(rows)
+    assert journal.merge(rows, [], [], []) == 0
+    assert journal.read("PRAGMA synchronous") == [(2,)]  # FULL again for this computer's breaks
+    assert journal.read("PRAGMA cache_size") == [(CACHE_KIB,)]
+    assert journal.synced_files() == {"devices/x/2025-11-22.jsonl": (1, 2)}
+    journal.close()
+
+
+def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_input(tmp_path):
+    """In-process: a daemon with an idle source and the real sync service, another computer
+    beside it. Each Observation carries the other's latest break and input; the daemon's own
+    input goes out in its presence intervals."""
+    from glutewake.app.daemon import Daemon, Parts, SettingsFile
+    from tests.test_daemon import FakeIdle, FakeNotifier
+
+    folder = tmp_path / "shared"
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sync]\nfolder = "{folder}"\n')
+    journal = Journal(tmp_path / "desk.sqlite3")
+    idle, said = FakeIdle(), []
+    settings = SettingsFile(config, said.append)
+    daemon = Daemon(settings, journal, Parts(FakeNotifier(), idle), said.append)
+    daemon.parts.sync = Sync(lambda: daemon.coach.settings.sync_folder, journal,
+                             tmp_path / "desk-id.json", said.append, write_every=0.2)
+    seen = []
+    observe = daemon.coach.observe
+    daemon.coach.observe = lambda obs: (seen.append(obs), observe(obs))[1]
+    laptop = Computer(tmp_path / "laptop", folder, write_every=0.2)
+    try:
+        daemon.start()
+        laptop.did(Kind.DONE, exercise="wall-lean")
+        laptop.sync.saw(laptop.wall(), 3.0, False, False)
+        laptop.did(Kind.STARTED)
+        wait_for(lambda: daemon.parts.sync.remote()[1], "the laptop's input at the desk")
+        daemon.tick()
+        done_at = laptop.journal.read("SELECT ts FROM events WHERE kind = 'done'")[0][0]
+        assert abs(seen[-1].remote_break - done_at) < 0.01
+        assert seen[-1].remote_input is not None and seen[-1].remote_input <= time.time()
+        assert daemon.status()["remote_break"] is not None
+        # the desk's own input reaches the laptop through its intervals
+        idle.seconds = 2.0
+        daemon.tick()
+        typed = seen[-1].wall - 2.0
+        wait_for(lambda: (laptop.sync.remote()[1] or 0) >= typed - 0.01,
+                 "the desk's input at the laptop")
+    finally:
+        daemon.shutdown()
+        laptop.stop()
+    assert any(row[0] == "stopped" for row in Journal.reader(tmp_path / "laptop" /
+                                                            "journal.sqlite3").read(
+        "SELECT kind FROM events WHERE device != ''"))

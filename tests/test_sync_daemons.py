@@ -82,6 +82,10 @@ def test_a_break_on_one_computer_is_counted_once_on_the_other_and_reaches_its_da
         assert stats(desk, "--device", "laptop")["done"] == 1
         laptop_id = identity(laptop)["id"]
         assert stats(desk, "--device", laptop_id[:6])["done"] == 1
+        chart = tmp_path / "laptop.png"
+        assert glutewake(desk, "stats", "--device", "laptop", "--chart", str(chart)).returncode == 0
+        assert chart.stat().st_size > 1000
+        assert "[laptop]" not in glutewake(desk, "log", "--device", "this").stdout
         wrong = glutewake(desk, "stats", "--device", "lapptop")
         assert wrong.returncode == 2 and 'no such computer; did you mean "laptop"?' in wrong.stderr
         report = status(desk)
