@@ -508,3 +508,18 @@ def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_inpu
     assert any(row[0] == "stopped" for row in Journal.reader(tmp_path / "laptop" /
                                                             "journal.sqlite3").read(
         "SELECT kind FROM events WHERE device != ''"))
+
+
+def test_a_computer_whose_folder_was_removed_writes_its_whole_history_again(computers, tmp_path):
+    laptop = computers("laptop")
+    laptop.journal.record(Record(Kind.DONE, time.time() - 2 * DAY, 1800, "wall-lean"))
+    laptop.did(Kind.STARTED)
+    own = tmp_path / "shared" / "devices" / laptop.sync.identity.id
+    wait_for(lambda: len(list(own.glob("*.jsonl"))) == 2, "yesterday's day and today's")
+    before = sorted(path.name for path in own.iterdir())
+    sealed = syncfolder.seal_of(own / sorted(own.glob("*.jsonl"))[0].name)
+    assert sealed == (1, 0)
+    shutil.rmtree(own)  # `glutewake sync forget` on another computer
+    laptop.did(Kind.SKIPPED)
+    wait_for(lambda: sorted(path.name for path in own.iterdir()) == before
+             if own.exists() else False, "the whole history written again")

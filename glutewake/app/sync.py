@@ -12,6 +12,7 @@ waiting on any I/O.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +69,8 @@ class Sync:
         self._woken = threading.Event()
         self._stopping = False
         self.on_news: Callable[[], None] = lambda: None  # the remote values changed
+        self._name_stamp: int | None = None
+        self._renamed()
 
     # --- for the daemon: quick, no I/O ------------------------------------------------------
 
@@ -82,14 +85,28 @@ class Sync:
             if self._folder is not None:
                 self._wake()  # turned off: the thread leaves the folder
             return  # nothing to keep for nobody
+        renamed = self._renamed()
         with self._lock:
             news = self._presence.saw(wall, idle, locked, away)
             if news and self._write_at is None:
                 self._write_at = self._mono() + self._write_every
+            if renamed:
+                self._write_at = min(self._write_at or float("inf"), self._mono() + SOON)
+        if renamed:
+            self._wake()
         if self._thread is None:
             self.start(self.on_news)
         elif self._folder is None or Path(wanted) != self._folder:
             self._wake()  # the setting changed: the thread turns to the new folder
+
+    def _renamed(self) -> bool:
+        """Whether `glutewake sync name` changed the name since the last look (a stat)."""
+        try:
+            stamp = os.stat(syncfolder.name_file(self._identity_path)).st_mtime_ns
+        except OSError:
+            stamp = None
+        renamed, self._name_stamp = stamp != self._name_stamp, stamp
+        return renamed and self._thread is not None
 
     def recorded(self) -> None:
         """A journal event was written: the other computers get it within a second or two."""
@@ -262,13 +279,17 @@ class Sync:
                 self._new_identity()
                 return
             identity = self._identity
-            stored = Identity.load(self._identity_path)[0]
-            if stored.id == identity.id:
-                identity.name = stored.name  # `glutewake sync name` may have renamed us
+            identity.name = syncfolder.chosen_name(self._identity_path) or identity.name
             identity.seq, identity.stamp = seq, syncfolder.new_stamp()
             identity.save(self._identity_path)  # first: our own count is never behind the folder
             own = folder_of(folder, identity.id)
+            if not folder.is_dir():  # unmounted, or removed: never made again elsewhere
+                raise FileNotFoundError(2, _("it is not there"), str(folder))
             own.mkdir(parents=True, exist_ok=True)
+            if not (own / syncfolder.DEVICE_FILE).exists():
+                # our folder is new, or was removed (`glutewake sync forget` elsewhere): all of
+                # our history goes in again
+                days = sorted(set(days) | self._days_to_seal())
             for day in days:
                 events, presence = self._journal.own_day(day)
                 if day < today and not events and not presence:

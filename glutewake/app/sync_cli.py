@@ -44,17 +44,18 @@ def main(args) -> int:
 
     folder = config.load(paths.config_file()).sync_folder
     if args.action == "name":
-        return rename(args.name, Path(folder) if folder else None)
+        return rename(args.name)
     if not folder:
         if args.action == "forget":
             raise UserError("sync forget", _("sync is off; set [sync] folder first"))
         print(_("Sync is off. Set a folder that your computers keep the same, e.g. `glutewake "
                 "config set sync.folder ~/Sync/glutewake` (see README: Several computers)."))
         return 0
-    identity, _trouble = Identity.load(paths.sync_identity_file())
+    path = paths.sync_identity_file()
+    identity, _trouble = Identity.load(path)
     if args.action == "forget":
         return forget(Path(folder), identity, args.id)
-    return show(Path(folder), identity)
+    return show(Path(folder), identity if path.exists() else None)
 
 
 def show(folder: Path, identity) -> int:
@@ -62,13 +63,18 @@ def show(folder: Path, identity) -> int:
     from ..store.syncfolder import own_files, read_folder
 
     now = time.time()
-    reading = read_folder(folder, identity.id, None, now)
-    mine = [data for _path, data in own_files(folder, identity.id) if data.get("id") == identity.id]
-    seen = max((data["seen"] for data in mine if isinstance(data.get("seen"), (int, float))),
-               default=None)
+    own = identity.id if identity is not None else ""
+    reading = read_folder(folder, own, None, now)
     print(_("Sync folder: {folder}", folder=folder))
-    print(_("This computer: {seen} (id {id})", seen=phrases.seen(identity.name, seen, now),
-            id=identity.id))
+    if identity is None:
+        print(_("This computer has not written there yet: the running glutewake does once "
+                "[sync] folder is set."))
+    else:
+        mine = [data for _path, data in own_files(folder, own) if data.get("id") == own]
+        seen = max((data["seen"] for data in mine if isinstance(data.get("seen"), (int, float))),
+                   default=None)
+        print(_("This computer: {seen} (id {id})", seen=phrases.seen(identity.name, seen, now),
+                id=own))
     if not reading.devices:
         print(_("No other computer has written there yet."))
     else:
@@ -84,25 +90,26 @@ def show(folder: Path, identity) -> int:
     return 0
 
 
-def rename(name: str, folder: Path | None) -> int:
-    from ..store.syncfolder import (DEVICE_FILE, LONGEST_NAME, Identity, device_json, folder_of,
-                                    write_atomic)
+def rename(name: str) -> int:
+    """The name goes in a file of its own that only this command writes; the running glutewake
+    reads it before each write to the folder, and is asked to write now."""
+    from ..store.syncfolder import LONGEST_NAME, name_file, write_atomic
+    from .control import NoAnswer, NotRunning, request
 
     shown = clean(name, LONGEST_NAME)
     if not shown:
         raise UserError("sync name", _("give a name with letters or digits, like laptop"))
-    path = paths.sync_identity_file()
-    identity, _trouble = Identity.load(path)
-    identity.name = shown
+    path = name_file(paths.sync_identity_file())
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        identity.save(path)
-        own = folder_of(folder, identity.id) / DEVICE_FILE if folder else None
-        if own is not None and own.exists():  # the others see it now, not at the next write
-            write_atomic(own, device_json(identity, time.time()))
+        write_atomic(path, shown.encode() + b"\n")
     except OSError as err:
         raise UserError("sync name", _("cannot save it ({error})",
                                        error=err.strerror or err)) from None
+    try:
+        request({"cmd": "reload"})  # its next look writes the new name to the folder
+    except (NotRunning, NoAnswer, UserError, OSError):
+        pass  # it uses the name when it starts
     print(_("This computer is now called {name}.", name=shown))
     return 0
 

@@ -84,16 +84,20 @@ class Identity:
 
     @classmethod
     def load(cls, path: Path) -> tuple[Identity, str]:
-        """The identity at `path`, or a new one (and why) when there is none or it is damaged."""
+        """The identity at `path`, or a new one (and why) when there is none or it is damaged;
+        its name is the one the person chose (`glutewake sync name`), else the host name."""
         try:
             data = json.loads(path.read_text("utf-8"))
-            return cls(_device_id(data["id"]), _name(data.get("name"), data["id"]),
-                       _count(data.get("seq", 0)), str(data.get("stamp", ""))[:64]), ""
+            found = cls(_device_id(data["id"]), chosen_name(path) or _name(data.get("name"),
+                                                                         data["id"]),
+                        _count(data.get("seq", 0)), str(data.get("stamp", ""))[:64]), ""
         except FileNotFoundError:
-            return cls.new(), ""
+            found = cls.new(chosen_name(path)), ""
         except (OSError, ValueError, KeyError, TypeError) as err:
-            return cls.new(), _("{path} could not be read ({error}); this computer takes a new "
-                                "id in the synced folder", path=path, error=err)
+            found = cls.new(chosen_name(path)), _(
+                "{path} could not be read ({error}); this computer takes a new id in the "
+                "synced folder", path=path, error=err)
+        return found
 
     @classmethod
     def new(cls, name: str | None = None, seq: int = 0) -> Identity:
@@ -102,6 +106,21 @@ class Identity:
     def save(self, path: Path) -> None:
         write_atomic(path, json.dumps({"id": self.id, "name": self.name, "seq": self.seq,
                                        "stamp": self.stamp}).encode())
+
+
+def name_file(identity: Path) -> Path:
+    """Where the name the person gave this computer is kept, beside its identity: `glutewake
+    sync name` writes it, the running glutewake only reads it, so neither overwrites the
+    other's file."""
+    return identity.with_name("sync-name")
+
+
+def chosen_name(identity: Path) -> str | None:
+    try:
+        with open(name_file(identity), encoding="utf-8", errors="replace") as source:
+            return clean(source.read(1024), LONGEST_NAME) or None
+    except OSError:
+        return None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
