@@ -151,8 +151,9 @@ FILES = [
      "The break journal (SQLite), read by `glutewake log`, `stats` and `export`. "
      "$XDG_DATA_HOME moves it."),
     ("~/.local/share/glutewake/sync-device.json",
-     "This computer's random id and its name in the synced folder (`[sync] folder`; see "
-     "`glutewake sync`). Copied to another computer, it is found out and replaced."),
+     "This computer's random id in the synced folder (`[sync] folder`; see `glutewake sync`), "
+     "with `sync-name` beside it, the name `glutewake sync name` gave it. Copied to another "
+     "computer, the id is found out and replaced."),
     ("~/.local/state/glutewake/log/glutewake.log",
      "What the running glutewake did and which desktop parts it found. $XDG_STATE_HOME "
      "moves it, and breaks not yet written to the journal wait in `spill/` beside `log/`."),
