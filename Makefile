@@ -43,8 +43,10 @@ gtk: $(VENV)/.runtime
 
 # Footprint against Workrave and Safe Eyes (with wakeups per thread of each glutewake), reactions,
 # growth over a long day, stats speed, sync (merging another computer's 150,000 events; wakeups
-# with sync on and off), and the fault table (breaks acknowledged against breaks
-# found in the journal, per fault: lost and doubled must be 0). Needs the desktop packages, and workrave and safeeyes
+# with sync on and off), the fault table (breaks acknowledged against breaks
+# found in the journal, per fault: lost and doubled must be 0), longer fuzzing of the wire
+# format, the settings and the calendar pipeline, and what a calendar whose one event repeats
+# every second costs. Needs the desktop packages, and workrave and safeeyes
 # (installed here when root). FOOTPRINT passes options on: make bench FOOTPRINT="--only sni".
 FOOTPRINT ?=
 bench: $(VENV)/.test
@@ -58,6 +60,8 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.sync_merge
 	$(BIN)/python -m bench.faults
 	$(BIN)/python -m bench.fuzz_inputs
+	$(BIN)/python -m bench.hostile_calendar
+	$(BIN)/python -m bench.fuzz_calendar
 
 # The message catalogs: glutewake.pot from the code and the exercises, every
 # glutewake/locale/LANG/LC_MESSAGES/glutewake.po brought in line with it, then compiled to .mo

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the desktop tests drive (X server, session bus, notification
-# server, tray hosts, xdotool; a sound server for calls; headless GNOME, sway and KWin for idle
-# time on Wayland; logind for idle inhibitors; the desktop-entry and man-page checkers) and
+# servers (dunst; mako, the usual one on wlroots desktops), tray hosts, xdotool; a sound server
+# for calls; headless GNOME, sway and KWin for idle time on Wayland; logind for idle inhibitors;
+# the desktop-entry and man-page checkers; a headless Chromium for the history page) and
 # PyGObject's build needs. Used by `make test` and by .ci/run.
 # As root it installs them; otherwise it prints the one apt-get line and the desktop tests skip.
 set -u
@@ -9,8 +10,9 @@ PACKAGES="xvfb dbus dbus-x11 dunst libnotify-bin xdotool trayer x11-utils imagem
 libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 \
 haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils \
 pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber \
-mutter sway wtype kwin-wayland plasma-wayland-protocols systemd desktop-file-utils man-db groff-base waybar grim \
-fonts-dejavu-core syncthing"
+mutter sway wtype kwin-wayland plasma-wayland-protocols systemd desktop-file-utils man-db \
+groff-base waybar grim fonts-dejavu-core mako-notifier chromium \
+syncthing"
 
 missing=""
 for p in $PACKAGES; do

@@ -223,7 +223,7 @@ def big_calendar(events: int = 2000) -> bytes:
 
 
 def calendars(rows: list, results: dict) -> None:
-    from glutewake.desktop.quiet.calendar import AFTER, BEFORE, Calendars, lay_out, occurrences
+    from glutewake.desktop.quiet.calendar import AFTER, BEFORE, Calendars, occurrences, runs
 
     folder = Path(tempfile.mkdtemp(prefix="gw-bench-cal-"))
     try:
@@ -251,7 +251,7 @@ def calendars(rows: list, results: dict) -> None:
         spans = occurrences(text, now - BEFORE, now + AFTER)
         parsed = time.perf_counter() - began
         began = time.perf_counter()
-        lay_out(spans, now - BEFORE, now + AFTER)
+        runs(spans)
         laid = time.perf_counter() - began
         results["calendar in-process"] = {"parse_and_expand_s": round(parsed, 2),
                                           "lay_out_ms": round(laid * 1000, 2),

@@ -22,15 +22,18 @@ from glutewake.store.journal import Journal, local_stamp
 STANDING = [e.id for e in builtin() if e.posture == "standing" and e.equipment != "band"]
 
 
-def day_events(day: date, rng: random.Random, every: int = 380) -> list[tuple]:
-    """(ts, kind, exercise, sitting, reminder, duration) rows for one working day."""
+def day_events(day: date, rng: random.Random, every: int = 380,
+               doses: dict[str, int] | None = None) -> list[tuple]:
+    """(ts, kind, exercise, sitting, reminder, duration, dose) rows for one working day; `doses`
+    holds each exercise's dose step (0-2), which now and then goes up, or down after a hard one."""
+    doses = {} if doses is None else doses
     rows = []
     moment = datetime.combine(day, datetime.min.time()).replace(hour=8) + timedelta(
         minutes=rng.randint(-30, 30))
     end = moment.replace(hour=18, minute=30)
     lunch = moment.replace(hour=12, minute=30)
     ts = lambda: moment.timestamp()  # noqa: E731
-    rows.append((ts(), "started", None, 0.0, None, None))
+    rows.append((ts(), "started", None, 0.0, None, None, None))
     sitting = 0.0
     exercise = rng.choice(STANDING)
     while moment < end:
@@ -38,37 +41,45 @@ def day_events(day: date, rng: random.Random, every: int = 380) -> list[tuple]:
         moment += timedelta(seconds=step)
         sitting += step
         if lunch <= moment < lunch + timedelta(minutes=5):
-            rows.append((ts(), "natural_break", None, sitting, None, 45 * 60))
+            # away from `moment`: a natural break once 5 minutes are up, back 45 minutes later
+            rows.append((ts() + 5 * 60, "natural_break", None, sitting, None, 5 * 60, None))
             moment += timedelta(minutes=45)
+            rows.append((ts(), "away", None, 0.0, None, 45 * 60, None))
             sitting = 0.0
             continue
         if sitting < every:
             continue
         reminders = 1
-        rows.append((ts(), "reminded", exercise, sitting, 1, None))
+        rows.append((ts(), "reminded", exercise, sitting, 1, None, None))
         roll = rng.random()
         if roll < 0.12:  # snoozed once, then done
-            rows.append((ts() + 30, "snoozed", exercise, sitting + 30, None, 600))
+            rows.append((ts() + 30, "snoozed", exercise, sitting + 30, None, 600, None))
             moment += timedelta(minutes=10)
             sitting += 600
             reminders += 1
-            rows.append((ts(), "reminded", exercise, sitting, 1, None))
+            rows.append((ts(), "reminded", exercise, sitting, 2, None, None))
             roll = 0.5
         if roll < 0.72:
             moment += timedelta(seconds=rng.randint(20, 240))
-            rows.append((ts(), "done", exercise, sitting, None, None))
+            step = doses.get(exercise, 0)
+            rows.append((ts(), "done", exercise, sitting, None, None, step))
+            change = rng.random()
+            doses[exercise] = min(2, step + 1) if change < 0.08 else (
+                max(0, step - 1) if change > 0.96 else step)
         elif roll < 0.82:
-            rows.append((ts() + 20, "skipped", exercise, sitting, None, None))
+            rows.append((ts() + 20, "skipped", exercise, sitting, None, None, None))
         else:  # ignored: repeats, then the person walks off
             for n in (2, 3):
                 moment += timedelta(minutes=5)
                 sitting += 300
-                rows.append((ts(), "reminded", exercise, sitting, n, None))
-            moment += timedelta(minutes=8)
-            rows.append((ts(), "natural_break", None, sitting, None, 6 * 60))
+                rows.append((ts(), "reminded", exercise, sitting, n, None, None))
+            moment += timedelta(minutes=1)  # walks off; a natural break after 5 minutes away
+            rows.append((ts() + 5 * 60, "natural_break", None, sitting, None, 5 * 60, None))
+            moment += timedelta(minutes=7)
+            rows.append((ts(), "away", None, 0.0, None, 7 * 60, None))
         sitting = 0.0
         exercise = rng.choice([e for e in STANDING if e != exercise])
-    rows.append((ts(), "stopped", None, sitting, None, None))
+    rows.append((ts(), "stopped", None, sitting, None, None, None))
     return rows
 
 
@@ -81,18 +92,18 @@ def generate(path: Path, years: float = 5, seed: int = 1, last: date | None = No
     rng = random.Random(seed)
     last = last or date.today()
     first = last - timedelta(days=int(365 * years) - 1)
-    rows = []
+    rows, doses = [], {}
     day = first
     while day <= last:
         if day.weekday() < 5 and rng.random() > 0.06:  # weekdays, minus holidays and sick days
-            for ts, *fields in day_events(day, rng, every):
+            for ts, *fields in day_events(day, rng, every, doses):
                 rows.append((ts, *local_stamp(ts), *fields))
         day += timedelta(days=1)
     db = sqlite3.connect(path)
     with db:
         db.executemany("INSERT INTO events (uid, ts, local_date, utc_offset, kind, exercise, "
-                       "sitting, reminder, duration) VALUES (lower(hex(randomblob(16))), ?, ?, ?, "
-                       "?, ?, ?, ?, ?)", rows)
+                       "sitting, reminder, duration, dose) VALUES (lower(hex(randomblob(16))), "
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.close()
     return len(rows)
 

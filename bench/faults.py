@@ -9,6 +9,8 @@ acknowledged minus found (when positive), doubled is found minus the breaks the 
 carried out (acknowledged, plus requests it may have read but whose answer never arrived).
 Lost and doubled must be 0 in every row. A row for hostile input also names what else must hold
 (`must`) and whether it did (`held`). Prints the table; writes artifacts/bench/faults.json.
+The rows about notification servers run `glutewake run --no-tray` on a private desktop instead
+(dunst on Xvfb, mako on a headless sway), and a button press there is the person's answer.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tests.support import Running, journal_path, write_config
+from tests.support import Running, journal_path, spill_with_a_bad_line, write_config
 from tests.support import silent_clients as support_silent_clients
 
 FAST = '[breaks]\nevery = "1h"\nnatural_break = "1h"\n'
@@ -311,6 +313,104 @@ def hostile_messages(rounds: int) -> Row:
     return row
 
 
+# A reminder every 2 s of sitting, never repeated: the rows below answer each one.
+REMINDING = '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "1h"\nnatural_break = "1h"\n'
+
+
+def forged_signal(rounds: int) -> Row:
+    """Another program on the session bus sends dunst's signals for the reminder shown: Done
+    pressed and the notification closed, to everyone and to the daemon alone. Then the person
+    presses Done in dunst. Only that press is a break."""
+    from glutewake.desktop.service import NAME
+    from tests.desktop import Desktop, forge_notification_signals, wait_for
+
+    row = Row("forged signal", must="a forged Done is no break, dunst's own Done is one")
+    env = home()
+    desk = Desktop(Path(env["HOME"]), env)
+    desk.start_x()
+    desk.start_bus()
+    desk.start_dunst()
+    write_config(desk.env, REMINDING)
+    daemon = Running(desk.env, "--no-tray")
+    try:
+        daemon.wait_for("glutewake is watching", timeout=30)
+        bus, me = desk.env["DBUS_SESSION_BUS_ADDRESS"], desk.name_owner(NAME)
+        for round_ in range(1, rounds + 1):
+            ident = int(desk.wait_shown(round_)[-1]["id"])
+            forge_notification_signals(bus, ident)
+            forge_notification_signals(bus, ident, to=me)
+            try:
+                desk.press_in_notification("#Done")  # gone if a forgery took it down
+                wait_for(lambda: count_done(desk.env) >= round_, "the break", timeout=10)
+            except AssertionError:
+                continue
+            row.acknowledged += 1
+    finally:
+        daemon.stop()
+        desk.stop()
+    row.found = count_done(desk.env)
+    row.held = (row.acknowledged == rounds
+                and not any("Traceback" in line for line in daemon.lines))
+    return row
+
+
+def doubled_reply(rounds: int) -> Row:
+    """mako 1.7 on a headless sway answers GetCapabilities twice (a return, then an error). A
+    daemon is started for each round (each asks afresh); the person presses Done on its
+    reminder through `makoctl invoke`."""
+    from tests.compositors import Mako
+    from tests.desktop import wait_for
+
+    row = Row("doubled reply", must="reminders in mako keep their buttons; each Done is a break")
+    env = home()
+    mako = Mako(Path(env["HOME"]))
+    env.update(mako.env)
+    write_config(env, REMINDING)
+    buttons, lines = [], []
+    try:
+        for round_ in range(1, rounds + 1):
+            daemon = Running(env, "--no-tray")
+            try:
+                daemon.wait_for("glutewake is watching", timeout=30)
+                shown = wait_for(lambda: [n for n in mako.shown() or []
+                                          if n["summary"].startswith("Time to stand")],
+                                 "a reminder in mako", timeout=20)[0]
+                buttons.append(set(shown["actions"]))
+                if mako.makoctl("invoke", "-n", str(shown["id"]), "done").returncode == 0:
+                    row.acknowledged += 1
+                wait_for(lambda: count_done(env) >= round_, "the break", timeout=10)
+            except AssertionError:
+                pass  # counted below: a Done that was no break is lost
+            finally:
+                daemon.stop()
+                lines += daemon.lines
+                mako.makoctl("dismiss", "--all")  # a reminder left without buttons
+    finally:
+        mako.stop()
+    row.found = count_done(env)
+    row.held = (buttons == [{"default", "start", "done", "snooze"}] * rounds
+                and not any("Traceback" in line for line in lines))
+def bad_spill_line(rounds: int) -> Row:
+    """A spill file left by a daemon that could not write its journal, with one line whose time
+    lies in the year three billion among `rounds` good ones: the good lines are breaks the
+    person was told were logged."""
+    row = Row("bad spill line (one 1e20 time among good lines)",
+              must="daemon starts; good lines in the journal; file moved aside; no traceback")
+    env = home()
+    spill = spill_with_a_bad_line(env, good=rounds)
+    row.acknowledged = rounds
+    try:
+        daemon = started(env)
+    except AssertionError:  # it did not start
+        row.held = False
+    else:
+        daemon.stop()
+        row.held = (not spill.exists() and len(list(spill.parent.glob(spill.name + ".bad-*"))) == 1
+                    and not any("Traceback" in line for line in daemon.lines))
+    row.found = count_done(env)
+    return row
+
+
 def out_of_descriptors(rounds: int) -> Row:
     row, env = Row("out of file descriptors (prlimit 24)"), home()
     daemon = started(env, "prlimit", "--nofile=24")
@@ -326,9 +426,127 @@ def out_of_descriptors(rounds: int) -> Row:
     return row
 
 
+# --- calendars: untrusted data ---
+
+CALENDAR_LOOK = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\n'
+                 'natural_break = "1h"\n[quiet]\napps = []\n')  # reminders due: calendars read
+
+
+def calendars_setting(*calendars: str) -> str:
+    return CALENDAR_LOOK + "calendars = [%s]\n" % ", ".join(f'"{c}"' for c in calendars)
+
+
+def one_event(title: str, start: float, every: str = "", length: str = "PT1H") -> bytes:
+    when = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(start))
+    rule = f"RRULE:FREQ={every}\r\n" if every else ""
+    return (f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:{title}@bench\r\n"
+            f"SUMMARY:{title}\r\nDTSTART:{when}\r\nDURATION:{length}\r\n{rule}"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def status_saying(env, text: str, timeout: float = 90) -> str:
+    """`glutewake status` once it says `text` (or the last one, when it never does)."""
+    deadline = time.monotonic() + timeout
+    said = ""
+    while time.monotonic() < deadline:
+        said = subprocess.run([sys.executable, "-m", "glutewake", "status"], env=env, text=True,
+                              capture_output=True, timeout=30).stdout
+        if text in said:
+            break
+        time.sleep(0.5)
+    return said
+
+
+def hostile_calendar(rounds: int) -> Row:
+    row, env = Row("hostile calendar (one event every second, no end)",
+                   must="status names the calendar and the cap in one line; the daemon stays "
+                        "within 5 MB of its size without the calendar"), home()
+    path = Path(env["HOME"]) / "always.ics"
+    path.write_bytes(one_event("Always", time.time() - 86400, "SECONDLY", "PT1S"))
+    write_config(env, CALENDAR_LOOK)
+    daemon = started(env)
+    tally(row, done(env))  # warmed up: a break logged and a few reminders shown
+    time.sleep(5)
+    before = resident_mb(daemon.proc.pid)
+    write_config(env, calendars_setting(str(path)))
+    for _ in range(rounds):
+        tally(row, done(env))
+    said = status_saying(env, f"calendar {path}: more than")
+    time.sleep(3)
+    grown = resident_mb(daemon.proc.pid) - before
+    lines = [line for line in said.splitlines() if str(path) in line]
+    row.held = len(lines) == 1 and "more than 20000 events" in lines[0] and grown <= 5
+    row.must += f" (it grew {grown:+.1f} MB)"
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
+def secret_address(rounds: int) -> Row:
+    from tests.support import Server, command_lines
+
+    row, env = Row("secret calendar addresses (token in the path, user:password)",
+                   must="no secret in the process list, the log, status or status --json"), home()
+    token, password = f"token-{os.urandom(6).hex()}", f"password-{os.urandom(6).hex()}"
+    server = Server({f"/private/{token}/gone.ics": (500, {}, b"broken")}, delay=1.0)
+    write_config(env, calendars_setting(server.address(f"/private/{token}/gone.ics"),
+                                        server.address(f"/x/{token}.ics", f"me:{password}")))
+    daemon = started(env)
+    seen: list[str] = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the process list, all along
+        seen += command_lines()
+        time.sleep(0.02)
+    for _ in range(rounds):
+        tally(row, done(env))
+    said = status_saying(env, "answered 500")
+    as_json = subprocess.run([sys.executable, "-m", "glutewake", "status", "--json"], env=env,
+                             text=True, capture_output=True, timeout=30).stdout
+    daemon.stop()
+    server.close()
+    log = Path(env["XDG_STATE_HOME"], "glutewake", "log", "glutewake.log").read_text()
+    places = {"the process list": "\n".join(seen), "the log": log, "status": said,
+              "status --json": as_json, "the console": "\n".join(daemon.lines)}
+    found = [place for place, text in places.items() if token in text or password in text]
+    row.held = (not found and "answered 500" in said  # ...and a fetch ran while it was read
+                and any("quiet.calendar --fetch" in line for line in seen))
+    if found:
+        row.must += " (found in " + ", ".join(found) + ")"
+    row.found = count_done(env)
+    return row
+
+
+def fifo_calendar(rounds: int) -> Row:
+    row, env = Row("FIFO as a calendar, then the setting corrected",
+                   must="refused at once in status; the corrected setting holds without a "
+                        "restart"), home()
+    fifo, good = Path(env["HOME"]) / "calendar.ics", Path(env["HOME"]) / "work.ics"
+    os.mkfifo(fifo)  # nobody writes: a blocking open would wait for good
+    good.write_bytes(one_event("Design review", time.time() - 600))
+    write_config(env, calendars_setting(str(fifo)))
+    daemon = started(env)
+    for _ in range(rounds):
+        tally(row, done(env))
+    refused = status_saying(env, "not a regular file", timeout=30)
+    write_config(env, calendars_setting(str(good)))
+    held = status_saying(env, "Design review", timeout=30)
+    row.held = "not a regular file" in refused and "Design review" in held
+    daemon.stop()
+    row.found = count_done(env)
+    return row
+
+
 SCENARIOS = (kill_9_under_load, unwritable_data_folder, unwritable_until_restart, busy_journal,
              journal_deleted, hangup, stopped_daemon, many_clients, out_of_descriptors,
-             nested_settings, hostile_messages)
+             nested_settings, hostile_messages, forged_signal, doubled_reply, bad_spill_line,
+             hostile_calendar, secret_address, fifo_calendar)
 
 
 def main() -> int:

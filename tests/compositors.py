@@ -1,5 +1,6 @@
-"""Headless compositors for tests: GNOME's mutter, sway 1.7 and KWin 5.27, each with a runtime
-dir of its own under a temp folder, started and stopped by PID.
+"""Headless compositors for tests: GNOME's mutter, sway 1.7 (alone, or with mako showing
+notifications on it) and KWin 5.27, each with a runtime dir of its own under a temp folder,
+started and stopped by PID.
 
 - Mutter runs on a private session bus (tests.desktop.BUS_CONFIG); input goes through its
   RemoteDesktop API, from one bus connection (the remote session dies with the connection).
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.desktop import BUS_CONFIG, wait_for
+from tests.desktop import BUS_CONFIG, listening, wait_for
 from tests.support import Running, glutewake, journal_path, skip_or_fail, write_config
 
 PROTOCOLS = Path("/usr/share/plasma-wayland-protocols")
@@ -122,6 +123,17 @@ def _stop(proc: subprocess.Popen | None, how: int = signal.SIGTERM, group: bool 
         proc.wait(5)
 
 
+def private_bus(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """A session bus of its own in `folder`: the dbus-daemon and its address."""
+    socket = folder / "bus"
+    config = folder / "bus.conf"
+    config.write_text(BUS_CONFIG.format(socket=socket))
+    proc = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: listening(socket), "the session bus socket")
+    return proc, f"unix:path={socket}"
+
+
 class Mutter:
     """`mutter --headless --wayland --no-x11` on a private session bus."""
 
@@ -137,14 +149,7 @@ class Mutter:
 
     def start(self) -> "Mutter":
         if self._bus is None:
-            socket = self.folder / "bus"
-            config = self.folder / "bus.conf"
-            config.write_text(BUS_CONFIG.format(socket=socket))
-            self._bus = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork"],
-                                         env=self.env, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
-            wait_for(socket.exists, "the session bus socket")
-            self.bus_address = f"unix:path={socket}"
+            self._bus, self.bus_address = private_bus(self.folder, self.env)
             self.env["DBUS_SESSION_BUS_ADDRESS"] = self.bus_address
         self.proc = subprocess.Popen(
             ["mutter", "--headless", "--wayland", "--no-x11", "--virtual-monitor", "1280x720"],
@@ -265,6 +270,54 @@ class Sway:
     def stop(self) -> None:
         _stop(self.proc)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Mako:
+    """mako, the notification server of sway and other wlroots desktops, on a headless sway and
+    a session bus of its own; nothing it shows expires (default-timeout=0). `env` reaches both:
+    add a home's variables to it for a glutewake there."""
+
+    def __init__(self, folder: Path):
+        require("mako", "makoctl", "busctl", "dbus-daemon")
+        self.folder = folder
+        self.sway = Sway().start()
+        runtime = folder / "mako-run"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        env = base_env(runtime, folder)
+        self._bus, address = private_bus(folder, env)
+        self.env = dict(WAYLAND_DISPLAY=self.sway.socket, DBUS_SESSION_BUS_ADDRESS=address)
+        config = folder / "mako.conf"
+        config.write_text("default-timeout=0\n")
+        self.log = folder / "mako.log"
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen(["mako", "-c", str(config)], env=dict(env, **self.env),
+                                         stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.shown() is not None, "mako on the session bus")
+
+    def makoctl(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["makoctl", *args], env=dict(os.environ, **self.env),
+                              capture_output=True, text=True, timeout=15)
+
+    def shown(self) -> list[dict] | None:
+        """What mako shows now, newest first: {"id", "summary", "body", "actions": {key: label},
+        ...}; None while it does not answer."""
+        if self.proc.poll() is not None:
+            raise AssertionError(f"mako exited: {self.log.read_text()[-400:]}")
+        listed = self.makoctl("list")
+        if listed.returncode != 0:
+            return None
+        return [{key: value["data"] for key, value in one.items()}
+                for one in json.loads(listed.stdout)["data"][0]]
+
+    def press(self, ident: int, key: str) -> None:
+        """A button of notification `ident`, as a click on it would."""
+        pressed = self.makoctl("invoke", "-n", str(ident), key)
+        assert pressed.returncode == 0, pressed.stderr
+
+    def stop(self) -> None:
+        _stop(self.proc)
+        _stop(self._bus)
+        self.sway.stop()
 
 
 class KWin:

@@ -38,6 +38,17 @@ def home(tmp_path, monkeypatch) -> dict[str, str]:
 
 
 @pytest.fixture
+def session_bus(tmp_path, home, monkeypatch):
+    """A private session bus alone (no display); its address, also in DBUS_SESSION_BUS_ADDRESS."""
+    require(("dbus-daemon",), gtk=False)
+    session = Desktop(tmp_path, home)
+    session.start_bus()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", session.env["DBUS_SESSION_BUS_ADDRESS"])
+    yield session.env["DBUS_SESSION_BUS_ADDRESS"]
+    session.stop()
+
+
+@pytest.fixture
 def desktop(tmp_path, home):
     """Xvfb, a private session bus, dunst and trayer (an XEmbed tray)."""
     require()

@@ -115,7 +115,7 @@ class Desktop:
         self._procs["dbus"] = subprocess.Popen(
             ["dbus-daemon", f"--config-file={config}", "--nofork"], env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(socket.exists, "the session bus socket")
+        wait_for(lambda: listening(socket), "the session bus socket")
         self.env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={socket}"
 
     def start_dunst(self) -> None:
@@ -169,6 +169,13 @@ class Desktop:
         out = self.run("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
                        "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames").stdout
         return re.findall(r'string "([^"]+)"', out)
+
+    def name_owner(self, name: str) -> str:
+        """The unique name of the connection that owns `name` on the session bus."""
+        out = self.run("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                       "/org/freedesktop/DBus", "org.freedesktop.DBus.GetNameOwner",
+                       f"string:{name}").stdout
+        return re.findall(r'string "([^"]+)"', out)[0]
 
     # --- using it ---
 
@@ -290,6 +297,19 @@ class Desktop:
             proc.wait(5)
 
 
+def listening(path: Path) -> bool:
+    """Whether a server accepts connections on the socket `path`: a dbus-daemon makes the file
+    a moment before it listens, and a client that comes then is refused."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True
+
+
 def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1):
     """Poll `check` until it gives something true, and return that."""
     deadline = time.monotonic() + timeout
@@ -299,6 +319,27 @@ def wait_for(check, what: str, timeout: float = 10.0, every: float = 0.1):
             return found
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def forge_notification_signals(bus_address: str, ident: int, key: str = "done",
+                               to: str | None = None) -> None:
+    """What any program on the session bus can send: the notification server's ActionInvoked
+    (`key` pressed on notification `ident`) and NotificationClosed, from a connection of its own
+    that does not own org.freedesktop.Notifications; to everyone, or only to the connection `to`.
+    Returns once the bus has passed them on (a call after them has come back)."""
+    from jeepney import DBusAddress, HeaderFields, new_signal
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    server = DBusAddress("/org/freedesktop/Notifications", interface="org.freedesktop.Notifications")
+    with open_dbus_connection(bus_address) as conn:
+        for member, signature, body in (("ActionInvoked", "us", (ident, key)),
+                                        ("NotificationClosed", "uu", (ident, 2))):
+            signal = new_signal(server, member, signature, body)
+            if to:
+                signal.header.fields[HeaderFields.destination] = to
+            conn.send(signal)
+        conn.send_and_get_reply(message_bus.GetId(), timeout=5)  # the bus is past them
 
 
 def resident_mb(pid: int) -> float:

@@ -25,12 +25,18 @@ class Desk:
         self.idle: float | None = 0.0
         self.hold: Hold | None = None  # why reminders must wait (do not disturb, ...)
         self.inhibitor: str | None = None  # who keeps the desktop from idling (a film)
+        self.remote_break: float | None = None  # the latest break on another computer
+        self.remote_input: float | None = None  # the latest input on another computer
+        self.next_busy = None  # the next busy block of the calendars (events.Busy)
         self.effects: list = []
         self.observe()
 
     def observe(self, locked: bool = False):
         new = self.coach.observe(Observation(self.wall, self.mono, self.idle, locked, self.hold,
-                                             inhibitor=self.inhibitor))
+                                             inhibitor=self.inhibitor,
+                                             remote_break=self.remote_break,
+                                             remote_input=self.remote_input,
+                                             next_busy=self.next_busy))
         self.effects += new
         return new
 

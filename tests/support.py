@@ -49,10 +49,11 @@ def glutewake(env: dict[str, str], *args: str, timeout: float = 20) -> subproces
 class Running:
     """A `glutewake run` process whose output lines can be awaited."""
 
-    def __init__(self, env: dict[str, str], *args: str, argv: list[str] | None = None):
+    def __init__(self, env: dict[str, str], *args: str, argv: list[str] | None = None,
+                 cwd: Path | None = None):
         argv = argv or [sys.executable, "-m", "glutewake", "run", *args]
         self.proc = subprocess.Popen(argv, env=env, text=True, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, cwd=cwd)
         self.lines: list[str] = []
         self._queue: queue.Queue[str] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -114,6 +115,82 @@ cue = "Breathe out as you squeeze."
 """
 
 
+def stray_module(folder: Path, name: str = "bisect") -> Path:
+    """A `name`.py in `folder` that, when imported, notes it in the file returned and then works
+    as the standard library's module does: a program started in `folder` must never import it."""
+    import sysconfig
+
+    marker = folder / f"{name}-was-imported"
+    real = Path(sysconfig.get_paths()["stdlib"]) / f"{name}.py"
+    (folder / f"{name}.py").write_text(
+        f"with open({str(marker)!r}, 'a') as note:\n    note.write('imported\\n')\n"
+        f"exec(compile(open({str(real)!r}).read(), {str(real)!r}, 'exec'))\n")
+    return marker
+
+
+class Server:
+    """A loopback HTTP or HTTPS server: `routes` maps a path to (status, headers, body), where
+    the body may be a function of the request handler that returns all three. It records each
+    request's path and headers, and can answer slowly."""
+
+    def __init__(self, routes: dict, tls: tuple[str, str] | None = None, delay: float = 0.0):
+        import http.server
+        import ssl
+        import threading
+        import time
+
+        self.routes, self.requests = routes, []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests.append((self.path, self.headers))
+                time.sleep(delay)
+                status, headers, body = server.routes.get(self.path, (404, {}, b"none"))
+                if callable(body):
+                    status, headers, body = body(self)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def address(self, path: str, login: str = "") -> str:
+        return f"{self.scheme}://{login + '@' if login else ''}127.0.0.1:{self.port}{path}"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def command_lines() -> list[str]:
+    """Every process's command line, as anyone on the machine can read them."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                found.append(Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ")
+                             .decode("utf-8", "replace"))
+            except OSError:
+                pass
+    return found
+
+
 def silent_clients(address: str, count: int, wait: float = 0.05) -> list:
     """Up to `count` control-socket clients that connect and say nothing; fewer when the
     daemon's backlog is full (a connect that would wait longer than `wait` gives up)."""
@@ -130,3 +207,21 @@ def silent_clients(address: str, count: int, wait: float = 0.05) -> list:
             continue
         clients.append(sock)
     return clients
+
+
+def spill_with_a_bad_line(env: dict[str, str], good: int) -> Path:
+    """A spill file as a daemon that could not write its journal leaves it, with `good` breaks
+    done an hour ago and, among them, one whose time lies in the year three billion."""
+    import json
+
+    folder = Path(env["XDG_STATE_HOME"]) / "glutewake" / "spill"
+    folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+    lines = [{"uid": f"{n:032x}", "record": {"kind": "done", "wall": time.time() - 3600 + n,
+                                            "sitting": 60.0, "exercise": "wall-lean"}}
+             for n in range(good)]
+    lines.insert(good // 2, {"uid": "f" * 32, "record": {"kind": "done", "wall": 1e20,
+                                                         "sitting": 60.0}})
+    path = folder / "pending-1-1.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    path.chmod(0o600)
+    return path

@@ -95,3 +95,21 @@ def test_no_sql_matches_on_journal_text():
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text("utf-8")
         assert not re.search(r"\bLIKE\b|\bGLOB\b|instr\(", text), f"{path} matches on text"
+
+
+def test_only_the_daemon_and_the_cli_know_the_coach_machine():
+    """Adapters and ports see effects and the status value (core.effects), never the machine."""
+    allowed = ("glutewake.core.coach", "glutewake.app.daemon", "glutewake.app.cli")
+    for name, path in modules().items():
+        if name in allowed:
+            continue
+        assert "glutewake.core.coach" not in imports(name, path), f"{name} imports the coach"
+
+
+def test_threads_start_in_one_place():
+    """glutewake/threads.py starts every thread, under a name from the daemon's table."""
+    for name, path in modules().items():
+        if name == "glutewake.threads":
+            continue
+        text = path.read_text("utf-8")
+        assert not re.search(r"threading\.(Thread|Timer)\(", text), f"{name} starts a thread"

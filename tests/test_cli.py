@@ -119,6 +119,45 @@ def test_config_set_keeps_the_file_mode(home):
     assert 'every = "45m"' in path.read_text()
 
 
+READERS = (("log",), ("log", "--csv"), ("stats",), ("stats", "--json"), ("export",),
+           ("export", "--format", "json"))
+
+
+def files_of(path) -> dict:
+    """The journal's files and their bytes."""
+    return {p.name: p.read_bytes() for p in path.parent.glob(path.name + "*")}
+
+
+def test_readers_never_convert_an_old_journal_and_say_what_does(home):
+    import sqlite3
+
+    from tests.test_journal import OLD_ROWS, old_journal
+
+    path = journal_path(home)
+    path.parent.mkdir(parents=True)
+    old_journal(path, OLD_ROWS)
+    before = files_of(path)
+    for command in READERS:
+        result = glutewake(home, *command)
+        assert result.returncode == 1, (command, result)
+        assert result.stderr.count("\n") == 1 and "`glutewake run` converts it" in result.stderr
+        assert str(path) in result.stderr and "Traceback" not in result.stderr
+    assert files_of(path) == before
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    db.close()
+
+
+def test_readers_leave_the_journal_as_it_was(home):
+    journal = Journal(journal_path(home))
+    journal.record(Record("done", START_WALL, 1834, "wall-lean"))
+    journal.close()
+    before = journal_path(home).read_bytes()
+    for command in READERS:
+        assert glutewake(home, *command).returncode == 0, command
+    assert journal_path(home).read_bytes() == before
+
+
 # A custom move with a 40-character id and a name of wide characters (two columns each in a
 # terminal), and one left out (it needs a band) whose name has a combining accent (no column).
 LONG_ID = "standing-calf-raise-with-a-slow-lowering"

@@ -48,7 +48,7 @@ def test_snooze_pause_resume_and_skip_reach_the_daemon(home):
         daemon.wait_for("Time to stand")
         snoozed = glutewake(home, "snooze", "2s")
         assert snoozed.returncode == 0 and "Snoozed" in snoozed.stdout
-        daemon.wait_for("Time to stand")  # after 2 s more sitting
+        daemon.wait_for("Still due: ")  # after 2 s more sitting, one line: the lesson is up
         assert glutewake(home, "skip").returncode == 0
         paused = glutewake(home, "pause", "until", "23:59")
         assert paused.returncode == 0 and "paused until" in paused.stdout
@@ -107,3 +107,23 @@ def test_config_edit_while_running_applies_and_bad_edit_keeps_last_good(home):
         daemon.wait_for("Time to stand")
     finally:
         assert daemon.stop() == 0
+
+
+def test_the_console_prints_the_lesson_once_nudges_on_repeats_and_echoes_answers(home):
+    write_config(home, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "2s"\n'
+                       'max_reminders = 3\nnatural_break = "1h"\n')
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("Time to stand")
+        daemon.wait_for("reminder 2 of 3")
+        nudge = daemon.wait_for("reminder 3 of 3")
+        assert "Still due: " in nudge and "glutewake done" in nudge
+        answer = glutewake(home, "skip")
+        assert answer.returncode == 0
+        echo = daemon.wait_for("Break skipped")  # said where the reminders are, too
+        assert echo.startswith("[")
+    finally:
+        daemon.stop()
+    lesson_lines = [line for line in daemon.lines if line.strip().startswith("1. ")]
+    assert len(lesson_lines) == 1, daemon.lines  # the steps were printed once, not per repeat
+    assert not any("reminder 4" in line for line in daemon.lines)

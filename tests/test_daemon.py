@@ -12,7 +12,10 @@ import pytest
 from glutewake.app.daemon import Daemon, Parts, SettingsFile
 from glutewake.core import commands
 from glutewake.core.coach import HeadsUp, Remind
+from glutewake.core import phrases
+from glutewake.core.effects import Reply
 from glutewake.core.events import Hold, Kind, Reason
+from glutewake.core.view import View, answer_from_wire
 from glutewake.store.journal import Journal
 from tests.helpers import START_WALL
 
@@ -24,6 +27,7 @@ class FakeNotifier:
         self.shown: list = []
         self.withdrawn = 0
         self.told: list[tuple[str, str]] = []
+        self.answers: list[str] = []
 
     def show(self, note) -> None:
         self.shown.append(note)
@@ -33,6 +37,9 @@ class FakeNotifier:
 
     def tell(self, title: str, body: str) -> None:
         self.told.append((title, body))
+
+    def answered(self, text: str) -> None:
+        self.answers.append(text)
 
 
 class FakeIdle:
@@ -53,6 +60,12 @@ class FakeHolds:
     def hold(self, settings):
         self.asked += 1
         return self.now
+
+    def next_busy(self, settings):
+        return None
+
+    def problems(self):
+        return []
 
 
 class Clock:
@@ -134,9 +147,10 @@ def test_commands_over_the_wire_are_carried_out_and_worded(desk):
     assert reply["ok"] and reply["text"].startswith("Break logged:")
     assert reply["text"].endswith("1 of 6 today.")
     assert desk.notifier.withdrawn == 1 and desk.kinds()[-1] is Kind.DONE
-    status = desk.daemon.handle({"cmd": "status"})["status"]
-    assert (status["phase"], status["done_today"], status["today"]) == (
-        "sitting", 1, "Today: 1 of 6 breaks")
+    view = View.from_wire(desk.daemon.handle({"cmd": "status"})["status"])
+    assert (view.status.phase, view.status.done_today) == ("sitting", 1)
+    assert "Today: 1 of 6 breaks" in phrases.status_text(view)
+    assert answer_from_wire(reply["answer"]).reply is Reply.LOGGED  # for the CLI to word
 
 
 def test_a_bad_message_is_a_usage_error_and_changes_nothing(desk):
@@ -190,13 +204,13 @@ def test_each_bad_save_is_told_once_in_a_notification_and_a_fix_clears_it(desk):
     [(title, body)] = desk.notifier.told
     assert title == "Settings not applied"
     assert str(desk.config) in body and "[breaks] every" in body and "last good" in body
-    assert desk.daemon.status()["settings_error"].startswith(str(desk.config))
+    assert phrases.status_json(desk.daemon.view())["settings_error"].startswith(str(desk.config))
     desk.config.write_text('[breaks]\nevery = "soon"\n')  # another bad save: told again
     desk.sit(30)
     assert len(desk.notifier.told) == 2
     desk.config.write_text('[breaks]\nevery = "20m"\n')
     desk.sit(30)
-    assert desk.daemon.status()["settings_error"] == ""
+    assert phrases.status_json(desk.daemon.view())["settings_error"] == ""
     assert len(desk.notifier.told) == 2
 
 
@@ -260,3 +274,84 @@ def test_an_edit_that_keeps_the_time_stamp_is_still_seen(desk):
     os.utime(desk.config, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     desk.sit(30)
     assert desk.daemon.coach.settings.every == 1200
+
+
+def test_the_weekly_summary_comes_once_on_the_first_look_at_the_desk_in_a_new_week(tmp_path):
+    from datetime import datetime
+
+    from glutewake.core.events import Record
+
+    monday = datetime(2025, 11, 24, 8, 55).timestamp()  # START_WALL is the Saturday before
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal.record(Record("done", datetime(2025, 11, 18, 10).timestamp(), 41 * 60, "wall-lean"))
+    journal.record(Record("done", datetime(2025, 11, 11, 10).timestamp(), 58 * 60, "wall-lean"))
+    config = tmp_path / "config.toml"
+    config.write_text('[breaks]\nevery = "30m"\nnatural_break = "5m"\n')
+    state = tmp_path / "state" / "weekly-summary"
+    clock, idle = Clock(), FakeIdle()
+    clock.wall = monday
+
+    def daemon():
+        notifier = FakeNotifier()
+        return notifier, Daemon(SettingsFile(config, print), journal, Parts(notifier, idle),
+                                print, wall=lambda: clock.wall, mono=lambda: clock.mono,
+                                tick=30, weekly=state)
+
+    idle.seconds = 3600.0  # the machine is on, nobody at it: nothing yet
+    told, first = daemon()
+    first.tick()
+    clock.advance(60)
+    first.tick()
+    assert told.told == [] and not state.exists()
+    idle.seconds = 0.0  # back at the desk
+    clock.advance(60)
+    first.tick()
+    clock.advance(60)
+    first.tick()
+    assert told.told == [("Your sitting last week",
+                          "Mon 17 Nov to Sun 23 Nov\n"
+                          "Longest bout: 41 min, down from 58 min\n"
+                          "Sitting in bouts of 30 min or more: 100%, as the week before\n"
+                          "Breaks per sitting hour: 1.5, up from 1.0")]
+    assert state.read_text() == "2025-W48"
+    again, second = daemon()  # a restart the same week remembers it
+    second.tick()
+    clock.advance(2 * 24 * 3600)
+    second.tick()
+    assert again.told == []
+    config.write_text('[goals]\nweekly_summary = false\n')
+    clock.advance(7 * 24 * 3600)  # the next Wednesday, turned off: nothing, and nothing later
+    off, third = daemon()
+    third.tick()
+    assert off.told == [] and state.read_text() == "2025-W49"
+    journal.close()
+
+
+def test_no_io_under_the_coachs_lock_a_slow_desktop_never_keeps_a_status_reader_waiting(desk):
+    """An idle source that takes a second to answer (a busy X server, a slow bus): while a look
+    waits on it, the tray's and D-Bus's status reads answer at once, and a second look waits
+    its turn instead of interleaving."""
+    import threading
+
+    asked = threading.Event()
+    release = threading.Event()
+
+    class SlowIdle:
+        name = "slow idle"
+
+        def idle_seconds(self):
+            asked.set()
+            release.wait(5)
+            return 0.0
+
+    desk.daemon.parts.idle = SlowIdle()
+    look = threading.Thread(target=desk.daemon.tick)
+    look.start()
+    assert asked.wait(5)
+    began = time.monotonic()
+    status = desk.daemon.snapshot()  # what the tray and D-Bus read
+    assert time.monotonic() - began < 0.5 and status.phase.value == "sitting"
+    assert not desk.daemon._lock.locked()
+    release.set()
+    look.join(5)
+    assert not look.is_alive()

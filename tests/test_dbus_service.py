@@ -22,6 +22,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.threading import open_dbus_router
 
 from glutewake.app.daemon import Daemon, Parts, SettingsFile
+from glutewake.core import phrases
 from glutewake.core.coach import Remind
 from glutewake.core.events import Kind
 from glutewake.desktop import service
@@ -164,7 +165,7 @@ def test_the_properties_say_what_status_says_and_introspection_lists_them(served
         "DueIn": 1200, "NextDue": local(served.clock.wall + 1200), "Hold": "", "HoldReason": "",
         "DoneToday": 0, "Goal": 6, "IdleSource": "fake idle", "SettingsError": "",
         "PausedUntil": ""}
-    status = served.daemon.status()  # what `glutewake status --json` would print
+    status = phrases.status_json(served.daemon.view())  # what `status --json` would print
     assert (props["Phase"], props["Text"], props["Sitting"], props["DueIn"], props["NextDue"],
             props["Goal"], props["IdleSource"]) == (
         status["phase"], status["line"], status["sitting"], status["due_in"],

@@ -11,7 +11,7 @@ import pytest
 from glutewake.core import exercises
 from glutewake.desktop.icon import ALERT, CALM
 from tests.support import Running, glutewake, journal_path, write_config
-from tests.desktop import share, wait_for
+from tests.desktop import forge_notification_signals, share, wait_for
 
 pytestmark = pytest.mark.desktop
 
@@ -169,6 +169,32 @@ def test_daemon_survives_dunst_dying_and_uses_it_again_when_back(desktop):
         before = len(desktop.shown())
         desktop.wait_shown(before + 1, timeout=15)  # the next reminder reaches the new dunst
         assert "Traceback" not in "\n".join(daemon.lines)
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_forged_done_from_another_program_is_ignored_and_the_servers_own_counts(desktop):
+    """Any connection can send what looks like the server's ActionInvoked; only the owner of
+    org.freedesktop.Notifications is believed."""
+    from glutewake.desktop.service import NAME
+
+    daemon = start(desktop, '[breaks]\nevery = "3s"\nsnooze = "3s"\nremind_again = "1h"\n',
+                   "--no-tray")
+    bus = desktop.env["DBUS_SESSION_BUS_ADDRESS"]
+    try:
+        ident = int(desktop.wait_shown(1)[0]["id"])
+        forge_notification_signals(bus, ident)  # to every connection that listens
+        forge_notification_signals(bus, ident, to=desktop.name_owner(NAME))  # to the daemon
+        # dunst's own Snooze comes after the forgeries: once it is in, they have been judged
+        desktop.press_in_notification("#Snooze")
+        wait_for(lambda: rows(desktop.env, "snoozed"), "the real snooze in the journal")
+        assert not rows(desktop.env, "done")
+        daemon.wait_for("ignored ActionInvoked from :")
+        # the next reminder's Done, pressed in dunst, is the one break
+        desktop.wait_shown(2, timeout=15)
+        desktop.press_in_notification("#Done")
+        wait_for(lambda: rows(desktop.env, "done"), "the real done in the journal")
+        assert len(rows(desktop.env, "done")) == 1
     finally:
         assert daemon.stop() == 0
 

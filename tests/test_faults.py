@@ -11,7 +11,8 @@ import pytest
 
 from glutewake.app.control import NotRunning, request
 from glutewake.core.errors import UserError
-from tests.support import Running, glutewake, journal_path, write_config
+from glutewake.core.view import View
+from tests.support import Running, glutewake, journal_path, spill_with_a_bad_line, write_config
 from tests.desktop import Desktop, require
 
 
@@ -68,8 +69,8 @@ def test_a_hundred_clients_at_once_all_get_answers(home):
         for thread in threads:
             thread.join(30)
         assert errors == [] and len(replies) == 100 and all(r["ok"] for r in replies)
-        status = request({"cmd": "status"})["status"]
-        assert status["done_today"] == 20  # every done counted once, none lost or doubled
+        status = View.from_wire(request({"cmd": "status"})["status"]).status
+        assert status.done_today == 20  # every done counted once, none lost or doubled
     finally:
         assert daemon.stop() == 0
 
@@ -125,6 +126,64 @@ def test_an_unwritable_data_folder_keeps_events_in_the_spill_file_it_names(home)
     spill = Path(kept.split("events are kept safe in ", 1)[1].split(" until ", 1)[0])
     assert spill.is_relative_to(home["XDG_STATE_HOME"])  # the user's own files, not /tmp
     assert '"done"' in spill.read_text()
+
+
+def test_a_spill_line_out_of_range_stops_neither_the_start_nor_the_good_lines(home):
+    spill = spill_with_a_bad_line(home, good=3)
+    daemon = Running(home, "--console")
+    try:
+        line = daemon.wait_for("is not a sound event")
+        daemon.wait_for("glutewake is watching")
+        assert glutewake(home, "status").returncode == 0
+    finally:
+        assert daemon.stop() == 0
+    assert "Traceback" not in "\n".join(daemon.lines)
+    aside = list(spill.parent.glob(f"{spill.name}.bad-*"))
+    assert len(aside) == 1 and not spill.exists() and str(aside[0]) in line
+    assert done_breaks(home) == 3
+
+
+def done_breaks(env) -> int:
+    db = sqlite3.connect(journal_path(env))
+    try:
+        return db.execute("SELECT COUNT(*) FROM events WHERE kind = 'done'").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_a_break_kept_while_the_journal_is_held_shows_at_once_and_goes_in_once(home):
+    import json
+
+    from tests.desktop import wait_for
+
+    env = dict(home, GLUTEWAKE_TICK="600")  # the retry writes it, not the safety look
+    write_config(env, '[breaks]\nevery = "1h"\n')
+    daemon = Running(env, "--console")
+    try:
+        daemon.wait_for("glutewake is watching")
+        holder = sqlite3.connect(journal_path(env), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # a backup or sync tool holding the journal
+        try:
+            assert glutewake(env, "done").returncode == 0
+            daemon.wait_for("events are kept safe in")
+            log = glutewake(env, "log")
+            stats = json.loads(glutewake(env, "stats", "--json").stdout)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        waiting = [line for line in log.stdout.splitlines() if " done " in line]
+        assert len(waiting) == 1 and waiting[0].endswith("waiting to be written"), log.stdout
+        assert stats["totals"]["done"] == 1
+        spill = Path(env["XDG_STATE_HOME"]) / "glutewake" / "spill"
+        wait_for(lambda: done_breaks(env) == 1 and not list(spill.glob("*.jsonl")),
+                 "the break to move from the spill file into the journal")
+        log = glutewake(env, "log")
+        stats = json.loads(glutewake(env, "stats", "--json").stdout)
+        written = [line for line in log.stdout.splitlines() if " done " in line]
+        assert len(written) == 1 and "waiting" not in written[0], log.stdout
+        assert stats["totals"]["done"] == 1 and done_breaks(env) == 1
+    finally:
+        assert daemon.stop() == 0
 
 
 def test_a_dead_display_means_no_tray_but_a_running_daemon(home):

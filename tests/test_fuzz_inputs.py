@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from glutewake.core import config
 from glutewake.core.errors import UserError
+from glutewake.core.view import View
 from tests.desktop import resident_mb
 from tests.fuzz_inputs import check_reply, raw_messages, send_raw, settings_bytes
 from tests.support import Running, glutewake, write_config
@@ -73,9 +74,10 @@ def test_a_running_daemon_survives_any_settings_file(home, daemon):
         path.write_bytes(data)
         reply = send_raw(runtime, b'{"cmd": "reload"}')
         assert reply is not None and isinstance(reply["ok"], bool)
-        status = send_raw(runtime, b'{"cmd": "status"}')["status"]
-        assert "\n" not in status["settings_error"]
-        errors.add(status["settings_error"])
+        error = View.from_wire(send_raw(runtime, b'{"cmd": "status"}')["status"]).settings_error
+        text = "" if error is None else f"{error.where}: {error.what}"
+        assert "\n" not in text
+        errors.add(text)
 
     case()
     assert len(errors) > 5  # the files really were read, and found wrong in many ways

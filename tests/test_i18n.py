@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import json
 import subprocess
 import sys
 import time
@@ -547,5 +548,30 @@ def test_a_running_glutewake_switches_language_when_the_settings_change(home):
         assert glutewake(home, "config", "set", "ui.language", '"de"').returncode == 0
         glutewake(home, "done")
         daemon.wait_for("Zeit aufzustehen", timeout=30)
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_the_command_line_speaks_its_own_language_whatever_the_daemon_speaks(home):
+    """A daemon started in English; `LANGUAGE=de glutewake status` and `snooze` render the
+    typed status and answer in German, with no English line in between."""
+    subprocess.run([sys.executable, "-m", "glutewake.locale.catalogs", "compile"], check=True,
+                   capture_output=True, timeout=120)
+    write_config(home, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "1h"\n'
+                       'natural_break = "1h"\n')
+    daemon = Running(home, "--console")
+    german = dict(home, LANGUAGE="de")
+    try:
+        daemon.wait_for("Time to stand")
+        status = glutewake(german, "status")
+        assert status.returncode == 0, status.stderr
+        assert "Heute:" in status.stdout and "Today:" not in status.stdout
+        assert "Break due" not in status.stdout and "Sitting" not in status.stdout
+        snoozed = glutewake(german, "snooze")
+        assert snoozed.stdout.startswith("Verschoben:"), snoozed.stdout
+        english = glutewake(home, "status")
+        assert "Today:" in english.stdout  # the same daemon, asked in English
+        follow = json.loads(glutewake(german, "status", "--json").stdout)
+        assert follow["phase"] == "snoozed" and follow["line"] and "Sitting" not in follow["line"]
     finally:
         assert daemon.stop() == 0

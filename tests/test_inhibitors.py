@@ -28,7 +28,7 @@ from glutewake.desktop.bus import Bus
 from glutewake.desktop.inhibitors import (GNOME_SESSION, POWERDEVIL, POWERDEVIL_PATH,
                                           GnomeSessionSource, Inhibitors, LogindSource,
                                           PowerDevilSource, describe, find_inhibitors)
-from tests.desktop import BUS_CONFIG, wait_for
+from tests.desktop import listening, wait_for
 from tests.support import skip_or_fail
 
 SYSTEM_CONF = Path("/usr/share/dbus-1/system.conf")
@@ -102,7 +102,7 @@ class Logind:
         self.bus_daemon = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork"],
                                            stdout=subprocess.DEVNULL,
                                            stderr=open(folder / "dbus.log", "w"))
-        wait_for(self.socket.exists, "the private system bus")
+        wait_for(lambda: listening(self.socket), "the private system bus")
         self._probe = Bus(self.address)
         self.proc: subprocess.Popen | None = None
         self._inhibits: list[subprocess.Popen] = []
@@ -170,21 +170,6 @@ def logind(tmp_path):
     running = Logind(tmp_path)
     yield running
     running.close()
-
-
-@pytest.fixture
-def session_bus(tmp_path):
-    if shutil.which("dbus-daemon") is None:
-        skip_or_fail("dbus-daemon is missing; run `sudo bash .ci/desktop-packages.sh`")
-    socket = tmp_path / "session_bus"
-    config = tmp_path / "session.conf"
-    config.write_text(BUS_CONFIG.format(socket=socket))
-    daemon = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(socket.exists, "the session bus socket")
-    yield f"unix:path={socket}"
-    daemon.terminate()
-    daemon.wait(5)
 
 
 def cost_ms(read, times: int = 50) -> float:

@@ -1,5 +1,6 @@
 """The break journal: rows, migrations, damage, and never losing an event."""
 
+import json
 import os
 import pathlib
 import sqlite3
@@ -219,10 +220,26 @@ def test_newer_schema_is_not_touched(tmp_path):
     assert journal.pending == 1
 
 
+SCHEMA_1 = """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        ts REAL NOT NULL,
+        local_date TEXT NOT NULL,
+        utc_offset INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        exercise TEXT,
+        sitting REAL NOT NULL DEFAULT 0,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_by_date ON events (local_date);
+    CREATE INDEX events_by_kind ON events (kind, exercise, ts);
+    """
+
+
 def old_journal(path, rows):
     """A journal as glutewake wrote it before typed fields: schema 2, free-text details."""
     db = sqlite3.connect(path)
-    for number, step in enumerate(MIGRATIONS[:2], 1):
+    for number, step in enumerate((SCHEMA_1, MIGRATIONS[1]), 1):
         db.executescript(f"BEGIN; {step} PRAGMA user_version = {number}; COMMIT;")
     db.executemany("INSERT INTO events (ts, local_date, utc_offset, kind, exercise, sitting, "
                    "detail) VALUES (?, '2026-11-22', 60, ?, ?, ?, ?)", rows)
@@ -283,3 +300,171 @@ def test_a_spill_file_from_before_typed_fields_is_imported(tmp_path):
     journal = Journal(path, spill=spill_for(tmp_path))
     assert [(e.record.kind, e.record.early) for e in journal.events()] == [(Kind.DONE, True)]
     assert not spill.exists()
+
+
+def spill_file(tmp_path, lines: list[str], name: str = "pending-1-1.jsonl") -> pathlib.Path:
+    folder = tmp_path / "state" / "spill"
+    folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+    path = folder / name
+    path.write_text("".join(line + "\n" for line in lines))
+    path.chmod(0o600)
+    return path
+
+
+def spilled(uid: str, **record) -> str:
+    return json.dumps({"uid": uid, "record": {"sitting": 5.0, "exercise": "wall-lean"} | record})
+
+
+BAD_LINES = [  # each with one field a journal record cannot hold
+    spilled("b" * 32, kind="done", wall=1e20),
+    spilled("c" * 32, kind="done", wall=float("nan")),
+    spilled("d" * 32, kind="done", wall=-5.0),
+    spilled("e" * 32, kind="gone", wall=START_WALL),
+    spilled("f" * 32, kind="done", wall=START_WALL, sitting=-1),
+    spilled("0" * 32, kind="done", wall=START_WALL, sitting=1e300),
+    spilled("1" * 32, kind="reminded", wall=START_WALL, reminder=10**30),
+    spilled("2" * 32, kind="reminded", wall=START_WALL, reminder="1"),
+    spilled("3" * 32, kind="held", wall=START_WALL, reason="because"),
+    spilled("4" * 32, kind="done", wall=START_WALL, early="yes"),
+    spilled("5" * 32, kind="done", wall=START_WALL, dose=7),
+    spilled("6" * 32, kind="feedback", wall=START_WALL, feedback="meh"),
+    spilled("7" * 32, kind="paused", wall=START_WALL, until=1e19),
+    spilled("8" * 32, kind="done", wall=START_WALL, exercise=["wall-lean"]),
+    spilled("9" * 32, kind="done", wall=START_WALL, colour="red"),
+    spilled("x" * 99, kind="done", wall=START_WALL),
+    json.dumps({"uid": "a" * 31, "record": "done"}),
+    "[" * 100_000,
+    "not json at all",
+    '{"kind": "paused", "wall": 1e20, "sitting": 0, "detail": "until 07:00"}',  # old format
+]
+
+
+def test_a_bad_spill_line_is_set_aside_and_the_good_lines_are_imported(tmp_path):
+    good = [spilled("a" * 32, kind="done", wall=START_WALL),
+            '{"kind": "paused", "wall": %r, "sitting": 0, "detail": "until 25:99"}' % START_WALL,
+            spilled("a" * 31 + "b", kind="skipped", wall=START_WALL + 2,
+                    source="zoom\x1b[31m\u202e" + "z" * 500)]
+    path = spill_file(tmp_path, good[:1] + BAD_LINES + good[1:])
+    original = path.read_bytes()
+    messages = []
+    journal = Journal(tmp_path / "j.sqlite3", messages.append, spill=spill_for(tmp_path))
+    events = [e.record for e in journal.events()]
+    assert [(r.kind, r.until) for r in events] == [
+        (Kind.DONE, None), (Kind.PAUSED, None), (Kind.SKIPPED, None)]
+    assert events[2].source.startswith("zoom") and len(events[2].source) == 80  # cleaned
+    aside = list(path.parent.glob("pending-1-1.jsonl.bad-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == original and not path.exists()
+    assert len(messages) == 1 and "\n" not in messages[0], messages
+    assert f"{len(BAD_LINES)} lines of {path}" in messages[0] and str(aside[0]) in messages[0]
+    assert "line 2: wall 1e+20 is of the wrong type or out of range" in messages[0]
+    assert "3 other events were added" in messages[0]
+    journal.close()
+    messages.clear()
+    again = Journal(tmp_path / "j.sqlite3", messages.append, spill=spill_for(tmp_path))
+    assert len(list(again.events())) == 3 and messages == []  # nothing twice, nothing said
+
+
+def test_every_field_of_a_record_has_its_check():
+    from dataclasses import fields
+
+    from glutewake.store import valid
+
+    assert set(valid.CHECKS) == {f.name for f in fields(Record)}
+
+
+BAD_ROWS = [  # (ts, kind, exercise, sitting, detail) that no glutewake wrote
+    (1e20, "done", "wall-lean", 1900, ""),
+    (START_WALL + 20, "gone", None, 0, ""),
+    ("yesterday", "done", "wall-lean", 1900, ""),
+    (START_WALL + 21, "reminded", "wall-lean", 1800, "reminder 99999999999999999999 of 3"),
+    (START_WALL + 22, "snoozed", "wall-lean", 1900, "99999999 h"),
+    (START_WALL + 23, "done", "wall-lean", -4, ""),
+    (START_WALL + 24, "done", b"\xff\xfe", 1900, ""),
+]
+
+
+def test_rows_of_an_old_journal_that_are_no_events_never_stop_the_start(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    odd = [(START_WALL + 25, "paused", None, 0, "until 25:99")]  # unreadable detail: fields empty
+    old_journal(path, OLD_ROWS + BAD_ROWS + odd)
+    messages = []
+    journal = Journal(path, messages.append)
+    assert [(e.record.wall, e.record.kind.value) for e in journal.events()] == [
+        (ts, kind) for ts, kind, *_ in OLD_ROWS + odd]
+    assert len(messages) == 1 and "\n" not in messages[0]
+    assert f"{len(BAD_ROWS)} rows of the old journal could not be converted" in messages[0]
+    assert "row 17: wall 1e+20 is of the wrong type or out of range" in messages[0]
+    kept = journal.read("SELECT ts, kind, exercise, sitting, detail FROM unreadable_events "
+                        "ORDER BY id")
+    assert kept == [tuple(row) for row in BAD_ROWS]  # as they were
+    journal.close()
+    assert [e.record.kind for e in Journal.reader(path).events()][-1] == Kind.PAUSED
+
+
+def statements_run(monkeypatch) -> list[str]:
+    """Every SQL statement the journal's connections run from now on."""
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return statements
+
+
+def shape(path) -> tuple:
+    db = sqlite3.connect(path)
+    try:
+        return (db.execute("PRAGMA user_version").fetchone()[0],
+                [row[1:] for row in db.execute("PRAGMA table_info(events)")],
+                sorted((row[1], row[2], [c[2] for c in db.execute(f"PRAGMA index_info({row[1]})")])
+                       for row in db.execute("PRAGMA index_list(events)")))
+    finally:
+        db.close()
+
+
+def test_a_new_journal_is_made_as_it_is_now_without_the_steps_of_old_ones(tmp_path, monkeypatch):
+    statements = statements_run(monkeypatch)
+    Journal(tmp_path / "new.sqlite3").close()
+    assert not [s for s in statements if "ALTER TABLE" in s.upper()]
+    assert any("CREATE TABLE events" in s for s in statements)
+    old_journal(tmp_path / "old.sqlite3", OLD_ROWS[:2])
+    Journal(tmp_path / "old.sqlite3").close()
+    assert shape(tmp_path / "new.sqlite3") == shape(tmp_path / "old.sqlite3")
+
+
+def test_converting_an_old_journal_needs_no_sqlite_newer_than_3_25(tmp_path, monkeypatch):
+    """DROP COLUMN came with SQLite 3.35 (2021), RENAME COLUMN with 3.25: the conversion builds
+    the table anew and renames it, which every SQLite 3 can do."""
+    old_journal(tmp_path / "old.sqlite3", OLD_ROWS)
+    statements = statements_run(monkeypatch)
+    Journal(tmp_path / "old.sqlite3").close()
+    altered = [s.upper() for s in statements if "ALTER TABLE" in s.upper()]
+    assert altered and all("RENAME TO" in s and "COLUMN" not in s for s in altered), altered
+
+
+def test_a_reader_shows_events_still_in_spill_files_each_once_and_changes_nothing(tmp_path):
+    from glutewake.store import stats
+
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path)
+    journal.record(Record(Kind.DONE, START_WALL, 5, "wall-lean"))
+    (written,), = journal.read("SELECT uid FROM events")
+    journal.close()
+    waiting = spilled("a" * 32, kind="done", wall=START_WALL + 60, exercise="bird-dog")
+    # the written one again (a crash before its spill file went), and the waiting one twice
+    first = spill_file(tmp_path, [spilled(written, kind="done", wall=START_WALL), waiting])
+    second = spill_file(tmp_path, [waiting, BAD_LINES[0]], name="pending-2-2.jsonl")
+    before = {p: p.read_bytes() for p in (path, first, second)}
+    reader = Journal.reader(path, spill_for(tmp_path))
+    events = list(reader.events())
+    assert [(e.record.exercise, e.waiting) for e in events] == [
+        ("wall-lean", False), ("bird-dog", True)]
+    day = date.fromisoformat(events[0].local_date)
+    assert stats.report(reader.read, day, day, 0, day).total.done == 2
+    reader.close()
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in first.parent.iterdir()) == [first.name, second.name]

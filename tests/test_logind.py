@@ -10,7 +10,7 @@ from jeepney.bus_messages import message_bus
 
 from glutewake.desktop.activity import LockWatch
 from glutewake.desktop.bus import Bus
-from tests.desktop import BUS_CONFIG, wait_for
+from tests.desktop import BUS_CONFIG, listening, wait_for
 from tests.support import skip_or_fail
 
 SESSION = "/org/freedesktop/login1/session/_31"
@@ -24,7 +24,7 @@ def system_bus(tmp_path, monkeypatch):
     config = tmp_path / "bus.conf"
     config.write_text(BUS_CONFIG.format(socket=socket))
     daemon = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork"])
-    wait_for(socket.exists, "the bus socket")
+    wait_for(lambda: listening(socket), "the bus socket")
     monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", f"unix:path={socket}")
     yield f"unix:path={socket}"
     daemon.terminate()

@@ -99,3 +99,15 @@ def test_setting_text_is_what_the_settings_file_takes():
     for seconds in (45, 60, 1800, 3600, 5400, 3661, 86400):
         assert parse_duration(setting_text(seconds)) == seconds
     assert setting_text(5400) == "1h30m"
+
+
+def test_show_my_week_follows_the_break_log_when_the_tray_offers_it():
+    shown = []
+    controls = menu.Controls(run=calls.append, open_settings=lambda: None, open_log=lambda: None,
+                             show_week=lambda: shown.append("week"))
+    status = Status(Phase("sitting"), 600, 1200, 0, None, 0.0, builtin()[1])
+    items = menu.build(menu.View(status, "line", (300,)), controls)
+    labels = [i.label for i in items if not i.separator]
+    assert labels[labels.index("Open break log") + 1] == "Show my week"
+    by_label(items)["Show my week"].action()
+    assert shown == ["week"]

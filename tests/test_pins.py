@@ -77,7 +77,8 @@ def test_the_installed_versions_are_the_pinned_ones(distribution):
 @pytest.mark.parametrize("attribute", ["_window", "_display"])
 def test_pystray_xorg_icon_keeps_its_window_and_display(attribute):
     # tray.py: PystrayTray._fix_xorg_clicks changes the event mask of icon._window and flushes
-    # icon._display, or clicks never arrive.
+    # icon._display, or clicks never arrive; PystrayTray.stop closes icon._display's socket when
+    # the loop does not end by itself.
     assert attribute in assigned_on_self(source_of("pystray", "_xorg"), "Icon"), missing(
         f"pystray._xorg.Icon.{attribute}", "glutewake/desktop/tray.py (_fix_xorg_clicks)",
         "pystray")

@@ -134,7 +134,7 @@ def test_layout_is_the_documented_structure(sni_desktop):
             "Next: Single-leg stand — 2 × 30–50 s hold per side", "-", "Done — I took my break",
             "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Start at login",
             "Break every", "Open settings",
-            "Open break log", "-", "Quit glutewake"]
+            "Open break log", "Show my week", "-", "Quit glutewake"]
         snooze = next(child for _, child in root[2] if child[1].get("label") == ("s", "Snooze"))
         assert snooze[1]["children-display"] == ("s", "submenu")
         assert labels(snooze) == ["1 min", "2 min"]
@@ -334,5 +334,27 @@ def test_a_bad_save_is_told_once_by_notification_tray_line_icon_and_status_until
         wait_for(lambda: tooltip().startswith("Sitting"), "the tray line to recover")
         status = json.loads(glutewake(sni_desktop.env, "status", "--json").stdout)
         assert status["settings_error"] == "" and status["due_in"] <= 50 * 60
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_show_my_week_from_the_tray_writes_the_page_and_opens_it(sni_desktop, tmp_path):
+    from datetime import date
+
+    folder = tmp_path / "opener"
+    folder.mkdir()
+    said = tmp_path / "opened.txt"
+    (folder / "xdg-open").write_text(f'#!/bin/sh\necho "$1" >> {said}\n')
+    (folder / "xdg-open").chmod(0o755)
+    write_config(sni_desktop.env, '[breaks]\nevery = "1h"\n')
+    daemon = Running(dict(sni_desktop.env, PATH=f"{folder}:{sni_desktop.env['PATH']}"))
+    try:
+        daemon.wait_for("glutewake is watching")
+        host = Host(sni_desktop)
+        host.click(our_item(host), ["Show my week"])
+        opened = wait_for(lambda: said.exists() and said.read_text().split(), "the page opened")
+        page = Path(sni_desktop.env["XDG_CACHE_HOME"]) / "glutewake" / "report.html"
+        assert opened == [str(page)]
+        assert f'data-date="{date.today().isoformat()}"' in page.read_text("utf-8")
     finally:
         assert daemon.stop() == 0

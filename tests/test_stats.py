@@ -3,8 +3,10 @@
 import csv
 import io
 import json
+import os
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -149,7 +151,7 @@ def test_json_shape_is_stable(tmp_path, zone):
     j = journal_with(tmp_path, [Record("done", at(DAY, 9), 1800, "wall-lean")])
     data = stats.report(j.read, DAY - timedelta(days=1), DAY, 6, DAY).as_json()
     assert set(data) == {"from", "to", "goal", "days", "totals", "streak_days", "most_done",
-                         "least_done", "done_per_exercise"}
+                         "least_done", "done_per_exercise", "pattern"}
     assert set(data["days"][0]) == {"date", "reminders", "done", "answered", "snoozed", "skipped",
                                     "natural_breaks", "answered_share", "longest_stretch_seconds",
                                     "sitting_seconds", "away_seconds", "goal_met"}
@@ -301,3 +303,44 @@ def test_the_chart_font_draws_the_letters_the_translations_use():
         skip_or_fail("no DejaVu, Liberation or Noto Sans font here (Debian: fonts-dejavu-core)")
     missing = drawn("\U0001F600")
     assert all(drawn(letter) != missing for letter in "éèàçñßüö×–—")
+
+
+def test_the_chart_draws_each_days_longest_bout_with_a_skip_inside_it(tmp_path, zone):
+    from glutewake.store.chart import BOUT
+
+    zone("UTC")
+    j = journal_with(tmp_path, [  # 25 + 25 minutes with a skip between: one bout of 50
+        Record("skipped", at(DAY, 9, 25), 25 * 60, "wall-lean"),
+        Record("done", at(DAY, 9, 50), 25 * 60, "wall-lean"),
+        Record("done", at(DAY + timedelta(days=1), 9, 20), 20 * 60, "wall-lean"),
+    ])
+    report = stats.report(j.read, DAY, DAY + timedelta(days=1), 6, DAY + timedelta(days=1))
+    image = draw_chart(report)
+    layout = layout_for(report)
+    left, _, _, _ = layout.plot
+    for index, minutes in ((0, 50), (1, 20)):
+        middle = int(left + layout.slot * (index + 0.5))
+        assert image.getpixel((middle, layout.minutes_y(minutes))) == BOUT, (index, minutes)
+    assert image.getpixel((int(left + layout.slot * 0.5), layout.minutes_y(25))) != BOUT
+
+
+def test_the_chart_font_is_loaded_by_absolute_path_never_from_the_working_folder(tmp_path,
+                                                                                 monkeypatch):
+    """A DejaVuSans.ttf in the folder `stats --chart` runs from, or in a relative folder of
+    XDG_DATA_DIRS (here: the bold one under that name), is not the font the chart uses."""
+    from glutewake.store.chart import font_files, text_font
+
+    found = font_files()
+    if not found:
+        skip_or_fail("no DejaVu, Liberation or Noto Sans font here (Debian: fonts-dejavu-core)")
+    bold = Path(found[0]).with_name("DejaVuSans-Bold.ttf")
+    if not bold.exists():
+        skip_or_fail(f"no {bold} to plant (Debian: fonts-dejavu-core)")
+    for planted in (tmp_path / "DejaVuSans.ttf", tmp_path / "relative" / "fonts" / "DejaVuSans.ttf"):
+        planted.parent.mkdir(parents=True, exist_ok=True)
+        planted.write_bytes(bold.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_DIRS", f"relative:{Path(found[0]).parents[3]}")
+    font = text_font(14)
+    assert os.path.isabs(font.path) and not Path(font.path).is_relative_to(tmp_path)
+    assert font.getname() == ("DejaVu Sans", "Book")

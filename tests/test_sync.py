@@ -70,9 +70,11 @@ def test_an_interval_under_way_at_midnight_is_split_in_two_days():
 def test_journals_of_every_older_schema_migrate_to_synced_ones(tmp_path, schema):
     """Schema 4 adds the computer each event came from, fills in the unique ids that rows from
     before schema 3 lack, and the intervals, names and files tables."""
+    from tests.test_journal import SCHEMA_1
+
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
-    for number, step in enumerate(MIGRATIONS[:schema], 1):
+    for number, step in enumerate((SCHEMA_1, *MIGRATIONS[1:schema]), 1):
         if isinstance(step, str):
             db.executescript(f"BEGIN; {step} PRAGMA user_version = {number}; COMMIT;")
         else:
@@ -358,7 +360,7 @@ def test_a_break_on_one_computer_reaches_the_other_once(computers, tmp_path):
     assert abs(desk.sync.remote()[0] - laptop.journal.read(
         "SELECT ts FROM events WHERE kind = 'done'")[0][0]) < 0.01
     assert desk.news >= 1
-    assert [d["name"] for d in desk.sync.devices()] == [laptop.sync.identity.name]
+    assert [d.name for d in desk.sync.devices()] == [laptop.sync.identity.name]
     # the laptop writes again (a new event): the desk reads the file again, nothing doubles
     laptop.did(Kind.SNOOZED, duration=600.0)
     wait_for(lambda: "snoozed" in desk.kinds_from(laptop), "the snooze")
@@ -395,7 +397,7 @@ def test_a_clock_running_ahead_is_flagged_and_its_times_clamped(computers):
     assert len(problems) == 1 and "its clock runs 1 h ahead of this one" in problems[0]
     assert problems[0].startswith(laptop.sync.identity.name)
     assert sum("clock runs" in m for m in desk.messages) == 1  # once in the log
-    assert desk.sync.devices()[0]["seen"] is not None
+    assert desk.sync.devices()[0].seen is not None
 
 
 def test_a_cloned_computer_takes_a_new_id_and_both_histories_stay(tmp_path, computers):
@@ -470,6 +472,8 @@ def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_inpu
     beside it. Each Observation carries the other's latest break and input; the daemon's own
     input goes out in its presence intervals."""
     from glutewake.app.daemon import Daemon, Parts, SettingsFile
+    from glutewake.core import phrases
+    from glutewake.core.view import View
     from tests.test_daemon import FakeIdle, FakeNotifier
 
     folder = tmp_path / "shared"
@@ -478,9 +482,9 @@ def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_inpu
     journal = Journal(tmp_path / "desk.sqlite3")
     idle, said = FakeIdle(), []
     settings = SettingsFile(config, said.append)
-    daemon = Daemon(settings, journal, Parts(FakeNotifier(), idle), said.append)
-    daemon.parts.sync = Sync(lambda: daemon.coach.settings.sync_folder, journal,
-                             tmp_path / "desk-id.json", said.append, write_every=0.2)
+    sync = Sync(lambda: settings.settings.sync_folder, journal, tmp_path / "desk-id.json",
+                said.append, write_every=0.2)
+    daemon = Daemon(settings, journal, Parts(FakeNotifier(), idle, sync=sync), said.append)
     seen = []
     observe = daemon.coach.observe
     daemon.coach.observe = lambda obs: (seen.append(obs), observe(obs))[1]
@@ -495,7 +499,13 @@ def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_inpu
         done_at = laptop.journal.read("SELECT ts FROM events WHERE kind = 'done'")[0][0]
         assert abs(seen[-1].remote_break - done_at) < 0.01
         assert seen[-1].remote_input is not None and seen[-1].remote_input <= time.time()
-        assert daemon.status()["remote_break"] is not None
+        view = View.from_wire(daemon.view().to_wire())  # as `glutewake status` gets it
+        assert abs(view.remote_break - done_at) < 0.01
+        assert [(other.id, other.seen is not None) for other in view.devices] == [
+            (laptop.sync.identity.id, True)]
+        json_status = phrases.status_json(view)
+        assert json_status["devices"][0]["name"] == laptop.sync.identity.name
+        assert json_status["remote_break"] is not None and json_status["sync_problems"] == []
         # the desk's own input reaches the laptop through its intervals
         idle.seconds = 2.0
         daemon.tick()

@@ -15,7 +15,6 @@ from glutewake.desktop.bus import Bus
 from glutewake.desktop.icon import Look
 from glutewake.desktop.menu import Item
 from glutewake.desktop.sni import LAYOUT, SniTray, pixmaps
-from tests.desktop import Desktop, require
 
 pytestmark = pytest.mark.desktop
 
@@ -36,16 +35,6 @@ class Menus:
     def __call__(self) -> tuple[Item, ...]:
         number = next(self._numbers)
         return tuple(Item(f"entry {number}", lambda: None) for _ in range(1 + number % 3))
-
-
-@pytest.fixture
-def session_bus(tmp_path, home, monkeypatch):
-    require(("dbus-daemon",), gtk=False)
-    desktop = Desktop(tmp_path, home)
-    desktop.start_bus()
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-    yield desktop.env["DBUS_SESSION_BUS_ADDRESS"]
-    desktop.stop()
 
 
 def call(conn, address, method, signature=None, body=()):

@@ -8,23 +8,20 @@ import os
 import re
 import sys
 import unicodedata
-from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from html import escape as html_escape
 
 from .. import __version__, i18n
 from ..core.errors import UserError, closest
 from ..i18n import N_, _, ngettext
 from . import paths, sync_cli
+from .journal_views import (Unreadable, add_span_options, days_asked, open_journal, parse_day,
+                            print_table, reading)
 
 EXIT_REFUSED = 1  # the daemon said no, or is not running
 EXIT_USAGE = 2  # the user's input is wrong
-LONGEST_STATS = 36_500  # days: a hundred years
 
 
-class Unreadable(Exception):
-    """Something glutewake keeps (the journal) cannot be read; the message is one line."""
 
 
 # argparse's own words (usage, the option headings, its error messages) come from our catalog:
@@ -53,6 +50,13 @@ def speak_argparse() -> None:
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors that say how to get help."""
 
+    def command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
+        """The parser of the command `name` ("log"), or None."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return None
+
     def error(self, message: str):
         match = re.search(r"argument ([^:]*): invalid choice: '([^']*)' \(choose from (.*)\)",
                           message)
@@ -78,6 +82,36 @@ class Parser(argparse.ArgumentParser):
                                 prog=self.prog, message=message) + "\n")
 
 
+# Where a value may start with "-": a negative duration is a mistake to explain, not an option.
+VALUES_AFTER = {("snooze",): 1, ("pause",): 1, ("config", "set"): 3}
+
+
+def parse(parser: Parser, argv: list[str]):
+    """The command line as argparse reads it, with two kinder errors: a value like "-5m" is taken
+    as a value (and refused as a negative duration by the command), and an unknown option gets
+    "did you mean" against the options of its own command."""
+    argv = list(argv)
+    for words, at in VALUES_AFTER.items():
+        if tuple(argv[:len(words)]) == words and "--" not in argv and len(argv) > at \
+                and re.fullmatch(r"-\d.*", argv[at]):
+            argv.insert(at, "--")
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        sub = parser.command_parser(args.command)
+        options = [o for action in (sub or parser)._actions for o in action.option_strings]
+        word = extra[0]
+        if word.startswith("-"):
+            hint = closest(word.split("=")[0], options)
+            problem = (_("unknown option {option} (did you mean {hint}?)", option=word, hint=hint)
+                       if hint else _("unknown option {option}", option=word))
+        else:
+            problem = _("unexpected word '{word}'", word=word)
+        prog = sub.prog if sub else parser.prog
+        parser.exit(EXIT_USAGE, _("{prog}: {message}; run `{prog} --help` for the list",
+                                  prog=prog, message=problem) + "\n")
+    return args
+
+
 def build_parser() -> Parser:
     speak_argparse()
     parser = Parser(prog="glutewake", description=_(
@@ -100,7 +134,8 @@ def build_parser() -> Parser:
     status = commands.add_parser("status",
                                  help=_("how long you have been sitting, and what is next"))
     status.add_argument("--json", action="store_true",
-                        help=_("one JSON object (also when glutewake is not running; see README)"))
+                        help=_("one JSON object, also when glutewake is not running; `man "
+                               "glutewake` lists its fields"))
     status.add_argument("--follow", action="store_true",
                         help=_("a new line whenever it changes, at most one a second (for bars)"))
     done = commands.add_parser("done", help=_("log that you took your break (also fine before "
@@ -116,7 +151,8 @@ def build_parser() -> Parser:
                       help=_("easy: a bigger dose next time; hard: a smaller one"))
     snooze = commands.add_parser("snooze",
                                  help=_("put the reminder off (default: [breaks] snooze)"))
-    snooze.add_argument("duration", nargs="?", help=_('sitting time to wait, like "10m"'))
+    snooze.add_argument("duration", nargs="*", help=_('sitting time to wait, like "10m" or '
+                                                      '"10 min"'))
     commands.add_parser("skip", help=_("skip the break that is due, without doing it"))
     pause = commands.add_parser("pause", help=_("no reminders for a while"),
                                 description=_('Examples: "pause 30m", "pause until 14:30", '
@@ -136,11 +172,9 @@ def build_parser() -> Parser:
     stats = commands.add_parser(
         "stats", help=_("how your breaks went: per day, streak, favourite exercises"),
         description=_("Without options: the last 7 days, today included."))
-    stats.add_argument("--days", type=int, metavar="N",
-                       help=_("the last N days, today included"))
-    stats.add_argument("--from", dest="first", metavar=day, help=_("first day, YYYY-MM-DD"))
-    stats.add_argument("--to", dest="last", metavar=day, help=_("last day (default: today)"))
-    stats.add_argument("--json", action="store_true", help=_("machine-readable (see README)"))
+    add_span_options(stats)
+    stats.add_argument("--json", action="store_true",
+                       help=_("machine-readable; `man glutewake` lists its fields"))
     # TRANSLATORS: the placeholder for a picture's file name
     stats.add_argument("--chart", metavar=_("FILE.png"), type=Path,
                        help=_("also draw breaks done vs reminders per day as an 800x400 PNG"))
@@ -188,9 +222,10 @@ def build_parser() -> Parser:
     settings_actions.add_parser("edit",
                                 help=_("open your settings in $VISUAL or $EDITOR, then check"))
     sync_cli.add_parser(commands)
-    from . import install
+    from . import install, report_cli
 
     install.add_parser(commands)
+    report_cli.add_parser(commands)
     return parser
 
 
@@ -229,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # the journal, spill files, log and key are the user's alone
     i18n.setup(language_setting())
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, sys.argv[1:] if argv is None else argv)
     if args.command is None:
         parser.print_help()
         return 0
@@ -266,53 +301,68 @@ STATUS_FIELDS = ("running", "pid", "line", "phase", "sitting", "due_in", "next_d
 
 
 def show_status(args) -> int:
-    """`glutewake status [--json] [--follow]`."""
+    """`glutewake status [--json] [--follow]`, rendered here, in this command's language, from
+    the daemon's typed status view."""
     import json
     import time
 
+    from ..core import phrases
     from .control import NoAnswer, NotRunning, request
 
     last = None
     while True:
         try:
-            status = request({"cmd": "status"})["status"]
-            status["running"] = True
+            view = read_view(request({"cmd": "status"}))
+            shown = phrases.status_json(view)
         except (NotRunning, NoAnswer) as err:
-            status = dict.fromkeys(STATUS_FIELDS) | {
-                "running": False, "line": _("glutewake is not running"),
+            shown = dict.fromkeys(STATUS_FIELDS) | {
+                "running": False, "line": _("glutewake is not running"), "text": "",
+                "tooltip": "", "class": "stopped", "state": "Idle",
                 "problem": str(err) if isinstance(err, NoAnswer) else ""}
-        # what waybar (return-type json) and i3status-rust (json = true) read; waybar takes the
-        # tooltip as Pango markup (its "escape" setting covers only the text), so it is escaped
-        status |= {"text": status["line"],
-                   "tooltip": html_escape(status.get("exercise") or "", quote=False),
-                   "class": status.get("phase") or "stopped",
-                   "state": "Warning" if status.get("phase") == "due" else "Idle"}
-        if args.json:
-            shown = json.dumps(status, sort_keys=True, ensure_ascii=False)
-        elif args.follow:
-            shown = status["line"]
-        else:
-            if not status["running"]:
-                print(status["problem"] or not_running(), file=sys.stderr)
+            shown["text"] = shown["line"]
+            view = None
+        if not args.json and not args.follow:
+            if view is None:
+                print(shown["problem"] or not_running(), file=sys.stderr)
                 return EXIT_REFUSED
-            print_status(status)
+            print("\n".join(phrases.status_text(view)))
             return 0
+        if args.json:
+            line = json.dumps(shown, sort_keys=True, ensure_ascii=False)
+        else:
+            line = shown["line"]
         if not args.follow:
-            print(shown)
-            return 0 if status["running"] else EXIT_REFUSED
-        # a new line when what it says changes; the seconds ticking on alone are no change
-        key = {k: v for k, v in status.items() if k not in ("sitting", "due_in")}
-        if key != last:
-            print(shown, flush=True)
-            last = key
+            print(line)
+            return 0 if view is not None else EXIT_REFUSED
+        # a new line only when what it prints changes: the seconds ticking on alone are none
+        # (nor is the due moment, which is "now" for as long as a break is due)
+        changed = {k: v for k, v in shown.items() if k not in ("sitting", "due_in", "next_due")}
+        if changed != last:
+            print(line, flush=True)
+            last = changed
         time.sleep(1)
 
 
+def read_view(reply: dict):
+    """The status view in a reply; a one-line error when it cannot be read (another version)."""
+    from ..core.view import View
+
+    try:
+        return View.from_wire(reply["status"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise UserError(_("the running glutewake"), _(
+            "sent a reply this glutewake cannot read ({error}); are both the same version? Stop "
+            "it (`glutewake quit`) and start it again", error=f"status {type(err).__name__}")) \
+            from None
+
+
 def to_daemon(args) -> int:
+    import time
+
     from ..core import commands
     from .control import NoAnswer, NotRunning, request
 
-    words = {"snooze": args.duration if args.command == "snooze" else None,
+    words = {"snooze": " ".join(args.duration) if args.command == "snooze" else None,
              "pause": " ".join(args.until) if args.command == "pause" else None,
              "rate": getattr(args, "feeling", None),
              "done": "easy" if getattr(args, "easy", False) else (
@@ -326,10 +376,16 @@ def to_daemon(args) -> int:
     except NoAnswer as err:
         print(f"glutewake: {err}", file=sys.stderr)
         return EXIT_REFUSED
-    if args.command == "status":
-        print_status(reply["status"])
-        return 0
-    print(reply["text"], file=sys.stdout if reply["ok"] else sys.stderr)
+    text = reply["text"]
+    if "answer" in reply:  # worded here, in this command's language
+        from ..core import phrases
+        from ..core.view import answer_from_wire
+
+        try:
+            text = phrases.answer(answer_from_wire(reply["answer"]), time.time())
+        except (KeyError, TypeError, ValueError):
+            pass  # another version's answer: its own words will do
+    print(text, file=sys.stdout if reply["ok"] else sys.stderr)
     if reply["ok"]:
         return 0
     return EXIT_USAGE if reply.get("usage") else EXIT_REFUSED
@@ -339,84 +395,11 @@ def not_running() -> str:
     return _("glutewake is not running; start it with `glutewake run`")
 
 
-def part_name(name: str | None) -> str:
-    """A part's name (idle source, notifier, tray) from `status --json` as people read it: what
-    glutewake.core.phrases.part_name does, without loading phrases (status must start fast). The
-    adapters mark the names made of words with N_; product names come back as they are."""
-    return _(name or "none")
-
-
-def print_status(status: dict) -> None:
-    """The daemon's status for people. The daemon words the line, the next exercise and today's
-    count; the names of the parts it uses (idle source, notifier, tray) come in the English of
-    `status --json` and are put in the language in force here."""
-    print(_("glutewake is running (pid {pid})", pid=status["pid"]))
-    if status.get("settings_error"):
-        print(_("Settings not applied: {error}. The last good settings stay in force until it "
-                "is fixed.", error=status["settings_error"]))
-    print(status["line"])
-    print(_("Next exercise: {exercise}", exercise=status["exercise"]))
-    print(status["today"])
-    idle_state = status.get("idle_state", "answering")
-    if idle_state in ("answering", "none"):
-        print(_("Idle detection: {source}", source=part_name(status["idle_source"])))
-    else:
-        from ..core.phrases import source_state_text
-
-        print(_("Idle detection: {source} ({state})", source=part_name(status["idle_source"]),
-                state=source_state_text(idle_state)))
-    if status.get("inhibitor"):
-        print(_("Idle inhibited by: {inhibitor}", inhibitor=status["inhibitor"]))
-    if status.get("notifier_state") == "missing":
-        print(_("Notifications: {notifier} (missing: no notification server on the session bus "
-                "now)", notifier=part_name(status["notifier"])))
-    else:
-        print(_("Notifications: {notifier}", notifier=part_name(status["notifier"])))
-    for problem in status.get("detector_problems", []):
-        print(_("Detector problem: {problem}", problem=problem))
-    print(_("Tray: {tray}", tray=part_name(status.get("tray") or "none")))
-    print(_("Settings: {file}", file=status["config"]))
-    waiting = status.get("journal_waiting", 0)
-    if waiting:
-        print(ngettext("Journal: {file} ({count} event kept safe, not written yet: {problem})",
-                       "Journal: {file} ({count} events kept safe, not written yet: {problem})",
-                       waiting, file=status["journal"], count=waiting,
-                       problem=status.get("journal_problem")))
-    else:
-        print(_("Journal: {file}", file=status["journal"]))
-    print(_("Log: {file}", file=status["log"]))
-    if status.get("devices"):
-        import time
-        from datetime import datetime
-
-        from ..core.phrases import seen
-
-        now = time.time()
-        # TRANSLATORS: followed by "laptop: 12 min ago · office: 2 h ago"
-        print(_("Other computers: {devices}", devices=" · ".join(seen(
-            device["name"], device["seen"] and datetime.fromisoformat(device["seen"]).timestamp(),
-            now) for device in status["devices"])))
-    for problem in status.get("sync_problems") or []:
-        print(_("Sync problem: {problem}", problem=problem))
-
-
 # --- the journal --------------------------------------------------------------------------------
 
 
-def parse_day(text: str, option: str) -> date:
-    words = {"today": date.today(), "yesterday": date.today() - timedelta(days=1)}
-    if text in words:
-        return words[text]
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(option, _('"{text}" is not a date; use YYYY-MM-DD, today or yesterday',
-                                  text=text)) from None
-
-
 def show_log(args) -> int:
-    from ..core.events import Kind
-    from ..core.phrases import detail, kind_name
+    from ..core.phrases import detail, kind_name, not_written_yet
     from ..core.timespec import humanize
     from ..store.export import write_csv
 
@@ -427,41 +410,21 @@ def show_log(args) -> int:
         if args.csv:
             write_csv(journal, sys.stdout, since)
             return 0
-        width = max(13, *(len(kind_name(kind)) for kind in Kind))
+        rows = []
         names = journal.device_names()
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
             # the computer it happened on, when it was another one
             where = f"[{names.get(event.device, event.device[:8])}]" if event.device else ""
-            print(f"{event.local_time:%Y-%m-%d %H:%M}  {kind_name(r.kind):<{width}} "
-                  f"{r.exercise or '':<24} {sat:<12} {detail(r)} {where}".rstrip())
+            words = ", ".join(filter(None, (detail(r), event.waiting and not_written_yet())))
+            rows.append((f"{event.local_time:%Y-%m-%d %H:%M}", kind_name(r.kind),
+                         r.exercise or "", sat, f"{words} {where}".strip()))
+    # columns as wide as their widest cell, in any language and for any exercise id
+    widths = [max((shown_width(row[n]) for row in rows), default=0) for n in range(4)]
+    for row in rows:
+        print(columns(row, widths).strip())
     return 0
-
-
-@contextmanager
-def open_journal(device: str | None = None):
-    """The journal for reading, closed afterwards; None (said) when nothing is logged yet.
-    `device` (`--device`): only that computer's events."""
-    from ..store.journal import Journal, JournalDamaged
-
-    path = paths.journal_file()
-    if not path.exists():
-        print(_("The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.",
-                path=path))
-        yield None
-        return
-    try:
-        journal = Journal.reader(path)
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
-    try:
-        sync_cli.device_filter(journal, device)
-        yield journal
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
-    finally:
-        journal.close()
 
 
 def export(args) -> int:
@@ -491,28 +454,10 @@ def show_stats(args) -> int:
     from ..core import config
     from ..core.timespec import humanize, weekday_date
     from ..store import stats
+    from .report_cli import print_pattern
 
     today = date.today()
-    last = parse_day(args.last, "stats --to") if args.last else today
-    if args.first:
-        first = parse_day(args.first, "stats --from")
-    else:
-        days = 7 if args.days is None else args.days
-        if not 1 <= days <= LONGEST_STATS:
-            raise UserError("stats --days", _("{days} is not a number of days from 1 to {most} "
-                                              "(100 years)", days=str(days)[:20],
-                                              most=LONGEST_STATS))
-        try:
-            first = last - timedelta(days=days - 1)
-        except OverflowError:
-            raise UserError("stats --days", _("{days} days before {last} is before year 1",
-                                              days=days, last=last)) from None
-    if first > last:
-        raise UserError("stats --from", _("{first} is after --to {last}; swap them", first=first,
-                                          last=last))
-    if (last - first).days >= LONGEST_STATS:
-        raise UserError("stats --from", _("{first} to {last} is more than 100 years; pick a "
-                                          "shorter span", first=first, last=last))
+    first, last = days_asked(args, "stats")
     settings = config.load(paths.config_file())
     with open_journal(args.device) as journal:
         if journal is None:
@@ -528,8 +473,7 @@ def show_stats(args) -> int:
                 "cannot write the picture ({error}); give a writable path ending in .png",
                 error=err)) from None
     if args.json:
-        json.dump(result.as_json(), sys.stdout, indent=1)
-        print()
+        print(json.dumps(result.as_json(), indent=1))  # one write: json.dump makes thousands
         return 0
     names = {e.id: e.shown_name for e in settings.catalog}
     span = {"first": weekday_date(first), "last": weekday_date(last, year=True)}
@@ -554,10 +498,7 @@ def show_stats(args) -> int:
         away = humanize(day.away_seconds) if day.away_seconds else "—"
         table.append((label, day.reminders, day.done, day.snoozed, day.skipped, day.natural_breaks,
                       share, longest, sat, away))
-    widths = [max(len(str(row[n])) for row in table) for n in range(len(table[0]))]
-    for row in table:
-        cells = [f"{row[0]:<{widths[0]}}"] + [f"{row[n]!s:>{widths[n]}}" for n in range(1, len(row))]
-        print("  ".join(cells))
+    print_table(table)
     print()
     if result.goal:
         print(ngettext("Streak: {days} day in a row with at least {goal} breaks done",
@@ -570,6 +511,7 @@ def show_stats(args) -> int:
                 least=names.get(least[0], least[0]), least_count=least[1]))
     print(_("* today. Natural: breaks you took by being away. Answered: reminded breaks you then "
             "did or skipped. Away: time away from the desk in natural breaks."))
+    print_pattern(result.pattern, today)
     if args.chart:
         print(_("Chart written to {file}", file=args.chart))
     return 0
@@ -596,17 +538,24 @@ def show_exercises(args) -> int:
 
         frames = pictures.frames(exercise.id)
         print(_("Pictures: {files}", files=", ".join(str(frame) for frame in frames)))
+        opened = ""
         if args.open:
-            from .runner import open_path
+            from .opener import open_file
 
-            for frame in frames:
-                open_path(frame)
+            problem = next((p for p in (open_file(f, on_screen=True) for f in frames) if p), "")
+            if problem or not frames:
+                opened = _("Cannot show the pictures ({problem}); they are in {folder}",
+                           problem=problem or _("there are none"),
+                           folder=frames[0].parent if frames else paths.APP)
         print(_("Posture: {posture} · equipment: {equipment} · level {level}",
                 posture=exercises.posture_name(exercise.posture),
                 equipment=exercises.equipment_name(exercise.equipment), level=exercise.level))
         reason = exercises.why_not_offered(exercise, settings.prefs)
         print(_("Offered in reminders.") if reason is None else
               _("Not offered: {reason}.", reason=reason))
+        if opened:
+            print(opened, file=sys.stderr)
+            return EXIT_REFUSED
         return 0
     offered = settings.offered
     rows = [(e.id, e.shown_name, e.prescription) for e in offered]
@@ -649,27 +598,19 @@ def journal_doses():
     """Each exercise's dose as the journal has it (none logged yet: all at the start)."""
     from ..core.dose import Doses
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     path = paths.journal_file()
     if not path.exists():
         return Doses()
-    try:
-        journal = Journal.reader(path)
-        try:
-            return stats.doses(journal.read)
-        finally:
-            journal.close()
-    except JournalDamaged as err:
-        raise Unreadable(str(err)) from None
+    with reading(path) as journal:
+        return stats.doses(journal.read)
 
 
 def level_in_force(settings):
     """The settings at the level the journal has earned, and a line saying where you stand."""
-    from ..core.coach import Past
+    from ..core.inputs import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
-    from ..store.journal import Journal, JournalDamaged
 
     if not settings.level_auto:
         return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
@@ -677,15 +618,9 @@ def level_in_force(settings):
     path = paths.journal_file()
     done = days = 0
     if path.exists():
-        try:
-            journal = Journal.reader(path)
-            try:
-                done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                              if e.level == 1))
-            finally:
-                journal.close()
-        except JournalDamaged as err:
-            raise Unreadable(str(err)) from None
+        with reading(path) as journal:
+            done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
+                                                          if e.level == 1))
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, ngettext(
@@ -705,8 +640,9 @@ def level_in_force(settings):
 
 def autostart(args) -> int:
     from ..desktop.autostart import for_this_system
+    from .install import entry_icon
 
-    entry = for_this_system(icon=str(paths.app_icon_file()))
+    entry = for_this_system(icon=entry_icon())
     if args.action == "enable":
         print(entry.enable())
     elif args.action == "disable":
@@ -742,6 +678,7 @@ def configure(args) -> int:
         config.load(target)
         print(_("{path}: ok", path=target))
     elif args.action == "set":
+        list_wanted(args.key, args.value)
         config.set_value(path, args.key, args.value)
         print(tell_daemon(_("{key} = {value} saved in {path}", key=args.key, value=args.value,
                             path=path)))
@@ -757,6 +694,20 @@ def configure(args) -> int:
                                          "edit` again to fix it)", problem=err.problem)) from None
         print(tell_daemon(_("{path}: ok", path=path)))
     return 0
+
+
+def list_wanted(dotted: str, text: str) -> None:
+    """A key that takes a list, given a bare word: show exactly what to type, quotes and all."""
+    import json
+
+    from ..core import config
+
+    section, key = config.parse_key(dotted)
+    if isinstance(config.defaults()[section].get(key), list) and not text.lstrip().startswith("["):
+        example = json.dumps([word for word in text.replace(",", " ").split()] or ["..."])
+        raise UserError(f"config set {dotted}", _(
+            "takes a list; type it with its brackets and quotes: glutewake config set {key} "
+            "'{example}'", key=dotted, example=example))
 
 
 def tell_daemon(done: str) -> str:
@@ -829,7 +780,7 @@ def guide(args) -> int:
 
     from ..core import commands, config, phrases
     from ..core import guide as plan
-    from ..core.coach import Guiding, Remind
+    from ..core.effects import Guiding, Remind
     from .control import NoAnswer, NotRunning, request
 
     settings = level_in_force(config.load(paths.config_file()))[0]
@@ -837,7 +788,7 @@ def guide(args) -> int:
     ident = args.id
     if ident is None:
         try:
-            ident = request({"cmd": "status"})["status"]["exercise_id"]
+            ident = read_view(request({"cmd": "status"})).status.exercise.id
         except (NotRunning, NoAnswer, KeyError):
             raise UserError("guide", _("name an exercise, like `glutewake guide wall-lean` "
                                        "(`glutewake exercises` lists them)")) from None
@@ -885,6 +836,12 @@ def guide(args) -> int:
     return 0 if complete else 130
 
 
+def report(args) -> int:
+    from . import report_cli
+
+    return report_cli.main(args)
+
+
 def install_desktop(args) -> int:
     from . import install
 
@@ -893,4 +850,4 @@ def install_desktop(args) -> int:
 
 COMMANDS = {"run": run, "status": show_status, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
             "autostart": autostart, "exercises": show_exercises, "config": configure,
-            "install-desktop": install_desktop, "sync": sync_cli.main}
+            "install-desktop": install_desktop, "report": report, "sync": sync_cli.main}

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..core.errors import UserError
 from ..i18n import _
 from .paths import check_private, runtime_dir
+from ..threads import spawn
 
 
 
@@ -154,10 +155,9 @@ class ControlServer:
         self._listener = mpc.Listener(address, family, backlog=self.MAX_CLIENTS)
         self._places = threading.BoundedSemaphore(self.MAX_CLIENTS)
         self._closed = threading.Event()
-        self._thread = threading.Thread(target=self._accept_loop, name="control", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        spawn("control", self._accept_loop)
 
     def close(self) -> None:
         self._closed.set()
@@ -190,8 +190,7 @@ class ControlServer:
                 conn.close()
                 continue
             try:
-                threading.Thread(target=self._serve, args=(conn,), name="control-client",
-                                 daemon=True).start()
+                spawn("control-client", self._serve, conn)
             except RuntimeError:  # no thread to be had: refuse this client, keep the loop
                 self._places.release()
                 conn.close()

@@ -72,6 +72,13 @@ def shipped():
     return Path(__file__).resolve().parents[2] / "assets"
 
 
+def entry_icon() -> str:
+    """The icon a menu or autostart entry names: the absolute path of the largest shipped PNG
+    (it exists whether or not `glutewake install-desktop` ran), else the theme name."""
+    icons = shipped_icons()
+    return str(icons[max(icons)]) if icons else NAME
+
+
 def shipped_icons(folder=None) -> dict[int, object]:
     """Size in pixels -> the shipped PNG of that size."""
     folder = folder or shipped()

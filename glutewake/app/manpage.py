@@ -183,6 +183,48 @@ ENVIRONMENT = [
 ]
 
 
+# The fields scripts may rely on; English, as they are in the JSON.
+STATUS_FIELDS = [
+    ("running, pid", "whether glutewake runs, and its process id; when it does not, every "
+     "other field is null and the exit status is 1"),
+    ("line, text", "the status line (`text` is the same, for status bars)"),
+    ("phase, class", "sitting, due, held, snoozed, paused, away or guiding"),
+    ("sitting, due_in", "seconds sat in this stretch, and of sitting left until the break"),
+    ("next_due, paused_until", "local ISO 8601 times, or null"),
+    ("hold", "null, or what keeps a due reminder back: reason (do_not_disturb, fullscreen, "
+     "presentation, app, microphone, camera, meeting, off_hours, lunch), source, text, since, "
+     "until"),
+    ("exercise, exercise_id, tooltip", "the next exercise, in words and as its id"),
+    ("done_today, goal", "breaks done today, and the daily goal"),
+    ("idle_source, idle_state, inhibitor", "where idle time comes from, whether it answers, and "
+     "who keeps the desktop from idling"),
+    ("notifier, notifier_state, tray, detector_problems", "the parts in use, and what cannot "
+     "read now"),
+    ("settings_error", "\"\" or the one-line error of a settings file not applied"),
+    ("config, journal, log, journal_waiting, journal_problem", "where the files are, and breaks "
+     "kept safe but not in the journal yet, and why"),
+    ("state", "Warning while a break is due, else Idle (for i3status-rust)"),
+]
+STATS_FIELDS = [
+    ("from, to, goal, streak_days", "the days shown, the daily goal and the streak"),
+    ("most_done, least_done", "{exercise, count} or null; least among the exercises offered"),
+    ("done_per_exercise", "exercise id to breaks done"),
+    ("days", "one object a day: date, reminders, done, answered, snoozed, skipped, "
+     "natural_breaks, answered_share (0 to 1, or null), longest_stretch_seconds, "
+     "sitting_seconds, away_seconds, goal_met"),
+    ("totals", "the same keys for the whole span, without date and goal_met"),
+    ("pattern", "the sitting bouts: per day, for the week and the week before, and per "
+     "computer"),
+]
+
+
+def field_items(title: str, fields: list[tuple[str, str]]) -> list[str]:
+    items = [".SS", roff(title)]
+    for names, text in fields:
+        items += [".TP", ", ".join(bold(n) for n in names.split(", ")), prose(text)]
+    return items
+
+
 def render(parser: argparse.ArgumentParser | None = None) -> str:
     from . import cli
 
@@ -205,6 +247,9 @@ def render(parser: argparse.ArgumentParser | None = None) -> str:
               "`--help` for its own options."),
         ".SH COMMANDS",
         *command_items(parser, ["glutewake"]),
+        ".SH JSON FIELDS",
+        *field_items("glutewake status --json", STATUS_FIELDS),
+        *field_items("glutewake stats --json", STATS_FIELDS),
         ".SH FILES",
         prose("The places below are the Linux defaults; on macOS and Windows the usual folders "
              "for each kind of file are used. `glutewake status` prints the paths in use."),

@@ -41,6 +41,16 @@ def app_icon_file() -> Path:
     return data_dir() / "glutewake.png"
 
 
+def report_file() -> Path:
+    """Where `glutewake report` and the tray's "Show my week" write the history page."""
+    return Path(_dirs().user_cache_dir(APP, appauthor=False)) / "report.html"
+
+
+def weekly_summary_file() -> Path:
+    """The week the weekly summary was last shown for ("2026-W11")."""
+    return state_dir() / "weekly-summary"
+
+
 def state_dir() -> Path:
     return Path(_dirs().user_state_dir(APP, appauthor=False))
 

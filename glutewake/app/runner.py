@@ -12,9 +12,7 @@ import logging
 import logging.handlers
 import os
 import signal
-import subprocess
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +21,8 @@ from ..core import config
 from . import paths
 from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
-from .daemon import TICK, Daemon, Parts, SettingsFile
+from .opener import open_file
+from .daemon import TICK, Daemon, Parts, SettingsFile, never_locked
 from .sync import Sync
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
@@ -34,6 +33,7 @@ from ..store.export import write_csv
 from ..store.journal import Journal
 from ..store.spill import Spill
 from ..store.stats import streak
+from ..threads import spawn
 
 log = logging.getLogger("glutewake")
 
@@ -118,29 +118,42 @@ class Session:
             from ..desktop.bus import connect
 
             self.bus, self.system_bus = connect("SESSION"), connect("SYSTEM")
-        self.daemon = daemon = Daemon(self.settings, self.journal, Parts(self._notifier(), None),
-                                      report, tick=tick_from_environment())
-        parts = daemon.parts
-        if has_desktop():
+        tick = tick_from_environment()
+        # Every part is built before the daemon. Those that tell when something changed (a
+        # Wayland compositor, logind) ring the daemon once it is there.
+        daemon: Daemon | None = None
+
+        def look_now() -> None:
+            if daemon is not None:
+                daemon.look_now()
+
+        settings = lambda: self.settings.settings  # noqa: E731  (the last good ones)
+        locks = watch_locks(self.system_bus, look_now)
+        parts = Parts(
+            self._notifier(tick),
             # Wayland compositors tell when input stops for the natural-break threshold, and
             # when it comes back: the daemon looks at once then.
-            parts.idle = find_idle_source(self.bus, lambda: daemon.coach.settings.natural_break,
-                                          daemon.look_now)
-        parts.holds = Quiet(find_detectors(self.bus, lambda: daemon.coach.settings))
-        locks = watch_locks(self.system_bus, daemon.look_now)
-        if locks is not None:
-            parts.locked = locks.locked
-        parts.inhibitors = find_inhibitors(self.system_bus, self.bus)
-        parts.sync = Sync(lambda: daemon.coach.settings.sync_folder, self.journal,
-                          paths.sync_identity_file(), report)
+            find_idle_source(self.bus, lambda: settings().natural_break, look_now)
+            if has_desktop() else None,
+            locks.locked if locks is not None else never_locked,
+            Quiet(find_detectors(self.bus, settings)),
+            find_inhibitors(self.system_bus, self.bus),
+            Sync(lambda: settings().sync_folder, self.journal, paths.sync_identity_file(),
+                 report))
+        self.daemon = daemon = Daemon(self.settings, self.journal, parts, report, tick=tick,
+                                      weekly=paths.weekly_summary_file())
         self.service = publish(self.bus, daemon)  # scripts and extensions, on the session bus
         self.tray = None
         self._streak_for: tuple = (None, 0)
         from ..desktop.autostart import for_this_system
 
-        self.autostart = for_this_system(icon=str(paths.app_icon_file()))
+        from .install import entry_icon
 
-    def _notifier(self):
+        self.autostart = for_this_system(icon=entry_icon())
+
+    def _notifier(self, retry: float):
+        """The ways to show reminders, best first; one that fails is tried again after `retry`
+        seconds (the safety look's interval)."""
         if not self.desktop:
             return ConsoleNotifier()
         icon = write_app_icon()
@@ -154,7 +167,7 @@ class Session:
         if self.bus is not None or not sys.platform.startswith("linux"):
             chain.append(PlyerNotifier(icon, timeout))
         chain.append(ConsoleNotifier())
-        return FallbackNotifier(chain, report)
+        return FallbackNotifier(chain, report, retry)
 
     def notification_answer(self, key: str) -> None:
         """A button pressed on the notification."""
@@ -171,15 +184,15 @@ class Session:
     def menu(self):
         from ..desktop import menu
 
-        status = self.daemon.snapshot()
-        settings = self.settings.settings
-        view = menu.View(status, self._tray_line(status), settings.snooze_choices,
+        now = self.daemon.current_view()
+        status, settings = now.status, self.settings.settings
+        view = menu.View(status, phrases.tray_text(now), settings.snooze_choices,
                          self._streak(status.goal, status.done_today), settings.every)
         controls = menu.Controls(
             run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
                              checked=self.autostart.enabled())],
-            set_every=self.set_every)
+            set_every=self.set_every, show_week=self.show_week)
         return menu.build(view, controls)
 
     def toggle_autostart(self) -> None:
@@ -195,10 +208,6 @@ class Session:
         if self._streak_for[0] != key:
             self._streak_for = (key, streak(self.journal.read, goal, date.today()))
         return self._streak_for[1]
-
-    def _tray_line(self, status) -> str:
-        return phrases.with_settings_problem(phrases.tray_line(status, self.daemon.now()),
-                                             self.settings.error)
 
     def set_every(self, seconds: int) -> None:
         """"Break every" in the tray: the same change as `glutewake config set breaks.every`."""
@@ -227,21 +236,29 @@ class Session:
             return
         open_path(path)
 
+    def show_week(self) -> None:
+        """"Show my week" in the tray: the page `glutewake report` writes, opened the same way."""
+        from .report_cli import show_week
+
+        problem = show_week(date.today())
+        if problem:
+            report(problem)
+
     def _start_tray(self):
         from ..desktop.icon import look_for
         from ..desktop.tray import make_tray
 
-        status = self.daemon.coach.status()
+        now = self.daemon.current_view()
         every = lambda: self.settings.settings.every  # noqa: E731
-        problem = lambda: self.settings.error is not None  # noqa: E731
-        tray = make_tray(self.menu, look_for(status, every(), problem()),
-                         self._tray_line(status), self.bus)
+        tray = make_tray(self.menu, look_for(now.status, every(), now.settings_error is not None),
+                         phrases.tray_text(now), self.bus)
         if tray is None:
             return None
         self.daemon.tray_name = tray.name
 
-        def changed(status) -> None:
-            tray.update(look_for(status, every(), problem()), self._tray_line(status))
+        def changed(view) -> None:
+            tray.update(look_for(view.status, every(), view.settings_error is not None),
+                        phrases.tray_text(view))
 
         self.daemon.on_change.append(changed)
         return tray
@@ -262,8 +279,7 @@ class Session:
         self.tray = self._start_tray() if self.desktop and self.want_tray else None
         if self.tray is not None:
             tray = self.tray
-            threading.Thread(target=lambda: (daemon.stopping.wait(), tray.stop()),
-                             name="tray-stop", daemon=True).start()
+            spawn("tray-stop", lambda: (daemon.stopping.wait(), tray.stop()))
             tray.run(ready=lambda: log.info("tray: icon shown"))
             daemon.stopping.set()  # the tray loop ended: quit from the tray or a signal
         while not daemon.stopping.wait(3600):
@@ -314,13 +330,6 @@ def write_app_icon() -> str:
 
 def open_path(path: Path) -> None:
     """Open a file the way the desktop opens it (its editor, its spreadsheet)."""
-    if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]
-        return
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    try:
-        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
-    except OSError as err:
-        report(phrases.cannot_open(path, opener, err.strerror))
+    problem = open_file(path)
+    if problem:
+        report(phrases.cannot_open(path, problem))

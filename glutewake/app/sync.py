@@ -16,7 +16,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from ..core import phrases
@@ -27,6 +26,7 @@ from ..store import syncfolder
 from ..store.journal import Journal
 from ..store.syncfolder import Device, Identity, day_name, folder_of
 from ..store.watch import watch as watch_folder
+from ..threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +115,9 @@ class Sync:
             self._write_at = min(self._write_at or float("inf"), self._mono() + SOON)
         self._wake()
 
-    def devices(self) -> list[dict]:
-        """The other computers for `status --json`: id, name, and when they last wrote."""
-        return [{"id": d.id, "name": d.name, "seen": None if d.seen is None else
-                 datetime.fromtimestamp(d.seen).astimezone().isoformat(timespec="seconds")}
-                for d in self._devices]
+    def devices(self) -> list[Device]:
+        """The other computers: id, name, and when each last wrote."""
+        return list(self._devices)
 
     def problems(self) -> list[str]:
         """A line for each thing sync cannot do now (a newer format, a clock ahead, ...)."""
@@ -136,8 +134,7 @@ class Sync:
         """Start the thread when a folder is set (otherwise it starts when one is)."""
         self.on_news = on_news
         if self._thread is None and self._setting():
-            self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
-            self._thread.start()
+            self._thread = spawn("sync", self._run)
 
     def stop(self) -> None:
         """Write what is left (the `stopped` event) and end the thread."""

@@ -161,17 +161,21 @@ def pick(wanted: str, known: dict[str, str], where: str) -> str:
     raise UserError(where, _("no such computer; `glutewake sync` lists them"))
 
 
-def device_filter(journal, wanted: str | None) -> None:
+def device_filter(journal, wanted: str | None) -> tuple[str, str] | None:
     """Narrow a journal reader to the computer `--device` names ('this' or this computer's own
-    id or name: the events written here)."""
+    id or name: the events written here): (its key in the journal, '' for this computer, and
+    its name); None when `wanted` is None."""
     from ..store.syncfolder import Identity
 
     if wanted is None:
-        return
+        return None
     path = paths.sync_identity_file()
     mine = Identity.load(path)[0] if path.exists() else None
     if wanted == "this" or (mine is not None and (
             wanted in (mine.id, mine.name) or (len(wanted) >= 4 and mine.id.startswith(wanted)))):
         journal.only_device("")
-        return
-    journal.only_device(pick(wanted, journal.device_names(), f"--device {wanted}"))
+        return "", mine.name if mine is not None else wanted
+    names = journal.device_names()
+    key = pick(wanted, names, f"--device {wanted}")
+    journal.only_device(key)
+    return key, names[key]

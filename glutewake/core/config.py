@@ -25,7 +25,7 @@ from . import exercises
 from .errors import UserError, closest
 from .exercises import Exercise, Preferences
 from .schedule import DAYS, Schedule
-from .timespec import parse_clock, parse_duration
+from .timespec import parse_clock, parse_duration, setting_text
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Settings:
     prefs: Preferences  # prefs.level is the level in force (1 until "auto" unlocks level 2)
     catalog: tuple[Exercise, ...]  # built-in and custom, offered or not
     daily_goal: int = 6
+    weekly_summary: bool = True  # last week's sitting pattern, on the first work day of a week
     heads_up: int = 0  # seconds before a break is due to give a heads-up; 0: none
     schedule: Schedule = Schedule()
     quiet_dnd: bool = True
@@ -169,7 +170,9 @@ def _calendars(value: Any, where: str) -> tuple[str, ...]:
         elif scheme.lower() == "file":
             found.append(rest)
         else:
-            _fail(where, _('"{item}" is neither a file nor an http(s) address', item=item))
+            # only the scheme: the rest of a mistyped private address may hold its secret
+            _fail(where, _('an address starting "{scheme}://" is neither a file nor an http(s) '
+                           'address', scheme=scheme[:20]))
     return tuple(found)
 
 
@@ -243,7 +246,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
                  "lunch": _window},
     "quiet": {"do_not_disturb": _boolean, "fullscreen": _boolean, "apps": _names,
               "microphone": _boolean, "camera": _boolean, "calendars": _calendars},
-    "goals": {"daily_breaks": _whole(0, 100)},
+    "goals": {"daily_breaks": _whole(0, 100), "weekly_summary": _boolean},
     "notifications": {"timeout": _timeout},
     "pause": {"morning": _clock},
     "ui": {"language": _language},
@@ -276,31 +279,55 @@ def defaults() -> dict[str, dict[str, Any]]:
 LARGEST_FILE = 1024 * 1024  # a settings file is a few kilobytes; anything this big is a mistake
 
 
+class NotAFile(OSError):
+    """A FIFO, a device or a folder where a file should be."""
+
+
+class TooBig(OSError):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def read_capped(path, largest: int) -> bytes:
+    """A regular file's bytes, if it has at most `largest`. It is opened without waiting, so a
+    FIFO or a device never blocks, and refused unless it is a regular file (NotAFile) of at most
+    `largest` bytes (TooBig); other OSErrors (FileNotFoundError, PermissionError) as they come."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(str(path))
+        if info.st_size > largest:
+            raise TooBig(info.st_size)
+        with os.fdopen(os.dup(fd), "rb") as source:
+            data = source.read(largest + 1)
+        if len(data) > largest:  # it grew meanwhile
+            raise TooBig(len(data))
+        return data
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: Path) -> bytes | None:
     """The settings file's bytes; None when there is none. A FIFO, a device or a folder is
     refused without waiting on it, and so is a file over LARGEST_FILE."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return read_capped(path, LARGEST_FILE)
     except FileNotFoundError:
         return None
-    except OSError as err:
+    except NotAFile:
+        raise UserError(str(path), _("is not a regular file; put your settings in a plain "
+                                     "text file there")) from None
+    except TooBig as err:
+        raise UserError(str(path), _("is {size} KB, too big for a settings file (at most "
+                                     "{largest} KB); is it the right file?",
+                                     size=err.size // 1024, largest=LARGEST_FILE // 1024)) from None
+    except PermissionError as err:
         raise UserError(str(path), _("cannot be read ({error}); check its permissions",
                                      error=err.strerror)) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(str(path), _("is not a regular file; put your settings in a plain "
-                                         "text file there"))
-        if info.st_size > LARGEST_FILE:
-            raise UserError(str(path), _("is {size} KB, too big for a settings file (at most "
-                                         "{largest} KB); is it the right file?",
-                                         size=info.st_size // 1024, largest=LARGEST_FILE // 1024))
-        with os.fdopen(os.dup(fd), "rb") as source:
-            return source.read(LARGEST_FILE + 1)
     except OSError as err:
         raise UserError(str(path), _("cannot be read ({error})", error=err.strerror)) from None
-    finally:
-        os.close(fd)
 
 
 def read_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
@@ -376,8 +403,11 @@ def build(user: dict[str, Any], path: Path) -> Settings:
         if "snooze" in user.get("breaks", {}) or "every" not in user.get("breaks", {}):
             raise UserError(origin("breaks", "snooze"), _("is longer than [breaks] every; make "
                                                           "it shorter"))
-        raise UserError(origin("breaks", "every"), _("is shorter than [breaks] snooze; make it "
-                                                     "longer, or set a shorter snooze first"))
+        every, snooze = values["breaks.every"], values["breaks.snooze"]
+        raise UserError(origin("breaks", "every"), _(
+            "is shorter than [breaks] snooze ({snooze}); make it longer, or set a shorter snooze "
+            "first: `glutewake config set breaks.snooze {shorter}`, then set every again",
+            snooze=setting_text(snooze), shorter=setting_text(max(1, every // 2))))
     if values["schedule.start"] >= values["schedule.end"]:
         raise UserError(origin("schedule", "end"), _("must be later than [schedule] start"))
     lunch = values["schedule.lunch"]
@@ -405,6 +435,7 @@ def build(user: dict[str, Any], path: Path) -> Settings:
                           level=values["exercises.level"] or 1),
         catalog=catalog,
         daily_goal=values["goals.daily_breaks"],
+        weekly_summary=values["goals.weekly_summary"],
         heads_up=values["breaks.heads_up"],
         schedule=Schedule(values["schedule.enabled"], values["schedule.days"],
                           values["schedule.start"], values["schedule.end"], lunch),

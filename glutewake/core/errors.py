@@ -24,9 +24,29 @@ class UserError(Exception):
         super().__init__(f"{self.where}: {self.problem}")
 
 
+def typo_distance(typed: str, word: str) -> float:
+    """Edits from `typed` to `word`: a letter added, dropped or changed costs 1, two neighbours
+    swapped only half (the commonest slip of fast fingers: "stauts" is "status", not "stats")."""
+    rows = [[float(j) for j in range(len(word) + 1)]]
+    for i in range(1, len(typed) + 1):
+        row = [float(i)] + [0.0] * len(word)
+        for j in range(1, len(word) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1,
+                         rows[-1][j - 1] + (typed[i - 1] != word[j - 1]))
+            if (i > 1 and j > 1 and typed[i - 1] == word[j - 2]
+                    and typed[i - 2] == word[j - 1]):
+                row[j] = min(row[j], rows[-2][j - 2] + 0.5)
+        rows.append(row)
+    return rows[-1][-1]
+
+
 def closest(name: str, known) -> str | None:
     """The known name nearest to a misspelt one, if one is near enough."""
+    known = list(known)
+    scored = sorted((typo_distance(name.lower(), k.lower()), k) for k in known)
+    if scored and scored[0][0] <= max(1.0, len(name) / 3):
+        return scored[0][1]
     import difflib  # only on the way to an error message: the daemon never needs it
 
-    found = difflib.get_close_matches(name, list(known), n=1)
+    found = difflib.get_close_matches(name, known, n=1)
     return found[0] if found else None

@@ -74,6 +74,18 @@ class Hold:
 
 
 @dataclass(frozen=True)
+class Busy:
+    """A busy block in the person's calendars: when it starts and ends (wall times)."""
+
+    start: float
+    end: float
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
 class Record:
     """One journal row, as the coach decides it."""
 
@@ -87,7 +99,9 @@ class Record:
     duration: float | None = None  # snoozed: its length; natural_break: time away so far;
     #                                 away: the whole absence, ending at `wall`;
     #                                 reminded: how long it was held first
-    until: float | None = None  # paused: wall time the pause ends (None: until resumed)
+    until: float | None = None  # paused: wall time the pause ends (None: until resumed);
+    #                              reminded with reason MEETING and no duration: offered before
+    #                              a meeting that starts at `until`
     early: bool = False  # done before the break was due
     level: int | None = None  # level_up: the level reached
     dose: int | None = None  # done: the dose step it was done at (0 low, 1 middle, 2 high)

@@ -12,7 +12,9 @@ import math
 from datetime import datetime, timedelta
 
 from ..i18n import _, ngettext, pgettext
-from .coach import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
+from .effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
+from .untrusted import escape_markup
+from .view import View
 from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
 from .guide import Part, Side
@@ -43,6 +45,15 @@ def clock(wall: float, now: float, english: bool = False) -> str:
         return _("tomorrow {time}", time=time)
     # TRANSLATORS: a day later this week or beyond and a 24-hour time: "Mon 09:00"
     return _("{weekday} {time}", weekday=weekday(moment.date()), time=time)
+
+
+def left(seconds: float) -> str:
+    """Time to go, one rule everywhere (the status line, the answers, the heads-up): seconds
+    under a minute, whole minutes rounded up above ("17 s", "6 min", "1 h 5 min")."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return humanize(math.ceil(seconds))
+    return humanize(math.ceil(seconds / 60) * 60)
 
 
 def minutes(seconds: float, up: bool = False) -> str:
@@ -117,6 +128,11 @@ def settings_problem(error) -> str:
              where=error.where, problem=error.problem)
 
 
+def tray_text(view: View) -> str:
+    """The tray's line for a status view: the settings file's mistake first, when there is one."""
+    return with_settings_problem(tray_line(view.status, view.now), view.settings_error)
+
+
 def with_settings_problem(line: str, error) -> str:
     """The tray's line while the settings file has a mistake."""
     if error is None:
@@ -127,16 +143,8 @@ def with_settings_problem(line: str, error) -> str:
 
 def source_state(unknown_since: float | None, now: float) -> str:
     """How an idle source answers now: "answering", or "unknown since 10:05". This is the
-    idle_state value of `status --json`, which scripts read, so it stays English; `glutewake
-    status` words it for people with `source_state_text`."""
+    idle_state value of `status --json`, which scripts read, so it stays English."""
     return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now, True)}"
-
-
-def source_state_text(state: str) -> str:
-    """An idle_state value ("unknown since 10:05") in the language in force."""
-    if state.startswith("unknown since "):
-        return _("unknown since {time}", time=state.removeprefix("unknown since "))
-    return state
 
 
 def pause_end(until: float | None, now: float) -> str:
@@ -167,10 +175,10 @@ def status_line(status: Status, now: float) -> str:
                  hold=hold(status.hold, now))
     if status.phase == Phase.DUE:
         return _("Break due · sitting {sitting}", sitting=sitting)
-    left = minutes(status.due_in, up=True)
+    to_go = left(status.due_in)
     if status.phase == Phase.SNOOZED:
-        return _("Sitting {sitting} · snoozed, reminder in {left}", sitting=sitting, left=left)
-    return _("Sitting {sitting} · break in {left}", sitting=sitting, left=left)
+        return _("Sitting {sitting} · snoozed, reminder in {left}", sitting=sitting, left=to_go)
+    return _("Sitting {sitting} · break in {left}", sitting=sitting, left=to_go)
 
 
 def tray_line(status: Status, now: float) -> str:
@@ -190,6 +198,95 @@ def tray_line(status: Status, now: float) -> str:
     return _("Sitting since {time} · break at {at}", time=since, at=at)
 
 
+# --- the status view, rendered -----------------------------------------------------------------
+
+def _iso(wall: float | None) -> str | None:
+    if wall is None or wall == math.inf:
+        return None
+    return datetime.fromtimestamp(wall).astimezone().isoformat(timespec="seconds")
+
+
+def status_json(view: View) -> dict:
+    """`glutewake status --json`: the documented fields (README), values English where scripts
+    read them, plus what waybar and i3status-rust read (`text`, `tooltip`, `class`, `state`)."""
+    status, now = view.status, view.now
+    held = status.hold
+    line = status_line(status, now)
+    return {
+        "running": True, "pid": view.pid, "line": line, "phase": status.phase.value,
+        "sitting": round(status.sitting), "due_in": round(status.due_in),
+        "next_due": _iso(view.next_due),
+        "hold": None if held is None else {
+            "reason": held.reason.value, "source": held.source, "text": hold(held, now),
+            "since": _iso(status.hold_since), "until": _iso(held.until)},
+        "paused_until": _iso(status.paused_until), "exercise": status.exercise.summary,
+        "exercise_id": status.exercise.id, "done_today": status.done_today, "goal": status.goal,
+        "idle_source": view.idle_source,
+        "idle_state": "none" if view.idle_source == "none" else source_state(
+            view.idle_unknown_since, now),
+        "inhibitor": view.inhibitor, "notifier": view.notifier,
+        "notifier_state": "missing" if view.notifier_missing else "ok",
+        "detector_problems": list(view.detector_problems), "tray": view.tray,
+        "settings_error": "" if view.settings_error is None else
+        f"{view.settings_error.where}: {view.settings_error.what}",
+        "config": view.config, "journal": view.journal, "journal_waiting": view.journal_waiting,
+        "journal_problem": view.journal_problem, "log": view.log,
+        "devices": [{"id": other.id, "name": other.name, "seen": _iso(other.seen)}
+                    for other in view.devices],
+        "sync_problems": list(view.sync_problems), "remote_break": _iso(view.remote_break),
+        "remote_input": _iso(view.remote_input),
+        # what status bars read; waybar takes the tooltip as Pango markup (its "escape" setting
+        # covers only the text), so it is escaped
+        "text": line, "class": status.phase.value,
+        "tooltip": escape_markup(status.exercise.summary),
+        "state": "Warning" if status.phase == Phase.DUE else "Idle",
+    }
+
+
+def status_text(view: View) -> list[str]:
+    """`glutewake status` for people, in the language in force here."""
+    status, now = view.status, view.now
+    lines = [_("glutewake is running (pid {pid})", pid=view.pid)]
+    if view.settings_error is not None:
+        lines.append(_("Settings not applied: {error}. The last good settings stay in force "
+                       "until it is fixed.", error=f"{view.settings_error.where}: "
+                                                   f"{view.settings_error.what}"))
+    lines += [status_line(status, now),
+              _("Next exercise: {exercise}", exercise=status.exercise.summary),
+              today(status.done_today, status.goal)]
+    if view.idle_unknown_since is None or view.idle_source == "none":
+        lines.append(_("Idle detection: {source}", source=part_name(view.idle_source)))
+    else:
+        lines.append(_("Idle detection: {source} ({state})", source=part_name(view.idle_source),
+                       state=_("unknown since {time}",
+                               time=clock(view.idle_unknown_since, now))))
+    if view.inhibitor:
+        lines.append(_("Idle inhibited by: {inhibitor}", inhibitor=view.inhibitor))
+    if view.notifier_missing:
+        lines.append(_("Notifications: {notifier} (missing: no notification server on the "
+                       "session bus now)", notifier=part_name(view.notifier)))
+    else:
+        lines.append(_("Notifications: {notifier}", notifier=part_name(view.notifier)))
+    lines += [_("Detector problem: {problem}", problem=p) for p in view.detector_problems]
+    lines += [_("Tray: {tray}", tray=part_name(view.tray)),
+              _("Settings: {file}", file=view.config)]
+    if view.journal_waiting:
+        lines.append(ngettext(
+            "Journal: {file} ({count} event kept safe, not written yet: {problem})",
+            "Journal: {file} ({count} events kept safe, not written yet: {problem})",
+            view.journal_waiting, file=view.journal, count=view.journal_waiting,
+            problem=view.journal_problem))
+    else:
+        lines.append(_("Journal: {file}", file=view.journal))
+    lines.append(_("Log: {file}", file=view.log))
+    if view.devices:
+        # TRANSLATORS: followed by "laptop: 12 min ago · office: 2 h ago"
+        lines.append(_("Other computers: {devices}", devices=" · ".join(
+            seen(other.name, other.seen, now) for other in view.devices)))
+    lines += [_("Sync problem: {problem}", problem=p) for p in view.sync_problems]
+    return lines
+
+
 def today(done: int, goal: int, streak: int = 0) -> str:
     """"Today: 4 of 6 breaks · streak 3 days", or "Today: 1 break done" without a goal."""
     if not goal:
@@ -207,6 +304,11 @@ def today(done: int, goal: int, streak: int = 0) -> str:
 
 def reminder_title(remind: Remind) -> str:
     sitting = humanize(remind.sitting)
+    if remind.before is not None:
+        start, end = remind.before.start, remind.before.end
+        # TRANSLATORS: a long meeting starts soon: "Meeting 14:00–15:30: a good moment to ..."
+        return _("Meeting {start}–{end}: a good moment to stand now",
+                 start=clock(start, start), end=clock(end, start))
     if remind.after is not None:
         if remind.after.reason is Reason.MEETING:
             return _("The meeting is over — a good moment to stand ({sitting} sitting)",
@@ -228,11 +330,19 @@ def reminder_lesson(remind: Remind) -> str:
 
 
 def heads_up_title(note: HeadsUp) -> str:
-    return _("Break in {left}", left=humanize(note.due_in))
+    return _("Break in {left}", left=left(note.due_in))
 
 
 def heads_up_body(note: HeadsUp) -> str:
     return _("Next up: {exercise}", exercise=note.exercise.summary)
+
+
+def reminder_nudge(remind: Remind) -> str:
+    """A repeat of a reminder whose lesson is on the screen already: one line."""
+    if remind.count > 1 and remind.limit > 1:  # a repeat; after a snooze it starts afresh
+        return _("Still due: {exercise} · reminder {count} of {limit}",
+                 exercise=remind.exercise.shown_name, count=remind.count, limit=remind.limit)
+    return _("Still due: {exercise}", exercise=remind.exercise.shown_name)
 
 
 def answer_hint() -> str:
@@ -249,6 +359,7 @@ def answer_hint_no_buttons() -> str:
 def answer(reply: Answer, now: float) -> str:
     """What a command's reply says."""
     kind, seconds = reply.reply, humanize(reply.seconds or 0)
+    to_go = left(reply.seconds or 0)  # time left rounds as the status line does
     if kind is Reply.LOGGED:
         # TRANSLATORS: what was logged when the break had no exercise
         name = reply.exercise.shown_name if reply.exercise else _("break")
@@ -265,8 +376,8 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.SNOOZED:
         if reply.early:
             return _("Next break put off: next reminder after {duration} more sitting.",
-                     duration=seconds)
-        return _("Snoozed: next reminder after {duration} more sitting.", duration=seconds)
+                     duration=to_go)
+        return _("Snoozed: next reminder after {duration} more sitting.", duration=to_go)
     if kind is Reply.SKIPPED:
         return _("Break skipped. The next one comes after {duration} of sitting.",
                  duration=seconds)
@@ -275,7 +386,7 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.RESUMED:
         if not reply.seconds:
             return _("Reminders are back on; a break is due now.")
-        return _("Reminders are back on; next break in {duration}.", duration=seconds)
+        return _("Reminders are back on; next break in {duration}.", duration=to_go)
     if kind is Reply.STARTING:
         return _("glutewake is still starting; try again in a moment")
     if kind is Reply.NOTHING_TO_SNOOZE:
@@ -283,7 +394,7 @@ def answer(reply: Answer, now: float) -> str:
                  "them back on.")
     if kind is Reply.NOTHING_TO_SKIP:
         return _("No break is due, so there is nothing to skip; the next one is in {duration}. "
-                 "To put it off, use snooze.", duration=seconds)
+                 "To put it off, use snooze.", duration=to_go)
     if kind is Reply.PAUSE_IN_PAST:
         return _("That pause would end at {time}, which is past; pick a later time.",
                  time=clock(reply.until or now, now))
@@ -396,11 +507,20 @@ def kind_name(kind: Kind) -> str:
     }.get(kind, lambda: str(kind))()
 
 
+def not_written_yet() -> str:
+    """Marks an event of `glutewake log` that was acknowledged and waits in a spill file."""
+    # TRANSLATORS: in `glutewake log`, after an event the journal could not take yet
+    return _("waiting to be written")
+
+
 def detail(record: Record) -> str:
     """The short detail column of `glutewake log` and the CSV export, from the fields."""
     kind = record.kind
     if kind is Kind.REMINDED:
         text = _("reminder {number}", number=record.reminder or 1)
+        if record.reason is Reason.MEETING and record.duration is None and record.until:
+            return _("{reminder}, before a meeting at {time}", reminder=text,
+                     time=clock(record.until, record.wall))
         if record.reason is not None:
             what = Hold(record.reason, record.source)
             text = _("{reminder}, held {duration}: {hold}", reminder=text,
@@ -494,9 +614,8 @@ def log_not_written(path, error: str) -> str:
              error=error)
 
 
-def cannot_open(path, opener: str, error: str) -> str:
-    return _("cannot open {path} ({opener}: {error}); open it yourself", path=path,
-             opener=opener, error=error)
+def cannot_open(path, problem: str) -> str:
+    return _("cannot open {path} ({problem}); open it yourself", path=path, problem=problem)
 
 
 def defaults_in_use(error) -> str:
@@ -556,6 +675,56 @@ def clock_ahead(name: str, seconds: float) -> str:
 def settings_checked() -> str:
     return _("settings checked")
 
+
+
+# --- the sitting pattern ------------------------------------------------------------------------
+
+def decimal(value: float) -> str:
+    """One decimal, with the language's decimal mark: "2.1", "2,1"."""
+    # TRANSLATORS: the decimal mark in a number like 2.5 (German, French, Spanish: a comma)
+    return f"{value:.1f}".replace(".", pgettext("decimal mark", "."))
+
+
+def percent(share: float) -> str:
+    """A share from 0 to 1 as a whole percentage: "35%"."""
+    # TRANSLATORS: a whole percentage; French and German put a no-break space before %
+    return _("{percent}%", percent=round(share * 100))
+
+
+def trend_lines(now, before) -> list[str]:
+    """A week's sitting pattern against the week before, a line per measure ("Longest bout:
+    41 min, down from 58 min"); `now` and `before` are store.pattern.Measures. Up and down say
+    which way a number went, nothing more."""
+    if not now.bouts:
+        return []
+    had = before.bouts > 0
+    rows = ((_("Longest bout"), now.longest_bout_seconds, before.longest_bout_seconds, humanize),
+            (_("Sitting in bouts of 30 min or more"), now.share_30, before.share_30, percent),
+            (_("Breaks per sitting hour"), now.breaks_per_hour, before.breaks_per_hour, decimal))
+    lines = []
+    for label, value, old, shown in rows:
+        text = shown(value)
+        if not had or old is None:
+            lines.append(labelled(label, text))
+        elif shown(old) == text:
+            lines.append(labelled(label, _("{value}, as the week before", value=text)))
+        elif value < old:
+            lines.append(labelled(label, _("{value}, down from {before}", value=text,
+                                           before=shown(old))))
+        else:
+            lines.append(labelled(label, _("{value}, up from {before}", value=text,
+                                           before=shown(old))))
+    return lines
+
+
+def weekly_summary_title() -> str:
+    return _("Your sitting last week")
+
+
+def weekly_summary_body(first, last, now, before) -> str:
+    """The weekly summary notification: the week's dates, then its trend lines."""
+    return "\n".join([_("{first} to {last}", first=weekday_date(first),
+                        last=weekday_date(last)), *trend_lines(now, before)])
 
 _CONSTANTS = {"SETTINGS_NOT_APPLIED": settings_not_applied, "EVERY_NOT_CHANGED": every_not_changed,
               "ANSWER_HINT": answer_hint, "ANSWER_HINT_NO_BUTTONS": answer_hint_no_buttons,

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from .coach import GuideDone, Guiding, HeadsUp, Remind
-from .events import Hold, Record
+from .effects import Note
+from .events import Busy, Hold, Record
 
 if TYPE_CHECKING:
     from .config import Settings
-
-Note = Remind | HeadsUp | Guiding | GuideDone
 
 
 class Notifier(Protocol):
@@ -26,6 +24,11 @@ class Notifier(Protocol):
 
     def tell(self, title: str, body: str) -> None:
         """A message apart from the reminder (a bad settings save): it never replaces one."""
+        ...
+
+    def answered(self, text: str) -> None:
+        """An answer was given (anywhere): a notifier that cannot take its reminder back (the
+        console) says so."""
         ...
 
 
@@ -42,6 +45,14 @@ class HoldSource(Protocol):
     """Why reminders must wait now (do not disturb, full screen, a program), if they must."""
 
     def hold(self, settings: Settings) -> Hold | None: ...
+
+    def next_busy(self, settings: Settings) -> Busy | None:
+        """The next busy block of the person's calendars, when they can tell."""
+        ...
+
+    def problems(self) -> list[str]:
+        """A line for each source that cannot read now, for `glutewake status`."""
+        ...
 
 
 class InhibitorSource(Protocol):

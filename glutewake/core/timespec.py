@@ -10,7 +10,8 @@ from datetime import date, time
 
 from ..i18n import _, ngettext, pgettext
 
-_DURATION = re.compile(r"(?:(\d+) *d)? *(?:(\d+) *h)? *(?:(\d+) *m(?:in)?)? *(?:(\d+) *s)?",
+_DURATION = re.compile(r"(?:(\d+) *d(?:ays?)?)? *(?:(\d+) *h(?:ours?|rs?)?)? *"
+                       r"(?:(\d+) *m(?:in(?:ute)?s?)?)? *(?:(\d+) *s(?:ec(?:ond)?s?)?)?",
                        re.IGNORECASE)
 # The upper bounds, the same for the command line, the settings file and the control socket.
 LONGEST_INTERVAL = 24 * 3600  # every, snooze, natural_break, ...: a day of sitting at most
@@ -34,6 +35,8 @@ def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
     """Seconds in a duration such as "45s", "30m", "1h30m", "1h 5m 10s" or "2d", up to
     `longest`."""
     cleaned = text.strip()
+    if cleaned.startswith("-"):
+        raise ValueError(_('durations cannot be negative; write 5m or "5 min"'))
     if len(cleaned) > _LONGEST_TEXT:
         raise ValueError(_('"{text}..." is too long for a duration; {hint}', text=cleaned[:12],
                            hint=duration_hint()))

@@ -1,6 +1,6 @@
 """Start glutewake at login: an XDG autostart entry on Linux, a Run value in the Windows registry,
-a LaunchAgent on macOS. Each entry names the absolute interpreter, so a venv or pipx install
-starts the same glutewake that wrote it."""
+a LaunchAgent on macOS. Each entry names the installed `glutewake` script (or the interpreter)
+by its absolute path, so a venv or pipx install starts the same glutewake that wrote it."""
 
 from __future__ import annotations
 
@@ -15,14 +15,20 @@ from ..i18n import _
 NAME = "glutewake"
 
 
-def command() -> list[str]:
-    """How to start the daemon with this very interpreter."""
-    python = Path(sys.executable).absolute()  # not resolved: a venv's python is a link into it
-    if sys.platform == "win32":
-        windowless = Path(sys.executable).with_name("pythonw.exe")
-        if windowless.exists():
-            python = windowless  # no console window at login
-    return [str(python), "-m", "glutewake", "run"]
+def command(python: Path | None = None, platform: str = sys.platform) -> list[str]:
+    """How to start the daemon of this very installation: the `glutewake` script installed next
+    to the interpreter, by its absolute path. Without one, the interpreter with `-P -m`: `-P`
+    keeps the folder the desktop starts it in (the home folder) off the import path, so a stray
+    `bisect.py` there is never run. On Windows the windowless interpreter, the same way: the
+    script would hold a console window open all day."""
+    python = python or Path(sys.executable).absolute()  # not resolved: a venv's is a link into it
+    if platform == "win32":
+        windowless = python.with_name("pythonw.exe")
+        return [str(windowless if windowless.exists() else python), "-P", "-m", NAME, "run"]
+    script = python.with_name(NAME)
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script), "run"]
+    return [str(python), "-P", "-m", NAME, "run"]
 
 
 class Autostart(Protocol):
@@ -51,9 +57,31 @@ def desktop_exec(argv: list[str]) -> str:
             .replace("\r", "\\r"))
 
 
-def will_start(where) -> str:
-    """What `glutewake autostart enable` answers; `where` is the file or registry value."""
-    return _("glutewake will start at login ({where})", where=where)
+def will_start(where, argv: list[str] | None = None) -> str:
+    """What `glutewake autostart enable` answers; `where` is the file or registry value. When
+    the glutewake it starts lives in a source checkout's virtual environment, a second line says
+    so: moving or deleting that folder would silently end the start at login."""
+    said = _("glutewake will start at login ({where})", where=where)
+    checkout = checkout_of(Path((argv or command())[0]))
+    if checkout is not None:
+        said += "\n" + _("Note: it starts the glutewake of the source checkout {folder}; if you "
+                         "move or delete that folder, install glutewake (`pipx install .`) and "
+                         "run `glutewake autostart enable` again from there", folder=checkout)
+    return said
+
+
+def checkout_of(program: Path) -> Path | None:
+    """The source checkout `program` lives in (a folder with glutewake's pyproject.toml above
+    it), or None for an installed glutewake."""
+    for folder in program.absolute().parents:
+        project = folder / "pyproject.toml"
+        if (folder / NAME / "__init__.py").is_file() and project.is_file():
+            return folder
+    return None
+
+
+def already_off(where) -> str:
+    return _("Start at login was already off (nothing at {where})", where=where)
 
 
 class _FileEntry:
@@ -76,6 +104,8 @@ class _FileEntry:
         return will_start(self.path)
 
     def disable(self) -> str:
+        if not self.path.exists():
+            return already_off(self.path)
         self.path.unlink(missing_ok=True)
         return _("glutewake will no longer start at login (removed {path})", path=self.path)
 
@@ -133,7 +163,7 @@ class WindowsRun:
                                    self._reg.KEY_SET_VALUE) as key:
                 self._reg.DeleteValue(key, NAME)
         except FileNotFoundError:
-            pass
+            return already_off(self.where)
         return _("glutewake will no longer start at login")
 
 

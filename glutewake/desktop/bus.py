@@ -1,7 +1,9 @@
 """One D-Bus connection (jeepney, pure Python) shared by the notifier, idle sources and tray.
 
 A reader thread receives everything: replies wake the caller waiting for them, signals and
-incoming method calls go to their handlers. Signal handlers run on a second, worker thread, so
+incoming method calls go to their handlers. The first reply to a call is its answer; a later one
+for the same call (mako 1.7 answers GetCapabilities with a return and then an UnknownMethod
+error) is dropped, as libdbus and sd-bus drop it. Signal handlers run on a second, worker thread, so
 they may call back into the daemon, which may make bus calls of its own, without deadlock.
 Method handlers run on the reader thread and must only read state and reply.
 """
@@ -18,10 +20,15 @@ from jeepney import new_method_call
 from jeepney.bus_messages import message_bus
 from jeepney.io.threading import ReceiveStopped, open_dbus_connection
 
+from ..core.untrusted import clean
+from ..threads import spawn
+
 log = logging.getLogger(__name__)
 
 # Well-known names more than one adapter asks for.
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"  # tray.py looks for it, sni.py registers with it
+
+ERROR_TEXT = 120  # characters kept of an error's name and of its text: enough for what buses say
 
 SignalHandler = Callable[[Message], None]
 MethodHandler = Callable[[Message], Message | None]  # returns the reply (or None: no reply)
@@ -31,6 +38,8 @@ class DBusError(Exception):
     """The other side answered with a D-Bus error, or did not answer."""
 
     def __init__(self, name: str, text: str = ""):
+        # Both may come from another program on the bus, and end up in the log and in status.
+        name, text = clean(name, ERROR_TEXT), clean(text, ERROR_TEXT)
         super().__init__(f"{name}: {text}" if text else name)
         self.name = name
 
@@ -47,9 +56,8 @@ class Bus:
         self._methods: dict[str, MethodHandler] = {}  # object path -> handler
         self._work: queue.SimpleQueue = queue.SimpleQueue()
         self.closed = threading.Event()
-        threading.Thread(target=self._read, name=f"dbus-{which.lower()}", daemon=True).start()
-        threading.Thread(target=self._run_work, name=f"dbus-{which.lower()}-work",
-                         daemon=True).start()
+        spawn(f"dbus-{which.lower()}", self._read)
+        spawn(f"dbus-{which.lower()}-work", self._run_work)
 
     # --- calls ---
 
@@ -133,9 +141,15 @@ class Bus:
             serial = message.header.fields.get(HeaderFields.reply_serial)
             with self._waiting_lock:
                 slot = self._waiting.get(serial)
-            if slot is not None:
-                slot[1] = message
+                first = slot is not None and slot[1] is None
+                if first:
+                    slot[1] = message
+            if first:
                 slot[0].set()
+            else:  # a second answer to one call, or one after its caller gave up
+                log.debug("D-Bus: dropped a %s for call %s from %s: the call is answered or "
+                          "given up", kind.name.replace("_", " "), serial,
+                          message.header.fields.get(HeaderFields.sender))
         elif kind == MessageType.signal:
             for rule, handler in self._signals:
                 if rule.matches(message):
@@ -165,6 +179,48 @@ class Bus:
     def close(self) -> None:
         self.closed.set()
         self._conn.close()
+
+
+def owner_changes(name: str) -> MatchRule:
+    """The bus's own NameOwnerChanged signals about `name`; no other connection can send one
+    that matches, since the bus sets the sender of every message."""
+    rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                     member="NameOwnerChanged", path="/org/freedesktop/DBus")
+    rule.add_arg_condition(0, name)
+    return rule
+
+
+class NameOwner:
+    """Which connection owns a well-known name now: its unique name, kept current from the
+    bus's NameOwnerChanged signals and asked with GetNameOwner at the start and whenever it is
+    not known. Any connection may send a signal that looks like a server's; the sender field,
+    set by the bus, tells whether it is the server's.
+
+    Kept on the worker thread only (the first question is queued there too), so the answers and
+    the signals are taken in the order the bus sent them."""
+
+    def __init__(self, bus: Bus, name: str):
+        self._bus = bus
+        self.name = name
+        self._owner: str | None = None  # "" while nobody owns it; None while not known
+        bus.subscribe(owner_changes(name), self._changed)
+        bus.later(self._ask)
+
+    def _changed(self, message: Message) -> None:
+        self._owner = message.body[2]
+
+    def _ask(self) -> None:
+        try:
+            self._owner = self._bus.call(message_bus, "GetNameOwner", "s", (self.name,))[0]
+        except DBusError as err:
+            self._owner = "" if err.name == "org.freedesktop.DBus.Error.NameHasNoOwner" else None
+
+    def sent(self, message: Message) -> bool:
+        """Whether the name's owner sent `message` (call it from a signal handler)."""
+        if self._owner is None:
+            self._ask()
+        sender = message.header.fields.get(HeaderFields.sender)
+        return bool(sender) and sender == self._owner
 
 
 def connect(which: str = "SESSION") -> Bus | None:

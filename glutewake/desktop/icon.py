@@ -25,7 +25,7 @@ from PIL import Image, PngImagePlugin  # noqa: F401
 if getattr(Image, "_initialized", 1) < 1:
     Image._initialized = 1
 
-from ..core.coach import Status
+from ..core.effects import Status
 
 STEPS = 16  # the ring fills in sixteenths: at a 30-minute interval, one redraw per ~2 minutes
 SIZES = (16, 22, 24, 32, 48)

@@ -32,15 +32,14 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 
 from ..core.phrases import in_a_row
+from ..core.untrusted import clean
 from ..i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT = 1.0  # seconds: asked during a look, which must not hang on a stuck service
-LONGEST = 80  # characters of "who (why)" kept
 
 LOGIND = "org.freedesktop.login1"
 POWERDEVIL = "org.kde.Solid.PowerManagement.PolicyAgent"
@@ -56,10 +55,10 @@ NO_SUCH_PROPERTY = ("org.freedesktop.DBus.Error.UnknownProperty",
 
 
 def describe(who: str, why: str) -> str:
-    """"mpv (Playing video)", on one line and short enough for a status line."""
-    who, why = (re.sub(r"\s+", " ", str(text)).strip() for text in (who, why))
-    text = f"{who} ({why})" if who and why else who or why or a_program()
-    return text if len(text) <= LONGEST else text[:LONGEST - 1].rstrip() + "…"
+    """"mpv (Playing video)", on one line and short enough for a status line. Both come from
+    other programs: any text at all, cleaned here, where it enters."""
+    who, why = clean(who), clean(why)
+    return clean(f"{who} ({why})") if who and why else who or why or a_program()
 
 
 def a_program() -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core import phrases
-from ..core.coach import Status
+from ..core.effects import Status
 from ..core.commands import Command, Done, EndGuide, Pause, Quit, Resume, Skip, Snooze, Start
 from ..core.events import Phase
 from ..core.timespec import humanize
@@ -54,6 +54,7 @@ class Controls:
     open_log: Callable[[], None]
     extra: list[Item] = field(default_factory=list)  # items later features add
     set_every: Callable[[int], None] | None = None  # writes [breaks] every, as `config set` does
+    show_week: Callable[[], None] | None = None  # the history page, as `glutewake report` does
 
 
 def build(view: View, controls: Controls) -> tuple[Item, ...]:
@@ -86,6 +87,7 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
         *([every_menu(view.every, controls.set_every)] if controls.set_every else []),
         Item(_("Open settings"), controls.open_settings),
         Item(_("Open break log"), controls.open_log),
+        *([Item(_("Show my week"), controls.show_week)] if controls.show_week else []),
         SEPARATOR,
         Item(_("Quit glutewake"), lambda: run(Quit())),
     ]

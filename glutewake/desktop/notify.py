@@ -1,9 +1,10 @@
 """Ways to show a reminder, each a `ports.Notifier`: `show(note)` and `withdraw()`.
 
-`FallbackNotifier` tries its notifiers in order on every reminder, so a notification server that
-dies is replaced by the next way at once and used again as soon as it is back. On Linux the first
-choice speaks org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer
-serves Windows and macOS and is the Linux fallback; a console line is the last resort.
+`FallbackNotifier` tries its notifiers in order, so a notification server that dies is replaced
+by the next way at once; a way that failed is tried again once `retry` has passed (the daemon's
+safety look, two minutes), and used from then on when it works. On Linux the first choice speaks
+org.freedesktop.Notifications over D-Bus (buttons, replacing, closing); plyer serves Windows and
+macOS and is the Linux fallback; a console line is the last resort.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ import warnings
 from collections.abc import Callable
 from typing import TextIO
 
-from ..core.coach import GuideDone, Guiding, HeadsUp, Remind
+from ..core.effects import GuideDone, Guiding, HeadsUp, Note, Remind
 from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
                             guide_done_title, guide_title, heads_up_body, heads_up_title, labelled,
-                            part_name, reminder_body, reminder_lesson, reminder_title)
-from ..core.ports import Note
+                            part_name, reminder_body, reminder_lesson, reminder_nudge, reminder_title)
 from ..core.timespec import humanize
 from ..i18n import N_, _
 
@@ -71,31 +71,43 @@ class ConsoleNotifier:
     def __init__(self, out: TextIO | None = None):
         self._out = out
         self._step: int | None = None  # the guide step printed last: one line per step
+        self._lesson: str | None = None  # the exercise whose whole lesson was printed last
 
     def show(self, note: Note) -> None:
         if isinstance(note, Guiding):
             if note.where.index == self._step and not note.paused:
                 return
             self._step = note.where.index
+        if isinstance(note, Remind) and note.exercise.id == self._lesson:
+            self._line(f"{reminder_nudge(note)} · {answer_hint()}")  # the lesson is up there
+            return
         stamp = time.strftime("%H:%M")
         indent = " " * (len(stamp) + 3)
-        text = (f"{reminder_lesson(note)}\n{answer_hint()}" if isinstance(note, Remind)
-                else body(note))
+        if isinstance(note, Remind):
+            text, self._lesson = f"{reminder_lesson(note)}\n{answer_hint()}", note.exercise.id
+        else:
+            text = body(note)
         lines = [f"[{stamp}] {title(note)}"] + [indent + line for line in text.splitlines()]
-        try:
-            print("\n".join(lines), file=self._out or sys.stdout, flush=True)
-        except (OSError, ValueError):
-            pass  # the terminal went away; the journal and log still have everything
+        self._print("\n".join(lines))
 
     def withdraw(self) -> None:
         pass  # a printed line cannot be taken back
 
     def tell(self, title: str, body: str) -> None:
+        self._line(labelled(title, body))
+
+    def answered(self, text: str) -> None:
+        """An answer given anywhere (the tray, a notification, another terminal), echoed."""
+        self._line(text)
+
+    def _line(self, text: str) -> None:
+        self._print(f"[{time.strftime('%H:%M')}] {text}")
+
+    def _print(self, text: str) -> None:
         try:
-            print(f"[{time.strftime('%H:%M')}] {labelled(title, body)}", file=self._out or sys.stdout,
-                  flush=True)
+            print(text, file=self._out or sys.stdout, flush=True)
         except (OSError, ValueError):
-            pass
+            pass  # the terminal went away; the journal and log still have everything
 
 
 class FreedesktopNotifier:
@@ -107,6 +119,8 @@ class FreedesktopNotifier:
     def __init__(self, bus, icon: str, timeout_ms: Callable[[], int], snooze: Callable[[], int],
                  on_action: Callable[[str], None]):
         from jeepney import DBusAddress, MatchRule
+
+        from .bus import NameOwner
 
         self._bus = bus
         self._icon = icon
@@ -125,6 +139,10 @@ class FreedesktopNotifier:
         self._told = 0  # the last message apart from reminders: the next one replaces it
         self._remind: Remind | None = None
         self._guiding = False  # the notification shown is a guided break's
+        # Any program on the bus can send a signal that looks like the server's; the bus tells
+        # who sent it, and only the server's count.
+        self._server = NameOwner(bus, "org.freedesktop.Notifications")
+        self._forgeries = 0
         for member in ("ActionInvoked", "NotificationClosed"):
             bus.subscribe(MatchRule(type="signal", interface="org.freedesktop.Notifications",
                                     member=member, path="/org/freedesktop/Notifications"),
@@ -180,6 +198,9 @@ class FreedesktopNotifier:
             self._address, "Notify", "susssasa{sv}i",
             ("glutewake", self._id, self._icon, title(note), text, actions, hints, timeout))[0]
 
+    def answered(self, text: str) -> None:
+        pass  # the notification was taken down or updated: that says it
+
     def tell(self, title: str, body: str) -> None:
         with self._lock:
             told = self._told
@@ -199,6 +220,14 @@ class FreedesktopNotifier:
         from jeepney import HeaderFields
 
         member = message.header.fields.get(HeaderFields.member)
+        if not self._server.sent(message):
+            self._forgeries += 1
+            # one warning: a program that forges one may send thousands
+            log.log(logging.WARNING if self._forgeries == 1 else logging.DEBUG,
+                    "notifications: ignored %s from %s, which is not the notification server "
+                    "(%d so far)", member, message.header.fields.get(HeaderFields.sender),
+                    self._forgeries)
+            return
         with self._lock:
             if message.body[0] != self._id or self._id == 0:
                 return  # not ours, or one we withdrew
@@ -239,6 +268,9 @@ class PlyerNotifier:
     def withdraw(self) -> None:
         pass  # plyer cannot close what it showed
 
+    def answered(self, text: str) -> None:
+        pass  # a plyer notification cannot be taken back or updated: the next one says it
+
     def tell(self, title: str, body: str) -> None:
         from plyer import notification
 
@@ -249,13 +281,24 @@ class PlyerNotifier:
 
 
 class FallbackNotifier:
-    """The first notifier that works, tried afresh for every reminder."""
+    """The first notifier that works. One that failed rests for `retry` seconds: a server that
+    hangs would otherwise cost a time-out at every step of a guided break."""
 
-    def __init__(self, notifiers: list, report: Callable[[str], None]):
+    def __init__(self, notifiers: list, report: Callable[[str], None], retry: float = 120.0,
+                 clock: Callable[[], float] = time.monotonic):
         self._notifiers = notifiers
         self._report = report
         self._working = notifiers[0] if notifiers else None
         self._shown_by: list = []
+        self._retry = retry
+        self._clock = clock
+        self._resting: dict[int, float] = {}  # position of a way that failed -> until when
+
+    def _ways(self):
+        """(position, notifier) of each way not resting now, best first."""
+        now = self._clock()
+        return [(position, notifier) for position, notifier in enumerate(self._notifiers)
+                if self._resting.get(position, now) <= now]
 
     @property
     def name(self) -> str:
@@ -274,15 +317,17 @@ class FallbackNotifier:
         some (plyer's notify-send) cannot tell whether anyone saw the reminder."""
         log.info("reminder: %s · %s", title(note), note.exercise.summary)
         shown = False
-        for position, notifier in enumerate(self._notifiers):
+        for position, notifier in self._ways():
             try:
                 notifier.show(note)
             except Exception as err:
+                self._resting[position] = self._clock() + self._retry
                 if notifier is self._working:
                     self._report(_("notifications: {way} failed ({error}); trying the next way",
                                    way=part_name(notifier.name), error=err))
                     self._working = None
                 continue
+            self._resting.pop(position, None)
             if not shown and notifier is not self._working:
                 self._report(_("notifications: now shown by {way}",
                                way=part_name(notifier.name)))
@@ -298,12 +343,19 @@ class FallbackNotifier:
     def tell(self, title: str, body: str) -> None:
         """The first way that works; the log has it in any case."""
         log.warning("%s: %s", title, body)
-        for notifier in self._notifiers:
+        for _position, notifier in self._ways():
             try:
                 notifier.tell(title, body)
                 return
             except Exception as err:
                 log.info("could not tell through %s (%s)", notifier.name, err)
+
+    def answered(self, text: str) -> None:
+        if self._working is not None:
+            try:
+                self._working.answered(text)
+            except Exception as err:
+                log.info("could not echo an answer through %s (%s)", self._working.name, err)
 
     def withdraw(self) -> None:
         shown, self._shown_by = self._shown_by, []

@@ -23,10 +23,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from ..core import phrases
-from ..core.coach import Status
+from ..core.view import View
 from ..core.commands import Command, Done, Pause, Resume, Skip, Snooze
 from ..core.events import Phase
 from ..core.timespec import LONGEST_INTERVAL, LONGEST_PAUSE, humanize
+from ..threads import later
 
 if TYPE_CHECKING:
     from jeepney import Message
@@ -84,13 +85,11 @@ INTROSPECTION = f"""<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Intr
 class DaemonLike(Protocol):
     """What this needs of glutewake.app.daemon.Daemon (adapters do not import the app)."""
 
-    on_change: list[Callable[[Status], None]]
+    on_change: list[Callable[[View], None]]
     stopping: threading.Event
-    parts: object  # .idle: an idle source with .name, or None
-    settings: object  # .problem: "" or the settings file's error
 
     def run(self, command: Command) -> tuple[bool, str]: ...
-    def snapshot(self) -> Status: ...
+    def current_view(self) -> View: ...
     def now(self) -> float: ...
     def look_now(self) -> None: ...
 
@@ -99,8 +98,11 @@ def _local(wall: float) -> str:
     return datetime.fromtimestamp(wall).astimezone().isoformat(timespec="seconds")
 
 
-def values(status: Status, now: float, idle_source: str, settings_error: str) -> dict:
-    """The properties for one status, as plain values, worded as `status --json` words them."""
+def values(view: View) -> dict:
+    """The properties for one status view, as plain values, worded as `status --json` words
+    them."""
+    status, now = view.status, view.now
+    error = view.settings_error
     hold = status.hold
     ends = status.paused_until
     return {
@@ -114,8 +116,8 @@ def values(status: Status, now: float, idle_source: str, settings_error: str) ->
         "HoldReason": "" if hold is None else hold.reason.value,
         "DoneToday": max(0, status.done_today),
         "Goal": max(0, status.goal),
-        "IdleSource": idle_source,
-        "SettingsError": settings_error,
+        "IdleSource": view.idle_source,
+        "SettingsError": "" if error is None else f"{error.where}: {error.what}",
         "PausedUntil": "" if ends is None or ends == float("inf") else _local(ends),
     }
 
@@ -164,34 +166,26 @@ class Service:
 
     # --- the values, kept fresh by the daemon ---
 
-    def _values(self, status: Status) -> dict:
-        idle = getattr(self._daemon.parts, "idle", None)
-        return values(status, self._daemon.now(),
-                      idle.name if idle is not None else "unknown (no idle source)",
-                      getattr(self._daemon.settings, "problem", "") or "")
-
     def start(self) -> None:
         """Listen to the daemon, then take the values as they are now."""
         self._daemon.on_change.append(self.changed)
-        first = self._values(self._daemon.snapshot())
+        first = values(self._daemon.current_view())
         with self._lock:
             if self._latest is None:  # a look in between already brought newer ones
                 self._latest, self._looked = first, time.monotonic()
             self._sent = dict(self._latest)
             self._live = True
 
-    def changed(self, status: Status) -> None:
+    def changed(self, view: View) -> None:
         """The daemon's change listener: called after every look, outside the daemon's lock."""
-        fresh = self._values(status)
+        fresh = values(view)
         with self._lock:
             self._latest, self._looked = fresh, time.monotonic()
             if not self._live or self._timer is not None:
                 return  # a signal is planned already; it will carry these values
             wait = self._sent_at + SIGNAL_EVERY - time.monotonic()
             if wait > 0:
-                self._timer = threading.Timer(wait, self._flush)
-                self._timer.daemon = True
-                self._timer.start()
+                self._timer = later("dbus-properties", wait, self._flush)
                 return
         self._flush()
 

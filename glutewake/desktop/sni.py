@@ -21,11 +21,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, Message, new_error, new_method_return
+from jeepney import DBusAddress, HeaderFields, Message, new_error, new_method_return
 from jeepney import new_signal
 from jeepney.bus_messages import message_bus
 
-from .bus import SNI_WATCHER
+from .bus import SNI_WATCHER, owner_changes
 from .icon import Look, draw
 from .menu import Item
 
@@ -214,11 +214,7 @@ class SniTray:
         bus.export(ITEM_PATH, self._item_call)
         bus.export(MENU_PATH, self._menu_call)
         bus.call(message_bus, "RequestName", "su", (self.bus_name, 4))  # 4: do not queue
-        rule = MatchRule(type="signal", sender="org.freedesktop.DBus",
-                         interface="org.freedesktop.DBus", member="NameOwnerChanged",
-                         path="/org/freedesktop/DBus")
-        rule.add_arg_condition(0, SNI_WATCHER)
-        bus.subscribe(rule, self._watcher_changed)
+        bus.subscribe(owner_changes(SNI_WATCHER), self._watcher_changed)
         self.register()
 
     # --- registration ---

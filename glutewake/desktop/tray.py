@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from .icon import Look, draw
 from .menu import Item
+from ..threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ def tray_host_present(bus) -> tuple[bool, str]:
     return False, "no system tray or StatusNotifierItem host on this desktop"
 
 
+# Seconds stop() gives pystray's xorg loop to end by itself.
+STOP_WAIT = 2.0
+
 class PystrayTray:
     def __init__(self, menu: Callable[[], tuple[Item, ...]], look: Look, line: str):
         with _gdk_without_gl():
@@ -69,12 +73,13 @@ class PystrayTray:
         self._icon = pystray.Icon("glutewake", draw(look, SIZE), line,
                                   menu=pystray.Menu(lambda: self._render(self._menu())))
         self._menu_rest: tuple | None = None  # the menu below the status line, as last built
+        self._ended = threading.Event()  # run() returned
         self.backend = type(self._icon).__module__.rsplit(".", 1)[-1].lstrip("_")
         self._pending = threading.Condition()
         self._wanted: tuple[Look, str] | None = None
         self._requested = self._visible(look, line)
         self._menu_stale = False
-        threading.Thread(target=self._painter, name="tray-painter", daemon=True).start()
+        spawn("tray-painter", self._painter)
         if self.backend == "xorg":
             self._fix_xorg_clicks()
             log.warning("tray: pystray's xorg backend shows the icon without a menu (a click "
@@ -199,10 +204,23 @@ class PystrayTray:
             self._set_tooltip(self._line)
             ready()
 
-        self._icon.run(setup=setup)
+        try:
+            self._icon.run(setup=setup)
+        finally:
+            self._ended.set()
 
     def stop(self) -> None:
         self._icon.stop()
+        if self.backend == "xorg" and not self._ended.wait(STOP_WAIT):
+            # pystray's xorg loop waits for its own window's DestroyNotify, and now and then (a
+            # busy X server) it never comes: a closed X connection ends the loop instead.
+            log.info("tray: the xorg loop did not end; closing its X connection")
+            import socket
+
+            try:
+                self._icon._display.display.socket.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
+from ..threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +112,8 @@ class WaylandIdle:
             os.close(self._wake_r)
             os.close(self._wake_w)
             raise
-        self._thread = threading.Thread(target=self._run, name="wayland-idle", daemon=True)
         _open.add(self)
-        self._thread.start()
+        self._thread = spawn("wayland-idle", self._run)
 
     # --- what the daemon asks, from any thread ---
 

@@ -1,9 +1,12 @@
 """`glutewake stats --chart`: breaks done against reminders per day, with the goal and the longest
-stretch of sitting, drawn with Pillow alone (800 x 400, light background, labelled axes)."""
+bout of sitting against a 30-minute line, drawn with Pillow alone (800 x 400, light background,
+labelled axes)."""
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
@@ -20,7 +23,8 @@ GRID = (226, 228, 232)
 REMINDED = (176, 190, 214)
 DONE = (46, 160, 120)
 GOAL = (232, 140, 40)
-STRETCH = (120, 80, 190)
+BOUT = (120, 80, 190)
+LONG_BOUTS = (243, 238, 250)  # the band of bouts of 30 minutes or more, behind the bars
 
 
 def nice_ceiling(value: float) -> int:
@@ -73,22 +77,55 @@ def ticks(top: int) -> int:
     return 4 if str(top).startswith("2") else 5
 
 
+def longest_bouts(report: Report) -> list[int]:
+    """Each day's longest bout of sitting, in seconds (see store/pattern.py)."""
+    found = report.pattern
+    if found is None:
+        return [0] * len(report.days)
+    return [found.days[day.date].longest_bout_seconds for day in report.days]
+
+
 def layout_for(report: Report) -> Layout:
     counts = [max(day.reminders, day.done) for day in report.days] + [report.goal, 5]
-    minutes = [day.longest_stretch_seconds / 60 for day in report.days]
-    return Layout(len(report.days), nice_ceiling(max(counts)), nice_ceiling(max(minutes + [30])))
+    minutes = [seconds / 60 for seconds in longest_bouts(report)]
+    return Layout(len(report.days), nice_ceiling(max(counts)), nice_ceiling(max(minutes + [40])))
 
 
 # Fonts with the accented letters, dashes and signs the translations use, as the systems name
-# them (Pillow looks in the usual font folders); Pillow's own font covers ASCII only.
+# them; Pillow's own font covers ASCII only.
 FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf",
          "Arial.ttf", "arial.ttf", "Helvetica.ttc")
 
 
+def font_folders(platform: str = sys.platform) -> list[str]:
+    """The folders where the system and the user keep fonts, absolute ones only: Pillow given a
+    bare name would try the working folder first, and a font file is code for FreeType."""
+    if platform == "win32":
+        found = [os.path.join(os.environ.get("WINDIR", ""), "Fonts"),
+                 os.path.join(os.environ.get("LOCALAPPDATA", ""), "Microsoft", "Windows", "Fonts")]
+    elif platform == "darwin":
+        found = ["/System/Library/Fonts", "/Library/Fonts", os.path.expanduser("~/Library/Fonts")]
+    else:  # the XDG data folders, as fontconfig reads them
+        data_home = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+        data_dirs = (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
+        found = [os.path.join(folder, "fonts") for folder in (data_home, *data_dirs)]
+    return [folder for folder in found if os.path.isabs(folder)]
+
+
+def font_files() -> list[str]:
+    """The absolute paths of the FONTS found in the font folders, in the order of FONTS."""
+    found: dict[str, str] = {}
+    for folder in font_folders():
+        for root, _folders, files in os.walk(folder):
+            for name in set(FONTS).intersection(files):
+                found.setdefault(name, os.path.join(root, name))
+    return [found[name] for name in FONTS if name in found]
+
+
 def text_font(size: int):
-    for name in FONTS:
+    for path in font_files():
         try:
-            return ImageFont.truetype(name, size)
+            return ImageFont.truetype(path, size)
         except OSError:
             continue
     return ImageFont.load_default(size=size)
@@ -104,6 +141,8 @@ def draw_chart(report: Report) -> Image.Image:
     title = _("Breaks done vs reminders, {first} to {last}", first=day_month(report.first),
               last=day_month_year(report.last))
     pen.text((left, 12), title, fill=INK, font=font)
+    # bouts of 30 minutes or more are the long ones (Diaz et al. 2017): a band on the right axis
+    pen.rectangle((left, top, right, layout.minutes_y(30)), fill=LONG_BOUTS)
     intervals = ticks(layout.count_max)
     for step in range(intervals + 1):  # grid and both axes' labels, whole numbers on both
         value = layout.count_max * step // intervals
@@ -111,38 +150,41 @@ def draw_chart(report: Report) -> Image.Image:
         pen.line((left, y, right, y), fill=GRID)
         pen.text((left - 8, y), f"{value}", fill=INK, font=small, anchor="rm")
         minutes = layout.minutes_max * step / intervals
-        pen.text((right + 8, y), f"{minutes:g}", fill=STRETCH, font=small, anchor="lm")
+        pen.text((right + 8, y), f"{minutes:g}", fill=BOUT, font=small, anchor="lm")
     # TRANSLATORS: the axis labels of the `stats --chart` picture: left, then right
     pen.text((14, top - 22), _("breaks"), fill=INK, font=small)
-    pen.text((WIDTH - 10, top - 22), _("longest sitting, min"), fill=STRETCH, font=small,
+    pen.text((WIDTH - 10, top - 22), _("longest bout, min"), fill=BOUT, font=small,
              anchor="ra")
+    pen.text((right - 4, layout.minutes_y(30) - 3), _("≥ 30 min"), fill=BOUT, font=small,
+             anchor="rb")
 
     label_every = max(1, math.ceil(layout.days / 14))
     points = []
-    for index, day in enumerate(report.days):
+    for index, (day, bout) in enumerate(zip(report.days, longest_bouts(report))):
         for series, value, colour in ((0, day.reminders, REMINDED), (1, day.done, DONE)):
             if value:
                 pen.rectangle(layout.bar(index, series, value), fill=colour)
         middle = left + layout.slot * (index + 0.5)
         if index % label_every == 0:
             pen.text((middle, bottom + 8), day.date[5:], fill=INK, font=small, anchor="mt")
-        if day.longest_stretch_seconds:
-            points.append((middle, layout.minutes_y(day.longest_stretch_seconds / 60)))
+        if bout:
+            points.append((middle, layout.minutes_y(bout / 60)))
     pen.line((left, bottom, right, bottom), fill=INK)
     pen.line((left, top, left, bottom), fill=INK)
-    pen.line((right, top, right, bottom), fill=STRETCH)
+    pen.line((right, top, right, bottom), fill=BOUT)
 
     if report.goal:
         y = layout.count_y(report.goal)
         for x in range(left, right, 12):
             pen.line((x, y, min(x + 6, right), y), fill=GOAL, width=2)
     if len(points) > 1:
-        pen.line(points, fill=STRETCH, width=2)
+        pen.line(points, fill=BOUT, width=2)
     for x, y in points:
-        pen.ellipse((x - 3, y - 3, x + 3, y + 3), fill=STRETCH)
+        pen.ellipse((x - 3, y - 3, x + 3, y + 3), fill=BOUT)
 
     legend = [(REMINDED, _("reminders")), (DONE, _("breaks done")),
-              (GOAL, _("goal {goal}/day", goal=report.goal)), (STRETCH, _("longest stretch"))]
+              (GOAL, _("goal {goal}/day", goal=report.goal)), (BOUT, _("longest bout")),
+              (LONG_BOUTS, _("bouts of 30 min or more"))]
     x = left
     for colour, text in legend:
         pen.rectangle((x, HEIGHT - 22, x + 12, HEIGHT - 10), fill=colour)

@@ -1,7 +1,8 @@
 """The break journal: one SQLite row per event, kept safe above all else.
 
 Only the daemon owns the journal (`Journal`); commands that read it (`glutewake log`, `stats`,
-`export`) open it with `Journal.reader`, which never moves or repairs anything.
+`export`) open it with `Journal.reader`: read-only, never converted, moved or repaired, and with
+the events that still wait in spill files shown as part of it.
 
 A break the daemon acknowledges is either committed or, when the database cannot be written at
 once (full or read-only disk, another process holding a write lock), appended to a private spill
@@ -27,17 +28,16 @@ from pathlib import Path
 
 from ..core.events import Kind, Reason, Record
 from ..i18n import _, ngettext
-from .legacy import fields_from_detail
+from . import valid
 from .spill import Spill
 
 BUSY_BUDGET = 0.5  # seconds a write may wait for another process's lock before spilling
 CACHE_KIB = -512  # SQLite's page cache (negative: KiB)
 MERGE_CHUNK = 10_000  # events from other computers per transaction
 
-# Each entry brings the schema from version N to N + 1; never edit one that has shipped.
-MIGRATIONS = (
-    """
-    CREATE TABLE events (
+# The journal as this version writes it; a new journal is made so at once.
+TABLE = """
+    CREATE TABLE {name} (
         id INTEGER PRIMARY KEY,
         ts REAL NOT NULL,            -- seconds since the epoch, UTC
         local_date TEXT NOT NULL,    -- YYYY-MM-DD where the event happened
@@ -45,45 +45,60 @@ MIGRATIONS = (
         kind TEXT NOT NULL,
         exercise TEXT,
         sitting REAL NOT NULL DEFAULT 0, -- seconds of sitting in the stretch at that moment
-        detail TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX events_by_date ON events (local_date);
-    CREATE INDEX events_by_kind ON events (kind, exercise, ts);
-    """,
-    # 2: statistics by kind and day (streaks, favourite exercises) without scanning every row
-    """
-    CREATE INDEX events_by_kind_day ON events (kind, local_date, exercise);
-    """,
-    # 3: typed fields instead of a free-text detail (see _fields_from_detail)
-    lambda db: _typed_fields(db),
-    # 4: several computers through a synced folder (store/syncfolder.py). `device` says which
-    # computer an event came from: '' for this one, else that computer's id in the folder. Every
-    # event gets a unique id (rows from before schema 3 had none), since computers key them by it.
-    # `presence` holds the sitting, away and locked intervals, `devices` the other computers'
-    # names, `synced_files` the folder's files as last read (a file that has not changed is not
-    # read again; kept here, a fresh journal reads them all again).
-    """
-    ALTER TABLE events ADD COLUMN device TEXT NOT NULL DEFAULT '';
-    UPDATE events SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
-    CREATE TABLE presence (
+        reason TEXT, source TEXT, reminder INTEGER, duration REAL, until REAL,
+        early INTEGER NOT NULL DEFAULT 0, level INTEGER, dose INTEGER, feedback TEXT,
+        guided INTEGER NOT NULL DEFAULT 0,
+        uid TEXT, -- unique per event: one that reaches the journal twice is kept once
+        device TEXT NOT NULL DEFAULT '' -- the computer it came from (store/syncfolder.py), ''
+                                        -- for this one
+    )"""
+INDEXES = (
+    "CREATE INDEX events_by_date ON events (local_date)",
+    "CREATE INDEX events_by_kind ON events (kind, exercise, ts)",
+    "CREATE INDEX events_by_kind_day ON events (kind, local_date, exercise)",
+    "CREATE UNIQUE INDEX events_by_uid ON events (uid)",
+)
+
+# What several computers need besides the events (schema 4): `presence` holds the sitting, away
+# and locked intervals, `devices` the other computers' names, `synced_files` the folder's files
+# as last read (one that has not changed is not read again; kept here, a fresh journal reads
+# them all again).
+SYNC_TABLES = (
+    """CREATE TABLE presence (
         device TEXT NOT NULL,        -- '' for this computer
         seq INTEGER NOT NULL,        -- per computer, increasing
         state TEXT NOT NULL,         -- sitting, away, locked
         begins REAL NOT NULL,        -- seconds since the epoch, UTC
         ends REAL NOT NULL,
         input REAL,                  -- sitting: the latest input in it, when known
-        PRIMARY KEY (device, seq)
-    );
-    CREATE TABLE devices (id TEXT PRIMARY KEY, name TEXT NOT NULL, seen REAL);
-    CREATE TABLE synced_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,
-                               mtime INTEGER NOT NULL);
+        PRIMARY KEY (device, seq))""",
+    "CREATE TABLE devices (id TEXT PRIMARY KEY, name TEXT NOT NULL, seen REAL)",
+    "CREATE TABLE synced_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+    "mtime INTEGER NOT NULL)",
+)
+
+# Each entry brings the schema of an existing journal from version N to N + 1; a function may
+# return a line to report once it is committed. Never change what a shipped step makes.
+MIGRATIONS = (
+    # 1: the first table, with a free-text `detail` for the fields. Never run any more: a new
+    # journal is made as TABLE says at once (tests/test_journal.py keeps it to make old journals).
+    None,
+    # 2: statistics by kind and day (streaks, favourite exercises) without scanning every row
+    """
+    CREATE INDEX events_by_kind_day ON events (kind, local_date, exercise);
     """,
+    # 3: typed fields instead of a free-text detail, and a unique id per event
+    lambda db: _typed_fields(db),
+    # 4: several computers through a synced folder
+    lambda db: _sync_tables(db),
 )
 
 # The typed fields of a Record, in their journal columns.
 FIELDS = ("reason", "source", "reminder", "duration", "until", "early", "level", "dose",
           "feedback", "guided")
 COLUMNS = ("ts", "local_date", "utc_offset", "kind", "exercise", "sitting") + FIELDS
+# Where the rows of an old journal that could not be converted are kept, as they were.
+SET_ASIDE = "unreadable_events"
 
 
 class JournalDamaged(Exception):
@@ -98,10 +113,11 @@ class NewerSchema(sqlite3.OperationalError):
 class Event:
     """A journal row: the Record, and where and when it was written."""
 
-    id: int
+    id: int | None  # None: still waiting in a spill file
     local_date: str
     utc_offset: int  # minutes east of UTC when it happened
     record: Record
+    waiting: bool = False  # read from a spill file: acknowledged, not in the database yet
     device: str = ""  # the computer it came from through the synced folder; "" for this one
 
     @property
@@ -111,12 +127,13 @@ class Event:
                                       timezone(timedelta(minutes=self.utc_offset)))
 
     @classmethod
-    def from_row(cls, row: tuple) -> Event:
-        (ident, device, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
+    def from_row(cls, row: tuple, waiting: bool = False, device: str = "") -> Event:
+        (ident, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
          duration, until, early, level, dose, feedback, guided) = row
         return cls(ident, local_date, offset, Record(
             Kind(kind), ts, sitting, exercise, Reason(reason) if reason else None, source,
-            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)), device)
+            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)), waiting,
+            device)
 
 
 def local_stamp(ts: float) -> tuple[str, int]:
@@ -141,6 +158,7 @@ class Journal:
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file we opened
         self._pending: list[tuple[str, Record]] = []  # (unique id, event) not yet committed
         self._spilled: set[str] = set()  # ids of pending events already safe in the spill file
+        self._waiting: set[str] = set()  # a reader's: ids of events read from spill files
         self._last_error = ""
         if owner:
             self._connect()
@@ -148,10 +166,14 @@ class Journal:
                 self._import_spills()
 
     @classmethod
-    def reader(cls, path: Path) -> Journal:
-        """For commands that only read: JournalDamaged (one line) instead of any repair."""
+    def reader(cls, path: Path, spill: Spill | None = None) -> Journal:
+        """For commands that only read. The database is opened read-only and never migrated
+        nor repaired: JournalDamaged (one line) instead. Events still waiting in `spill` files
+        read as part of the journal, each once, marked `waiting`."""
         journal = cls(path, check=False, owner=False)
         journal._connect()
+        if spill is not None:
+            journal._show_waiting(spill)
         return journal
 
     @property
@@ -172,7 +194,8 @@ class Journal:
             self._db = self._open_checked()
         except sqlite3.DatabaseError as err:
             if not self._owner:
-                raise JournalDamaged(_damaged(self.path, err)) from None
+                raise JournalDamaged(str(err) if isinstance(err, NewerSchema)
+                                     else _damaged(self.path, err)) from None
             if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
                 self._fail(_("cannot open {path} ({error}); check that the folder exists, is "
                              "writable and the disk has space. Events are kept safe meanwhile",
@@ -196,10 +219,11 @@ class Journal:
         return True
 
     def _open_checked(self) -> sqlite3.Connection:
-        if self._owner:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=BUSY_BUDGET if self._owner else 5,
-                             isolation_level=None, check_same_thread=False)
+        if not self._owner:
+            return self._open_for_reading()
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=BUSY_BUDGET, isolation_level=None,
+                             check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # a logged break survives a power cut
@@ -207,12 +231,24 @@ class Journal:
             verdict = db.execute("PRAGMA quick_check").fetchone()[0] if self._check else "ok"
             if verdict != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {verdict}")
-            _migrate(db)
+            _migrate(db, self._report)
         except BaseException:
             db.close()
             raise
-        if self._owner:
-            _make_private(self.path)
+        _make_private(self.path)
+        return db
+
+    def _open_for_reading(self) -> sqlite3.Connection:
+        """Read-only, through SQLite itself: a reader cannot change the file, whatever it runs."""
+        db = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=5,
+                             isolation_level=None, check_same_thread=False)
+        try:
+            if _version(db) < len(MIGRATIONS):
+                raise JournalDamaged(_("{path} was written by an older glutewake; `glutewake run` "
+                                       "converts it, then try again", path=self.path))
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def _move_aside(self, err: Exception) -> None:
@@ -304,16 +340,19 @@ class Journal:
             self._spilled.update(uid for uid, _ in fresh)
 
     def _import_spills(self) -> None:
-        """Events spilled by an earlier run (or this one) go into the database, each once."""
+        """Events spilled by an earlier run (or this one) go into the database, each once. A file
+        with lines that are not sound events is moved aside once its good lines are in."""
         if self._spill is None or not self._connect():
             return
-        for path, entries in self._spill.saved(legacy=self.path.with_name(
-                self.path.name + ".pending.jsonl")):
+        for path, entries, problems in self._spill.saved(legacy=self._old_spill):
             try:
                 self._insert(entries)
             except sqlite3.Error as err:
                 self._fail(self._not_written(err))
                 return
+            if problems:
+                self._report(journal_says(self._set_aside(path, entries, problems)))
+                continue
             self._spill.forget(path)
             if entries:
                 self._report(journal_says(ngettext(
@@ -321,6 +360,49 @@ class Journal:
                     "added to it",
                     "{count} events kept in {path} while the journal could not be written were "
                     "added to it", len(entries), count=len(entries), path=path)))
+
+    def _set_aside(self, path: Path, entries: list, problems: list[str]) -> str:
+        assert self._spill is not None
+        # TRANSLATORS: {problem} says which line of the file is wrong and how
+        found = ngettext("{count} line of {path} is not a sound event ({problem})",
+                         "{count} lines of {path} are not sound events (the first: {problem})",
+                         len(problems), count=len(problems), path=path, problem=problems[0])
+        added = ngettext("its {count} other event was added to the journal",
+                         "its {count} other events were added to the journal", len(entries),
+                         count=len(entries))
+        try:
+            target = self._spill.set_aside(path)
+        except OSError as err:
+            # TRANSLATORS: {found} and {added} are the two sentences before
+            return _("{found}; {added}; the file could not be moved aside ({error}) and is read "
+                     "again at the next start", found=found, added=added,
+                     error=err.strerror or err)
+        return _("{found}; {added}; the file was moved to {target}", found=found, added=added,
+                 target=target)
+
+    @property
+    def _old_spill(self) -> Path:
+        """The one spill file of versions before the spill folders."""
+        return self.path.with_name(self.path.name + ".pending.jsonl")
+
+    def _show_waiting(self, spill: Spill) -> None:
+        """A reader's view of events still in spill files: a temporary table (never in the
+        file) and a temporary view `events` over both, which the queries read instead of the
+        journal's own table. An event already in the journal is left out of it: counted once."""
+        waiting = {uid: record for _path, entries, _problems in spill.saved(self._old_spill)
+                   for uid, record in entries}
+        if not waiting or self._db is None:
+            return
+        db = self._db
+        db.execute("CREATE TEMP TABLE waiting AS SELECT * FROM main.events WHERE 0")
+        db.executemany(f"INSERT INTO temp.waiting (uid, {', '.join(COLUMNS)}) "
+                       f"VALUES (?, {', '.join('?' * len(COLUMNS))})",
+                       [(uid, *_row(record)) for uid, record in waiting.items()])
+        db.execute("DELETE FROM temp.waiting WHERE uid IN (SELECT uid FROM main.events)")
+        self._waiting = {uid for (uid,) in db.execute("SELECT uid FROM temp.waiting")}
+        if self._waiting:
+            db.execute("CREATE TEMP VIEW events AS SELECT * FROM main.events "
+                       "UNION ALL SELECT * FROM temp.waiting")
 
     def _not_written(self, err: Exception) -> str:
         return _("cannot write to {path} ({error}); events are kept safe and retried",
@@ -455,22 +537,26 @@ class Journal:
     def only_device(self, device: str) -> None:
         """From now on this reader sees only the events of one computer ('' for this one): a
         temporary view named like the table hides the rest from every query (statistics,
-        export, the chart) without each of them knowing. For readers only."""
+        export, the chart) without each of them knowing. Events still waiting in spill files
+        are this computer's."""
         assert not self._owner and re.fullmatch(r"[0-9a-f]*", device)
-        self._read(f"CREATE TEMP VIEW events AS SELECT * FROM main.events "
-                   f"WHERE device = '{device}'", [])
+        rows = ("SELECT * FROM main.events UNION ALL SELECT * FROM temp.waiting"
+                if self._waiting else "SELECT * FROM main.events")
+        self._read("DROP VIEW IF EXISTS temp.events", [])
+        self._read(f"CREATE TEMP VIEW events AS SELECT * FROM ({rows}) "
+                   f"WHERE IFNULL(device, '') = '{device}'", [])
 
     # --- reading ---
 
     def events(self, since: date | None = None, until: date | None = None) -> Iterator[Event]:
         """Events in time order; `since`/`until` are inclusive local dates."""
-        query, args = f"SELECT id, device, {', '.join(COLUMNS)} FROM events WHERE 1=1", []
+        query, args = f"SELECT id, {', '.join(COLUMNS)}, uid, device FROM events WHERE 1=1", []
         if since:
             query, args = query + " AND local_date >= ?", args + [since.isoformat()]
         if until:
             query, args = query + " AND local_date <= ?", args + [until.isoformat()]
         for row in self._read(query + " ORDER BY ts, id", args):
-            yield Event.from_row(row)
+            yield Event.from_row(row[:-2], waiting=row[-2] in self._waiting, device=row[-1] or "")
 
     def read(self, query: str, args=()) -> list[tuple]:
         """Rows of a read-only query (for the statistics); empty when the journal is unreadable."""
@@ -508,32 +594,62 @@ def _is_corruption(err: sqlite3.Error) -> bool:
     return any(word in text for word in ("malformed", "not a database", "corrupt", "integrity"))
 
 
-def _migrate(db: sqlite3.Connection) -> None:
+def _migrate(db: sqlite3.Connection, report: Callable[[str], None]) -> None:
+    """A new journal is made as TABLE says; an older one goes through the steps it lacks. Each
+    step is one transaction."""
+    version = _version(db)
+    steps = ([(len(MIGRATIONS), _create)] if version == 0 else
+             [(number + 1, MIGRATIONS[number]) for number in range(version, len(MIGRATIONS))])
+    for number, step in steps:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            said = None
+            if isinstance(step, str):
+                db.execute(step)
+            else:
+                said = step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        if said:
+            report(journal_says(said))
+
+
+def _create(db: sqlite3.Connection) -> None:
+    for statement in (TABLE.format(name="events"), *INDEXES, *SYNC_TABLES):
+        db.execute(statement)
+
+
+def _sync_tables(db: sqlite3.Connection) -> None:
+    """Schema 4: several computers through a synced folder (store/syncfolder.py). `device`
+    says which computer an event came from: '' for this one, else that computer's id in the
+    folder (a journal converted from schema 2 by step 3 has it already, from TABLE); every
+    event has a unique id, since computers key events by it. Then the tables SYNC_TABLES
+    names. Only ADD COLUMN and new tables: any SQLite 3 does it."""
+    if "device" not in [row[1] for row in db.execute("PRAGMA table_info(events)")]:
+        db.execute("ALTER TABLE events ADD COLUMN device TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE events SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    for statement in SYNC_TABLES:
+        db.execute(statement)
+
+
+def _version(db: sqlite3.Connection) -> int:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
         raise NewerSchema(_(
             "journal schema {version} is newer than this glutewake understands; upgrade "
             "glutewake", version=version))
-    for number in range(version, len(MIGRATIONS)):
-        step = MIGRATIONS[number]
-        if isinstance(step, str):
-            db.executescript(f"BEGIN; {step} PRAGMA user_version = {number + 1}; COMMIT;")
-            continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            step(db)
-            db.execute(f"PRAGMA user_version = {number + 1}")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    return version
 
 
-def _row(record: Record) -> tuple:
-    return (record.wall, *local_stamp(record.wall), record.kind.value, record.exercise,
-            record.sitting, record.reason.value if record.reason else None, record.source,
-            record.reminder, record.duration, record.until, int(record.early), record.level,
-            record.dose, record.feedback, int(record.guided))
+def _row(record: Record, stamp: tuple[str, int] | None = None) -> tuple:
+    """The COLUMNS of a record; `stamp`: its local date and offset, when already known."""
+    return (record.wall, *(stamp or local_stamp(record.wall)), record.kind.value,
+            record.exercise, record.sitting, record.reason.value if record.reason else None,
+            record.source, record.reminder, record.duration, record.until, int(record.early),
+            record.level, record.dose, record.feedback, int(record.guided))
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -555,26 +671,37 @@ def _make_private(path: Path) -> None:
             pass  # missing yet, or not ours to change: opening will say what is wrong
 
 
-def _typed_fields(db: sqlite3.Connection) -> None:
-    """Schema 3: the free-text `detail` of schema 1-2 becomes typed columns, row by row."""
-    for column, kind in (("reason", "TEXT"), ("source", "TEXT"), ("reminder", "INTEGER"),
-                         ("duration", "REAL"), ("until", "REAL"),
-                         ("early", "INTEGER NOT NULL DEFAULT 0"), ("level", "INTEGER"),
-                         ("dose", "INTEGER"), ("feedback", "TEXT"),
-                         ("guided", "INTEGER NOT NULL DEFAULT 0")):
-        db.execute(f'ALTER TABLE events ADD COLUMN "{column}" {kind}')
-    rows = db.execute("SELECT id, kind, ts, detail FROM events WHERE detail != ''").fetchall()
-    updates = []
-    for ident, kind, ts, text in rows:
-        found = fields_from_detail(kind, text, ts)
-        found["reason"] = found["reason"].value if found.get("reason") else None
-        found["early"] = int(found.get("early", False))
-        found["guided"] = 0
-        updates.append(tuple(found.get(name) for name in FIELDS) + (ident,))
-    db.executemany("UPDATE events SET " + ", ".join(f'"{name}" = ?' for name in FIELDS)
-                   + " WHERE id = ?", updates)
-    db.execute("ALTER TABLE events DROP COLUMN detail")
-    # A unique id per event: one that reaches the journal twice (from the spill file and
-    # directly) is kept once.
-    db.execute("ALTER TABLE events ADD COLUMN uid TEXT")
-    db.execute("CREATE UNIQUE INDEX events_by_uid ON events (uid)")
+def _typed_fields(db: sqlite3.Connection) -> str | None:
+    """Schema 3: the free-text `detail` of schema 1-2 becomes typed columns, row by row, and each
+    event gets a unique id. The table is built anew and renamed (ALTER TABLE DROP COLUMN needs
+    SQLite 3.35). Every row is checked like a spill line; one that is not a sound event (a time
+    out of range, an unknown kind) is kept as it was in the table SET_ASIDE, said in one line."""
+    db.execute(TABLE.format(name="events_new"))
+    converted, refused = [], ""
+    for ident, ts, local_date, offset, kind, exercise, sitting, detail in db.execute(
+            "SELECT id, ts, local_date, utc_offset, kind, exercise, sitting, detail FROM events"):
+        try:
+            record = valid.old_record({"kind": kind, "wall": ts, "sitting": sitting,
+                                       "exercise": exercise}, detail)
+            converted.append((ident, *_row(record, valid.stamp(local_date, offset))))
+        except valid.Unusable as err:
+            refused = refused or _("row {id}: {problem}", id=ident, problem=err)
+    db.executemany(f"INSERT INTO events_new (id, {', '.join(COLUMNS)}) "
+                   f"VALUES (?, {', '.join('?' * len(COLUMNS))})", converted)
+    left_out = 0
+    if refused:
+        db.execute(f"CREATE TABLE {SET_ASIDE} AS SELECT * FROM events "
+                   "WHERE id NOT IN (SELECT id FROM events_new)")
+        left_out = db.execute(f"SELECT COUNT(*) FROM {SET_ASIDE}").fetchone()[0]
+    db.execute("DROP TABLE events")
+    db.execute("ALTER TABLE events_new RENAME TO events")
+    for statement in INDEXES:
+        db.execute(statement)
+    if not left_out:
+        return None
+    return ngettext(
+        "{count} row of the old journal could not be converted ({problem}); it is kept as it "
+        "was in the table {table} of the journal and left out of the statistics",
+        "{count} rows of the old journal could not be converted (the first: {problem}); they "
+        "are kept as they were in the table {table} of the journal and left out of the "
+        "statistics", left_out, count=left_out, problem=refused, table=SET_ASIDE)

@@ -42,7 +42,10 @@ def pause_end(text: str, ts: float) -> float | None:
     if not match:
         return None
     written = datetime.fromtimestamp(ts)
-    end = written.replace(hour=int(match[2]), minute=int(match[3]), second=0, microsecond=0)
+    try:
+        end = written.replace(hour=int(match[2]), minute=int(match[3]), second=0, microsecond=0)
+    except ValueError:  # "until 25:99"
+        return None
     if match[1] == "tomorrow":
         end += timedelta(days=1)
     elif match[1]:

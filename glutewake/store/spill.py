@@ -5,7 +5,9 @@ Each daemon appends to a file of its own (`pending-PID-TIME.jsonl`), one JSON ob
 the event's unique id, and syncs it before the break is acknowledged. The folders are made 0700,
 the files 0600, and nothing is followed through a symbolic link: on a shared machine nobody can
 read, plant or redirect them. Every spill file found is imported at the next start and whenever
-the journal can be written again; the ids keep an event from being counted twice.
+the journal can be written again; the ids keep an event from being counted twice. Each line is
+checked like all outside data (valid.py): the good lines of a file are imported, and a file with a
+line that is not a sound event is moved aside to `<name>.bad-<time>`, never deleted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from pathlib import Path
 from ..core.events import Record
 from ..core.phrases import in_a_row
 from ..i18n import _, ngettext
-from .legacy import fields_from_detail
+from . import valid
+from .valid import Unusable
+
+LARGEST = 16 << 20  # bytes of a spill file that are read: some 100,000 events
 
 
 class Spill:
@@ -69,13 +74,15 @@ class Spill:
         finally:
             os.close(fd)
 
-    def saved(self, legacy: Path | None = None) -> Iterator[tuple[Path, list[tuple[str, Record]]]]:
-        """Every spill file there is, with its events; a file that is not private is skipped
-        (and said), a line that does not parse is skipped."""
+    def saved(self, legacy: Path | None = None) -> Iterator[tuple[Path, list[tuple[str, Record]],
+                                                                   list[str]]]:
+        """Every spill file there is, with its events and a line for each line that could not be
+        used (see valid.py); a file that is not private is skipped (and said). Changes nothing:
+        readers (`glutewake log`) use it too."""
         found = []
         for folder in self.folders:
             try:
-                private_folder(folder, create=False)
+                private_folder(folder, make=False)
                 found += sorted(folder.glob("pending-*.jsonl"))
             except OSError:
                 continue
@@ -87,14 +94,26 @@ class Spill:
                 try:
                     check_private_file(os.fstat(fd), path)
                     with os.fdopen(os.dup(fd), "rb") as source:
-                        text = source.read().decode("utf-8", "replace")
+                        data = source.read(LARGEST + 1)
                 finally:
                     os.close(fd)
             except OSError as err:
                 self._report(_("journal: spill file {path} left alone ({error})", path=path,
                                error=err))
                 continue
-            yield path, list(_entries(text))
+            entries, problems = _entries(data[:LARGEST])
+            if len(data) > LARGEST:
+                problems.append(_("only the first {size} MB were read", size=LARGEST >> 20))
+            yield path, entries, problems
+
+    def set_aside(self, path: Path) -> Path:
+        """Move a file with lines that could not be used out of the way, never deleting it;
+        where it went (OSError when it cannot be moved)."""
+        target = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(path, target)
+        if path == self._own:
+            self._own = None
+        return target
 
     def forget(self, path: Path) -> None:
         try:
@@ -110,29 +129,40 @@ class Spill:
         self._said = None
 
 
-def _entries(text: str) -> Iterator[tuple[str, Record]]:
-    for line in text.splitlines():
-        try:
-            data = json.loads(line)
-            if "record" in data:
-                yield data["uid"], Record.from_dict(data["record"])
-                continue
-            # the spill files of versions before ids: a plain record, perhaps with a detail;
-            # the line itself names it, so importing it twice keeps it once
-            import hashlib  # only here: it maps OpenSSL's libcrypto into the daemon
-
-            uid = hashlib.sha256(line.encode()).hexdigest()[:32]
-            text_detail = data.pop("detail", None)
-            if text_detail is not None:
-                data.update(fields_from_detail(data["kind"], text_detail, data["wall"]))
-            yield uid, Record.from_dict(data)
-        except (ValueError, TypeError, KeyError, AttributeError):
+def _entries(data: bytes) -> tuple[list[tuple[str, Record]], list[str]]:
+    """The events in a spill file, and a line for each line that is not one."""
+    entries, problems = [], []
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        if not line.strip():
             continue
+        try:
+            entries.append(_entry(line))
+        except Unusable as err:
+            problems.append(_("line {number}: {problem}", number=number, problem=err))
+    return entries, problems
 
 
-def private_folder(folder: Path, create: bool = True) -> None:
-    """A folder only this user can use; OSError (with the reason) otherwise."""
-    if create:
+def _entry(line: str) -> tuple[str, Record]:
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        raise Unusable(_("not a JSON object"))
+    if "record" in data:
+        return valid.uid(data.get("uid")), valid.record(data["record"])
+    # the spill files of versions before ids: a plain record, perhaps with a detail; the line
+    # itself names it, so importing it twice keeps it once
+    import hashlib  # only here: it maps OpenSSL's libcrypto into the daemon
+
+    detail = data.pop("detail", None)
+    return hashlib.sha256(line.encode()).hexdigest()[:32], valid.old_record(data, detail)
+
+
+def private_folder(folder: Path, make: bool = True) -> None:
+    """A folder of this user's; OSError (with the reason) otherwise. `make`: create it if need be,
+    and make it private (without, nothing is changed)."""
+    if make:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = folder.lstat()
     if not stat.S_ISDIR(info.st_mode):
@@ -140,7 +170,7 @@ def private_folder(folder: Path, create: bool = True) -> None:
     if os.name == "posix":
         if info.st_uid != os.getuid():
             raise OSError(_("{path} belongs to someone else", path=folder))
-        if info.st_mode & 0o077:
+        if make and info.st_mode & 0o077:
             os.chmod(folder, 0o700)
 
 

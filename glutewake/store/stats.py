@@ -8,13 +8,14 @@ aggregated in SQLite: five years of heavy use answer in a few tens of millisecon
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from ..core.coach import Past
+from ..core.inputs import Past
 from ..core.dose import Doses, Feedback
 
 from ..core.events import STRETCH_ENDS, Kind
+from .pattern import Pattern, measure as measure_pattern
 
 
 @dataclass
@@ -42,11 +43,14 @@ class Day:
                                            other.longest_stretch_seconds)
 
     def as_json(self, goal: int) -> dict:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in JSON_FIELDS}  # asdict copies deeply: slow
         data["answered_share"] = None if self.answered_share is None else round(self.answered_share, 3)
         if goal:
             data["goal_met"] = self.done >= goal
         return data
+
+
+JSON_FIELDS = tuple(f.name for f in fields(Day))
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Report:
     most_done: tuple[str, int] | None
     least_done: tuple[str, int] | None
     per_exercise: dict[str, int] = field(default_factory=dict)
+    pattern: Pattern | None = None  # bouts of sitting (see store/pattern.py)
 
     def as_json(self) -> dict:
         """The documented, stable shape of `glutewake stats --json` (see README)."""
@@ -71,6 +76,7 @@ class Report:
             "days": [day.as_json(self.goal) for day in self.days], "totals": total,
             "streak_days": self.streak, "most_done": pair(self.most_done),
             "least_done": pair(self.least_done), "done_per_exercise": self.per_exercise,
+            "pattern": None if self.pattern is None else self.pattern.as_json(),
         }
 
 
@@ -78,8 +84,10 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def report(read, first: date, last: date, goal: int, today: date) -> Report:
-    """Statistics for the local days first..last; `read(sql, args)` queries the journal."""
+def report(read, first: date, last: date, goal: int, today: date,
+           device: str | None = None) -> Report:
+    """Statistics for the local days first..last; `read(sql, args)` queries the journal.
+    `device` narrows the sitting pattern to one computer's (where the journal knows them)."""
     span = (first.isoformat(), last.isoformat())
     by_day = {d.isoformat(): Day(d.isoformat()) for d in days_between(first, last)}
     rows = read(
@@ -126,7 +134,7 @@ def report(read, first: date, last: date, goal: int, today: date) -> Report:
     most = max(per_exercise.items(), key=lambda p: (p[1], p[0]), default=None)
     least = min(counts.items(), key=lambda p: (p[1], p[0]), default=None)
     return Report(first, last, goal, days, total, streak(read, goal, today), most, least,
-                  per_exercise)
+                  per_exercise, measure_pattern(read, first, last, device))
 
 
 def streak(read, goal: int, today: date) -> int:

@@ -16,7 +16,7 @@ import os
 import sys
 from typing import Protocol
 
-from ...core.events import Hold
+from ...core.events import Busy, Hold
 from ...i18n import _
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,17 @@ class Quiet:
                 log.info("quiet: %s answers again", detector.name)
             if found:
                 return found
+        return None
+
+    def next_busy(self, settings) -> Busy | None:
+        """The next busy block of the calendars, when they are on and can tell."""
+        for detector in self._wanted(settings):
+            if detector.kind != "calendars":
+                continue
+            try:
+                return detector.next_busy()
+            except Exception as err:  # the hold asks it too, and records why it fails
+                log.info("quiet: %s cannot tell the next meeting (%s)", detector.name, err)
         return None
 
     def problems(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.events import Hold, Reason
+from ...core.untrusted import clean
 from ...i18n import N_
 
 import math
@@ -40,7 +41,7 @@ class _LinuxNames:
                 try:
                     with open(f"/proc/{entry.name}/comm", encoding="utf-8",
                               errors="replace") as comm:
-                        name = comm.read().strip()
+                        name = clean(comm.read())
                 except OSError:
                     continue  # it ended while we looked
             known[key] = name
@@ -52,15 +53,16 @@ _linux_names = _LinuxNames()
 
 
 def process_names(platform: str = sys.platform) -> list[str]:
-    """The names of the running programs."""
+    """The names of the running programs, as each set its own (any text), cleaned."""
     if platform.startswith("linux"):
         return _linux_names()
     if platform == "win32":
         listing = subprocess.run(["tasklist", "/FO", "CSV", "/NH"], capture_output=True,
                                  text=True, creationflags=0x08000000)  # CREATE_NO_WINDOW
-        return [line.split('","')[0].strip('"') for line in listing.stdout.splitlines() if line]
+        return [clean(line.split('","')[0].strip('"')) for line in listing.stdout.splitlines()
+                if line]
     listing = subprocess.run(["ps", "-axco", "comm="], capture_output=True, text=True)
-    return [line.strip() for line in listing.stdout.splitlines() if line.strip()]
+    return [clean(line) for line in listing.stdout.splitlines() if line.strip()]
 
 
 def matches(program: str, wanted: str) -> bool:

@@ -16,6 +16,7 @@ import logging
 import os
 
 from ...core.events import Hold, Reason
+from ...core.untrusted import clean
 from ...i18n import N_, _
 from .microphone import ELEMENT_MAIN, RUNNING_SOMEWHERE, SCOPE_GLOBAL, SYSTEM_OBJECT
 from .microphone import PropertyAddress, WinRegistry, fourcc, in_use
@@ -142,9 +143,10 @@ class OpenCamera:
 
 
 def _comm(process: str) -> str | None:
+    """A process's name: whatever it set (any bytes but NUL, up to 15), cleaned here."""
     try:
         with open(f"{process}/comm", encoding="utf-8", errors="replace") as comm:
-            return comm.read().strip() or None
+            return clean(comm.read()) or None
     except OSError:
         return None
 

@@ -15,7 +15,9 @@ import threading
 import time
 
 from ...core.events import Hold, Reason
+from ...core.untrusted import clean
 from ...i18n import N_, _
+from ...threads import spawn
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,7 @@ class _Worker:
         if self._busy_since is not None:
             raise Unavailable(self.stuck(0) or _("the sound server is busy"))
         if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
-            self._thread.start()
+            self._thread = spawn(self._name, self._serve)
         done = threading.Event()
         answer: list = []
         self._busy_since = time.monotonic()
@@ -90,8 +91,9 @@ def _connect_pulse():
 
 
 def recorder_name(proplist: dict) -> str | None:
-    return (proplist.get("application.name") or proplist.get("application.process.binary")
-            or None)
+    """The recording program's name, as it calls itself: any text, cleaned here."""
+    return clean(proplist.get("application.name") or proplist.get("application.process.binary")
+                 ) or None
 
 
 class PulseMicrophone:
@@ -256,7 +258,7 @@ def in_use(registry, capability: str) -> str | None:
         path = rf"{parent}\{name}"
         if registry.number(path, "LastUsedTimeStop") == 0 and registry.number(
                 path, "LastUsedTimeStart"):
-            return app_name(name)
+            return clean(app_name(name)) or None  # a key any program of the user's may write
     return None
 
 
