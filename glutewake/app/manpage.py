@@ -203,6 +203,11 @@ STATUS_FIELDS = [
     ("settings_error", "\"\" or the one-line error of a settings file not applied"),
     ("config, journal, log, journal_waiting, journal_problem", "where the files are, and breaks "
      "kept safe but not in the journal yet, and why"),
+    ("devices, sync_problems", "with [sync] folder: the other computers (id, name, seen: the "
+     "local ISO 8601 time each last wrote to the folder, or null), and a line for each thing "
+     "sync cannot do now"),
+    ("remote_break, remote_input", "local ISO 8601 times, or null: the latest break and the "
+     "latest input on any other computer"),
     ("state", "Warning while a break is due, else Idle (for i3status-rust)"),
 ]
 STATS_FIELDS = [
