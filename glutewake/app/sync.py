@@ -255,7 +255,8 @@ class Sync:
         remote = (_later(self._remote[0], latest_break), _later(self._remote[1], latest_input))
         if remote != self._remote:
             self._remote = remote
-            self.on_news()
+            if not self._stopping:  # the daemon looks at once: the coach hears of it now
+                self.on_news()
 
     # --- writing ----------------------------------------------------------------------------
 

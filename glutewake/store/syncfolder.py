@@ -27,7 +27,6 @@ import json
 import math
 import os
 import re
-import secrets
 import socket
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -101,7 +100,7 @@ class Identity:
 
     @classmethod
     def new(cls, name: str | None = None, seq: int = 0) -> Identity:
-        return cls(secrets.token_hex(16), _name(name or socket.gethostname(), "computer"), seq)
+        return cls(_random_hex(16), _name(name or socket.gethostname(), "computer"), seq)
 
     def save(self, path: Path) -> None:
         write_atomic(path, json.dumps({"id": self.id, "name": self.name, "seq": self.seq,
@@ -480,8 +479,14 @@ def interval_row(interval: Interval) -> tuple:
     return (interval.seq, interval.state.value, interval.begins, interval.ends, interval.input)
 
 
+def _random_hex(size: int) -> str:
+    """`size` random bytes as hex, from the system's source (the `secrets` module would load
+    OpenSSL's libcrypto into a daemon that never opens a connection)."""
+    return os.urandom(size).hex()
+
+
 def new_stamp() -> str:
-    return secrets.token_hex(8)
+    return _random_hex(8)
 
 
 def own_files(root: Path, own: str) -> list[tuple[Path, dict]]:
