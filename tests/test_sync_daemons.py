@@ -107,16 +107,23 @@ def test_a_break_on_one_computer_is_counted_once_on_the_other_and_reaches_its_da
         glutewake(desk, "done")
         wait_for(lambda: stats(laptop)["done"] == 2, "the desk's break on the laptop")
         assert stats(desk)["done"] == 2
+        # the sitting pattern per computer, by the names sync knows them by (a bout on each:
+        # the laptop's first break came before a second of sitting)
+        wait_for(lambda: status(laptop)["sitting"] >= 2, "some sitting on the laptop")
+        glutewake(laptop, "done")
+        wait_for(lambda: stats(desk)["done"] == 3, "the laptop's second break at the desk")
+        pattern = json.loads(glutewake(desk, "stats", "--json").stdout)["pattern"]
+        assert sorted(d["device"] for d in pattern["devices"]) == ["desk", "travel laptop"]
     # started again, the desk reads the folder again: nothing doubles
     with running(desk):
         time.sleep(2)
-        assert stats(desk)["done"] == 2
+        assert stats(desk)["done"] == 3
         assert status(desk)["remote_break"] is not None
     forgot = glutewake(desk, "sync", "forget", "travel laptop")
     assert forgot.returncode == 0, forgot.stderr
     assert "its breaks stay in your journal" in forgot.stdout
     assert not (folder / "devices" / laptop_id).exists()
-    assert stats(desk)["done"] == 2
+    assert stats(desk)["done"] == 3
     assert glutewake(desk, "sync", "forget", "desk").returncode == 2  # not this one
 
 

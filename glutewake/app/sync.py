@@ -70,6 +70,7 @@ class Sync:
         self._stopping = False
         self.on_news: Callable[[], None] = lambda: None  # the remote values changed
         self._name_stamp: int | None = None
+        self._named = ""  # the name of this computer last put in the journal
         self._renamed()
 
     # --- for the daemon: quick, no I/O ------------------------------------------------------
@@ -309,6 +310,12 @@ class Sync:
                 self._write_at = self._mono() + RETRY
             return
         self._unsealed = {today}  # written sealed now, or today: rewritten at the next write
+        if identity.name != self._named:  # this computer's name, for the views of the journal
+            try:
+                self._journal.merge([], [], [("", identity.name, None)], [])
+                self._named = identity.name
+            except Exception as err:  # sqlite3.Error: the name waits for the next write
+                log.warning("sync: this computer's name not in the journal (%s)", err)
         if self._problems.pop("write", None):
             self._report(_("sync: writing to {folder} works again", folder=folder))
 

@@ -508,7 +508,8 @@ class Journal:
         return found[0] if found else (None, None)
 
     def device_names(self) -> dict[str, str]:
-        """The other computers this journal has heard of: id -> name."""
+        """The computers this journal has heard of through the synced folder: id -> name
+        ('' is this one, once sync has written its name)."""
         return dict(self._read("SELECT id, name FROM devices", []))
 
     def _transaction(self, work, bulk: bool = False):
