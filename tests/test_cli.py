@@ -70,6 +70,20 @@ def test_exercises_list_and_show(home):
     assert wrong.returncode == 2 and 'did you mean "bird-dog"' in wrong.stderr
 
 
+def test_exercises_say_which_moves_a_caution_leaves_out_and_show_the_cautions(home):
+    write_config(home, '[coach]\ncautions = ["hip-replacement"]\n')
+    listing = glutewake(home, "exercises").stdout
+    offered, left_out = listing.split("Not offered")
+    assert "standing-figure-four-stretch" not in offered
+    figure_four = next(line for line in left_out.splitlines()
+                       if "standing-figure-four-stretch" in line)
+    assert figure_four.endswith('left out for "hip-replacement" in [coach] cautions')
+    shown = glutewake(home, "exercises", "show", "standing-figure-four-stretch").stdout
+    assert "Caution: With a hip replacement, a deep hip bend" in shown
+    assert "Caution: Do it in flat shoes" in shown
+    assert 'Not offered: left out for "hip-replacement" in [coach] cautions.' in shown
+
+
 def test_log_plain_and_csv(home):
     journal = Journal(journal_path(home))
     journal.record(Record("started", START_WALL, 0))

@@ -381,3 +381,67 @@ def test_no_heads_up_while_quiet_or_when_off():
     quiet = Desk(every="30m", heads_up="1m")
     quiet.hold = Hold(Reason.DO_NOT_DISTURB)
     assert not [e for e in quiet.sit(30 * 60) if isinstance(e, HeadsUp)]
+
+
+# --- pain ---------------------------------------------------------------------------------------
+
+def test_pain_rests_the_move_for_a_week_and_says_when_to_see_someone():
+    from glutewake.core.dose import REST_AFTER_PAIN
+    from glutewake.core.commands import Rate
+    from glutewake.core.dose import Feedback, Why
+
+    desk = Desk(every="30m")
+    desk.sit(30 * 60)
+    hurt = desk.coach.exercise
+    effects = desk.command(Done(Feedback.PAIN))
+    assert [(r.kind, r.feedback) for r in records(effects)][-2:] == [("done", None),
+                                                                  ("feedback", "pain")]
+    text = said(effects)
+    assert "Break logged" in text
+    assert f"Noted: {hurt.name} is left out of your reminders for a week" in text
+    assert f"When it is back, try the easier way first: {hurt.easier}" in text
+    assert text.endswith("If the pain lasts or comes back, see a doctor or physiotherapist.")
+    assert desk.coach.past.doses.of(hurt.id).why is Why.PAIN
+    offered = set()
+    while desk.wall < START_WALL + REST_AFTER_PAIN - 3600:  # a week of breaks: never suggested
+        offered |= {r.exercise.id for r in reminders(desk.sit(30 * 60))}
+        desk.command(Done())
+        desk.sleep(3 * 3600)
+    assert hurt.id not in offered and len(offered) > 3
+    desk.sleep(2 * 3600)  # the week is over: it may come back
+    assert hurt.id in {e.id for e in desk.coach.settings.offered}
+    assert hurt.id not in desk.coach.past.resting(desk.wall)
+    # `rate pain` after a break works the same way, and the next suggestion is another move
+    desk.sit(30 * 60)
+    desk.command(Done())
+    last = records(desk.effects, "done")[-1].exercise
+    rated = desk.command(Rate(Feedback.PAIN))
+    assert [r.feedback for r in records(rated, "feedback")] == ["pain"]
+    assert "see a doctor or physiotherapist" in said(rated)
+    assert desk.coach.exercise.id != last and last in desk.coach.past.resting(desk.wall)
+
+
+def test_a_move_that_hurt_stays_out_after_a_restart():
+    from glutewake.core.dose import Feedback
+    from glutewake.store import stats
+    from glutewake.store.journal import Journal
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        journal = Journal(Path(folder) / "j.sqlite3")
+        journal.record(Record("done", START_WALL, 1800, "wall-lean"))
+        journal.record(Record("feedback", START_WALL, 0, "wall-lean", feedback=Feedback.PAIN))
+        day = datetime.fromtimestamp(START_WALL).date()
+        past = stats.past(journal.read, settings().catalog, day, START_WALL + 3 * 86400)
+        assert past.resting(START_WALL + 3 * 86400) == {"wall-lean"}
+        later = stats.past(journal.read, settings().catalog, day, START_WALL + 8 * 86400)
+        assert later.resting(START_WALL + 8 * 86400) == set()
+        journal.close()
+    coach = Coach(settings(), past)
+    desk = Desk(coach)
+    seen = {coach.exercise.id}
+    for _ in range(12):
+        seen |= {r.exercise.id for r in reminders(desk.sit(30 * 60))}
+        desk.command(Done())
+    assert "wall-lean" not in seen

@@ -17,6 +17,7 @@ from glutewake.core.errors import UserError
     ("done", "", Done()), ("skip", "", Skip()), ("resume", "", Resume()), ("quit", "", Quit()),
     ("status", "", ShowStatus()), ("reload", "", Reload()),
     ("done", "easy", Done(Feedback.EASY)), ("rate", "hard", Rate(Feedback.HARD)),
+    ("done", "pain", Done(Feedback.PAIN)), ("rate", "pain", Rate(Feedback.PAIN)),
     ("snooze", "", Snooze()), ("snooze", "20m", Snooze(1200)),
     ("pause", "", Pause()), ("pause", "30m", Pause(seconds=1800)),
     ("pause", "until 9:05", Pause(at=time(9, 5))), ("pause", "tomorrow", Pause(tomorrow=True)),
@@ -40,7 +41,8 @@ def test_bad_words_are_one_line_errors_naming_the_command(name, words, where):
 
 every_command = st.one_of(
     st.sampled_from([Done(), Skip(), Resume(), Quit(), Reload(), ShowStatus(), Snooze(), Pause(),
-                     Pause(tomorrow=True), Done(Feedback.EASY), Rate(Feedback.HARD)]),
+                     Pause(tomorrow=True), Done(Feedback.EASY), Rate(Feedback.HARD),
+                     Done(Feedback.PAIN), Rate(Feedback.PAIN)]),
     st.integers(1, 86400).map(Snooze), st.integers(1, 30 * 86400).map(lambda s: Pause(seconds=s)),
     st.times().map(lambda t: Pause(at=t.replace(second=0, microsecond=0))),
 )
@@ -59,6 +61,7 @@ def test_every_command_survives_the_wire(command):
     {"cmd": "pause", "at": {"hour": 14}}, {"cmd": "pause", "at": ["14:30"]},
     {"cmd": "pause", "tomorrow": "yes"}, {"cmd": "pause", "tomorrow": 1},
     {"cmd": "done", "feedback": ["easy"]}, {"cmd": "snooze", "feedback": "easy"},
+    {"cmd": "rate", "feedback": "sore"}, {"cmd": "rate"},
     {"cmd": "snooze", "at": "14:30"}, {"cmd": "skip", "tomorrow": False},
 ])
 def test_a_bad_wire_message_is_refused(message):
@@ -70,6 +73,7 @@ def test_notification_buttons_map_to_commands_and_an_unknown_key_is_an_error():
     assert commands.from_action("done") == Done()
     assert commands.from_action("snooze") == Snooze()
     assert commands.from_action("skip") == Skip()
+    assert commands.from_action("pain") == Rate(Feedback.PAIN)  # the guide's last step
     with pytest.raises(UnknownAction):
         commands.from_action("default")  # "show the exercise" is the notifier's own business
 

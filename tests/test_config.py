@@ -41,7 +41,7 @@ def test_defaults_are_the_documented_values(tmp_path):
     assert settings.every == 1800 and settings.natural_break == 300 and settings.snooze == 600
     assert settings.remind_again == 300 and settings.max_reminders == 3
     assert settings.snooze_choices == (300, 600, 1200)
-    assert settings.prefs.equipment == {"wall", "desk", "chair"} and not settings.prefs.floor
+    assert settings.prefs.equipment == {"wall", "desk"} and not settings.prefs.floor
     assert all(e.posture == "standing" and e.equipment in ("none", "wall", "desk", "chair")
                for e in settings.offered)
 
@@ -87,6 +87,20 @@ def test_snooze_longer_than_every_blames_the_key_the_user_wrote(tmp_path):
 def test_unknown_exercise_id(tmp_path):
     message = error_for(tmp_path, '[exercises]\ndisabled = ["wall-leen"]\n')
     assert '[exercises] disabled "wall-leen"' in message and 'did you mean "wall-lean"' in message
+
+
+def test_cautions_say_what_applies_and_leave_out_what_does_not_fit(tmp_path):
+    settings = config.load(write(tmp_path, '[coach]\ncautions = ["pregnancy"]\n'
+                                           '[exercises]\nfloor = true\nlevel = 2\n'))
+    assert settings.prefs.conditions == {"pregnancy"}
+    offered = {e.id for e in settings.offered}
+    assert "glute-bridge-hold" not in offered and "frog-pumps" not in offered
+    assert "bird-dog" in offered and "single-leg-stand" in offered
+    assert config.load(tmp_path / "missing.toml").prefs.conditions == frozenset()
+    message = error_for(tmp_path, '[coach]\ncautions = ["pregnant"]\n')
+    assert '[coach] cautions: "pregnant" is not allowed; did you mean "pregnancy"?' in message
+    message = error_for(tmp_path, '[exercises]\nequipment = ["wal"]\n')
+    assert 'did you mean "wall"?' in message
 
 
 def test_toml_syntax_error_names_line_and_column(tmp_path):

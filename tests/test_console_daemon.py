@@ -127,3 +127,31 @@ def test_the_console_prints_the_lesson_once_nudges_on_repeats_and_echoes_answers
     lesson_lines = [line for line in daemon.lines if line.strip().startswith("1. ")]
     assert len(lesson_lines) == 1, daemon.lines  # the steps were printed once, not per repeat
     assert not any("reminder 4" in line for line in daemon.lines)
+
+
+def test_done_pain_rests_the_move_and_says_when_to_see_someone(home):
+    write_config(home, FAST)
+    daemon = Running(home, "--console")
+    try:
+        daemon.wait_for("Time to stand")
+        answer = glutewake(home, "done", "--pain")
+        assert answer.returncode == 0, answer.stderr
+        lines = answer.stdout.strip().splitlines()
+        assert lines[0].startswith("Break logged:")
+        assert "is left out of your reminders for a week" in lines[1]
+        assert lines[-1] == "If the pain lasts or comes back, see a doctor or physiotherapist."
+        again = glutewake(home, "rate", "pain")
+        assert again.returncode == 0 and "see a doctor or physiotherapist" in again.stdout
+        wrong = glutewake(home, "rate", "sore")
+        assert wrong.returncode == 2 and "pain" in wrong.stderr
+    finally:
+        assert daemon.stop() == 0
+    rows = sqlite3.connect(journal_path(home)).execute(
+        "SELECT exercise, feedback FROM events WHERE kind = 'feedback'").fetchall()
+    hurt = rows[0][0]
+    assert [r[1] for r in rows] == ["pain", "pain"] and {r[0] for r in rows} == {hurt}
+    listing = glutewake(home, "exercises").stdout
+    offered, left_out = listing.split("Not offered")
+    assert hurt not in offered
+    line = next(line for line in left_out.splitlines() if line.strip().startswith(hurt))
+    assert "you said it hurt" in line and "suggested again from" in line

@@ -153,6 +153,24 @@ def test_commands_over_the_wire_are_carried_out_and_worded(desk):
     assert answer_from_wire(reply["answer"]).reply is Reply.LOGGED  # for the CLI to word
 
 
+def test_a_rating_travels_to_the_command_line_with_what_it_did(desk):
+    """The command line words the answer in its own language: the rating and the exercise's
+    cautions come over the wire as they left."""
+    import json
+
+    from glutewake.core.dose import Feedback
+
+    desk.sit(31 * 60)
+    reply = json.loads(json.dumps(desk.daemon.handle(commands.to_wire(
+        commands.Done(Feedback.PAIN)))))
+    answer = answer_from_wire(reply["answer"])
+    assert answer.rating is not None and answer.rating.said is Feedback.PAIN
+    assert phrases.answer(answer, START_WALL) == reply["text"]
+    assert "see a doctor or physiotherapist" in reply["text"]
+    assert phrases.lesson(answer.exercise) == phrases.lesson(
+        next(e for e in desk.daemon.coach.settings.catalog if e.id == answer.exercise.id))
+
+
 def test_a_bad_message_is_a_usage_error_and_changes_nothing(desk):
     before = desk.kinds()
     reply = desk.daemon.handle({"cmd": "snooze", "seconds": "ten"})
@@ -221,10 +239,14 @@ def test_a_heads_up_goes_to_the_notifier_before_the_reminder(desk):
 
 
 def test_level_two_is_announced_once_when_earned(desk):
-    desk.config.write_text('[exercises]\nlevel = "auto"\nunlock_breaks = 2\nunlock_days = 1\n')
+    desk.config.write_text('[breaks]\nevery = "30m"\n[exercises]\nlevel = "auto"\n'
+                           'unlock_breaks = 2\nunlock_days = 1\n')
     desk.sit(30)
+    desk.daemon.run(commands.Done())  # early, before any reminder: it does not count
     for _ in range(2):
+        desk.sit(30 * 60)  # reminded, then done
         desk.daemon.run(commands.Done())
+        assert not any("level 2" in line for line in desk.said[:-1])
     assert sum("level 2 unlocked" in line for line in desk.said) == 1
     assert Kind.LEVEL_UP in desk.kinds()
 

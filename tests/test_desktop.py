@@ -239,9 +239,9 @@ def test_open_settings_creates_the_commented_file_and_hands_it_to_the_desktop(de
     daemon = start(desktop, '[breaks]\nevery = "1h"\nsnooze = "2s"\n')
     config.unlink()  # the user has no settings file yet
     try:
-        # sensitive items, in order: Done, Snooze, Pause, Start at login, Break every,
-        # Open settings, ...
-        desktop.tray_menu(["Down", "Down", "Down", "Down", "Down", "Down", "Return"])
+        # sensitive items, in order: Done, Snooze, Rate the last exercise, Pause, Start at
+        # login, Break every, Open settings, ...
+        desktop.tray_menu(["Down"] * 7 + ["Return"])
         wait_for(lambda: (tmp_path / "opened.txt").exists(), "the file to be opened")
         assert (tmp_path / "opened.txt").read_text().strip() == str(config)
         assert config.read_text().startswith("# glutewake settings")
@@ -383,8 +383,8 @@ def test_autostart_entry_starts_glutewake_on_the_desktop_and_the_tray_checkbox_f
     try:
         daemon.wait_for("glutewake is watching")
         desktop.tray_icon()  # the login-started daemon docks in the tray
-        # sensitive items: Done, Snooze, Pause, Start at login, ...
-        desktop.tray_menu(["Down", "Down", "Down", "Down", "Return"])
+        # sensitive items: Done, Snooze, Rate the last exercise, Pause, Start at login, ...
+        desktop.tray_menu(["Down"] * 5 + ["Return"])
         wait_for(lambda: "off" in glutewake(desktop.env, "autostart", "status").stdout,
                  "the checkbox to turn autostart off")
     finally:

@@ -131,13 +131,30 @@ def test_default_preferences_offer_standing_desk_friendly_level_one():
     for exercise in offered:
         assert exercise.posture == "standing" and exercise.equipment in DESK_FRIENDLY
         assert exercise.level == 1
-    assert Preferences().equipment == {"wall", "desk", "chair"}
+    assert Preferences().equipment == {"wall", "desk"}
 
 
 def test_the_shipped_settings_have_the_office_equipment():
     default = Path(__file__).resolve().parents[1] / "config" / "default.toml"
     equipment = tomllib.loads(default.read_text("utf-8"))["exercises"]["equipment"]
-    assert set(equipment) == {"wall", "desk", "chair"} == set(Preferences().equipment)
+    assert set(equipment) == {"wall", "desk"} == set(Preferences().equipment)
+
+
+def test_sit_to_stand_waits_for_a_chair_that_does_not_roll():
+    """Most office chairs roll: the defaults leave sit to stand out even at level 2, say why, and
+    the move itself asks for a chair that does not roll."""
+    sit = {e.id: e for e in exercises.builtin()}["sit-to-stand"]
+    reason = why_not_offered(sit, Preferences(level=2))
+    assert reason == 'needs a chair that does not roll; add "chair" to [exercises] equipment'
+    assert why_not_offered(sit, Preferences(equipment=frozenset({"chair"}), level=2)) is None
+    assert "does not roll" in sit.steps[0] and "does not roll" in sit.safety
+
+
+def test_the_figure_four_eases_to_sitting_and_the_split_squat_stops_above_the_floor():
+    by_id = {e.id: e for e in exercises.builtin()}
+    assert by_id["standing-figure-four-stretch"].easier.startswith("Do it seated")
+    lowering = by_id["desk-split-squat"].steps[2]
+    assert "one hand on the desk" in lowering and "above the floor" in lowering
 
 
 OLD_CUSTOM = {"id": "stair-climb", "name": "Stair climb", "posture": "standing",
@@ -175,6 +192,9 @@ def test_custom_exercises_may_give_the_new_fields():
     ({"reps": None, "hold": 30, "rep_seconds": 3}, "rep_seconds: only for reps"),
     ({"harder": 3}, "harder: must be a non-empty string"),
     ({"grup": "max"}, 'did you mean "group"?'),
+    ({"side": "standing"}, "side: only for moves done per side"),
+    ({"per_side": True, "side": "stance"}, "side: must be one of 'side', 'standing'"),
+    ({"per_side": True, "first_side": "up"}, "first_side: must be one of 'right', 'left'"),
 ])
 def test_new_fields_are_checked(change, expected):
     table = {k: v for k, v in dict(OLD_CUSTOM, **change).items() if v is not None}
@@ -190,6 +210,11 @@ def test_the_builtin_catalog_must_give_the_teaching_fields():
         del table[missing]
         with pytest.raises(UserError, match=f"{missing}: "):
             parse_exercise(table, "exercises.toml #1", builtin=True)
+    one_leg = dict(OLD_CUSTOM, steps=["One.", "Two.", "Three."], safety="s", easier="e",
+                   harder="h", group="max", per_side=True)
+    with pytest.raises(UserError, match="side: missing; say how the guide names a side"):
+        parse_exercise(one_leg, "exercises.toml #1", builtin=True)
+    assert parse_exercise(one_leg, "config.toml: [exercises] custom #1").side == "side"
     with pytest.raises(UserError, match="at least 3 steps"):
         parse_exercise(dict(OLD_CUSTOM, safety="s", easier="e", harder="h", group="max"),
                        "exercises.toml #1", builtin=True)
@@ -279,3 +304,59 @@ def test_no_file_in_the_repository_copies_the_seed_articles():
             if shared:
                 copied[str(path.relative_to(root))] = sorted(shared)[:3]
     assert not copied, copied
+
+
+# --- cautions --------------------------------------------------------------------------------
+
+CAUTIONED = {
+    "lying-on-back": {"glute-bridge-hold", "frog-pumps"},
+    "balance": SINGLE_LEG,
+    "footwear": SINGLE_LEG,
+    "deep-hip-bend": {"standing-figure-four-stretch", "single-leg-rdl"},
+    "hard-squeeze": {"standing-glute-squeeze", "glute-bridge-hold"},
+}
+
+
+def test_every_move_carries_the_cautions_that_apply_to_it():
+    by_caution = {c: {e.id for e in exercises.builtin() if c in e.cautions}
+                  for c in exercises.Caution}
+    assert by_caution == CAUTIONED
+
+
+def test_the_lesson_shows_every_caution_in_words():
+    from glutewake.core import phrases
+
+    rdl = {e.id: e for e in exercises.builtin()}["single-leg-rdl"]
+    lines = [line for line in phrases.lesson(rdl).splitlines() if line.startswith("Caution: ")]
+    assert lines == ["Caution: " + phrases.caution(c) for c in rdl.cautions]
+    assert any("With a hip replacement" in line for line in lines)
+    assert any("never in heeled shoes" in line for line in lines)
+
+
+def test_the_readme_shows_the_caution_words_the_lessons_use():
+    from glutewake.core import phrases
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    for caution in exercises.Caution:
+        assert f"| `{caution}` |" in readme and phrases.caution(caution) in readme
+
+
+def test_conditions_leave_out_the_moves_that_do_not_fit_and_say_why():
+    everything = dict(equipment=frozenset(exercises.EQUIPMENT), floor=True, level=2)
+    for condition, caution in exercises.LEAVES_OUT.items():
+        prefs = Preferences(**everything, conditions=frozenset({condition}))
+        left_out = {e.id for e in exercises.builtin() if why_not_offered(e, prefs)}
+        assert left_out == CAUTIONED[caution], condition
+        reason = why_not_offered(next(e for e in exercises.builtin() if e.id in left_out), prefs)
+        assert reason == f'left out for "{condition}" in [coach] cautions'
+
+
+def test_custom_moves_may_name_cautions_and_a_wrong_one_is_told():
+    custom = parse_exercise(dict(OLD_CUSTOM, cautions=["footwear"]), "config.toml: custom #1")
+    assert custom.cautions == (exercises.Caution.FOOTWEAR,)
+    assert parse_exercise(dict(OLD_CUSTOM), "config.toml: custom #1").cautions == ()
+    with pytest.raises(UserError) as err:
+        parse_exercise(dict(OLD_CUSTOM, cautions=["balanse"]), "config.toml: custom #1")
+    assert 'cautions: "balanse" is not allowed; did you mean "balance"?' in str(err.value)
+    with pytest.raises(UserError, match="cautions: must be a list of caution ids"):
+        parse_exercise(dict(OLD_CUSTOM, cautions="balance"), "config.toml: custom #1")

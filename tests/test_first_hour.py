@@ -131,3 +131,26 @@ def test_config_set_of_a_list_shows_exactly_what_to_type(home):
     result = glutewake(home, "config", "set", "exercises.equipment", "band")
     assert result.returncode == 2
     assert """glutewake config set exercises.equipment '["band"]'""" in result.stderr
+
+
+def test_the_first_lines_say_the_mode_and_why_where_reminders_appear_how_to_answer_and_the_settings(
+        home):
+    import sys
+    from pathlib import Path
+
+    from tests.support import Running
+
+    daemon = Running(home)  # no DISPLAY in the test home: console mode, and it says why
+    try:
+        daemon.wait_for("glutewake is watching")
+        said = [daemon.wait_for(text) for text in ("Reminders are printed here",
+                                                   "Answer from another terminal", "Settings: ")]
+    finally:
+        daemon.stop()
+    assert "neither DISPLAY nor WAYLAND_DISPLAY" in said[0]
+    from glutewake.app.runner import typed_command
+
+    script = typed_command()  # the venv's bin is seldom on PATH: then the command's whole path
+    assert script in ("glutewake", str(Path(sys.executable).with_name("glutewake")))
+    assert f"{script} done | snooze | skip | status" in said[1]
+    assert home["XDG_CONFIG_HOME"] in said[2] and f"`{script} config edit`" in said[2]

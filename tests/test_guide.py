@@ -134,10 +134,45 @@ def test_the_guide_reads_as_steps():
     exercise = BY_ID["wall-lean"]
     steps = guide.plan(exercise, 0)
     note = Guiding(exercise, 0, guide.place(steps, 1), len(steps))
-    assert guide_title(note) == "Wall lean · set 1 of 3, right side"
+    assert guide_title(note) == "Wall lean · set 1 of 3, standing on your right leg"
     assert guide_body(note).startswith("Hold · ")
     rest = Guiding(exercise, 0, guide.place(steps, steps[0].seconds + 1), len(steps))
-    assert guide_title(rest).startswith("Rest · next: set 1 of 3, left side")
+    assert guide_title(rest).startswith("Rest · next: set 1 of 3, standing on your left leg")
+
+
+def work_titles(ident: str) -> list[str]:
+    """The guide's title for each work step of an exercise, in order."""
+    exercise = BY_ID[ident]
+    steps = guide.plan(exercise, 0)
+    starts = [sum(s.seconds for s in steps[:n]) for n in range(len(steps))]
+    return [guide_title(Guiding(exercise, 0, guide.place(steps, start + 0.5), len(steps)))
+            for start, step in zip(starts, steps) if step.part == guide.Part.WORK]
+
+
+def test_the_guide_names_sides_as_the_steps_do():
+    figure_four = work_titles("standing-figure-four-stretch")
+    assert figure_four[:2] == ["Standing figure-four stretch · set 1 of 3, standing on your left leg",
+                               "Standing figure-four stretch · set 1 of 3, standing on your right leg"]
+    assert work_titles("bird-dog")[0] == "Bird dog · set 1 of 2, left arm and right leg"
+    walk = work_titles("lateral-band-walk")
+    assert walk[:2] == ["Lateral band walk · set 1 of 3, to the right",
+                        "Lateral band walk · set 1 of 3, back to the left"]
+    exercise = BY_ID["lateral-band-walk"]
+    steps = guide.plan(exercise, 0)
+    assert guide_body(Guiding(exercise, 0, guide.place(steps, 1), len(steps))).startswith(
+        "10 slow steps · ")
+    assert work_titles("desk-split-squat")[0].endswith("set 1 of 2, right foot forward")
+    assert work_titles("standing-side-leg-raise")[0].endswith("set 1 of 2, right leg working")
+
+
+@pytest.mark.parametrize("exercise", [e for e in builtin() if e.per_side], ids=lambda e: e.id)
+def test_the_first_side_the_guide_names_is_the_one_the_steps_begin_with(exercise):
+    import re
+
+    assert exercise.side != "side", "name a side as the steps do: standing, working, ..."
+    said = re.findall(r"\b(left|right)\b", " ".join(exercise.steps))
+    if said:  # the steps name a side: the guide starts with that one
+        assert re.findall(r"\b(left|right)\b", work_titles(exercise.id)[0])[0] == said[0]
 
 
 QUICK = '[breaks]\nevery = "1h"\n' + QUICK_EXERCISE

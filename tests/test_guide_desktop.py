@@ -44,7 +44,14 @@ def test_start_in_the_reminder_guides_the_break_in_the_same_notification(desktop
         assert any(s.startswith("Break logged") for s in summaries)  # the last update
         assert all(n["id"] == first_id for n in desktop.shown()), "one notification, updated"
         assert shots["set-1"].size == shots["rest"].size
+        # the guide's last step asks how it went: Pain rests the move and says when to see someone
+        assert "did it hurt?" in guided[-1]["body"]
+        desktop.press_in_notification("#Pain")
+        answer = wait_for(lambda: next((n for n in desktop.shown() if "physiotherapist" in
+                                        n["body"]), None), "the answer to Pain", timeout=15)
+        assert "Quick squeeze is left out of your reminders for a week" in answer["body"]
     finally:
         assert daemon.stop() == 0
     done = rows(desktop.env, "done")
     assert len(done) == 1 and done[0][1] == "quick-squeeze" and "guided" in done[0][3]
+    assert [(r[1], r[3]) for r in rows(desktop.env, "feedback")] == [("quick-squeeze", "pain")]

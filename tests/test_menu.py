@@ -26,7 +26,8 @@ def test_the_menu_has_every_item_in_order():
     labels = [i.label if not i.separator else "-" for i in items_for("sitting")]
     assert labels == ["Sitting 10 min · break in 20 min",
                       "Next: Standing hip drive — 3 × 10–15 s hold per side", "-",
-                      "Done — I took my break", "Snooze", "Skip this break", "Pause", "-",
+                      "Done — I took my break", "Snooze", "Skip this break",
+                      "Rate the last exercise", "Pause", "-",
                       "Today: 2 breaks done", "Open settings", "Open break log", "-",
                       "Quit glutewake"]
 
@@ -111,3 +112,15 @@ def test_show_my_week_follows_the_break_log_when_the_tray_offers_it():
     assert labels[labels.index("Open break log") + 1] == "Show my week"
     by_label(items)["Show my week"].action()
     assert shown == ["week"]
+
+
+def test_the_last_exercise_can_be_rated_too_easy_too_hard_or_pain():
+    from glutewake.core.commands import Rate
+    from glutewake.core.dose import Feedback
+
+    calls.clear()
+    rating = by_label(items_for("sitting"))["Rate the last exercise"]
+    assert [c.label for c in rating.children] == ["Too easy", "Too hard", "Pain"]
+    for child in rating.children:
+        child.action()
+    assert calls == [Rate(Feedback.EASY), Rate(Feedback.HARD), Rate(Feedback.PAIN)]

@@ -132,7 +132,8 @@ def test_layout_is_the_documented_structure(sni_desktop):
         assert labels(root)[0].startswith("Sitting since ")
         assert labels(root)[1:] == [
             "Next: Single-leg stand — 2 × 30–50 s hold per side", "-", "Done — I took my break",
-            "Snooze", "Skip this break", "Pause", "-", "Today: 0 of 6 breaks", "Start at login",
+            "Snooze", "Skip this break", "Rate the last exercise", "Pause", "-",
+            "Today: 0 of 6 breaks", "Start at login",
             "Break every", "Open settings",
             "Open break log", "Show my week", "-", "Quit glutewake"]
         snooze = next(child for _, child in root[2] if child[1].get("label") == ("s", "Snooze"))
@@ -185,6 +186,12 @@ def test_menu_clicks_as_a_host_makes_them_snooze_and_confirm(sni_desktop):
         host.call(host.item(name, "org.kde.StatusNotifierItem"), "Activate", "ii", (0, 0))
         wait_for(lambda: len(rows(sni_desktop.env, "done")) == 2, "Activate to log an early break")
         assert rows(sni_desktop.env, "done")[1][3].startswith("early")
+        host.click(name, ["Rate the last exercise", "Pain"])
+        wait_for(lambda: rows(sni_desktop.env, "feedback"), "the pain in the journal")
+        assert rows(sni_desktop.env, "feedback")[0][3] == "pain"
+        told = wait_for(lambda: next((n for n in sni_desktop.shown() if "physiotherapist" in
+                                      n["body"]), None), "the answer shown")
+        assert told["summary"] == "How the exercise felt"
     finally:
         assert daemon.stop() == 0
 

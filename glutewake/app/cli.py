@@ -141,14 +141,17 @@ def build_parser() -> Parser:
     done = commands.add_parser("done", help=_("log that you took your break (also fine before "
                                               "it is due)"))
     feel = done.add_mutually_exclusive_group()
-    feel.add_argument("--easy", action="store_true",
+    feel.add_argument("--easy", dest="feeling", action="store_const", const="easy",
                       help=_("it was too easy: a bigger dose of this exercise next time"))
-    feel.add_argument("--hard", action="store_true",
+    feel.add_argument("--hard", dest="feeling", action="store_const", const="hard",
                       help=_("it was too hard: a smaller dose of this exercise next time"))
-    rate = commands.add_parser("rate",
-                               help=_("say the exercise just done was too easy or too hard"))
-    rate.add_argument("feeling", choices=["easy", "hard"],
-                      help=_("easy: a bigger dose next time; hard: a smaller one"))
+    feel.add_argument("--pain", dest="feeling", action="store_const", const="pain",
+                      help=_("it hurt: this exercise rests for a week and comes back easier"))
+    rate = commands.add_parser(
+        "rate", help=_("say the exercise just done was too easy, too hard, or that it hurt"))
+    rate.add_argument("feeling", choices=["easy", "hard", "pain"],
+                      help=_("easy: a bigger dose next time; hard: a smaller one; pain: it rests "
+                             "for a week and comes back easier"))
     snooze = commands.add_parser("snooze",
                                  help=_("put the reminder off (default: [breaks] snooze)"))
     snooze.add_argument("duration", nargs="*", help=_('sitting time to wait, like "10m" or '
@@ -348,12 +351,23 @@ def read_view(reply: dict):
     from ..core.view import View
 
     try:
-        return View.from_wire(reply["status"])
+        view = View.from_wire(reply["status"])
     except (KeyError, TypeError, ValueError) as err:
         raise UserError(_("the running glutewake"), _(
             "sent a reply this glutewake cannot read ({error}); are both the same version? Stop "
             "it (`glutewake quit`) and start it again", error=f"status {type(err).__name__}")) \
             from None
+    if view.settings_error is not None:  # worded here too: read the file as the daemon did
+        from dataclasses import replace
+
+        from ..core import config
+        from ..core.view import Problem
+
+        try:
+            config.load(paths.config_file())
+        except UserError as err:
+            view = replace(view, settings_error=Problem(err.where, err.problem))
+    return view
 
 
 def to_daemon(args) -> int:
@@ -364,9 +378,7 @@ def to_daemon(args) -> int:
 
     words = {"snooze": " ".join(args.duration) if args.command == "snooze" else None,
              "pause": " ".join(args.until) if args.command == "pause" else None,
-             "rate": getattr(args, "feeling", None),
-             "done": "easy" if getattr(args, "easy", False) else (
-                 "hard" if getattr(args, "hard", False) else None)}
+             "rate": getattr(args, "feeling", None), "done": getattr(args, "feeling", None)}
     command = commands.parse(args.command, words.get(args.command) or "")
     try:
         reply = request(commands.to_wire(command))
@@ -520,10 +532,22 @@ def show_stats(args) -> int:
 # --- exercises ----------------------------------------------------------------------------------
 
 def show_exercises(args) -> int:
+    import time
+
     from ..core import config, exercises, phrases
+    from ..store import stats
 
     settings = config.load(paths.config_file())
     settings, level_line = level_in_force(settings)
+    now = time.time()
+    hurt = from_journal(lambda read: stats.hurt(read, now), {})
+
+    def why_not(exercise) -> str | None:
+        """Why a move is left out: the settings, or a week's rest after it hurt."""
+        if exercise.id in hurt:
+            return phrases.resting(hurt[exercise.id], now)
+        return exercises.why_not_offered(exercise, settings.prefs)
+
     if args.action == "show":
         if not args.id:
             raise UserError("exercises show", _("name an exercise id; `glutewake exercises` lists "
@@ -532,7 +556,7 @@ def show_exercises(args) -> int:
         if args.id not in found:
             raise no_such_exercise(f"exercises show {args.id}", args.id, found)
         exercise = found[args.id]
-        print(exercise.full_text())
+        print(phrases.lesson(exercise))
         print(_("Your dose: {dose}", dose=phrases.dose(journal_doses().of(exercise.id))))
         from .. import pictures
 
@@ -550,17 +574,16 @@ def show_exercises(args) -> int:
         print(_("Posture: {posture} · equipment: {equipment} · level {level}",
                 posture=exercises.posture_name(exercise.posture),
                 equipment=exercises.equipment_name(exercise.equipment), level=exercise.level))
-        reason = exercises.why_not_offered(exercise, settings.prefs)
+        reason = why_not(exercise)
         print(_("Offered in reminders.") if reason is None else
               _("Not offered: {reason}.", reason=reason))
         if opened:
             print(opened, file=sys.stderr)
             return EXIT_REFUSED
         return 0
-    offered = settings.offered
+    offered = [e for e in settings.catalog if why_not(e) is None]
     rows = [(e.id, e.shown_name, e.prescription) for e in offered]
-    left_out = [(e.id, e.shown_name, exercises.why_not_offered(e, settings.prefs))
-                for e in settings.catalog if e not in offered]
+    left_out = [(e.id, e.shown_name, why_not(e)) for e in settings.catalog if e not in offered]
     widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
     print(level_line)
     print(_("Offered in reminders ({count}):", count=len(offered)))
@@ -571,6 +594,7 @@ def show_exercises(args) -> int:
         for row in left_out:
             print(columns(row, widths))
     print(_("`glutewake exercises show ID` prints one in full."))
+    print(f"\n{phrases.health_notice_title()}\n{phrases.health_notice()}")
     return 0
 
 
@@ -594,20 +618,29 @@ def no_such_exercise(where: str, ident: str, found) -> UserError:
                      _("no such exercise; `glutewake exercises` lists them"))
 
 
+def from_journal(ask, empty):
+    """What `ask(read)` finds in the journal; `empty` when nothing is logged yet."""
+    path = paths.journal_file()
+    if not path.exists():
+        return empty
+    with reading(path) as journal:
+        return ask(journal.read)
+
+
 def journal_doses():
-    """Each exercise's dose as the journal has it (none logged yet: all at the start)."""
+    """Each exercise's dose as the journal has it now (none logged yet: all at the start)."""
+    import time
+
     from ..core.dose import Doses
     from ..store import stats
 
-    path = paths.journal_file()
-    if not path.exists():
-        return Doses()
-    with reading(path) as journal:
-        return stats.doses(journal.read)
+    return from_journal(lambda read: stats.doses(read, time.time()), Doses())
 
 
 def level_in_force(settings):
     """The settings at the level the journal has earned, and a line saying where you stand."""
+    import time
+
     from ..core.inputs import Past
     from ..core.coach import level_in_force as in_force
     from ..store import stats
@@ -615,12 +648,9 @@ def level_in_force(settings):
     if not settings.level_auto:
         return settings, _('Level {level}, as set by [exercises] level ("auto" would unlock level '
                            '2 as you go).', level=settings.prefs.level)
-    path = paths.journal_file()
-    done = days = 0
-    if path.exists():
-        with reading(path) as journal:
-            done, days, _last = stats.progress(journal.read, (e.id for e in settings.catalog
-                                                          if e.level == 1))
+    level_one = [e.id for e in settings.catalog if e.level == 1]
+    done, days, _last = from_journal(
+        lambda read: stats.progress(read, level_one, time.time()), (0, 0, None))
     settings = in_force(settings, Past(level_one_done=done, level_one_days=days))
     if settings.prefs.level == 2:
         return settings, ngettext(
@@ -632,8 +662,9 @@ def level_in_force(settings):
     so_far = ngettext("{breaks} over {days} day", "{breaks} over {days} days", days,
                       breaks=so_far, days=days)
     return settings, _("Level 1 (activation). Level 2 unlocks after {breaks} level-1 breaks over "
-                       "at least {days} days; so far {so_far}.", breaks=settings.unlock_breaks,
-                       days=settings.unlock_days, so_far=so_far)
+                       "at least {days} days, guided or answering a reminder, with no month "
+                       "between them without one; so far {so_far}.",
+                       breaks=settings.unlock_breaks, days=settings.unlock_days, so_far=so_far)
 
 
 # --- autostart ----------------------------------------------------------------------------------

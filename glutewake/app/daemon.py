@@ -62,6 +62,7 @@ from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Stor
 from ..store import pattern, stats
 from . import paths
 from ..threads import spawn
+from .notice import HealthNotice
 
 if TYPE_CHECKING:
     from .sync import Sync
@@ -183,7 +184,7 @@ class Daemon:
     def __init__(self, settings: SettingsFile, journal: Store, parts: Parts,
                  report: Callable[[str], None], wall: Callable[[], float] = time.time,
                  mono: Callable[[], float] = time.monotonic, tick: float = TICK,
-                 weekly: Path | None = None):
+                 weekly: Path | None = None, notice: HealthNotice | None = None):
         self.settings = settings
         self.tick_every = tick  # the safety poll; tests shorten it
         self.journal = journal
@@ -192,8 +193,9 @@ class Daemon:
         self._wall, self._mono = wall, mono
         self._turn = threading.RLock()  # one look or command at a time: gather, apply, carry out
         self._lock = threading.Lock()  # the coach's own: held to apply or read it, never for I/O
+        started = wall()
         past = stats.past(journal.read, settings.settings.catalog,
-                          datetime.fromtimestamp(wall()).date())
+                          datetime.fromtimestamp(started).date(), started)
         self.coach = Coach(settings.settings, past)
         self.stopping = threading.Event()
         self.on_change: list[Callable[[View], None]] = []  # e.g. the tray redraw
@@ -209,6 +211,7 @@ class Daemon:
         self.inhibitor: str | None = None  # who kept the desktop from idling at the last look
         self._weekly = weekly  # remembers the week last summed up; None: no weekly summary
         self._summarised = _read_text(weekly)
+        self.notice = notice  # told with the first reminder, if not yet; None: never
 
     # --- a turn: gather outside the coach's lock, apply under it, carry out after ---
 
@@ -304,6 +307,9 @@ class Daemon:
                     self.report(phrases.level_up(effect.level or 1))
             elif isinstance(effect, (Remind, HeadsUp, Guiding, GuideDone)):
                 self._notify("show", effect)
+                if (isinstance(effect, Remind) and self.notice is not None
+                        and self.notice.with_reminder()):
+                    self._notify("tell", phrases.health_notice_title(), phrases.health_notice())
             elif isinstance(effect, Withdraw):
                 self._notify("withdraw")
             elif isinstance(effect, Answer):

@@ -156,7 +156,8 @@ FILES = [
      "computer, the id is found out and replaced."),
     ("~/.local/state/glutewake/log/glutewake.log",
      "What the running glutewake did and which desktop parts it found. $XDG_STATE_HOME "
-     "moves it, and breaks not yet written to the journal wait in `spill/` beside `log/`."),
+     "moves it, breaks not yet written to the journal wait in `spill/` beside `log/`, and "
+     "`health-notice` there remembers that the health notice was told."),
     ("$XDG_RUNTIME_DIR/glutewake/",
      "The control socket, its key and the lock that keeps one glutewake per user, in a folder "
      "only you can enter."),
@@ -231,6 +232,7 @@ def field_items(title: str, fields: list[tuple[str, str]]) -> list[str]:
 
 
 def render(parser: argparse.ArgumentParser | None = None) -> str:
+    from ..core import phrases
     from . import cli
 
     if parser is None:
@@ -250,6 +252,8 @@ def render(parser: argparse.ArgumentParser | None = None) -> str:
         ".PP",
         prose("Without a command it prints the list of commands. Every command takes `-h` or "
               "`--help` for its own options."),
+        f".SH {roff(phrases.health_notice_title().upper())}",
+        "\n.PP\n".join(roff(line) for line in phrases.health_notice().splitlines()),
         ".SH COMMANDS",
         *command_items(parser, ["glutewake"]),
         ".SH JSON FIELDS",

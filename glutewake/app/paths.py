@@ -55,6 +55,11 @@ def state_dir() -> Path:
     return Path(_dirs().user_state_dir(APP, appauthor=False))
 
 
+def health_notice_file() -> Path:
+    """Remembers that the health notice was told (glutewake/app/notice.py)."""
+    return state_dir() / "health-notice"
+
+
 def spill_dirs() -> list[Path]:
     """Private folders for breaks acknowledged before the journal could take them: the state
     folder, and the runtime folder when the state folder cannot be written."""

@@ -23,6 +23,7 @@ from ..core import commands, phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .opener import open_file
 from .daemon import TICK, Daemon, Parts, SettingsFile, never_locked
+from .notice import HealthNotice
 from .sync import Sync
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
@@ -61,6 +62,23 @@ def setup_logging() -> None:
             pass
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
+
+
+def console_reason() -> str:
+    """Why reminders are printed in the terminal: "--console" or "no display"."""
+    return "no display" if not has_desktop() else "--console"
+
+
+def typed_command() -> str:
+    """How to type glutewake in another terminal: "glutewake" when that finds this one, else
+    the path of the script beside this interpreter (`make run` leaves it in .venv/bin)."""
+    import shutil
+
+    script = Path(sys.executable).with_name("glutewake")
+    found = shutil.which("glutewake")
+    if not script.exists() or (found and Path(found).resolve() == script.resolve()):
+        return "glutewake"
+    return str(script.absolute())
 
 
 def has_desktop() -> bool:
@@ -141,7 +159,8 @@ class Session:
             Sync(lambda: settings().sync_folder, self.journal, paths.sync_identity_file(),
                  report))
         self.daemon = daemon = Daemon(self.settings, self.journal, parts, report, tick=tick,
-                                      weekly=paths.weekly_summary_file())
+                                      weekly=paths.weekly_summary_file(),
+                                      notice=HealthNotice(paths.health_notice_file()))
         self.service = publish(self.bus, daemon)  # scripts and extensions, on the session bus
         self.tray = None
         self._streak_for: tuple = (None, 0)
@@ -176,8 +195,17 @@ class Session:
         except commands.UnknownAction as err:
             log.error("notification: %s; ignored", err)
             return
-        ok, text = self.daemon.run(command)
+        ok, text = self.command(command)
         log.info("notification button %s: %s", key, text)
+
+    def command(self, command) -> tuple[bool, str]:
+        """A command from the tray or a notification button. A rating's answer is shown: it may
+        say more than "noted" (the other way at the ends of the range; after pain, a week's
+        rest, the easier way and when to see someone)."""
+        ok, text = self.daemon.run(command)
+        if isinstance(command, commands.Rate):
+            self.daemon.parts.notifier.tell(phrases.rating_title(), text)
+        return ok, text
 
     # --- the tray ---
 
@@ -189,7 +217,7 @@ class Session:
         view = menu.View(status, phrases.tray_text(now), settings.snooze_choices,
                          self._streak(status.goal, status.done_today), settings.every)
         controls = menu.Controls(
-            run=self.daemon.run, open_settings=self.open_settings, open_log=self.open_log,
+            run=self.command, open_settings=self.open_settings, open_log=self.open_log,
             extra=[menu.Item(phrases.start_at_login(), self.toggle_autostart,
                              checked=self.autostart.enabled())],
             set_every=self.set_every, show_week=self.show_week)
@@ -265,6 +293,17 @@ class Session:
 
     # --- life cycle ---
 
+    def _introduction(self) -> list[str]:
+        """What a person starting glutewake needs next: where reminders will appear and why,
+        how to answer them, where the settings are."""
+        if self.desktop:
+            where = (phrases.shown_on_desktop_with_tray() if self.want_tray else
+                     phrases.shown_on_desktop())
+        else:
+            where = phrases.shown_here(console_reason())
+        command = typed_command()
+        return [where, phrases.answer_from(command), phrases.settings_at(self.settings.path, command)]
+
     def run(self) -> int:
         daemon = self.daemon
         # A closed terminal or a logout (SIGHUP) takes the same clean way out as SIGTERM and
@@ -272,10 +311,14 @@ class Session:
         for name in ("SIGTERM", "SIGINT", "SIGHUP"):
             if hasattr(signal, name):  # Windows has no SIGHUP
                 signal.signal(getattr(signal, name), lambda *_: daemon.stopping.set())
+        first_start = daemon.notice.at_start()  # before the loop runs: it may remind at once
         daemon.start()
         mode = "desktop" if self.desktop else "console"
         log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())
         print(phrases.watching(self.settings.settings.every), flush=True)
+        print("\n".join(self._introduction()), flush=True)
+        if first_start:
+            daemon.parts.notifier.tell(phrases.health_notice_title(), phrases.health_notice())
         self.tray = self._start_tray() if self.desktop and self.want_tray else None
         if self.tray is not None:
             tray = self.tray

@@ -31,6 +31,7 @@ from . import guide
 from .commands import (CoachCommand, Done, EndGuide, Guided, Pause, Rate, Reconfigure, Resume,
                        Skip, Snooze, Start, Stop)
 from .config import Settings
+from .dose import Feedback
 from .effects import (Answer, Effect, GuideDone, Guiding, HeadsUp, Remind, Reply, Status,
                       Withdraw)
 from .events import Busy, Hold, Kind, Reason, Record
@@ -441,51 +442,53 @@ class Coach:
         return not self.state.stretch.reminded and not isinstance(state, Held)
 
     def _done(self, cmd: Done) -> list[Effect]:
-        exercise, early = self._exercise, self._early
+        exercise, early, rated = self._exercise, self._early, None
         effects = self._withdraw() + self._log_done(
             exercise, early=early, dose=self._past.doses.of(exercise.id).step)
         if cmd.feedback is not None:
-            self._past.doses.feedback(exercise.id, cmd.feedback)
+            rated = self._past.rate(exercise.id, cmd.feedback, self._now)
             effects.append(self._record(Kind.FEEDBACK, exercise.id, feedback=cmd.feedback.value))
         self._new_stretch(repick=True)
         return effects + [Answer(Reply.LOGGED, exercise=exercise, early=early,
                                  seconds=self.settings.every, done_today=self._done_today(),
-                                 goal=self.settings.daily_goal)]
+                                 goal=self.settings.daily_goal, rating=rated)]
 
     def _rate(self, cmd: Rate) -> list[Effect]:
         """How the exercise just done felt (a button after the break, `glutewake rate`)."""
         done = self._last_done
         if done is None:
             return [Answer(Reply.NOTHING_TO_RATE, ok=False)]
-        dose = self._past.doses.feedback(done, cmd.feedback)
-        exercise = next((e for e in self.settings.catalog if e.id == done), None)
+        rated = self._past.rate(done, cmd.feedback, self._now)
+        if cmd.feedback is Feedback.PAIN and self._exercise.id == done:
+            self._exercise = self._pick(done)  # it hurt: not the next suggestion either
         return [self._record(Kind.FEEDBACK, done, feedback=cmd.feedback.value),
-                Answer(Reply.RATED, exercise=exercise, dose=dose.step)]
+                Answer(Reply.RATED, exercise=self._find(done), dose=rated.dose.step,
+                       rating=rated)]
 
     def _log_done(self, exercise: Exercise, **fields) -> list[Effect]:
         """A break done: its journal row, the dose and the day's count move on."""
         effects: list[Effect] = [self._record(Kind.DONE, exercise.id, **fields)]
+        # only a guided break or one that answers a reminder counts toward the dose and level 2
+        counts = fields.get("guided", False) or not fields.get("early", False)
         self._past.done[exercise.id] = self._now
-        self._past.doses.done(exercise.id, self._now)
+        self._past.doses.done(exercise.id, self._now, counts)
         self._last_done = exercise.id
-        return effects + self._count_done(exercise)
+        return effects + self._count_done(exercise, counts)
 
-    def _count_done(self, exercise: Exercise) -> list[Effect]:
-        """Today's count, and level-1 progress: a done may be the one that unlocks level 2."""
+    def _count_done(self, exercise: Exercise, counts: bool) -> list[Effect]:
+        """Today's count, and level-1 progress: a counted done may be the one that unlocks level
+        2, or the first after a month without one, which locks it again."""
         past, today = self._past, self._last.local.date()
         if past.today != today:
             past.today, past.done_today, past.groups_today = today, 0, {}
         past.done_today += 1
         past.groups_today[exercise.group] = past.groups_today.get(exercise.group, 0) + 1
-        if exercise.level != 1:
+        if not counts:
             return []
-        past.level_one_done += 1
-        if past.last_level_one_day != today:
-            past.last_level_one_day = today
-            past.level_one_days += 1
+        past.count(self._now, today, exercise.level == 1)
         before = self.settings.prefs.level
         self.settings = level_in_force(self.settings, past)
-        if self.settings.prefs.level == before:
+        if self.settings.prefs.level <= before:
             return []
         return [self._record(Kind.LEVEL_UP, level=self.settings.prefs.level)]
 
@@ -748,7 +751,8 @@ class Coach:
         past = self._past
         today = self._last.local.date() if self._last is not None else past.today
         groups = past.groups_today if past.today == today else {}
-        choice = pick(self.settings.offered, past.done, past.offered, avoid, groups)
+        choice = pick(self.settings.offered, past.done, past.offered, avoid, groups,
+                      past.resting(self._last.wall if self._last is not None else None))
         assert choice is not None, "config validation guarantees an offered exercise"
         return choice
 

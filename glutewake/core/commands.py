@@ -118,10 +118,15 @@ NAMES: dict[str, type] = {"status": ShowStatus, "done": Done, "rate": Rate, "sno
                           "skip": Skip, "pause": Pause, "resume": Resume, "quit": Quit,
                           "reload": Reload, "start": Start, "stop-guide": EndGuide,
                           "guided": Guided}
-# The keys notification buttons carry.
+# The keys notification buttons carry; a rating's key is its feedback word.
 ACTIONS: dict[str, Command] = {"done": Done(), "snooze": Snooze(), "skip": Skip(),
                                "start": Start(), "stop": EndGuide(),
-                               "easy": Rate(Feedback.EASY), "hard": Rate(Feedback.HARD)}
+                               **{said.value: Rate(said) for said in Feedback}}
+
+
+def feedback_words() -> str:
+    """The feedback words as typed: "easy", "hard", "pain"."""
+    return ", ".join(f'"{said}"' for said in Feedback)
 
 
 def pause_hint() -> str:
@@ -165,11 +170,11 @@ def parse(name: str, words: str = "") -> Command:
     if kind is Guided:
         raise UserError(_command("'guided'"), _("is sent by `glutewake guide`; run that "
                                                 "instead"))
-    if kind in (Done, Rate) and words in ("easy", "hard"):
+    if kind in (Done, Rate) and words in tuple(Feedback):
         return kind(Feedback(words))
     if kind is Rate:
-        # TRANSLATORS: "easy" and "hard" are typed as they are, in English
-        raise UserError(f"rate {words[:40]}", _('say "easy" or "hard"'))
+        # TRANSLATORS: {words} are typed as they are, in English: "easy", "hard", "pain"
+        raise UserError(f"rate {words[:40]}", _("say one of {words}", words=feedback_words()))
     if words:
         raise UserError(f"{name} {words[:40]}", _("`glutewake {command}` takes no argument",
                                                   command=name))
@@ -294,9 +299,10 @@ def from_wire(message: dict) -> Command:
         feedback = message.get("feedback")
         if feedback is None and kind is Done:
             return Done()
-        if feedback not in ("easy", "hard"):
-            raise UserError(f"{name} {str(feedback)[:20]}", _('feedback is "easy" or "hard", '
-                                                              "with done or rate"))
+        if feedback not in tuple(Feedback):
+            raise UserError(f"{name} {str(feedback)[:20]}",
+                            _("feedback is one of {words}, with done or rate",
+                              words=feedback_words()))
         return kind(Feedback(feedback))
     if kind is Snooze:
         return Snooze(seconds)

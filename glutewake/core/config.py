@@ -198,8 +198,7 @@ def _words(allowed: tuple[str, ...] | None = None) -> Parser:
             _fail(where, _('must be a list of strings, like ["wall", "band"]'))
         for item in value:
             if allowed is not None and item not in allowed:
-                _fail(where, _('"{item}" is not allowed; choose from {choices}', item=item,
-                             choices=", ".join(allowed)))
+                raise exercises.unknown_word(where, item, allowed)
         return frozenset(value)
 
     return parse
@@ -251,6 +250,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
     "pause": {"morning": _clock},
     "ui": {"language": _language},
     "sync": {"folder": _folder},
+    "coach": {"cautions": _words(tuple(exercises.Condition))},
     "exercises": {
         "equipment": _words(exercises.EQUIPMENT),
         "floor": _boolean,
@@ -432,7 +432,9 @@ def build(user: dict[str, Any], path: Path) -> Settings:
         notification_timeout=values["notifications.timeout"],
         prefs=Preferences(equipment=values["exercises.equipment"], floor=values["exercises.floor"],
                           disabled=values["exercises.disabled"],
-                          level=values["exercises.level"] or 1),
+                          level=values["exercises.level"] or 1,
+                          conditions=frozenset(map(exercises.Condition,
+                                                   values["coach.cautions"]))),
         catalog=catalog,
         daily_goal=values["goals.daily_breaks"],
         weekly_summary=values["goals.weekly_summary"],

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from . import guide
+from .dose import Rated
 from .events import Busy, Hold, Phase, Record
 from .exercises import Exercise
 
@@ -95,6 +96,7 @@ class Answer:
     done_today: int = 0
     goal: int = 0
     dose: int | None = None  # RATED: the exercise's dose step from now on
+    rating: Rated | None = None  # RATED, or LOGGED with feedback: what the rating did
 
 
 Effect = Remind | HeadsUp | Guiding | GuideDone | Withdraw | Record | Answer

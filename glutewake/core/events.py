@@ -23,7 +23,7 @@ class Kind(StrEnum):
     RESUMED = "resumed"
     STOPPED = "stopped"
     LEVEL_UP = "level_up"
-    FEEDBACK = "feedback"  # "too easy" or "too hard" about the exercise just done
+    FEEDBACK = "feedback"  # "too easy", "too hard" or "pain" about the exercise just done
     PARTIAL = "partial"  # a guided break stopped early: what was done, for how long
     AWAY = "away"  # an absence that was a natural break ended (back, or stopped): how long
 
@@ -105,7 +105,7 @@ class Record:
     early: bool = False  # done before the break was due
     level: int | None = None  # level_up: the level reached
     dose: int | None = None  # done: the dose step it was done at (0 low, 1 middle, 2 high)
-    feedback: str | None = None  # feedback: "easy" or "hard"
+    feedback: str | None = None  # feedback: a dose.Feedback value ("easy", "hard", "pain")
     guided: bool = False  # done: through the guided break
 
     def __post_init__(self) -> None:

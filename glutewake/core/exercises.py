@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -15,6 +16,37 @@ POSTURES = ("standing", "floor")
 EQUIPMENT = ("none", "wall", "desk", "chair", "band")
 LEVELS = (1, 2)
 GROUPS = ("max", "med", "mobility")  # gluteus maximus, gluteus medius (and minimus), mobility
+# How the guided break names the side of a move done per side, as its steps do: "side" (right
+# side), "standing" (standing on your right leg), "working" (right leg working), "forward"
+# (right foot forward), "back" (right foot back), "direction" (to the right, then back to the
+# left) or "arm-and-leg" (left arm and right leg: the side is the leg's).
+SIDE_NAMES = ("side", "standing", "working", "forward", "back", "direction", "arm-and-leg")
+SIDES = ("right", "left")
+
+
+class Caution(StrEnum):
+    """What about a move calls for care: each move in exercises.toml lists the ones it has, and
+    every lesson shows their words (`phrases.caution`)."""
+
+    LYING_ON_BACK = "lying-on-back"  # long spells lying face up
+    BALANCE = "balance"  # on one leg, or in a split stance
+    FOOTWEAR = "footwear"  # balance moves: never in heeled shoes
+    DEEP_HIP_BEND = "deep-hip-bend"  # deep hip flexion with rotation: figure-four, a deep hinge
+    HARD_SQUEEZE = "hard-squeeze"  # long squeezes at full force
+
+
+class Condition(StrEnum):
+    """What a person can say applies to them ([coach] cautions): each leaves out the moves with
+    one caution."""
+
+    PREGNANCY = "pregnancy"
+    HIP_REPLACEMENT = "hip-replacement"
+    BLOOD_PRESSURE = "blood-pressure"
+
+
+LEAVES_OUT = {Condition.PREGNANCY: Caution.LYING_ON_BACK,
+              Condition.HIP_REPLACEMENT: Caution.DEEP_HIP_BEND,
+              Condition.BLOOD_PRESSURE: Caution.HARD_SQUEEZE}
 
 # Defaults for the fields a user's [[exercises.custom]] table may leave out (built-in moves give
 # every one of them).
@@ -44,6 +76,9 @@ class Exercise:
     rest: int = REST
     rep_seconds: int = REP_SECONDS  # used with reps only; a hold counts its own seconds
     unit: str = ""  # words after the number ("steps each way"); "" = "per side" or nothing
+    side: str = "side"  # how a side is named (one of SIDE_NAMES), for moves done per side
+    first_side: str = "right"  # the side the steps begin with
+    cautions: tuple[Caution, ...] = ()
 
     # --- dose and time ----------------------------------------------------------------------
     # A dose is an amount: reps per set, or seconds per hold. It moves through three steps of
@@ -133,10 +168,11 @@ class Exercise:
     def summary(self) -> str:
         return self.summary_for()
 
-    def full_text(self, dose: int | None = None) -> str:
+    def full_text(self, dose: int | None = None, cautions: Iterable[str] = ()) -> str:
         """Everything a person needs to do the move: the range (or `dose`), the steps, the cue,
-        the safety line, the easier and harder versions, and the time it takes at `dose` (the
-        low end when no dose is given)."""
+        the safety line and `cautions` (its cautions in words, from `phrases.lesson`), the
+        easier and harder versions, and the time it takes at `dose` (the low end when no dose
+        is given)."""
         time = self.minutes_text(dose)
         if not self.rest:
             time_line = _("Time: {time}", time=time)
@@ -152,6 +188,7 @@ class Exercise:
                   for n, step in enumerate(self.steps, 1)]
         lines.append(_("Cue: {cue}", cue=self.shown_cue))
         lines.append(_("Safety: {safety}", safety=_(self.safety)))
+        lines += [_("Caution: {caution}", caution=caution) for caution in cautions]
         if self.easier:
             lines.append(_("Easier: {easier}", easier=_(self.easier)))
         if self.harder:
@@ -163,16 +200,21 @@ class Exercise:
 class Preferences:
     """What the user has and wants; decides which exercises may be suggested."""
 
-    equipment: frozenset[str] = frozenset({"wall", "desk", "chair"})
+    # Not "chair": most office chairs roll, and sit to stand needs one that does not
+    equipment: frozenset[str] = frozenset({"wall", "desk"})
     floor: bool = False
     disabled: frozenset[str] = frozenset()
     level: int = 1
+    conditions: frozenset[Condition] = frozenset()  # [coach] cautions
 
 
 def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
     """The reason an exercise is left out of the rotation, or None when it is offered."""
     if exercise.id in prefs.disabled:
         return _("disabled in [exercises] disabled")
+    for condition in sorted(prefs.conditions):
+        if LEAVES_OUT[condition] in exercise.cautions:
+            return _('left out for "{condition}" in [coach] cautions', condition=condition)
     if exercise.posture == "floor" and not prefs.floor:
         return _("done on the floor; set [exercises] floor = true")
     if exercise.equipment != "none" and exercise.equipment not in prefs.equipment:
@@ -187,7 +229,7 @@ def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
 def equipment_name(equipment: str) -> str:
     """The equipment in words ("wall"); the settings keep the English keyword."""
     return {"none": lambda: _("nothing"), "wall": lambda: _("wall"), "desk": lambda: _("desk"),
-            "chair": lambda: _("chair"), "band": lambda: _("band")}.get(
+            "chair": lambda: _("chair that does not roll"), "band": lambda: _("band")}.get(
         equipment, lambda: equipment)()
 
 
@@ -207,12 +249,14 @@ def pick(
     last_offered: Mapping[str, float],
     avoid: Collection[str] = (),
     groups_today: Mapping[str, int] | None = None,
+    resting: Collection[str] = (),
 ) -> Exercise | None:
-    """The next exercise: none of `avoid` (what was just suggested) when there is a choice, then
-    one of the group (glute max, glute med, mobility) done least today, so a day spreads across
-    them; among those the one done least recently, then offered least recently, then the
-    earliest in the catalog."""
+    """The next exercise: none of `resting` (moves that hurt lately), and none of `avoid` (what
+    was just suggested), when there is a choice; then one of the group (glute max, glute med,
+    mobility) done least today, so a day spreads across them; among those the one done least
+    recently, then offered least recently, then the earliest in the catalog."""
     groups_today = groups_today or {}
+    candidates = tuple(e for e in candidates if e.id not in resting) or candidates
     choices = [e for e in candidates if e.id not in avoid] or list(candidates)
     if not choices:
         return None
@@ -227,9 +271,19 @@ def pick(
 
 # --- loading and validation -------------------------------------------------------------------
 
+def unknown_word(where: str, word: str, allowed: tuple[str, ...]) -> UserError:
+    """A word that is not one of a list's allowed words, with the nearest one when there is."""
+    hint, choices = closest(word, allowed), ", ".join(allowed)
+    if hint:
+        return UserError(where, _('"{item}" is not allowed; did you mean "{hint}"? (choose from '
+                                  '{choices})', item=word, hint=hint, choices=choices))
+    return UserError(where, _('"{item}" is not allowed; choose from {choices}', item=word,
+                              choices=choices))
+
+
 _FIELDS = ("id", "name", "posture", "equipment", "level", "sets", "reps", "hold", "per_side",
            "targets", "steps", "cue", "safety", "easier", "harder", "group", "rest", "rep_seconds",
-           "unit")
+           "unit", "side", "first_side", "cautions")
 # Fields added after people had written their own exercises: a custom table may leave them out;
 # the built-in catalog must give them (except rest, rep_seconds and unit, which have defaults).
 _TEACHING = ("safety", "easier", "harder", "group")
@@ -295,7 +349,9 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
                                                          low=low, high=high))
         return value
 
-    def choice(key: str, allowed: tuple) -> object:
+    def choice(key: str, allowed: tuple, default: object = None) -> object:
+        if key not in table and default is not None:
+            return default
         value = table.get(key)
         if value not in allowed:
             raise UserError(f"{label}: {key}", _("must be one of {choices}",
@@ -313,6 +369,16 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
                 or not 0 < value[0] <= value[1]):
             raise UserError(f"{label}: {key}", _("must be a positive whole number or [low, high]"))
         return value[0], value[1]
+
+    def cautions() -> tuple[Caution, ...]:
+        value = table.get("cautions", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UserError(f"{label}: cautions", _('must be a list of caution ids, like '
+                                                    '["balance", "footwear"]'))
+        for item in value:
+            if item not in set(Caution):
+                raise unknown_word(f"{label}: cautions", item, tuple(Caution))
+        return tuple(Caution(v) for v in dict.fromkeys(value))
 
     def strings(key: str) -> tuple[str, ...]:
         value = need(key, list, _("a list of strings"))
@@ -337,16 +403,27 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
     if builtin and len(steps) < MIN_STEPS:
         raise UserError(f"{label}: steps", _("give at least {count} steps", count=MIN_STEPS))
     group = choice("group", GROUPS) if "group" in table or builtin else _group_of(targets)
+    per_side = need("per_side", bool, _("true or false"))
+    for key in ("side", "first_side"):
+        if key in table and not per_side:
+            raise UserError(f"{label}: {key}", _("only for moves done per side (per_side = "
+                                                 "true)"))
+    if builtin and per_side and "side" not in table:
+        raise UserError(f"{label}: side", _("missing; say how the guide names a side: one of "
+                                            "{choices}", choices=", ".join(SIDE_NAMES)))
     return Exercise(
         id=ident, name=text("name"), posture=choice("posture", POSTURES),
         equipment=choice("equipment", EQUIPMENT), level=choice("level", LEVELS), sets=sets,
-        reps=reps, hold=hold, per_side=need("per_side", bool, _("true or false")),
+        reps=reps, hold=hold, per_side=per_side,
         targets=targets, steps=steps, cue=text("cue"),
         safety=line("safety", SAFETY), easier=line("easier", ""), harder=line("harder", ""),
         group=group,  # type: ignore[arg-type]
         rest=whole("rest", REST, 0, 300, _("a whole number of seconds")),
         rep_seconds=whole("rep_seconds", REP_SECONDS, 1, 60, _("a whole number of seconds")),
         unit=line("unit", ""),
+        side=choice("side", SIDE_NAMES, "side"),  # type: ignore[arg-type]
+        first_side=choice("first_side", SIDES, "right"),  # type: ignore[arg-type]
+        cautions=cautions(),
     )
 
 

@@ -39,7 +39,9 @@ def plan(exercise: Exercise, dose: int) -> tuple[Step, ...]:
     `exercise.break_seconds` at the same dose."""
     count = exercise.amount(dose)
     rest, rep = float(exercise.rest), float(exercise.rep_seconds)
-    sides = (Side.RIGHT, Side.LEFT) if exercise.per_side else (None,)
+    sides: tuple[Side | None, ...] = (None,)
+    if exercise.per_side:  # in the order the steps take them
+        sides = (Side.LEFT, Side.RIGHT) if exercise.first_side == "left" else (Side.RIGHT, Side.LEFT)
     steps: list[Step] = []
     for number in range(1, exercise.sets + 1):
         for side in sides:

@@ -12,11 +12,12 @@ import math
 from datetime import datetime, timedelta
 
 from ..i18n import _, ngettext, pgettext
+from .dose import REST_AFTER_PAIN, STEPS, Dose, Feedback, Outcome, Rated, Why
 from .effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
 from .untrusted import escape_markup
 from .view import View
-from .dose import STEPS, Dose, Why
 from .events import Hold, Kind, Phase, Reason, Record
+from .exercises import Caution, Exercise
 from .guide import Part, Side
 from .timespec import humanize, weekday, weekday_date
 
@@ -325,8 +326,32 @@ def reminder_body(remind: Remind) -> str:
 
 def reminder_lesson(remind: Remind) -> str:
     """The whole lesson at the person's dose: what, how long, the numbered steps, the cue, the
-    safety line, and the easier and harder ways."""
-    return remind.exercise.full_text(remind.exercise.amount(remind.dose))
+    safety line, the cautions, and the easier and harder ways."""
+    return lesson(remind.exercise, remind.exercise.amount(remind.dose))
+
+
+def lesson(exercise: Exercise, dose: int | None = None) -> str:
+    """An exercise in full (at `dose`, or its range), its cautions in words."""
+    return exercise.full_text(dose, [caution(c) for c in exercise.cautions])
+
+
+def caution(what: Caution) -> str:
+    """A caution in words: who should take care, and how."""
+    return {
+        Caution.LYING_ON_BACK: lambda: _("If you are pregnant, avoid long holds lying on your "
+                                         "back from about week 20; ask your midwife or doctor "
+                                         "for another way."),
+        Caution.BALANCE: lambda: _("If you are pregnant, keep a hand on the desk or wall the "
+                                   "whole time; balance shifts as the bump grows."),
+        Caution.FOOTWEAR: lambda: _("Do it in flat shoes, socks or bare feet, never in heeled "
+                                    "shoes."),
+        Caution.DEEP_HIP_BEND: lambda: _("With a hip replacement, a deep hip bend with the leg "
+                                         "crossed or turned can strain the new joint; only with "
+                                         "your surgeon's or physiotherapist's go-ahead."),
+        Caution.HARD_SQUEEZE: lambda: _("With high blood pressure, keep breathing all through "
+                                        "and stay below full force; holding your breath while "
+                                        "squeezing raises blood pressure."),
+    }[what]()
 
 
 def heads_up_title(note: HeadsUp) -> str:
@@ -372,6 +397,8 @@ def answer(reply: Answer, now: float) -> str:
         if reply.goal:
             text = _("{text} {done} of {goal} today.", text=text, done=reply.done_today,
                      goal=reply.goal)
+        if reply.rating is not None and reply.exercise is not None:
+            text += "\n" + rating(reply.rating, reply.exercise)
         return text
     if kind is Reply.SNOOZED:
         if reply.early:
@@ -405,10 +432,9 @@ def answer(reply: Answer, now: float) -> str:
     if kind is Reply.APPLIED:
         return _("Settings applied.")
     if kind is Reply.RATED:
+        if reply.exercise and reply.rating:
+            return rating(reply.rating, reply.exercise)
         step = (reply.dose or 0) + 1
-        if reply.exercise:
-            return _("Noted: {exercise} will be at dose {step} of {steps} next time.",
-                     exercise=reply.exercise.shown_name, step=step, steps=STEPS)
         return _("Noted: that exercise will be at dose {step} of {steps} next time.", step=step,
                  steps=STEPS)
     if kind is Reply.GUIDING:
@@ -432,19 +458,105 @@ def answer(reply: Answer, now: float) -> str:
     raise KeyError(kind)
 
 
+def rating(rated: Rated, exercise: Exercise) -> str:
+    """What a rating did: the dose from now on, the other way at the ends of the range, and
+    after pain, a week's rest, the easier way and when to see someone."""
+    numbers = dict(exercise=exercise.shown_name, step=rated.dose.step + 1, steps=STEPS)
+    if rated.said is Feedback.PAIN:
+        lines = [_("Noted: {exercise} is left out of your reminders for a week, and comes back "
+                   "at dose {step} of {steps}.", **numbers)]
+        if exercise.easier:
+            lines.append(_("When it is back, try the easier way first: {easier}",
+                           easier=_(exercise.easier)))
+        lines.append(see_someone())
+        return "\n".join(lines)
+    if rated.outcome is Outcome.NOT_COUNTED:
+        return _("Noted. A break logged early, without a reminder or the guide, does not move "
+                 "the dose up: {exercise} stays at dose {step} of {steps}.", **numbers)
+    if rated.outcome is Outcome.TOP:  # the harder way is the next step, when there is one
+        text = _("{exercise} is at the top of its range already (dose {step} of {steps}).",
+                 **numbers)
+        return _("{text} For more, do the harder way: {harder}", text=text,
+                 harder=_(exercise.harder)) if exercise.harder else text
+    if rated.outcome is Outcome.BOTTOM:  # and at the other end, the easier way
+        text = _("{exercise} is at the start of its range already (dose {step} of {steps}).",
+                 **numbers)
+        return _("{text} For less, do the easier way: {easier}", text=text,
+                 easier=_(exercise.easier)) if exercise.easier else text
+    return _("Noted: {exercise} will be at dose {step} of {steps} next time.", **numbers)
+
+
+def resting(hurt: float, now: float) -> str:
+    """Why a move that hurt is left out, for `glutewake exercises`."""
+    return _("you said it hurt ({when}); suggested again from {again}",
+             when=clock(hurt, now), again=clock(hurt + REST_AFTER_PAIN, now))
+
+
+def health_notice_title() -> str:
+    return _("Before you exercise")
+
+
+def health_notice() -> str:
+    """Who should ask a professional first, and what a move should and should not feel like:
+    told at the first start and with the first reminder, and in `exercises`, the README and the
+    manual page."""
+    return "\n".join([
+        _("glutewake suggests simple exercises; it does not replace advice from a doctor or "
+          "physiotherapist."),
+        _("Ask one first if you have had surgery or an injury recently, have a hip or knee "
+          "replacement, are pregnant, or have pain that runs down a leg, or numbness."),
+        _("A muscle working and a light burn are expected. Joint pain, sharp pain or dizziness "
+          "are not: stop, and answer \"Pain\" so the move rests for a week."),
+        _("[coach] cautions in the settings leaves out the moves that do not suit a pregnancy, a "
+          "hip replacement or high blood pressure."),
+    ])
+
+
+def rating_title() -> str:
+    """The title over the answer to a rating from the tray or a notification button."""
+    return _("How the exercise felt")
+
+
+def see_someone() -> str:
+    """When pain is worth a professional's look."""
+    return _("If the pain lasts or comes back, see a doctor or physiotherapist.")
+
+
 def name_of(reply: Answer) -> str:
     return reply.exercise.shown_name if reply.exercise else _("the exercise")
 
 
 # --- the guided break --------------------------------------------------------------------------
 
-def where(step) -> str:
-    """ "set 2 of 3, left side" """
-    if step.side is Side.RIGHT:
-        return _("set {set} of {sets}, right side", set=step.set, sets=step.sets)
-    if step.side is Side.LEFT:
-        return _("set {set} of {sets}, left side", set=step.set, sets=step.sets)
-    return _("set {set} of {sets}", set=step.set, sets=step.sets)
+def where(step, exercise: Exercise) -> str:
+    """ "set 2 of 3", with the side named as the exercise's steps name it: "set 2 of 3,
+    standing on your left leg", "set 1 of 3, back to the left"."""
+    numbers = dict(set=step.set, sets=step.sets)
+    if step.side is None:
+        return _("set {set} of {sets}", **numbers)
+    right = step.side is Side.RIGHT
+    if exercise.side == "direction":  # the first way out, then the way back
+        out = right == (exercise.first_side == "right")
+        return {(True, True): lambda: _("set {set} of {sets}, to the right", **numbers),
+                (True, False): lambda: _("set {set} of {sets}, to the left", **numbers),
+                (False, True): lambda: _("set {set} of {sets}, back to the right", **numbers),
+                (False, False): lambda: _("set {set} of {sets}, back to the left", **numbers),
+                }[out, right]()
+    named = {
+        "standing": (lambda: _("set {set} of {sets}, standing on your right leg", **numbers),
+                     lambda: _("set {set} of {sets}, standing on your left leg", **numbers)),
+        "working": (lambda: _("set {set} of {sets}, right leg working", **numbers),
+                    lambda: _("set {set} of {sets}, left leg working", **numbers)),
+        "forward": (lambda: _("set {set} of {sets}, right foot forward", **numbers),
+                    lambda: _("set {set} of {sets}, left foot forward", **numbers)),
+        "back": (lambda: _("set {set} of {sets}, right foot back", **numbers),
+                 lambda: _("set {set} of {sets}, left foot back", **numbers)),
+        # TRANSLATORS: a bird dog's side is its leg's: the left arm reaches with the right leg
+        "arm-and-leg": (lambda: _("set {set} of {sets}, left arm and right leg", **numbers),
+                        lambda: _("set {set} of {sets}, right arm and left leg", **numbers)),
+    }.get(exercise.side, (lambda: _("set {set} of {sets}, right side", **numbers),
+                          lambda: _("set {set} of {sets}, left side", **numbers)))
+    return named[0 if right else 1]()
 
 
 def guide_title(note: Guiding) -> str:
@@ -452,8 +564,9 @@ def guide_title(note: Guiding) -> str:
     if step is None:
         return _("{exercise}: done", exercise=note.exercise.shown_name)
     if step.part == Part.REST:
-        return _("Rest · next: {where}", where=where(step))
-    return _("{exercise} · {where}", exercise=note.exercise.shown_name, where=where(step))
+        return _("Rest · next: {where}", where=where(step, note.exercise))
+    return _("{exercise} · {where}", exercise=note.exercise.shown_name,
+             where=where(step, note.exercise))
 
 
 def guide_body(note: Guiding) -> str:
@@ -463,6 +576,9 @@ def guide_body(note: Guiding) -> str:
     left = humanize(place.left)
     if step.part == Part.REST:
         now = _("Shake it out, breathe. {left} left", left=left)
+    elif step.reps and note.exercise.side == "direction":
+        now = ngettext("{reps} slow step · {left} left", "{reps} slow steps · {left} left",
+                       step.reps, reps=step.reps, left=left)
     elif step.reps:
         now = ngettext("{reps} slow rep · {left} left", "{reps} slow reps · {left} left",
                        step.reps, reps=step.reps, left=left)
@@ -479,8 +595,8 @@ def guide_done_title(note: GuideDone) -> str:
 
 
 def guide_done_body(note: GuideDone) -> str:
-    return _("{exercise}, {duration} guided. Next break after {next} of sitting. Too easy or too "
-             "hard? Say so below.", exercise=note.exercise.shown_name,
+    return _("{exercise}, {duration} guided. Next break after {next} of sitting. Too easy, too "
+             "hard, or did it hurt? Say so below.", exercise=note.exercise.shown_name,
              duration=humanize(note.seconds), next=humanize(note.next_in))
 
 
@@ -536,9 +652,9 @@ def detail(record: Record) -> str:
     if kind is Kind.PARTIAL:
         return _("stopped after {duration}", duration=humanize(record.duration or 0))
     if kind is Kind.FEEDBACK:
-        if record.feedback == "easy":
-            return _("too easy")
-        return _("too hard") if record.feedback == "hard" else ""
+        return {Feedback.EASY: lambda: _("too easy"), Feedback.HARD: lambda: _("too hard"),
+                # TRANSLATORS: a rating in `glutewake log`: the exercise hurt
+                Feedback.PAIN: lambda: _("pain")}.get(record.feedback, lambda: "")()
     if kind is Kind.SNOOZED:
         return humanize(record.duration or 0)
     if kind is Kind.NATURAL_BREAK:
@@ -567,7 +683,9 @@ def dose(what: Dose) -> str:
         Why.EARNED: lambda: _("{dose}: moved up after breaks done at the step below", dose=step),
         Why.EASY: lambda: _("{dose}: moved up because you said it was too easy", dose=step),
         Why.HARD: lambda: _("{dose}: moved down because you said it was too hard", dose=step),
-        Why.LAPSE: lambda: _("{dose}: stepped back after a week without breaks", dose=step),
+        Why.PAIN: lambda: _("{dose}: moved down because you said it hurt", dose=step),
+        Why.LAPSE: lambda: _("{dose}: stepped back a step for each week without breaks",
+                             dose=step),
         Why.TOP: lambda: _("{dose}: the top of the range", dose=step),
     }[what.why]()
     if what.step == STEPS - 1 or what.why is Why.LAPSE:
@@ -592,6 +710,33 @@ def watching(every: float) -> str:
     """The first line of `glutewake run`."""
     return _("glutewake is watching your sitting time; a break is due after {every} of sitting. "
              "Ctrl-C stops it.", every=humanize(every))
+
+
+def shown_on_desktop_with_tray() -> str:
+    return _("Reminders appear as desktop notifications with buttons, and the tray icon shows "
+             "your stretch.")
+
+
+def shown_on_desktop() -> str:
+    return _("Reminders appear as desktop notifications with buttons.")
+
+
+def shown_here(reason: str) -> str:
+    """Console mode, and why: "--console" asked for, or "no display"."""
+    if reason == "no display":
+        return _("Reminders are printed here: there is no desktop (neither DISPLAY nor "
+                 "WAYLAND_DISPLAY is set).")
+    return _("Reminders are printed here (--console).")
+
+
+def answer_from(command: str) -> str:
+    # TRANSLATORS: {command} is how to type glutewake, a name or a path; the words after it stay
+    return _("Answer from another terminal: {command} done | snooze | skip | status",
+             command=command)
+
+
+def settings_at(path, command: str) -> str:
+    return _("Settings: {path} (`{command} config edit` opens them)", path=path, command=command)
 
 
 def stopped() -> str:

@@ -10,11 +10,12 @@ the daemon speaks. The answer to a command travels the same way (`answer_to_wire
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
+from .dose import Dose, Feedback, Outcome, Rated, Why
 from .effects import Answer, Reply, Status
 from .events import Hold, Phase, Reason
-from .exercises import Exercise
+from .exercises import Caution, Exercise
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,9 @@ def exercise_to_wire(exercise: Exercise) -> dict:
 
 
 def exercise_from_wire(data: dict) -> Exercise:
-    return Exercise(**{key: tuple(value) if isinstance(value, list) else value
-                       for key, value in data.items()})
+    exercise = Exercise(**{key: tuple(value) if isinstance(value, list) else value
+                           for key, value in data.items()})
+    return replace(exercise, cautions=tuple(map(Caution, exercise.cautions)))
 
 
 def _hold_to_wire(hold: Hold | None) -> dict | None:
@@ -128,12 +130,18 @@ def status_from_wire(data: dict) -> Status:
 def answer_to_wire(answer: Answer) -> dict:
     data = {f.name: getattr(answer, f.name) for f in fields(answer)}
     data.update(reply=answer.reply.value, exercise=None if answer.exercise is None else
-                exercise_to_wire(answer.exercise))
+                exercise_to_wire(answer.exercise),
+                rating=None if answer.rating is None else asdict(answer.rating))
     return data
 
 
 def answer_from_wire(data: dict) -> Answer:
     data = dict(data)
+    rating = data.get("rating")
     data.update(reply=Reply(data["reply"]), exercise=None if data["exercise"] is None else
-                exercise_from_wire(data["exercise"]))
+                exercise_from_wire(data["exercise"]),
+                rating=None if rating is None else Rated(
+                    Feedback(rating["said"]), Dose(rating["dose"]["step"], rating["dose"]["done"],
+                                                   Why(rating["dose"]["why"])),
+                    Outcome(rating["outcome"])))
     return Answer(**data)

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core import phrases
+from ..core.commands import (Command, Done, EndGuide, Pause, Quit, Rate, Resume, Skip, Snooze,
+                             Start)
+from ..core.dose import Feedback
 from ..core.effects import Status
-from ..core.commands import Command, Done, EndGuide, Pause, Quit, Resume, Skip, Snooze, Start
 from ..core.events import Phase
 from ..core.timespec import humanize
 from ..i18n import _
@@ -32,6 +34,12 @@ def pauses() -> tuple[tuple[str, Pause], ...]:
     """The "Pause" choices, worded in the language in force."""
     return ((_("30 min"), Pause(seconds=1800)), (_("1 hour"), Pause(seconds=3600)),
             (_("2 hours"), Pause(seconds=7200)), (_("Until tomorrow"), Pause(tomorrow=True)))
+
+
+def ratings() -> tuple[tuple[str, Rate], ...]:
+    """The answers about the exercise just done, as the guide's last step offers them."""
+    return ((_("Too easy"), Rate(Feedback.EASY)), (_("Too hard"), Rate(Feedback.HARD)),
+            (_("Pain"), Rate(Feedback.PAIN)))
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
             Item(humanize(seconds), lambda s=seconds: run(Snooze(s)))
             for seconds in view.snooze_choices)),
         Item(_("Skip this break"), lambda: run(Skip()), enabled=due),
+        Item(_("Rate the last exercise"), children=tuple(
+            Item(label, lambda c=command: run(c)) for label, command in ratings())),
     ]
     if paused:
         items.append(Item(_("Resume reminders"), lambda: run(Resume())))

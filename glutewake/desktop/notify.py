@@ -44,7 +44,8 @@ def body(note: Note) -> str:
     if isinstance(note, Guiding):
         return guide_body(note)
     if isinstance(note, GuideDone):
-        return _("{text} (`glutewake rate easy` or `rate hard`)", text=guide_done_body(note))
+        return _("{text} (`glutewake rate easy`, `rate hard` or `rate pain`)",
+                 text=guide_done_body(note))
     return f"{heads_up_body(note)}\n" + _("`glutewake snooze` puts it off")
 
 
@@ -101,7 +102,11 @@ class ConsoleNotifier:
         self._line(text)
 
     def _line(self, text: str) -> None:
-        self._print(f"[{time.strftime('%H:%M')}] {text}")
+        """A time-stamped message; its further lines indented under the first."""
+        stamp = time.strftime("%H:%M")
+        first, *more = text.splitlines() or [""]
+        self._print("\n".join([f"[{stamp}] {first}"] + [" " * (len(stamp) + 3) + line
+                                                        for line in more]))
 
     def _print(self, text: str) -> None:
         try:
@@ -177,7 +182,8 @@ class FreedesktopNotifier:
             text, actions, urgency, timeout = guide_body(note), ["stop", _("Stop")], 1, 0
         elif isinstance(note, GuideDone):
             text, urgency, timeout = guide_done_body(note), 0, self._timeout_ms()
-            actions = ["easy", _("Too easy"), "hard", _("Too hard")]
+            # TRANSLATORS: the buttons after a guided break: too easy, too hard, it hurt
+            actions = ["easy", _("Too easy"), "hard", _("Too hard"), "pain", _("Pain")]
         else:
             text = reminder_lesson(note) if full else reminder_body(note)
             actions = ["default", _("Show the exercise"), "start", _("Start"), "done", _("Done"),

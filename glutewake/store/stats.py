@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from ..core.dose import REST_AFTER_PAIN, Doses, Feedback
 from ..core.inputs import Past
-from ..core.dose import Doses, Feedback
-
 from ..core.events import STRETCH_ENDS, Kind
 from .pattern import Pattern, measure as measure_pattern
+
+# A done that counts toward the dose and level 2: guided, or answering a reminder (not early).
+COUNTED = "kind = 'done' AND (guided = 1 OR early = 0)"
 
 
 @dataclass
@@ -156,29 +158,45 @@ def streak(read, goal: int, today: date) -> int:
     return count
 
 
-def progress(read, level_one: Iterable[str]) -> tuple[int, int, date | None]:
-    """(level-1 breaks done, distinct days with one, the last such day): what unlocks level 2."""
-    ids = list(level_one)
-    if not ids:
-        return 0, 0, None
-    marks = ",".join("?" * len(ids))
-    rows = read("SELECT COUNT(*), COUNT(DISTINCT local_date), MAX(local_date) FROM events "
-                f"WHERE kind = 'done' AND exercise IN ({marks})", ids)
-    if not rows:  # an unreadable journal reads as empty
-        return 0, 0, None
-    done, days, last = rows[0]
-    return done, days, date.fromisoformat(last) if last else None
+def counted(read, level_one: Iterable[str], now: float | None = None) -> Past:
+    """The counted breaks replayed, as the coach counts them (`Past.count`): the way to level 2
+    since the last month without one, settled at `now` when given."""
+    ids, found = set(level_one), Past()
+    for ts, day, exercise in read(f"SELECT ts, local_date, exercise FROM events WHERE {COUNTED} "
+                                  "ORDER BY ts, id"):
+        found.count(ts, date.fromisoformat(day), exercise in ids)
+    if now is not None:
+        found.settle(now)
+    return found
 
 
-def past(read, catalog, today: date) -> Past:
-    """What the coach needs to know of the journal when it starts."""
+def progress(read, level_one: Iterable[str], now: float | None = None
+             ) -> tuple[int, int, date | None]:
+    """(counted level-1 breaks, distinct days with one, the last such day): what unlocks level
+    2, counted since the last month without a counted break."""
+    found = counted(read, level_one, now)
+    return found.level_one_done, found.level_one_days, found.last_level_one_day
+
+
+def hurt(read, now: float) -> dict[str, float]:
+    """Exercise -> when it last hurt, for the moves that hurt within REST_AFTER_PAIN of `now`."""
+    return dict(read("SELECT exercise, MAX(ts) FROM events WHERE kind = 'feedback' AND "
+                     "feedback = ? AND exercise IS NOT NULL AND ts > ? GROUP BY exercise",
+                     (Feedback.PAIN.value, now - REST_AFTER_PAIN)))
+
+
+def past(read, catalog, today: date, now: float | None = None) -> Past:
+    """What the coach needs to know of the journal when it starts at `now` (by default the end
+    of `today`)."""
     def last_times(kind: Kind) -> dict[str, float]:
         return dict(read("SELECT exercise, MAX(ts) FROM events WHERE kind = ? AND exercise IS "
                          "NOT NULL GROUP BY exercise", (kind.value,)))
 
+    if now is None:
+        now = datetime.combine(today, time.max).timestamp()
     rows = read("SELECT COUNT(*) FROM events WHERE kind = 'done' AND local_date = ?",
                 (today.isoformat(),))
-    done, days, last = progress(read, (e.id for e in catalog if e.level == 1))
+    found = counted(read, (e.id for e in catalog if e.level == 1), now)
     groups = {e.id: e.group for e in catalog}
     groups_today: dict[str, int] = {}
     for exercise, count in read("SELECT exercise, COUNT(*) FROM events WHERE kind = 'done' "
@@ -186,18 +204,23 @@ def past(read, catalog, today: date) -> Past:
                                 (today.isoformat(),)):
         if exercise in groups:
             groups_today[groups[exercise]] = groups_today.get(groups[exercise], 0) + count
-    return Past(last_times(Kind.DONE), last_times(Kind.REMINDED), today,
-                rows[0][0] if rows else 0, done, days, last, doses(read), groups_today)
+    found.done, found.offered = last_times(Kind.DONE), last_times(Kind.REMINDED)
+    found.today, found.done_today = today, rows[0][0] if rows else 0
+    found.doses, found.groups_today, found.hurt = doses(read, now), groups_today, hurt(read, now)
+    return found
 
 
-def doses(read) -> Doses:
-    """Each exercise's dose, replayed from its breaks and the feedback on them."""
+def doses(read, now: float | None = None) -> Doses:
+    """Each exercise's dose, replayed from its breaks and the feedback on them as the coach
+    moves it, and stepped back for the weeks since the last counted break up to `now`."""
     found = Doses()
-    for kind, exercise, ts, feedback in read(
-            "SELECT kind, exercise, ts, feedback FROM events WHERE kind IN ('done', 'feedback') "
-            "AND exercise IS NOT NULL ORDER BY ts, id"):
+    for kind, exercise, ts, feedback, early, guided in read(
+            "SELECT kind, exercise, ts, feedback, early, guided FROM events WHERE kind IN "
+            "('done', 'feedback') AND exercise IS NOT NULL ORDER BY ts, id"):
         if kind == Kind.DONE:
-            found.done(exercise, ts)
-        elif feedback in ("easy", "hard"):
+            found.done(exercise, ts, counts=bool(guided) or not early)
+        elif feedback in tuple(Feedback):
             found.feedback(exercise, Feedback(feedback))
+    if now is not None:
+        found.catch_up(now)
     return found
