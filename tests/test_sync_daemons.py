@@ -70,11 +70,15 @@ def test_a_break_on_one_computer_is_counted_once_on_the_other_and_reaches_its_da
     assert glutewake(desk, "sync", "name", "desk").stdout == "This computer is now called desk.\n"
     glutewake(laptop, "sync", "name", "laptop")
     with running(desk), running(laptop):
+        sat = wait_for(lambda: status(desk)["sitting"] >= 3 and status(desk)["sitting"],
+                       "some sitting at the desk")
         assert glutewake(laptop, "done").returncode == 0
         (laptop_done,) = done_times(laptop)
         seen = wait_for(lambda: status(desk)["remote_break"], "the laptop's break at the desk")
-        # what the desk's daemon hands its coach: the laptop's break, to the second
+        # what the desk's daemon hands its coach: the laptop's break, to the second; and the
+        # coach starts the desk's stretch again from it
         assert abs(moment(seen) - laptop_done) < 1
+        assert status(desk)["sitting"] < sat
         assert status(laptop)["remote_break"] is None  # its own break is not another's
         wait_for(lambda: stats(desk)["done"] == 1, "the break in the desk's stats")
         assert stats(desk)["done"] == 1 and stats(laptop)["done"] == 1
@@ -213,9 +217,14 @@ def test_two_computers_through_a_real_syncthing_pair_with_a_conflict(tmp_path):
     glutewake(laptop, "sync", "name", "laptop")
     try:
         with running(desk), running(laptop):
+            sat = wait_for(lambda: status(desk)["sitting"] >= 3 and status(desk)["sitting"],
+                           "some sitting at the desk")
+            note(f"desk: sitting {sat} s")
             note("laptop$ glutewake done -> " + glutewake(laptop, "done").stdout.strip())
             delay("the laptop's break reaches the desk's daemon (remote_break)",
                   lambda: status(desk)["remote_break"])
+            note(f"desk: sitting {status(desk)['sitting']} s (its stretch began again)")
+            assert status(desk)["sitting"] < sat
             assert stats(desk)["done"] == 1
             note("desk$ glutewake done -> " + glutewake(desk, "done").stdout.strip())
             delay("the desk's break reaches the laptop's daemon (remote_break)",
