@@ -42,7 +42,8 @@ gtk: $(VENV)/.runtime
 	else echo "PyGObject skipped: no libgirepository1.0-dev/libcairo2-dev (the tray has no menu on X11 without it)"; fi
 
 # Footprint against Workrave and Safe Eyes (with wakeups per thread of each glutewake), reactions,
-# growth over a long day, stats speed, the fault table (breaks acknowledged against breaks
+# growth over a long day, stats speed, sync (merging another computer's 150,000 events; wakeups
+# with sync on and off), the fault table (breaks acknowledged against breaks
 # found in the journal, per fault: lost and doubled must be 0), longer fuzzing of the wire
 # format, the settings and the calendar pipeline, and what a calendar whose one event repeats
 # every second costs. Needs the desktop packages, and workrave and safeeyes
@@ -56,6 +57,7 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.footprint $(FOOTPRINT)
 	$(BIN)/python -m bench.responsiveness
 	$(BIN)/python -m bench.stats_speed
+	$(BIN)/python -m bench.sync_merge
 	$(BIN)/python -m bench.faults
 	$(BIN)/python -m bench.fuzz_inputs
 	$(BIN)/python -m bench.hostile_calendar

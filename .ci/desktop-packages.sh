@@ -11,7 +11,8 @@ libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-gtk-3.0 gir1.2-ayatanaapp
 haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils \
 pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber \
 mutter sway wtype kwin-wayland plasma-wayland-protocols systemd desktop-file-utils man-db \
-groff-base waybar grim fonts-dejavu-core mako-notifier chromium"
+groff-base waybar grim fonts-dejavu-core mako-notifier chromium \
+syncthing"
 
 missing=""
 for p in $PACKAGES; do

@@ -101,8 +101,9 @@ def generate(path: Path, years: float = 5, seed: int = 1, last: date | None = No
         day += timedelta(days=1)
     db = sqlite3.connect(path)
     with db:
-        db.executemany("INSERT INTO events (ts, local_date, utc_offset, kind, exercise, sitting, "
-                       "reminder, duration, dose) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO events (uid, ts, local_date, utc_offset, kind, exercise, "
+                       "sitting, reminder, duration, dose) VALUES (lower(hex(randomblob(16))), "
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.close()
     return len(rows)
 

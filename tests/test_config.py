@@ -267,3 +267,15 @@ def test_set_on_a_missing_file_starts_it_with_the_explaining_header(tmp_path):
     text = path.read_text("utf-8")
     assert text.startswith(settings_file.USER_HEADER)
     assert tomllib.loads(text) == {"breaks": {"every": "20m"}}
+
+
+def test_sync_folder_is_off_by_default_and_takes_a_full_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    from glutewake.app import paths
+
+    assert settings_file.load(tmp_path / "missing.toml").sync.folder == ""
+    settings = settings_file.load(write(tmp_path, '[sync]\nfolder = "~/Sync/glutewake/"\n'))
+    assert paths.folder(settings.sync.folder) == str(tmp_path / "Sync" / "glutewake")
+    assert "[sync] folder: " in error_for(tmp_path, '[sync]\nfolder = "Sync/glutewake"\n')
+    assert "is not a full path" in error_for(tmp_path, '[sync]\nfolder = "Sync/glutewake"\n')
+    assert "must be a folder in quotes" in error_for(tmp_path, "[sync]\nfolder = true\n")

@@ -117,13 +117,14 @@ def test_weeks_end_on_the_last_day_and_the_trend_compares_the_week_before(tmp_pa
 
 def test_devices_split_bouts_and_filter_when_the_journal_has_them(tmp_path):
     j = journal_with(tmp_path, a_day(DAY))
-    assert pattern.measure(j.read, DAY, DAY, device="laptop").total.bouts == 5  # no column: all
+    # one computer (every event this one's, device ''): no split
+    assert pattern.measure(j.read, DAY, DAY).devices == {}
+    assert pattern.measure(j.read, DAY, DAY, device="").total.bouts == 5
     j.close()
     import sqlite3
 
     db = sqlite3.connect(tmp_path / "j.sqlite3")
     with db:
-        db.execute("ALTER TABLE events ADD COLUMN device TEXT")
         db.execute("UPDATE events SET device = 'desk'")
         # the laptop: a 35-minute stretch skipped, interleaved with the desk's bout after 09:30
         db.execute("INSERT INTO events (ts, local_date, utc_offset, kind, sitting, device) "

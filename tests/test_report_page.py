@@ -23,11 +23,10 @@ ARTIFACTS = Path("artifacts") / "report"
 
 
 def two_computers(path: Path) -> None:
-    """The journal as sync will have it: a device column, Wednesdays and Thursdays on the
-    laptop (its bouts are its own)."""
+    """The journal as sync has it: the computer of each event in its `device` column,
+    Wednesdays and Thursdays on the laptop (its bouts are its own)."""
     db = sqlite3.connect(path)
     with db:
-        db.execute("ALTER TABLE events ADD COLUMN device TEXT")
         db.execute("UPDATE events SET device = CASE WHEN strftime('%w', local_date) IN ('3', '4') "
                    "THEN 'laptop' ELSE 'desk' END")
     db.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import __version__, i18n
 from ..core.errors import UserError, closest
 from ..i18n import N_, _, ngettext
-from . import paths
+from . import paths, sync_cli
 from .journal_views import (Unreadable, add_span_options, days_asked, open_journal, parse_day,
                             print_table, reading)
 
@@ -170,6 +170,7 @@ def build_parser() -> Parser:
     journal.add_argument("--since", metavar=day, help=_("YYYY-MM-DD, today or yesterday"))
     journal.add_argument("--csv", action="store_true",
                          help=_("comma-separated, for spreadsheets"))
+    sync_cli.add_device_option(journal)
 
     stats = commands.add_parser(
         "stats", help=_("how your breaks went: per day, streak, favourite exercises"),
@@ -180,11 +181,13 @@ def build_parser() -> Parser:
     # TRANSLATORS: the placeholder for a picture's file name
     stats.add_argument("--chart", metavar=_("FILE.png"), type=Path,
                        help=_("also draw breaks done vs reminders per day as an 800x400 PNG"))
+    sync_cli.add_device_option(stats)
 
     export = commands.add_parser("export", help=_("the whole journal as CSV or JSON on stdout"))
     export.add_argument("--format", choices=["csv", "json"], default="csv",
                         help=_("csv (the default) or json"))
     export.add_argument("--since", metavar=day, help=_("YYYY-MM-DD, today or yesterday"))
+    sync_cli.add_device_option(export)
 
     login = commands.add_parser("autostart", help=_("start glutewake at login, or not"))
     login.add_argument("action", choices=["enable", "disable", "status"],
@@ -221,6 +224,7 @@ def build_parser() -> Parser:
     change.add_argument("value", help=_("the new value, like 45m, true or '[\"wall\"]'"))
     settings_actions.add_parser("edit",
                                 help=_("open your settings in $VISUAL or $EDITOR, then check"))
+    sync_cli.add_parser(commands)
     from . import install, report_cli
 
     install.add_parser(commands)
@@ -295,7 +299,8 @@ STATUS_FIELDS = ("running", "pid", "line", "phase", "sitting", "due_in", "next_d
                  "paused_until", "exercise", "exercise_id", "done_today", "goal", "idle_source",
                  "idle_state", "inhibitor", "notifier", "notifier_state", "detector_problems",
                  "tray", "settings_error", "config", "journal", "journal_waiting",
-                 "journal_problem", "log")
+                 "journal_problem", "log", "devices", "sync_problems", "remote_break",
+                 "remote_input")
 
 
 def show_status(args) -> int:
@@ -411,19 +416,22 @@ def show_log(args) -> int:
     from ..store.export import write_csv
 
     since = parse_day(args.since, "log --since") if args.since else None
-    with open_journal() as journal:
+    with open_journal(args.device) as journal:
         if journal is None:
             return 0
         if args.csv:
             write_csv(journal, sys.stdout, since)
             return 0
         rows = []
+        names = journal.device_names()
         for event in journal.events(since):
             r = event.record
             sat = _("sat {duration}", duration=humanize(r.sitting)) if r.sitting else ""
+            # the computer it happened on, when it was another one
+            where = f"[{names.get(event.device, event.device[:8])}]" if event.device else ""
             words = ", ".join(filter(None, (detail(r), event.waiting and not_written_yet())))
             rows.append((f"{event.local_time:%Y-%m-%d %H:%M}", kind_name(r.kind),
-                         r.exercise or "", sat, words))
+                         r.exercise or "", sat, f"{words} {where}".strip()))
     # columns as wide as their widest cell, in any language and for any exercise id
     widths = [max((shown_width(row[n]) for row in rows), default=0) for n in range(4)]
     for row in rows:
@@ -437,7 +445,7 @@ def export(args) -> int:
     from ..store import export as export_rows
 
     since = parse_day(args.since, "export --since") if args.since else None
-    with open_journal() as journal:
+    with open_journal(args.device) as journal:
         if journal is None:
             return 0
         if args.format == "csv":
@@ -463,7 +471,7 @@ def show_stats(args) -> int:
     today = date.today()
     first, last = days_asked(args, "stats")
     settings = settings_file.load(paths.config_file())
-    with open_journal() as journal:
+    with open_journal(args.device) as journal:
         if journal is None:
             return 0
         result = stats.report(journal.read, first, last, settings.goals.daily_breaks, today)
@@ -865,4 +873,4 @@ def install_desktop(args) -> int:
 
 COMMANDS = {"run": run, "status": show_status, "log": show_log, "guide": guide, "stats": show_stats, "export": export,
             "autostart": autostart, "exercises": show_exercises, "config": configure,
-            "install-desktop": install_desktop, "report": report}
+            "install-desktop": install_desktop, "report": report, "sync": sync_cli.main}

@@ -33,6 +33,7 @@ this table with the threads of a running daemon):
 | wayland-idle | desktop/wayland.py | reads the Wayland compositor's idle events |
 | calendars | desktop/quiet/calendar.py | reads and lays out calendars, through child processes |
 | microphone | desktop/quiet/microphone.py | asks the sound server, which may hang |
+| sync | app/sync.py | writes this computer's files to the synced folder, reads the others' |
 """
 
 from __future__ import annotations
@@ -45,13 +46,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core import commands, phrases
 from ..core.coach import Coach
 from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
 from ..core.inputs import Observation
-from ..core.view import Problem, View, answer_to_wire
+from ..core.view import Other, Problem, View, answer_to_wire
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..core.events import Hold, Kind, Phase, Record
@@ -61,6 +63,9 @@ from . import paths
 from ..threads import spawn
 from .notice import HealthNotice
 from .settings_file import SettingsFile
+
+if TYPE_CHECKING:
+    from .sync import Sync
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +111,7 @@ class Parts:
     locked: Callable[[], bool] = never_locked
     holds: HoldSource | None = None  # do-not-disturb, full screen, calls, meetings
     inhibitors: InhibitorSource | None = None  # who keeps the desktop from idling (a film)
+    sync: Sync | None = None  # the person's other computers, through a synced folder
 
 
 class Daemon:
@@ -165,8 +171,9 @@ class Daemon:
         hold = self._hold(settings) if not away and (idling or soon) else None
         next_busy = self._next_busy(settings) if planning and not away else None
         wall = self._wall()
+        remote = self.parts.sync.remote() if self.parts.sync is not None else (None, None)
         return new, Observation(wall, self._mono(), idle, self._locked(), hold, utc_offset(wall),
-                                self.inhibitor, next_busy=next_busy)
+                                self.inhibitor, *remote, next_busy=next_busy)
 
     def _step(self, command: Command | None = None) -> list:
         """One turn: look, apply the look (and `command`) to the coach, carry out the effects.
@@ -178,6 +185,9 @@ class Daemon:
                 effects += self.coach.observe(obs)
                 if command is not None:
                     effects += self.coach.command(command)
+                away = self.coach.away
+            if self.parts.sync is not None:  # where the person is, for the other computers
+                self.parts.sync.saw(obs.wall, obs.idle, obs.locked, away)
             self._apply(effects)
             self._write_waiting()
             self._last_look = self._mono()
@@ -225,6 +235,8 @@ class Daemon:
         for effect in effects:
             if isinstance(effect, Record):
                 self.journal.record(effect)
+                if self.parts.sync is not None:
+                    self.parts.sync.recorded()
                 if effect.kind is Kind.LEVEL_UP:
                     self.report(phrases.level_up(effect.level or 1))
             elif isinstance(effect, (Remind, HeadsUp, Guiding, GuideDone)):
@@ -347,7 +359,16 @@ class Daemon:
             tuple(self._problems()), self.tray_name,
             None if error is None else Problem(error.where, error.problem),
             str(self.settings.path), str(self.journal.path), self.journal.pending,
-            self.journal.trouble, str(paths.log_file()))
+            self.journal.trouble, str(paths.log_file()), *self._others())
+
+    def _others(self) -> tuple:
+        """What the view says of the other computers ([sync]): each one's id, name and when it
+        last wrote, what sync cannot do now, and the latest break and input the coach is told."""
+        sync = self.parts.sync
+        if sync is None:
+            return (), (), None, None
+        return (tuple(Other(d.id, d.name, d.seen) for d in sync.devices()),
+                tuple(sync.problems()), *sync.remote())
 
     def _problems(self) -> list[str]:
         """A line for each meeting, quiet or inhibitor source that cannot read now."""
@@ -397,6 +418,8 @@ class Daemon:
         self._step()  # journals "started"
         self._control = ControlServer(self.handle)
         self._control.start()
+        if self.parts.sync is not None:
+            self.parts.sync.start(self.look_now)
         self._loop = spawn("looks", self._look_loop)
 
     def _look_loop(self) -> None:
@@ -440,4 +463,6 @@ class Daemon:
         if self._control is not None:
             self._control.close()
         self._step(Stop())
+        if self.parts.sync is not None:
+            self.parts.sync.stop()  # writes the `stopped` event for the other computers
         self.journal.close()

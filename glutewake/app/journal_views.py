@@ -30,8 +30,11 @@ def parse_day(text: str, option: str) -> date:
 
 
 @contextmanager
-def open_journal():
-    """The journal for reading, closed afterwards; None (said) when nothing is logged yet."""
+def open_journal(device: str | None = None):
+    """The journal for reading, closed afterwards; None (said) when nothing is logged yet.
+    `device` (`--device`): only that computer's events."""
+    from .sync_cli import device_filter
+
     path = paths.journal_file()
     if not path.exists():
         print(_("The journal is empty: nothing logged yet at {path}. Start with `glutewake run`.",
@@ -39,6 +42,7 @@ def open_journal():
         yield None
         return
     with reading(path) as journal:
+        device_filter(journal, device)
         yield journal
 
 

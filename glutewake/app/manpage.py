@@ -150,6 +150,10 @@ FILES = [
     ("~/.local/share/glutewake/journal.sqlite3",
      "The break journal (SQLite), read by `glutewake log`, `stats` and `export`. "
      "$XDG_DATA_HOME moves it."),
+    ("~/.local/share/glutewake/sync-device.json",
+     "This computer's random id in the synced folder (`[sync] folder`; see `glutewake sync`), "
+     "with `sync-name` beside it, the name `glutewake sync name` gave it. Copied to another "
+     "computer, the id is found out and replaced."),
     ("~/.local/state/glutewake/log/glutewake.log",
      "What the running glutewake did and which desktop parts it found. $XDG_STATE_HOME "
      "moves it, breaks not yet written to the journal wait in `spill/` beside `log/`, and "
@@ -200,6 +204,11 @@ STATUS_FIELDS = [
     ("settings_error", "\"\" or the one-line error of a settings file not applied"),
     ("config, journal, log, journal_waiting, journal_problem", "where the files are, and breaks "
      "kept safe but not in the journal yet, and why"),
+    ("devices, sync_problems", "with [sync] folder: the other computers (id, name, seen: the "
+     "local ISO 8601 time each last wrote to the folder, or null), and a line for each thing "
+     "sync cannot do now"),
+    ("remote_break, remote_input", "local ISO 8601 times, or null: the latest break and the "
+     "latest input on any other computer"),
     ("state", "Warning while a break is due, else Idle (for i3status-rust)"),
 ]
 STATS_FIELDS = [

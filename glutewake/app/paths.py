@@ -31,6 +31,17 @@ def journal_file() -> Path:
     return data_dir() / "journal.sqlite3"
 
 
+def sync_identity_file() -> Path:
+    """This computer's id and name in the synced folder ([sync]); never inside that folder."""
+    return data_dir() / "sync-device.json"
+
+
+def folder(setting: str) -> str:
+    """A folder as the settings write it ("~/Sync/glutewake") as a full, normalised path; ""
+    (none) stays ""."""
+    return os.path.normpath(os.path.expanduser(setting)) if setting else ""
+
+
 def app_icon_file() -> Path:
     """The application icon as a PNG (written by the daemon), for notifications and menus."""
     return data_dir() / "glutewake.png"

@@ -27,10 +27,9 @@ def add_parser(commands) -> None:
                              "folder)"))
     page.add_argument("--no-open", action="store_true",
                       help=_("only write the page, do not open it"))
-    # TRANSLATORS: the placeholder for a computer's id (with sync, `glutewake sync` lists them)
-    page.add_argument("--device", metavar=_("ID"),
-                      help=_("the sitting of one computer only (where the journal knows "
-                             "several)"))
+    from .sync_cli import add_device_option
+
+    add_device_option(page)
 
 
 def main(args) -> int:
@@ -56,14 +55,20 @@ def write_report(target: Path, first: date, last: date, device: str | None = Non
     from ..store.history_page import gather, render
     from . import settings_file
     from .journal_views import open_journal
+    from .sync_cli import device_filter
 
     settings = settings_file.load(paths.config_file())
     names = {e.id: e.shown_name for e in settings.catalog}
     with open_journal() as journal:
         if journal is None:
             return None
-        page = render(gather(journal.read, first, last, settings.goals.daily_breaks, date.today(),
-                             names, device))
+        # `--device`: an id, a name or `this`, as `glutewake sync` lists them
+        key, name = device_filter(journal, device) or (None, None)
+        history = gather(journal.read, first, last, settings.goals.daily_breaks, date.today(),
+                         names, key)
+        if history.device is not None:
+            history.device = name
+        page = render(history)
     where = f"report --output {target}"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from .opener import open_file
 from .daemon import TICK, Daemon, Parts, never_locked
 from .notice import HealthNotice
 from .settings_file import SettingsFile
+from .sync import Sync
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
 from ..desktop.service import publish
@@ -154,7 +155,9 @@ class Session:
             if has_desktop() else None,
             locks.locked if locks is not None else never_locked,
             Quiet(find_detectors(self.bus, settings)),
-            find_inhibitors(self.system_bus, self.bus))
+            find_inhibitors(self.system_bus, self.bus),
+            Sync(lambda: paths.folder(settings().sync.folder), self.journal, paths.sync_identity_file(),
+                 report))
         self.daemon = daemon = Daemon(self.settings, self.journal, parts, report, tick=tick,
                                       weekly=paths.weekly_summary_file(),
                                       notice=HealthNotice(paths.health_notice_file()))

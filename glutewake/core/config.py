@@ -168,6 +168,18 @@ at once, and a running glutewake from its next reminder, tray line and menu on."
 
 
 @dataclass(frozen=True)
+class SyncSettings(Section):
+    folder: str = setting(
+        "", parse.folder, meaning='a folder your computers keep the same, like '
+        '`"~/Sync/glutewake"` (`""`: sync off; see Several computers)', doc="""\
+One history and one sitting clock across your computers: a folder that a tool you already use
+keeps the same on each of them (Syncthing, Nextcloud, Dropbox, a network share), such as
+"~/Sync/glutewake". Each computer writes only its own files there and reads the others'; no
+server, no port opened. Only breaks and when you sat, were away or locked the screen go there:
+no window titles, program names or calendar titles. "" keeps sync off.""")
+
+
+@dataclass(frozen=True)
 class CoachSettings(Section):
     cautions: frozenset[str] = setting(
         [], parse.Words(tuple(Condition)), meaning="what applies to you; the moves that do not "
@@ -264,6 +276,7 @@ class Settings:
     notifications: NotificationSettings = section(NotificationSettings)
     pause: PauseSettings = section(PauseSettings)
     ui: UiSettings = section(UiSettings)
+    sync: SyncSettings = section(SyncSettings)
     coach: CoachSettings = section(CoachSettings)
     exercises: ExerciseSettings = section(ExerciseSettings)
 

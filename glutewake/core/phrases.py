@@ -232,6 +232,10 @@ def status_json(view: View) -> dict:
         f"{view.settings_error.where}: {view.settings_error.what}",
         "config": view.config, "journal": view.journal, "journal_waiting": view.journal_waiting,
         "journal_problem": view.journal_problem, "log": view.log,
+        "devices": [{"id": other.id, "name": other.name, "seen": _iso(other.seen)}
+                    for other in view.devices],
+        "sync_problems": list(view.sync_problems), "remote_break": _iso(view.remote_break),
+        "remote_input": _iso(view.remote_input),
         # what status bars read; waybar takes the tooltip as Pango markup (its "escape" setting
         # covers only the text), so it is escaped
         "text": line, "class": status.phase.value,
@@ -276,6 +280,11 @@ def status_text(view: View) -> list[str]:
     else:
         lines.append(_("Journal: {file}", file=view.journal))
     lines.append(_("Log: {file}", file=view.log))
+    if view.devices:
+        # TRANSLATORS: followed by "laptop: 12 min ago · office: 2 h ago"
+        lines.append(_("Other computers: {devices}", devices=" · ".join(
+            seen(other.name, other.seen, now) for other in view.devices)))
+    lines += [_("Sync problem: {problem}", problem=p) for p in view.sync_problems]
     return lines
 
 
@@ -788,6 +797,24 @@ def part_name(name: str | None) -> str:
         # TRANSLATORS: no idle source, notifier or tray at all
         return _("none")
     return _(name)
+
+
+# --- other computers ([sync]) ----------------------------------------------------------------
+
+def seen(name: str, when: float | None, now: float) -> str:
+    """Another computer and how fresh its data is: "laptop: 12 min ago"."""
+    if when is None:
+        # TRANSLATORS: another computer in the synced folder that has not written yet
+        return _("{name}: nothing yet", name=name)
+    if now - when < 60:
+        return _("{name}: just now", name=name)
+    return _("{name}: {duration} ago", name=name, duration=humanize(now - when))
+
+
+def clock_ahead(name: str, seconds: float) -> str:
+    return _("{name}: its clock runs {duration} ahead of this one; its times count as now at "
+             "the latest (set its clock right)", name=name,
+             duration=humanize(round(seconds / 60) * 60))  # what was measured, less the delay
 
 
 def settings_checked() -> str:

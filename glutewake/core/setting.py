@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import time
+from pathlib import PurePath
 from typing import Any, ClassVar, NoReturn
 
 from ..i18n import _
@@ -214,3 +215,16 @@ def catalog(value: Any, where: str) -> tuple[Exercise, ...]:
     settings are built, since the built-in catalog is handed in there."""
     return exercises.parse_catalog(value, where)
 
+
+
+def folder(value: Any, where: str) -> str:
+    """A folder, full or from the home folder ("~/Sync"), as written; "" for none. The app
+    finds the home folder when it uses it (see app/paths.py `folder`)."""
+    if not isinstance(value, str):
+        fail(where, _('must be a folder in quotes, like "~/Sync/glutewake", or "" for none, '
+                      'not {value}', value=repr(value)))
+    folder = value.strip()
+    if folder and not (folder.startswith("~") or PurePath(folder).is_absolute()):
+        fail(where, _('"{value}" is not a full path; write it from your home folder, like '
+                      '"~/Sync/glutewake"', value=value))
+    return folder

@@ -27,6 +27,15 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Other:
+    """Another computer in the synced folder ([sync])."""
+
+    id: str
+    name: str
+    seen: float | None = None  # wall time it last wrote there
+
+
+@dataclass(frozen=True)
 class View:
     status: Status  # the coach's value: phase, sitting, due, hold, the next exercise, today
     now: float  # wall time the view was taken
@@ -44,6 +53,10 @@ class View:
     journal_waiting: int = 0  # breaks kept safe, not in the journal yet
     journal_problem: str = ""
     log: str = ""
+    devices: tuple[Other, ...] = ()  # the other computers in the synced folder
+    sync_problems: tuple[str, ...] = ()  # a line for each thing sync cannot do now
+    remote_break: float | None = None  # the latest break on another computer (wall time)
+    remote_input: float | None = None  # the latest input on another computer (wall time)
 
     @property
     def next_due(self) -> float | None:
@@ -58,6 +71,8 @@ class View:
     def to_wire(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "status"}
         data["detector_problems"] = list(self.detector_problems)
+        data["devices"] = [asdict(device) for device in self.devices]
+        data["sync_problems"] = list(self.sync_problems)
         data["settings_error"] = None if self.settings_error is None else asdict(
             self.settings_error)
         return {"view": data, "coach": status_to_wire(self.status)}
@@ -67,6 +82,8 @@ class View:
         """The inverse of to_wire; TypeError, KeyError or ValueError on anything else."""
         view = dict(data["view"])
         view["detector_problems"] = tuple(str(p) for p in view["detector_problems"])
+        view["devices"] = tuple(Other(**device) for device in view.get("devices", ()))
+        view["sync_problems"] = tuple(str(p) for p in view.get("sync_problems", ()))
         error = view.get("settings_error")
         view["settings_error"] = None if error is None else Problem(str(error["where"]),
                                                                     str(error["what"]))

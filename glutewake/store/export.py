@@ -9,7 +9,7 @@ from ..core.phrases import detail
 
 CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitting_seconds",
                "detail", "reason", "source", "reminder", "duration_seconds", "until_utc",
-               "early", "level", "dose", "feedback", "guided", "waiting")
+               "early", "level", "dose", "feedback", "guided", "waiting", "device")
 
 
 def utc(ts: float) -> str:
@@ -28,7 +28,7 @@ def rows(journal, since: date | None = None):
                None if r.duration is None else round(r.duration),
                None if r.until is None else utc(r.until), int(r.early), r.level,
                None if r.dose is None else r.dose + 1, r.feedback, int(r.guided),
-               int(event.waiting)]
+               int(event.waiting), event.device or None]
 
 
 def write_csv(journal, out, since: date | None = None) -> None:

@@ -16,6 +16,7 @@ replaced while the daemon runs is noticed before the next write.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -31,6 +32,8 @@ from . import valid
 from .spill import Spill
 
 BUSY_BUDGET = 0.5  # seconds a write may wait for another process's lock before spilling
+CACHE_KIB = -512  # SQLite's page cache (negative: KiB)
+MERGE_CHUNK = 10_000  # events from other computers per transaction
 
 # The journal as this version writes it; a new journal is made so at once.
 TABLE = """
@@ -45,13 +48,33 @@ TABLE = """
         reason TEXT, source TEXT, reminder INTEGER, duration REAL, until REAL,
         early INTEGER NOT NULL DEFAULT 0, level INTEGER, dose INTEGER, feedback TEXT,
         guided INTEGER NOT NULL DEFAULT 0,
-        uid TEXT -- unique per event: one that reaches the journal twice is kept once
+        uid TEXT, -- unique per event: one that reaches the journal twice is kept once
+        device TEXT NOT NULL DEFAULT '' -- the computer it came from (store/syncfolder.py), ''
+                                        -- for this one
     )"""
 INDEXES = (
     "CREATE INDEX events_by_date ON events (local_date)",
     "CREATE INDEX events_by_kind ON events (kind, exercise, ts)",
     "CREATE INDEX events_by_kind_day ON events (kind, local_date, exercise)",
     "CREATE UNIQUE INDEX events_by_uid ON events (uid)",
+)
+
+# What several computers need besides the events (schema 4): `presence` holds the sitting, away
+# and locked intervals, `devices` the other computers' names, `synced_files` the folder's files
+# as last read (one that has not changed is not read again; kept here, a fresh journal reads
+# them all again).
+SYNC_TABLES = (
+    """CREATE TABLE presence (
+        device TEXT NOT NULL,        -- '' for this computer
+        seq INTEGER NOT NULL,        -- per computer, increasing
+        state TEXT NOT NULL,         -- sitting, away, locked
+        begins REAL NOT NULL,        -- seconds since the epoch, UTC
+        ends REAL NOT NULL,
+        input REAL,                  -- sitting: the latest input in it, when known
+        PRIMARY KEY (device, seq))""",
+    "CREATE TABLE devices (id TEXT PRIMARY KEY, name TEXT NOT NULL, seen REAL)",
+    "CREATE TABLE synced_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+    "mtime INTEGER NOT NULL)",
 )
 
 # Each entry brings the schema of an existing journal from version N to N + 1; a function may
@@ -66,6 +89,8 @@ MIGRATIONS = (
     """,
     # 3: typed fields instead of a free-text detail, and a unique id per event
     lambda db: _typed_fields(db),
+    # 4: several computers through a synced folder
+    lambda db: _sync_tables(db),
 )
 
 # The typed fields of a Record, in their journal columns.
@@ -93,6 +118,7 @@ class Event:
     utc_offset: int  # minutes east of UTC when it happened
     record: Record
     waiting: bool = False  # read from a spill file: acknowledged, not in the database yet
+    device: str = ""  # the computer it came from through the synced folder; "" for this one
 
     @property
     def local_time(self) -> datetime:
@@ -101,12 +127,13 @@ class Event:
                                       timezone(timedelta(minutes=self.utc_offset)))
 
     @classmethod
-    def from_row(cls, row: tuple, waiting: bool = False) -> Event:
+    def from_row(cls, row: tuple, waiting: bool = False, device: str = "") -> Event:
         (ident, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
          duration, until, early, level, dose, feedback, guided) = row
         return cls(ident, local_date, offset, Record(
             Kind(kind), ts, sitting, exercise, Reason(reason) if reason else None, source,
-            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)), waiting)
+            reminder, duration, until, bool(early), level, dose, feedback, bool(guided)), waiting,
+            device)
 
 
 def local_stamp(ts: float) -> tuple[str, int]:
@@ -200,7 +227,7 @@ class Journal:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # a logged break survives a power cut
-            db.execute("PRAGMA cache_size=-512")  # KiB: a daemon that mostly appends needs little
+            db.execute(f"PRAGMA cache_size={CACHE_KIB}")  # a daemon that mostly appends needs little
             verdict = db.execute("PRAGMA quick_check").fetchone()[0] if self._check else "ok"
             if verdict != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {verdict}")
@@ -393,17 +420,144 @@ class Journal:
                         "{count} events could not be saved anywhere", lost, count=lost)))
             self._close_db()
 
+    # --- the synced folder (store/syncfolder.py reads and writes it; app/sync.py drives) ---
+
+    def merge(self, events: list[tuple], presence: list[tuple], devices: list[tuple],
+              files: list[tuple]) -> int:
+        """What other computers' files say: `events` as (uid, device, *COLUMNS), `presence` as
+        (device, seq, state, begins, ends, input), `devices` as (id, name, seen), `files` as
+        (path, size, mtime) read completely. An event id already here is skipped, so reading a
+        file again, or a conflict copy of it, adds nothing; an interval known already keeps its
+        latest end. Returns how many events were new. sqlite3.Error when the journal cannot be
+        written; the files are then not marked read, and are read again next time.
+
+        A computer's whole history goes in a few thousand events per transaction: a break
+        logged meanwhile waits for one of them, not for the lot. The files are marked read
+        last, so whatever stops it half way, the rest is read again (and nothing doubles)."""
+        insert = (f"INSERT OR IGNORE INTO events (uid, device, {', '.join(map(repr, COLUMNS))}) "
+                  f"VALUES (?, ?, {', '.join('?' * len(COLUMNS))})")
+
+        def chunk(rows: list[tuple]):
+            def work(db: sqlite3.Connection) -> int:
+                before = db.total_changes
+                db.executemany(insert, rows)
+                return db.total_changes - before
+            return work
+
+        def rest(db: sqlite3.Connection) -> None:
+            db.executemany("INSERT OR IGNORE INTO presence VALUES (?, ?, ?, ?, ?, ?)", presence)
+            db.executemany("UPDATE presence SET ends = MAX(ends, ?5), input = MAX(COALESCE(input, "
+                           "?6), COALESCE(?6, input)) WHERE device = ?1 AND seq = ?2 AND "
+                           "state = ?3", presence)
+            db.executemany("INSERT OR REPLACE INTO devices VALUES (?, ?, ?)", devices)
+            db.executemany("INSERT OR REPLACE INTO synced_files VALUES (?, ?, ?)", files)
+
+        bulk = len(events) > MERGE_CHUNK
+        added = 0
+        try:
+            for start in range(0, len(events), MERGE_CHUNK):
+                added += self._transaction(chunk(events[start:start + MERGE_CHUNK]), bulk)
+            self._transaction(rest)
+        finally:
+            if bulk:
+                with self._lock:
+                    if self._db is not None:
+                        self._db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+                        self._db.execute("PRAGMA shrink_memory")
+        return added
+
+    def save_presence(self, intervals: list[tuple]) -> None:
+        """This computer's intervals as (seq, state, begins, ends, input); a known one is
+        replaced (the one under way grows)."""
+        self._transaction(lambda db: db.executemany(
+            "INSERT OR REPLACE INTO presence VALUES ('', ?, ?, ?, ?, ?)", intervals))
+
+    def own_day(self, day: int) -> tuple[list[tuple], list[tuple]]:
+        """This computer's events of one UTC day (days since the epoch) as (uid, *COLUMNS), and
+        its intervals beginning that day as (seq, state, begins, ends, input)."""
+        span = (day * 86400.0, (day + 1) * 86400.0)
+        # by local date first (indexed): within a day of the UTC one wherever it was written
+        dates = [(date(1970, 1, 1) + timedelta(days=day + n)).isoformat() for n in (-1, 1)]
+        events = self._read(f"SELECT uid, {', '.join(COLUMNS)} FROM events WHERE local_date "
+                            "BETWEEN ? AND ? AND device = '' AND ts >= ? AND ts < ? "
+                            "ORDER BY ts, id", dates + list(span))
+        intervals = self._read("SELECT seq, state, begins, ends, input FROM presence WHERE "
+                               "device = '' AND begins >= ? AND begins < ? ORDER BY seq",
+                               list(span))
+        return events, intervals
+
+    def own_days(self) -> dict[int, tuple[int, int]]:
+        """UTC days with something of this computer's: day -> (events, intervals)."""
+        found: dict[int, list[int]] = {}
+        for column, (table, when) in enumerate((("events", "ts"), ("presence", "begins"))):
+            for day, count in self._read(f"SELECT CAST({when} / 86400 AS INTEGER), COUNT(*) FROM "
+                                         f"{table} WHERE device = '' GROUP BY 1", []):
+                found.setdefault(day, [0, 0])[column] = count
+        return {day: (events, intervals) for day, (events, intervals) in found.items()}
+
+    def synced_files(self) -> dict[str, tuple[int, int]]:
+        return {path: (size, mtime) for path, size, mtime in
+                self._read("SELECT path, size, mtime FROM synced_files", [])}
+
+    def latest_from_others(self, breaks: tuple[str, ...]) -> tuple[float | None, float | None]:
+        """(the latest event of a kind in `breaks`, the latest input) from other computers."""
+        marks = ", ".join("?" * len(breaks))
+        found = self._read(f"SELECT (SELECT MAX(ts) FROM events WHERE device != '' AND kind IN "
+                           f"({marks})), (SELECT MAX(input) FROM presence WHERE device != '')",
+                           list(breaks))
+        return found[0] if found else (None, None)
+
+    def device_names(self) -> dict[str, str]:
+        """The computers this journal has heard of through the synced folder: id -> name
+        ('' is this one, once sync has written its name)."""
+        return dict(self._read("SELECT id, name FROM devices", []))
+
+    def _transaction(self, work, bulk: bool = False):
+        """`work(db)` in one write transaction. `bulk`: part of a computer's history, so room
+        in the page cache for the indexes (merge gives it back), and no wait for the disk at
+        the commit: what is merged can be read again from the folder, whose files are marked
+        read only at the end. This computer's own events are always written durably."""
+        with self._lock:
+            if not self._connect():
+                raise sqlite3.OperationalError(self._last_error or str(self.path))
+            db = self._db
+            assert db is not None
+            if bulk:
+                db.execute(f"PRAGMA cache_size = {-32 * 1024}")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("PRAGMA wal_autocheckpoint = 0")  # once at the end, not per part
+            try:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    return work(db)
+            finally:
+                if bulk:
+                    db.execute("PRAGMA synchronous = FULL")
+                    db.execute("PRAGMA wal_autocheckpoint = 1000")
+
+    def only_device(self, device: str) -> None:
+        """From now on this reader sees only the events of one computer ('' for this one): a
+        temporary view named like the table hides the rest from every query (statistics,
+        export, the chart) without each of them knowing. Events still waiting in spill files
+        are this computer's."""
+        assert not self._owner and re.fullmatch(r"[0-9a-f]*", device)
+        rows = ("SELECT * FROM main.events UNION ALL SELECT * FROM temp.waiting"
+                if self._waiting else "SELECT * FROM main.events")
+        self._read("DROP VIEW IF EXISTS temp.events", [])
+        self._read(f"CREATE TEMP VIEW events AS SELECT * FROM ({rows}) "
+                   f"WHERE IFNULL(device, '') = '{device}'", [])
+
     # --- reading ---
 
     def events(self, since: date | None = None, until: date | None = None) -> Iterator[Event]:
         """Events in time order; `since`/`until` are inclusive local dates."""
-        query, args = f"SELECT id, {', '.join(COLUMNS)}, uid FROM events WHERE 1=1", []
+        query, args = f"SELECT id, {', '.join(COLUMNS)}, uid, device FROM events WHERE 1=1", []
         if since:
             query, args = query + " AND local_date >= ?", args + [since.isoformat()]
         if until:
             query, args = query + " AND local_date <= ?", args + [until.isoformat()]
         for row in self._read(query + " ORDER BY ts, id", args):
-            yield Event.from_row(row[:-1], waiting=row[-1] in self._waiting)
+            yield Event.from_row(row[:-2], waiting=row[-2] in self._waiting, device=row[-1] or "")
 
     def read(self, query: str, args=()) -> list[tuple]:
         """Rows of a read-only query (for the statistics); empty when the journal is unreadable."""
@@ -465,7 +619,20 @@ def _migrate(db: sqlite3.Connection, report: Callable[[str], None]) -> None:
 
 
 def _create(db: sqlite3.Connection) -> None:
-    for statement in (TABLE.format(name="events"), *INDEXES):
+    for statement in (TABLE.format(name="events"), *INDEXES, *SYNC_TABLES):
+        db.execute(statement)
+
+
+def _sync_tables(db: sqlite3.Connection) -> None:
+    """Schema 4: several computers through a synced folder (store/syncfolder.py). `device`
+    says which computer an event came from: '' for this one, else that computer's id in the
+    folder (a journal converted from schema 2 by step 3 has it already, from TABLE); every
+    event has a unique id, since computers key events by it. Then the tables SYNC_TABLES
+    names. Only ADD COLUMN and new tables: any SQLite 3 does it."""
+    if "device" not in [row[1] for row in db.execute("PRAGMA table_info(events)")]:
+        db.execute("ALTER TABLE events ADD COLUMN device TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE events SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    for statement in SYNC_TABLES:
         db.execute(statement)
 
 

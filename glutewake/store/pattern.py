@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..i18n import _
+
 LONG = 30 * 60  # seconds: bouts of 30 minutes or more ...
 VERY_LONG = 60 * 60  # ... and of 60 or more (Diaz et al. 2017)
 BREAKS = ("done", "natural_break")  # what ends a bout and counts as a break
@@ -205,9 +207,20 @@ def measure(read, first: date, last: date, device: str | None = None) -> Pattern
     if device is None and has_devices(read):
         for (_day, name), m in _days(read, first, last, None, by_device=True).items():
             devices.setdefault(name, Measures()).add(m)
-        if len(devices) < 2:
-            devices = {}
+        devices = {} if len(devices) < 2 else _named(read, devices)
     return Pattern(days, weeks, this, before, devices)
+
+
+def _named(read, devices: dict[str, Measures]) -> dict[str, Measures]:
+    """The computers by the names sync knows them by (its `devices` table; '' is this one), an
+    id where it knows none, and the id's first characters beside a name two share (a cloned
+    computer keeps its name)."""
+    known = dict(read("SELECT id, name FROM devices")) if read(
+        "SELECT 1 FROM sqlite_master WHERE name = 'devices'") else {}
+    names = {key: known.get(key) or key or _("this computer") for key in devices}
+    taken = list(names.values())
+    return {(f"{names[key]} ({key[:8]})" if taken.count(names[key]) > 1 and key else names[key]):
+            m for key, m in devices.items()}
 
 
 @dataclass(frozen=True)
