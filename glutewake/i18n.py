@@ -12,6 +12,8 @@ does not ship mean English.
 
 Texts are looked up when they are shown, never at import, so `setup` can change the language
 of a running daemon. `_` sets up from the environment on first use when nobody called `setup`.
+The core looks nothing up: it hands over `Text` values (glutewake/core/text.py), which `render`
+says in the language in force.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import os
 import sys
 from pathlib import Path
 
+from .core.errors import UserError, one_line
+from .core.text import LANGUAGES, Text
+
 DOMAIN = "glutewake"
 SOURCE = "en"
-LANGUAGES = ("en", "de", "fr", "es")  # the choices of [ui] language besides "auto"
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 LOCALE_DIR_VARIABLE = "GLUTEWAKE_LOCALE_DIR"  # tests and translators point at other catalogs
 
@@ -53,6 +57,7 @@ def _fill(text: str, source: str, values: dict) -> str:
     catalog built by hand) gives way to the English source instead of an error."""
     if not values:
         return text
+    values = {key: render(v) if isinstance(v, Text) else v for key, v in values.items()}
     try:
         return text.format(**values)
     except (KeyError, IndexError, ValueError, AttributeError) as err:
@@ -80,6 +85,34 @@ def ngettext(singular: str, plural: str, count: int, /, **values) -> str:
 def pgettext(context: str, message: str, /, **values) -> str:
     """A text whose meaning depends on `context` ("May" the month), with `values` filled in."""
     return _fill(_current().pgettext(context, message), message, values)
+
+
+def render(text: Text | str) -> str:
+    """A Text from the core in the language in force (its Text values too); a str as it is."""
+    if not isinstance(text, Text):
+        return text
+    values = dict(text.values)
+    if text.plural is not None:
+        return ngettext(text.message, text.plural, text.count or 0, **values)
+    if text.context is not None:
+        return pgettext(text.context, text.message, **values)
+    return _(text.message, **values)
+
+
+def where_and_what(err: UserError) -> tuple[str, str]:
+    """A UserError's place and problem, each one line in the language in force."""
+    return one_line(render(err.where)), one_line(render(err.problem))
+
+
+def problem(err: Exception) -> str:
+    """The one line that tells a person what went wrong: a UserError as "where: problem" in the
+    language in force, any other error (a ValueError from the core may carry a Text) as its
+    message."""
+    if isinstance(err, UserError):
+        return "{}: {}".format(*where_and_what(err))
+    if err.args and isinstance(err.args[0], Text):
+        return one_line(render(err.args[0]))
+    return str(err)
 
 
 def language() -> str:

@@ -8,7 +8,7 @@ import pytest
 from glutewake.core.coach import Answer, Coach, Observation, Past, Remind, Reply, Withdraw
 from glutewake.core.commands import Done, Pause, Reconfigure, Resume, Skip, Snooze, Stop
 from glutewake.core.events import Hold, Reason, Record
-from glutewake.core.phrases import answer as words
+from glutewake.words.phrases import answer as words
 from tests.helpers import START_WALL, Desk, records, reminders, settings
 
 

@@ -11,6 +11,7 @@ from glutewake.core.commands import (Done, Pause, Quit, Rate, Reload, Resume, Sh
                                      Snooze, UnknownAction)
 from glutewake.core.dose import Feedback
 from glutewake.core.errors import UserError
+from glutewake.i18n import render
 
 
 @pytest.mark.parametrize("name, words, command", [
@@ -36,7 +37,7 @@ def test_command_line_words_become_commands(name, words, command):
 def test_bad_words_are_one_line_errors_naming_the_command(name, words, where):
     with pytest.raises(UserError) as err:
         commands.parse(name, words)
-    assert err.value.where == where and "\n" not in str(err.value)
+    assert render(err.value.where) == where and "\n" not in str(err.value)
 
 
 every_command = st.one_of(

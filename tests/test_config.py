@@ -9,6 +9,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from glutewake.app import settings_file
 from glutewake.core import config
 from glutewake.core.errors import UserError
+from glutewake.words import moves
 
 DEFAULTS = Path(__file__).resolve().parents[1] / "config" / "default.toml"
 
@@ -143,7 +144,7 @@ def test_custom_exercise_joins_the_catalog(tmp_path):
     settings = settings_file.load(write(tmp_path, CUSTOM))
     custom = [e for e in settings.catalog if e.id == "stair-climb"]
     assert custom and custom[0] in settings.offered
-    assert custom[0].prescription == "1 × 2–3"
+    assert moves.prescription(custom[0]) == "1 × 2–3"
 
 
 @pytest.mark.parametrize("change, expected", [

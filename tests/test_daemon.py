@@ -12,7 +12,7 @@ import pytest
 from glutewake.app.daemon import Daemon, Parts, SettingsFile
 from glutewake.core import commands
 from glutewake.core.coach import HeadsUp, Remind
-from glutewake.core import phrases
+from glutewake.words import phrases
 from glutewake.core.effects import Reply
 from glutewake.core.events import Hold, Kind, Reason
 from glutewake.core.view import View, answer_from_wire

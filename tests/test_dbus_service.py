@@ -22,7 +22,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.threading import open_dbus_router
 
 from glutewake.app.daemon import Daemon, Parts, SettingsFile
-from glutewake.core import phrases
+from glutewake.words import phrases
 from glutewake.core.coach import Remind
 from glutewake.core.events import Kind
 from glutewake.desktop import service

@@ -32,7 +32,7 @@ def status_text(env) -> str:
 
 def rows(env, kind=None):
     """(kind, exercise, sitting, detail as `glutewake log` words it) for each journal row."""
-    from glutewake.core.phrases import detail
+    from glutewake.words.phrases import detail
     from glutewake.store.journal import Journal
 
     if not journal_path(env).exists():

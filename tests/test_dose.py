@@ -14,7 +14,7 @@ from glutewake.core.commands import Done, Guided, Rate
 from glutewake.core.dose import (LOCK_AFTER, PROMOTE_AFTER, TOP, Dose, Doses, Feedback, Outcome,
                                  Why)
 from glutewake.core.events import Kind, Record
-from glutewake.core.phrases import answer as words
+from glutewake.words.phrases import answer as words
 from glutewake.store import stats
 from glutewake.store.journal import Journal
 from tests.helpers import START_WALL, Desk, configured, records, settings

@@ -8,7 +8,8 @@ import pytest
 from glutewake.app.catalog import builtin
 from glutewake.core import exercises
 from glutewake.core.errors import UserError
-from glutewake.core.exercises import Preferences, parse_exercise, pick, why_not_offered
+from glutewake.core.exercises import Preferences, parse_exercise, pick
+from glutewake.words import moves
 from tests.support import skip_or_fail
 
 REQUIRED = {"single-leg-stand", "standing-hip-drive", "wall-lean", "band-half-squat",
@@ -85,17 +86,18 @@ def test_what_the_articles_contradict_is_settled():
     by_id = {e.id: e for e in builtin()}
     assert by_id["glute-bridge-hold"].hold and not by_id["glute-bridge-hold"].reps  # isometric
     assert by_id["standing-hip-drive"].hold == (10, 15)  # the steps' hold, not the table's reps
-    assert by_id["lateral-band-walk"].prescription == "3 × 10–15 steps each way"
+    assert moves.prescription(by_id["lateral-band-walk"]) == "3 × 10–15 steps each way"
 
 
 def test_prescriptions_read_naturally():
     by_id = {e.id: e for e in builtin()}
-    assert by_id["single-leg-stand"].prescription == "2 × 30–50 s hold per side"
-    assert by_id["single-leg-stand"].prescription_for(45) == "2 × 45 s hold per side"
-    assert by_id["standing-hip-drive"].summary == "Standing hip drive — 3 × 10–15 s hold per side"
-    assert by_id["band-half-squat"].prescription == "3 × 10–15"
-    assert by_id["band-half-squat"].summary_for(12) == "Band half squat — 3 × 12"
-    assert by_id["standing-march"].prescription_for(12) == "3 × 12 per leg, alternating"
+    assert moves.prescription(by_id["single-leg-stand"]) == "2 × 30–50 s hold per side"
+    assert moves.prescription(by_id["single-leg-stand"], 45) == "2 × 45 s hold per side"
+    assert (moves.summary(by_id["standing-hip-drive"])
+            == "Standing hip drive — 3 × 10–15 s hold per side")
+    assert moves.prescription(by_id["band-half-squat"]) == "3 × 10–15"
+    assert moves.summary(by_id["band-half-squat"], 12) == "Band half squat — 3 × 12"
+    assert moves.prescription(by_id["standing-march"], 12) == "3 × 12 per leg, alternating"
 
 
 def test_dose_steps_and_time():
@@ -108,22 +110,22 @@ def test_dose_steps_and_time():
     squat = by_id["band-half-squat"]  # 3 sets of 10–15 reps, 3 s a rep, 30 s rests
     assert squat.work_seconds(12) == 36
     assert squat.break_seconds(12) == 3 * 36 + 2 * 30
-    assert squat.minutes_text(10) == "about 2½ min"  # 150 s
-    assert drive.minutes_text(15) == "about 3 min"  # 190 s
+    assert moves.minutes_text(squat, 10) == "about 2½ min"  # 150 s
+    assert moves.minutes_text(drive, 15) == "about 3 min"  # 190 s
     with pytest.raises(ValueError):
         drive.work_seconds(0)
 
 
 def test_full_text_teaches_the_whole_move():
     bird_dog = {e.id: e for e in builtin()}["bird-dog"]
-    text = bird_dog.full_text()
+    text = moves.full_text(bird_dog)
     lines = text.splitlines()
-    assert lines[0] == bird_dog.summary
+    assert lines[0] == moves.summary(bird_dog)
     assert [line for line in lines if line[:2] in ("1.", "2.", "3.")]
     for label in ("Cue: ", "Safety: ", "Easier: ", "Harder: "):
         assert any(line.startswith(label) for line in lines), label
-    assert f"Time: {bird_dog.minutes_text(bird_dog.steps_of_dose()[0])}" in text
-    assert bird_dog.full_text(12).splitlines()[0] == "Bird dog — 2 × 12 per side"
+    assert f"Time: {moves.minutes_text(bird_dog, bird_dog.steps_of_dose()[0])}" in text
+    assert moves.full_text(bird_dog, 12).splitlines()[0] == "Bird dog — 2 × 12 per side"
 
 
 def test_default_preferences_offer_standing_desk_friendly_level_one():
@@ -145,9 +147,9 @@ def test_sit_to_stand_waits_for_a_chair_that_does_not_roll():
     """Most office chairs roll: the defaults leave sit to stand out even at level 2, say why, and
     the move itself asks for a chair that does not roll."""
     sit = {e.id: e for e in builtin()}["sit-to-stand"]
-    reason = why_not_offered(sit, Preferences(level=2))
+    reason = moves.why_left_out(sit, Preferences(level=2))
     assert reason == 'needs a chair that does not roll; add "chair" to [exercises] equipment'
-    assert why_not_offered(sit, Preferences(equipment=frozenset({"chair"}), level=2)) is None
+    assert moves.why_left_out(sit, Preferences(equipment=frozenset({"chair"}), level=2)) is None
     assert "does not roll" in sit.steps[0] and "does not roll" in sit.safety
 
 
@@ -169,9 +171,9 @@ def test_custom_exercises_without_the_new_fields_still_load():
     assert custom.safety == exercises.SAFETY and custom.easier == custom.harder == ""
     assert custom.group == "med"  # from the first glute among the targets
     assert custom.rest == 20 and custom.rep_seconds == 3
-    assert custom.prescription == "1 × 2–3" and custom.break_seconds(2) == 6
-    assert custom.minutes_text(2) == "about ½ min"
-    assert "Easier" not in custom.full_text() and "Safety: " in custom.full_text()
+    assert moves.prescription(custom) == "1 × 2–3" and custom.break_seconds(2) == 6
+    assert moves.minutes_text(custom, 2) == "about ½ min"
+    assert "Easier" not in moves.full_text(custom) and "Safety: " in moves.full_text(custom)
 
 
 def test_custom_exercises_may_give_the_new_fields():
@@ -179,8 +181,8 @@ def test_custom_exercises_may_give_the_new_fields():
                  group="max", rest=30, rep_seconds=20, unit="flights")
     custom = parse_exercise(table, "config.toml: [exercises] custom #1")
     assert (custom.group, custom.rest, custom.rep_seconds) == ("max", 30, 20)
-    assert custom.prescription == "1 × 2–3 flights"
-    assert "Harder: Three." in custom.full_text()
+    assert moves.prescription(custom) == "1 × 2–3 flights"
+    assert "Harder: Three." in moves.full_text(custom)
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -224,14 +226,15 @@ def test_the_builtin_catalog_must_give_the_teaching_fields():
 def test_reasons_for_leaving_out():
     by_id = {e.id: e for e in builtin()}
     prefs = Preferences(disabled=frozenset({"wall-lean"}))
-    assert "disabled" in why_not_offered(by_id["wall-lean"], prefs)
-    assert "floor = true" in why_not_offered(by_id["bird-dog"], prefs)
-    assert '"band"' in why_not_offered(by_id["band-half-squat"], prefs)
-    assert '"chair"' in why_not_offered(by_id["sit-to-stand"], Preferences(equipment=frozenset()))
-    assert "level = 2" in why_not_offered(by_id["single-leg-rdl"], prefs)
-    assert why_not_offered(by_id["single-leg-stand"], prefs) is None
+    assert "disabled" in moves.why_left_out(by_id["wall-lean"], prefs)
+    assert "floor = true" in moves.why_left_out(by_id["bird-dog"], prefs)
+    assert '"band"' in moves.why_left_out(by_id["band-half-squat"], prefs)
+    assert '"chair"' in moves.why_left_out(by_id["sit-to-stand"],
+                                           Preferences(equipment=frozenset()))
+    assert "level = 2" in moves.why_left_out(by_id["single-leg-rdl"], prefs)
+    assert moves.why_left_out(by_id["single-leg-stand"], prefs) is None
     everything = Preferences(equipment=frozenset(exercises.EQUIPMENT), floor=True, level=2)
-    assert all(why_not_offered(e, everything) is None for e in builtin())
+    assert all(moves.why_left_out(e, everything) is None for e in builtin())
 
 
 def test_picker_prefers_least_recently_done_then_offered_and_avoids_repeats():
@@ -279,7 +282,8 @@ def test_catalog_texts_do_not_copy_the_seed_articles():
     """Facts may come from the articles, sentences may not: no 8-word run in common, at any dose."""
     grams = _seed_grams()
     for exercise in builtin():
-        texts = [exercise.full_text()] + [exercise.full_text(d) for d in exercise.steps_of_dose()]
+        texts = [moves.full_text(exercise)] + [moves.full_text(exercise, d)
+                                               for d in exercise.steps_of_dose()]
         shared = set().union(*(_grams(_words(text)) for text in texts)) & grams
         assert not shared, (exercise.id, sorted(shared))
 
@@ -325,7 +329,7 @@ def test_every_move_carries_the_cautions_that_apply_to_it():
 
 
 def test_the_lesson_shows_every_caution_in_words():
-    from glutewake.core import phrases
+    from glutewake.words import phrases
 
     rdl = {e.id: e for e in builtin()}["single-leg-rdl"]
     lines = [line for line in phrases.lesson(rdl).splitlines() if line.startswith("Caution: ")]
@@ -335,7 +339,7 @@ def test_the_lesson_shows_every_caution_in_words():
 
 
 def test_the_readme_shows_the_caution_words_the_lessons_use():
-    from glutewake.core import phrases
+    from glutewake.words import phrases
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     for caution in exercises.Caution:
@@ -346,9 +350,9 @@ def test_conditions_leave_out_the_moves_that_do_not_fit_and_say_why():
     everything = dict(equipment=frozenset(exercises.EQUIPMENT), floor=True, level=2)
     for condition, caution in exercises.LEAVES_OUT.items():
         prefs = Preferences(**everything, conditions=frozenset({condition}))
-        left_out = {e.id for e in builtin() if why_not_offered(e, prefs)}
+        left_out = {e.id for e in builtin() if moves.why_left_out(e, prefs)}
         assert left_out == CAUTIONED[caution], condition
-        reason = why_not_offered(next(e for e in builtin() if e.id in left_out), prefs)
+        reason = moves.why_left_out(next(e for e in builtin() if e.id in left_out), prefs)
         assert reason == f'left out for "{condition}" in [coach] cautions'
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from glutewake.core.commands import Pause, Resume
 from glutewake.core.effects import Answer
-from glutewake.core.phrases import answer, left, status_line
+from glutewake.words.phrases import answer, left, status_line
 from tests.helpers import Desk, START_WALL
 
 

@@ -135,7 +135,7 @@ def french(tmp_path, monkeypatch):
 
 
 def test_french_spacing_holds_where_the_code_joins_texts(french, home):
-    from glutewake.core import phrases
+    from glutewake.words import phrases
     from glutewake.desktop.notify import ConsoleNotifier
 
     assert phrases.labelled("Réglages", "ligne 3") == "Réglages\u00a0: ligne 3"

@@ -8,7 +8,7 @@ from glutewake.core.coach import Answer, Coach, GuideDone, Guiding, Observation,
 from glutewake.core.commands import Done, EndGuide, Guided, Skip, Start
 from glutewake.core.events import Phase
 from glutewake.app.catalog import builtin
-from glutewake.core.phrases import guide_body, guide_title
+from glutewake.words.phrases import guide_body, guide_title
 from tests.helpers import START_WALL, records, settings
 from tests.support import QUICK_EXERCISE
 

@@ -288,8 +288,8 @@ def speaking(monkeypatch):
 
 
 def test_lookups_follow_setup_and_keep_their_fields(tmp_path, speaking):
-    from glutewake.core import phrases
-    from glutewake.core.timespec import humanize
+    from glutewake.words import phrases
+    from glutewake.words.times import humanize
 
     assert humanize(3900) == "1 h 5 min"
     speaking(build(tmp_path, "de", transform=pseudo), "de")
@@ -303,7 +303,7 @@ def test_lookups_follow_setup_and_keep_their_fields(tmp_path, speaking):
 
 
 def test_a_translation_with_wrong_fields_gives_way_to_english(tmp_path, speaking):
-    from glutewake.core.timespec import humanize
+    from glutewake.words.times import humanize
 
     speaking(build(tmp_path, "fr", transform=lambda t: t.replace("{minutes}", "{minuten}")),
              "fr")

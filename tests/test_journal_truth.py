@@ -306,8 +306,8 @@ def test_a_pause_beyond_the_coming_week_answers_with_its_date():
     from datetime import timedelta
 
     from glutewake.core.coach import Answer, Reply
-    from glutewake.core.phrases import answer
-    from glutewake.core.timespec import weekday_date
+    from glutewake.words.phrases import answer
+    from glutewake.words.times import weekday_date
 
     now = datetime(2026, 12, 1, 3, 19).timestamp()
     far = answer(Answer(Reply.PAUSED, until=now + 720 * 3600), now)

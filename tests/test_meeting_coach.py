@@ -1,7 +1,7 @@
 """The coach in calls and meetings: a call holds the reminder and counts as sitting, even with no
 input; an idle inhibitor keeps the sitting clock running; a locked screen is still away."""
 
-from glutewake.core import phrases
+from glutewake.words import phrases
 from glutewake.core.events import Hold, Kind, Phase, Reason
 from tests.helpers import Desk, records, reminders
 

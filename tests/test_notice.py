@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from glutewake.core import phrases
+from glutewake.words import phrases
 from tests.support import Running, glutewake, write_config
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import math
 from glutewake.core.coach import Answer, Reply, Status
 from glutewake.core.events import Hold, Kind, Phase, Reason, Record
 from glutewake.app.catalog import builtin
-from glutewake.core.phrases import answer, clock, detail, status_line, today, tray_line
+from glutewake.words.phrases import answer, clock, detail, status_line, today, tray_line
 
 NOW = 1_763_800_000.0
 

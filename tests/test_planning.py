@@ -13,7 +13,7 @@ from glutewake.core.coach import Coach
 from glutewake.core.commands import Done, Start
 from glutewake.core.effects import Answer, Remind
 from glutewake.core.events import Busy, Kind, Reason
-from glutewake.core.phrases import detail, reminder_title
+from glutewake.words.phrases import detail, reminder_title
 from tests.helpers import Desk, records, settings
 
 EVERY = 30 * 60

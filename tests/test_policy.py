@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from glutewake.core.coach import Answer, Coach, Observation, Past, Remind, Status
 from glutewake.core.commands import Done
 from glutewake.core.events import Hold, Phase, Reason
-from glutewake.core.phrases import status_line
+from glutewake.words.phrases import status_line
 from glutewake.core.schedule import Schedule
 from tests.helpers import configured, records, settings
 

@@ -473,7 +473,7 @@ def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_inpu
     input goes out in its presence intervals."""
     from glutewake.app.daemon import Daemon, Parts
     from glutewake.app.settings_file import SettingsFile
-    from glutewake.core import phrases
+    from glutewake.words import phrases
     from glutewake.core.view import View
     from tests.test_daemon import FakeIdle, FakeNotifier
 

@@ -2,7 +2,8 @@ from datetime import time
 
 import pytest
 
-from glutewake.core.timespec import humanize, parse_clock, parse_duration
+from glutewake.core.timespec import parse_clock, parse_duration
+from glutewake.words.times import humanize
 
 
 @pytest.mark.parametrize("text, seconds", [

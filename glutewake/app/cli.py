@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS.get(args.command, to_daemon)(args)
     except UserError as err:
-        print(f"glutewake: {err}", file=sys.stderr)
+        print(f"glutewake: {i18n.problem(err)}", file=sys.stderr)
         return EXIT_USAGE
     except Unreadable as err:
         print(f"glutewake: {err}", file=sys.stderr)
@@ -309,7 +309,7 @@ def show_status(args) -> int:
     import json
     import time
 
-    from ..core import phrases
+    from ..words import phrases
     from .control import NoAnswer, NotRunning, request
 
     last = None
@@ -366,7 +366,7 @@ def read_view(reply: dict):
         try:
             settings_file.load(paths.config_file())
         except UserError as err:
-            view = replace(view, settings_error=Problem(err.where, err.problem))
+            view = replace(view, settings_error=Problem(*i18n.where_and_what(err)))
     return view
 
 
@@ -390,7 +390,7 @@ def to_daemon(args) -> int:
         return EXIT_REFUSED
     text = reply["text"]
     if "answer" in reply:  # worded here, in this command's language
-        from ..core import phrases
+        from ..words import phrases
         from ..core.view import answer_from_wire
 
         try:
@@ -411,8 +411,8 @@ def not_running() -> str:
 
 
 def show_log(args) -> int:
-    from ..core.phrases import detail, kind_name, not_written_yet
-    from ..core.timespec import humanize
+    from ..words.phrases import detail, kind_name, not_written_yet
+    from ..words.times import humanize
     from ..store.export import write_csv
 
     since = parse_day(args.since, "log --since") if args.since else None
@@ -463,9 +463,10 @@ def export(args) -> int:
 def show_stats(args) -> int:
     import json
 
-    from ..core.timespec import humanize, weekday_date
+    from ..words.times import humanize, weekday_date
     from ..store import stats
     from . import settings_file
+    from ..words import moves
     from .report_cli import print_pattern
 
     today = date.today()
@@ -487,7 +488,7 @@ def show_stats(args) -> int:
     if args.json:
         print(json.dumps(result.as_json(), indent=1))  # one write: json.dump makes thousands
         return 0
-    names = {e.id: e.shown_name for e in settings.catalog}
+    names = {e.id: moves.shown_name(e) for e in settings.catalog}
     span = {"first": weekday_date(first), "last": weekday_date(last, year=True)}
     if result.goal:
         print(ngettext("Breaks from {first} to {last} (goal: {goal} a day)",
@@ -534,8 +535,9 @@ def show_stats(args) -> int:
 def show_exercises(args) -> int:
     import time
 
-    from ..core import exercises, phrases
+    from ..core import exercises
     from ..store import stats
+    from ..words import moves, phrases
     from . import settings_file
 
     settings = settings_file.load(paths.config_file())
@@ -547,7 +549,7 @@ def show_exercises(args) -> int:
         """Why a move is left out: the settings, or a week's rest after it hurt."""
         if exercise.id in hurt:
             return phrases.resting(hurt[exercise.id], now)
-        return exercises.why_not_offered(exercise, settings.prefs)
+        return moves.why_left_out(exercise, settings.prefs)
 
     if args.action == "show":
         if not args.id:
@@ -583,8 +585,9 @@ def show_exercises(args) -> int:
             return EXIT_REFUSED
         return 0
     offered = [e for e in settings.catalog if why_not(e) is None]
-    rows = [(e.id, e.shown_name, e.prescription) for e in offered]
-    left_out = [(e.id, e.shown_name, why_not(e)) for e in settings.catalog if e not in offered]
+    rows = [(e.id, moves.shown_name(e), moves.prescription(e)) for e in offered]
+    left_out = [(e.id, moves.shown_name(e), why_not(e)) for e in settings.catalog
+                if e not in offered]
     widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
     print(level_line)
     print(_("Offered in reminders ({count}):", count=len(offered)))
@@ -800,7 +803,8 @@ def render_settings(path: Path) -> str:
 def guide(args) -> int:
     import time
 
-    from ..core import commands, phrases
+    from ..core import commands
+    from ..words import phrases
     from ..core import guide as plan
     from ..core.effects import Guiding, Remind
     from . import settings_file

@@ -48,7 +48,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core import commands, phrases
+from ..core import commands
+from ..words import phrases
 from ..core.coach import Coach
 from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
@@ -56,6 +57,7 @@ from ..core.inputs import Observation
 from ..core.view import Other, Problem, View, answer_to_wire
 from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
+from ..i18n import problem, where_and_what
 from ..core.events import Hold, Kind, Phase, Record
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
 from ..store import pattern, stats
@@ -357,7 +359,7 @@ class Daemon:
             self.parts.notifier.name,
             getattr(self.parts.notifier, "state", lambda: "ok")() == "missing",
             tuple(self._problems()), self.tray_name,
-            None if error is None else Problem(error.where, error.problem),
+            None if error is None else Problem(*where_and_what(error)),
             str(self.settings.path), str(self.journal.path), self.journal.pending,
             self.journal.trouble, str(paths.log_file()), *self._others())
 
@@ -399,7 +401,7 @@ class Daemon:
         try:
             command = commands.from_wire(request)
         except UserError as err:
-            return {"ok": False, "text": str(err), "usage": True}
+            return {"ok": False, "text": problem(err), "usage": True}
         if isinstance(command, ShowStatus):
             return {"ok": True, "status": self.view().to_wire()}
         if isinstance(command, (Quit, Reload)):

@@ -232,7 +232,7 @@ def field_items(title: str, fields: list[tuple[str, str]]) -> list[str]:
 
 
 def render(parser: argparse.ArgumentParser | None = None) -> str:
-    from ..core import phrases
+    from ..words import phrases
     from . import cli
 
     if parser is None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.errors import UserError
-from ..i18n import _
+from ..i18n import _, problem
 from . import paths
 from .opener import open_file
 
@@ -55,10 +55,11 @@ def write_report(target: Path, first: date, last: date, device: str | None = Non
     from ..store.history_page import gather, render
     from . import settings_file
     from .journal_views import open_journal
+    from ..words import moves
     from .sync_cli import device_filter
 
     settings = settings_file.load(paths.config_file())
-    names = {e.id: e.shown_name for e in settings.catalog}
+    names = {e.id: moves.shown_name(e) for e in settings.catalog}
     with open_journal() as journal:
         if journal is None:
             return None
@@ -90,7 +91,7 @@ def show_week(today: date) -> str:
     try:
         written = write_report(paths.report_file(), today - timedelta(days=6), today)
     except Exception as err:  # a UserError, or anything: a tray click never stops the daemon
-        return str(err)
+        return problem(err)
     return "" if written is None else open_page(written)
 
 
@@ -108,8 +109,8 @@ def open_page(path: Path) -> str:
 
 def print_pattern(pattern, today: date) -> None:
     """The bouts of sitting per day, and the last seven days against the seven before."""
-    from ..core import phrases
-    from ..core.timespec import humanize, weekday_date
+    from ..words import phrases
+    from ..words.times import humanize, weekday_date
     from .journal_views import print_table
 
     def length(seconds):

@@ -16,9 +16,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, i18n
 from . import paths, settings_file
-from ..core import commands, phrases
+from ..core import commands
+from ..words import phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .opener import open_file
 from .daemon import TICK, Daemon, Parts, never_locked
@@ -245,7 +246,7 @@ class Session:
         try:
             settings_file.set_values(self.settings.path, {"breaks.every": setting_text(seconds)})
         except (UserError, OSError) as err:
-            self.daemon.parts.notifier.tell(phrases.EVERY_NOT_CHANGED, str(err))
+            self.daemon.parts.notifier.tell(phrases.EVERY_NOT_CHANGED, i18n.problem(err))
             return
         self.daemon.look_now()  # apply it now, as `config set` asks a running daemon to
         if self.tray is not None:

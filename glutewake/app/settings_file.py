@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n
-from ..core import config, phrases
+from ..core import config
+from ..words import phrases
 from ..core.config import Settings
 from ..core.errors import UserError
 from ..files import NotAFile, TooBig, read_capped
@@ -157,7 +158,7 @@ class SettingsFile:
     @property
     def problem(self) -> str:
         """The error in words for `status`; "" when the file is fine."""
-        return "" if self.error is None else str(self.error)
+        return "" if self.error is None else i18n.problem(self.error)
 
     def _read(self) -> tuple:
         """(mode, bytes or the reason there are none); (None, None) when there is no file."""

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core import phrases
+from ..words import phrases
 from ..core.events import Kind
 from ..core.presence import Presence, utc_day
 from ..i18n import _

@@ -59,7 +59,7 @@ def main(args) -> int:
 
 
 def show(folder: Path, identity) -> int:
-    from ..core import phrases
+    from ..words import phrases
     from ..store.syncfolder import own_files, read_folder
 
     now = time.time()

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING
 
-from ..i18n import _
+from .text import Text, _
 from .dose import Feedback
-from .errors import UserError
+from .errors import UserError, problem_of
 from .timespec import LONGEST_INTERVAL, LONGEST_PAUSE, duration_hint, parse_clock, parse_duration
 
 if TYPE_CHECKING:
@@ -129,19 +129,19 @@ def feedback_words() -> str:
     return ", ".join(f'"{said}"' for said in Feedback)
 
 
-def pause_hint() -> str:
+def pause_hint() -> Text:
     # TRANSLATORS: "until" and "tomorrow" are typed as they are, in English
     return _('use a duration like "30m", "until 14:30", "tomorrow", or nothing to pause until '
              'you resume')
 
 
-def _command(name) -> str:
+def _command(name) -> Text:
     """Where an error about a command word is: "command 'dance'"."""
     # TRANSLATORS: names a command word in an error: "command 'dance': is not a glutewake command"
     return _("command {name}", name=name)
 
 
-def _not_a_command() -> str:
+def _not_a_command() -> Text:
     return _("is not a glutewake command; see `glutewake --help`")
 
 
@@ -191,13 +191,13 @@ def parse_pause(spec: str) -> Pause:
         try:
             return Pause(at=parse_clock(words[1]))
         except ValueError as err:
-            raise UserError(f"pause {spec.strip()}", str(err)) from None
+            raise UserError(f"pause {spec.strip()}", problem_of(err)) from None
     text = " ".join(words)
     try:
         seconds = parse_duration(text, LONGEST_PAUSE)
     except ValueError as err:
         # a duration, only too long: that error says the limit; anything else gets the forms
-        problem = (str(err) if _is_duration(text) else
+        problem = (problem_of(err) if _is_duration(text) else
                    _("not understood; {hint}", hint=pause_hint()))
         raise UserError(f"pause {spec.strip()[:40]}", problem) from None
     if seconds <= 0:
@@ -218,7 +218,7 @@ def _duration(text: str, command: str) -> int:
     try:
         seconds = parse_duration(text)
     except ValueError as err:
-        raise UserError(f"{command} {text[:40]}", str(err)) from None
+        raise UserError(f"{command} {text[:40]}", problem_of(err)) from None
     if seconds <= 0:
         raise UserError(f"{command} {text}", _("must be longer than zero; {hint}",
                                                hint=duration_hint()))
@@ -319,7 +319,7 @@ def _pause_from_wire(seconds: int | None, at: object, tomorrow: object) -> Pause
     try:
         clock = parse_clock(at) if at is not None else None
     except ValueError as err:
-        raise UserError(f"pause until {at[:20]}", str(err)) from None
+        raise UserError(f"pause until {at[:20]}", problem_of(err)) from None
     if sum(x is not None and x is not False for x in (seconds, clock, tomorrow)) > 1:
         raise UserError("pause", _("give one of a duration, a time or tomorrow"))
     return Pause(seconds, clock, bool(tomorrow))

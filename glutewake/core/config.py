@@ -24,7 +24,7 @@ from datetime import time
 from functools import cached_property
 from typing import Any
 
-from ..i18n import LANGUAGES, _
+from .text import LANGUAGES, Text, _
 from . import exercises
 from .errors import UserError, closest
 from .exercises import Condition, Exercise, Preferences
@@ -69,7 +69,7 @@ tray stays in its alert state, silently, until you answer or walk away.""")
         doc='A short heads-up this long before a break is due, with a Snooze button, e.g. "1m"; '
             '"off" for none.')
 
-    def problems(self, given: Collection[str]) -> Iterator[tuple[str, str]]:
+    def problems(self, given: Collection[str]) -> Iterator[tuple[str, Text]]:
         if self.snooze > self.every:
             if "snooze" in given or "every" not in given:
                 yield "snooze", _("is longer than [breaks] every; make it shorter")
@@ -335,7 +335,7 @@ def parse_toml(data: bytes | None, where: str) -> dict[str, Any]:
                                  reason=reason)) from None
 
 
-def unknown(name: str, known: Collection[str], where: str, what: str) -> UserError:
+def unknown(name: str, known: Collection[str], where: str | Text, what: str) -> UserError:
     """`what`: "section", "key" or "exercise id"."""
     hint, names_ = closest(name, known), ", ".join(known)
     if hint:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .text import Text
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -15,13 +17,20 @@ def one_line(text: str) -> str:
 class UserError(Exception):
     """A mistake in something the user wrote: a config file, a command, an argument.
 
-    `where` names the file and key (or the command), `problem` what is wrong and what is allowed.
+    `where` names the file and key (or the command), `problem` what is wrong and what is allowed:
+    each a Text to be said in the language in force (`glutewake.i18n.problem(err)` says the
+    line), or a str as the user wrote it (a file name, a command's words).
     """
 
-    def __init__(self, where: str, problem: str):
-        self.where = one_line(where)
-        self.problem = one_line(problem)
-        super().__init__(f"{self.where}: {self.problem}")
+    def __init__(self, where: Text | str, problem: Text | str):
+        self.where = where if isinstance(where, Text) else one_line(where)
+        self.problem = problem if isinstance(problem, Text) else one_line(problem)
+        super().__init__(one_line(f"{self.where}: {self.problem}"))  # English: for tracebacks
+
+
+def problem_of(err: ValueError) -> Text | str:
+    """What a ValueError from the core's parsers (timespec) says: the Text it carries."""
+    return err.args[0] if err.args and isinstance(err.args[0], Text) else str(err)
 
 
 def typo_distance(typed: str, word: str) -> float:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..i18n import N_, _
+from .text import N_, Text, _
 from .errors import UserError, closest
 
 POSTURES = ("standing", "floor")
@@ -102,7 +102,7 @@ class Exercise:
 
     def work_seconds(self, dose: int | None = None) -> int:
         """Seconds of work in one set on one side; `dose` defaults to the low end."""
-        dose = self._dose(dose)
+        dose = self.dose_or_low(dose)
         return dose * self.rep_seconds if self.reps else dose
 
     def break_seconds(self, dose: int | None = None) -> int:
@@ -110,88 +110,13 @@ class Exercise:
         rounds = self.sets * self.sides
         return rounds * self.work_seconds(dose) + (rounds - 1) * self.rest
 
-    def minutes_text(self, dose: int | None = None) -> str:
-        """"about 2½ min": the break's length to the nearest half minute (at least ½)."""
-        halves = max(1, (self.break_seconds(dose) + 15) // 30)
-        whole, half = divmod(halves, 2)
-        # TRANSLATORS: {minutes} is a number of minutes that may end in ½ ("2½", "½", "3")
-        amount = (str(whole) if whole else "") + ("½" if half else "")
-        return _("about {minutes} min", minutes=amount)
-
-    def _dose(self, dose: int | None) -> int:
+    def dose_or_low(self, dose: int | None) -> int:
+        """`dose` checked, or the low end of the range when it is None."""
         if dose is None:
             return self.span[0]
         if isinstance(dose, bool) or not isinstance(dose, int) or dose < 1:
             raise ValueError(f"a dose is a positive whole number of reps or seconds, not {dose!r}")
         return dose
-
-    # --- words ------------------------------------------------------------------------------
-    # The fields hold the catalog's English; these look each text up in the language in force
-    # when it is shown. A custom move's own words are not in the catalog and stay as written.
-
-    @property
-    def shown_name(self) -> str:
-        return _(self.name)
-
-    @property
-    def shown_cue(self) -> str:
-        return _(self.cue)
-
-    def prescription_for(self, dose: int | None = None) -> str:
-        """"3 × 45 s hold per side" at a dose, or the range ("3 × 30–60 s hold per side")."""
-        if dose is None:
-            low, high = self.span
-            amount = f"{low}" if low == high else f"{low}–{high}"
-        else:
-            amount = f"{self._dose(dose)}"
-        if self.hold:
-            # TRANSLATORS: seconds of holding a position, as in "3 × 30–60 s hold per side"
-            amount = _("{amount} s hold", amount=amount)
-        unit = _(self.unit) if self.unit else (_("per side") if self.per_side else "")
-        if unit:
-            # TRANSLATORS: sets × reps (or a hold) and what they are counted in: "3 × 10 per side"
-            return _("{sets} × {amount} {unit}", sets=self.sets, amount=amount, unit=unit)
-        return _("{sets} × {amount}", sets=self.sets, amount=amount)
-
-    @property
-    def prescription(self) -> str:
-        """The range: "3 × 10–15 per side" or "3 × 30–60 s hold per side"."""
-        return self.prescription_for()
-
-    def summary_for(self, dose: int | None = None) -> str:
-        return _("{name} — {prescription}", name=self.shown_name,
-                 prescription=self.prescription_for(dose))
-
-    @property
-    def summary(self) -> str:
-        return self.summary_for()
-
-    def full_text(self, dose: int | None = None, cautions: Iterable[str] = ()) -> str:
-        """Everything a person needs to do the move: the range (or `dose`), the steps, the cue,
-        the safety line and `cautions` (its cautions in words, from `phrases.lesson`), the
-        easier and harder versions, and the time it takes at `dose` (the low end when no dose
-        is given)."""
-        time = self.minutes_text(dose)
-        if not self.rest:
-            time_line = _("Time: {time}", time=time)
-        elif self.per_side:
-            time_line = _("Time: {time}, with {rest} s rests between sets and sides", time=time,
-                          rest=self.rest)
-        else:
-            time_line = _("Time: {time}, with {rest} s rests between sets", time=time,
-                          rest=self.rest)
-        lines = [self.summary_for(dose),
-                 _("Works: {muscles}", muscles=", ".join(_(t) for t in self.targets)), time_line]
-        lines += [_("{number}. {step}", number=n, step=_(step))
-                  for n, step in enumerate(self.steps, 1)]
-        lines.append(_("Cue: {cue}", cue=self.shown_cue))
-        lines.append(_("Safety: {safety}", safety=_(self.safety)))
-        lines += [_("Caution: {caution}", caution=caution) for caution in cautions]
-        if self.easier:
-            lines.append(_("Easier: {easier}", easier=_(self.easier)))
-        if self.harder:
-            lines.append(_("Harder: {harder}", harder=_(self.harder)))
-        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -206,7 +131,7 @@ class Preferences:
     conditions: frozenset[Condition] = frozenset()  # [coach] cautions
 
 
-def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
+def why_not_offered(exercise: Exercise, prefs: Preferences) -> Text | None:
     """The reason an exercise is left out of the rotation, or None when it is offered."""
     if exercise.id in prefs.disabled:
         return _("disabled in [exercises] disabled")
@@ -224,14 +149,14 @@ def why_not_offered(exercise: Exercise, prefs: Preferences) -> str | None:
     return None
 
 
-def equipment_name(equipment: str) -> str:
+def equipment_name(equipment: str) -> Text | str:
     """The equipment in words ("wall"); the settings keep the English keyword."""
     return {"none": lambda: _("nothing"), "wall": lambda: _("wall"), "desk": lambda: _("desk"),
             "chair": lambda: _("chair that does not roll"), "band": lambda: _("band")}.get(
         equipment, lambda: equipment)()
 
 
-def posture_name(posture: str) -> str:
+def posture_name(posture: str) -> Text | str:
     """The posture in words ("standing")."""
     return {"standing": lambda: _("standing"), "floor": lambda: _("on the floor")}.get(
         posture, lambda: posture)()
@@ -314,7 +239,7 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
                             if hint else _("unknown field; allowed: {fields}",
                                            fields=", ".join(_FIELDS)))
 
-    def need(key: str, kind: type, what: str):
+    def need(key: str, kind: type, what: Text):
         if key not in table:
             raise UserError(f"{label}: {key}", _("missing; give {what}", what=what))
         value = table[key]
@@ -338,7 +263,7 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
             raise UserError(f"{label}: {key}", _("must be one line"))
         return value
 
-    def whole(key: str, default: int, low: int, high: int, what: str) -> int:
+    def whole(key: str, default: int, low: int, high: int, what: Text) -> int:
         if key not in table:
             return default
         value = need(key, int, what)

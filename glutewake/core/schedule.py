@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from ..i18n import _
+from .text import Text, _
 from . import setting as parse
 from .setting import Section, setting
 
@@ -41,7 +41,7 @@ start.""")
         "", parse.window, meaning='a window without reminders, like `"12:30-13:15"`',
         doc='A lunch window without reminders, like "12:30-13:15"; "" for none.')
 
-    def problems(self, given: Collection[str]) -> Iterator[tuple[str, str]]:
+    def problems(self, given: Collection[str]) -> Iterator[tuple[str, Text]]:
         if self.start >= self.end:
             yield "end", _("must be later than [schedule] start")
         elif self.lunch and not self.start <= self.lunch[0] < self.lunch[1] <= self.end:

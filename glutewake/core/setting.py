@@ -19,9 +19,9 @@ from datetime import time
 from pathlib import PurePath
 from typing import Any, ClassVar, NoReturn
 
-from ..i18n import _
+from .text import Text, _
 from . import exercises
-from .errors import UserError
+from .errors import UserError, problem_of
 from .exercises import Exercise
 from .timespec import parse_clock, parse_duration
 
@@ -51,13 +51,13 @@ class Section:
 
     TAIL: ClassVar[str] = ""  # a comment after the section's last key in config/default.toml
 
-    def problems(self, given: Collection[str]) -> Iterator[tuple[str, str]]:
+    def problems(self, given: Collection[str]) -> Iterator[tuple[str, Text]]:
         """(key, what is wrong) for each value that does not fit the others; `given`: the keys
         the user wrote, so that one they wrote can be blamed."""
         return iter(())
 
 
-def fail(where: str, problem: str) -> NoReturn:
+def fail(where: str | Text, problem: str | Text) -> NoReturn:
     raise UserError(where, problem)
 
 
@@ -68,7 +68,7 @@ def duration(value: Any, where: str) -> int:
     try:
         seconds = parse_duration(value)
     except ValueError as err:
-        fail(where, str(err))
+        fail(where, problem_of(err))
     if seconds <= 0:
         fail(where, _("must be longer than zero"))
     return seconds
@@ -129,7 +129,7 @@ def clock(value: Any, where: str) -> time:
     try:
         return parse_clock(value)
     except ValueError as err:
-        fail(where, str(err))
+        fail(where, problem_of(err))
 
 
 def window(value: Any, where: str) -> tuple[time, time] | None:

@@ -1,14 +1,15 @@
-"""Durations ("30m", "1h30m", "45s") and times of day ("14:30"), in and out.
+"""Durations ("30m", "1h30m", "45s") and times of day ("14:30"), read from what a person typed,
+and a duration as words to say (`duration_text`; glutewake/words/times.py says it).
 
-Pure functions: nothing here reads a clock.
+Pure functions: nothing here reads a clock or a catalog; errors are ValueErrors carrying a Text.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import time
 
-from ..i18n import _, ngettext, pgettext
+from .text import Text, _, ngettext
 
 _DURATION = re.compile(r"(?:(\d+) *d(?:ays?)?)? *(?:(\d+) *h(?:ours?|rs?)?)? *"
                        r"(?:(\d+) *m(?:in(?:ute)?s?)?)? *(?:(\d+) *s(?:ec(?:ond)?s?)?)?",
@@ -19,16 +20,9 @@ LONGEST_PAUSE = 30 * 24 * 3600
 _LONGEST_TEXT = 32
 
 
-def duration_hint() -> str:
+def duration_hint() -> Text:
     # TRANSLATORS: durations are typed in this form in every language ("45s", "10m", "1h30m")
     return _('write it like "45s", "10m", "1h" or "1h30m"')
-
-
-def __getattr__(name: str) -> str:
-    """DURATION_HINT, looked up in the language in force whenever it is read."""
-    if name == "DURATION_HINT":
-        return duration_hint()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
@@ -47,7 +41,7 @@ def parse_duration(text: str, longest: int = LONGEST_INTERVAL) -> int:
     total = days * 86400 + hours * 3600 + minutes * 60 + seconds
     if total > longest:
         raise ValueError(_('"{text}" is longer than {longest}, the most allowed', text=cleaned,
-                           longest=humanize(longest)))
+                           longest=duration_text(longest)))
     return total
 
 
@@ -60,7 +54,7 @@ def setting_text(seconds: int) -> str:
     return text or "0s"
 
 
-def humanize(seconds: float) -> str:
+def duration_text(seconds: float) -> Text:
     """Rounded for people: "45 s", "23 min", "1 h 5 min", "3 days 2 h"."""
     total = max(0, round(seconds))
     if total < 60:
@@ -79,42 +73,6 @@ def humanize(seconds: float) -> str:
     if minutes:
         return _("{hours} h {minutes} min", hours=hours, minutes=minutes)
     return _("{hours} h", hours=hours)
-
-
-# Weekday and month abbreviations come from the catalog, not from the C library's locale, which
-# glutewake never sets (and which may have no data for the language on this machine).
-
-def weekday(day: date) -> str:
-    """The short weekday name: "Mon"."""
-    return (pgettext("weekday", "Mon"), pgettext("weekday", "Tue"), pgettext("weekday", "Wed"),
-            pgettext("weekday", "Thu"), pgettext("weekday", "Fri"), pgettext("weekday", "Sat"),
-            pgettext("weekday", "Sun"))[day.weekday()]
-
-
-def month(day: date) -> str:
-    """The short month name: "Feb"."""
-    return (pgettext("month", "Jan"), pgettext("month", "Feb"), pgettext("month", "Mar"),
-            pgettext("month", "Apr"), pgettext("month", "May"), pgettext("month", "Jun"),
-            pgettext("month", "Jul"), pgettext("month", "Aug"), pgettext("month", "Sep"),
-            pgettext("month", "Oct"), pgettext("month", "Nov"), pgettext("month", "Dec"))[
-        day.month - 1]
-
-
-def day_month(day: date) -> str:
-    """ "03 Feb" """
-    # TRANSLATORS: a date without the year; {day} is two digits, {month} the short month name
-    return _("{day} {month}", day=str(day.day).zfill(2), month=month(day))
-
-
-def day_month_year(day: date) -> str:
-    """ "03 Feb 2025" """
-    return _("{day} {month} {year}", day=str(day.day).zfill(2), month=month(day), year=day.year)
-
-
-def weekday_date(day: date, year: bool = False) -> str:
-    """ "Mon 03 Feb", or "Mon 03 Feb 2025" with the year."""
-    return _("{weekday} {date}", weekday=weekday(day),
-             date=day_month_year(day) if year else day_month(day))
 
 
 def parse_clock(text: str) -> time:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 import os
 
-from ..core.phrases import in_a_row
+from ..words.phrases import in_a_row
 from ..core.untrusted import clean
 from ..i18n import N_, _
 

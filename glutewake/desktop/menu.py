@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..core import phrases
 from ..core.commands import (Command, Done, EndGuide, Pause, Quit, Rate, Resume, Skip, Snooze,
                              Start)
 from ..core.dose import Feedback
 from ..core.effects import Status
 from ..core.events import Phase
-from ..core.timespec import humanize
 from ..i18n import _
+from ..words import moves, phrases
+from ..words.times import humanize
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
     guiding = phase == Phase.GUIDING
     items = [
         Item(view.line, enabled=False),
-        Item(_("Now: {exercise}", exercise=view.status.exercise.summary) if due else
-             _("Next: {exercise}", exercise=view.status.exercise.summary), enabled=False),
+        Item(_("Now: {exercise}", exercise=moves.summary(view.status.exercise)) if due else
+             _("Next: {exercise}", exercise=moves.summary(view.status.exercise)), enabled=False),
         SEPARATOR,
         Item(_("Done — I took my break"), lambda: run(Done()), default=True),
         *([Item(_("Stop the guided break"), lambda: run(EndGuide()))] if guiding else

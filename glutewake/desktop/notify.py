@@ -18,11 +18,12 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..core.effects import GuideDone, Guiding, HeadsUp, Note, Remind
-from ..core.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
+from ..i18n import N_, _
+from ..words import moves
+from ..words.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
                             guide_done_title, guide_title, heads_up_body, heads_up_title, labelled,
                             part_name, reminder_body, reminder_lesson, reminder_nudge, reminder_title)
-from ..core.timespec import humanize
-from ..i18n import N_, _
+from ..words.times import humanize
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +322,7 @@ class FallbackNotifier:
     def show(self, note: Note) -> None:
         """The first way that works. Once the best way has failed, every way left is used:
         some (plyer's notify-send) cannot tell whether anyone saw the reminder."""
-        log.info("reminder: %s · %s", title(note), note.exercise.summary)
+        log.info("reminder: %s · %s", title(note), moves.summary(note.exercise))
         shown = False
         for position, notifier in self._ways():
             try:

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..core import phrases
+from ..words import phrases
 from ..core.view import View
 from ..core.commands import Command, Done, Pause, Resume, Skip, Snooze
 from ..core.events import Phase
-from ..core.timespec import LONGEST_INTERVAL, LONGEST_PAUSE, humanize
+from ..core.timespec import LONGEST_INTERVAL, LONGEST_PAUSE
+from ..words.times import humanize
 from ..threads import later
 
 if TYPE_CHECKING:

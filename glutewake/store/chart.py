@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..core.timespec import day_month, day_month_year
+from ..words.times import day_month, day_month_year
 from ..i18n import _
 from .stats import Report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from ..core.phrases import detail
+from ..words.phrases import detail
 
 CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitting_seconds",
                "detail", "reason", "source", "reminder", "duration_seconds", "until_utc",

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
 
-from ..core import phrases
+from ..words import phrases
 from ..core.dose import STEPS
-from ..core.timespec import day_month, humanize, weekday, weekday_date
+from ..words.times import day_month, humanize, weekday, weekday_date
 from ..i18n import _, language
 from . import pattern, stats
 from .pattern import Bout, Mark, Measures

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..core.events import Record
-from ..core.phrases import in_a_row
+from ..words.phrases import in_a_row
 from ..i18n import _, ngettext
 from . import valid
 from .valid import Unusable

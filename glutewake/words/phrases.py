@@ -11,15 +11,17 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from .. import i18n
 from ..i18n import _, ngettext, pgettext
-from .dose import REST_AFTER_PAIN, STEPS, Dose, Feedback, Outcome, Rated, Why
-from .effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
-from .untrusted import escape_markup
-from .view import View
-from .events import Hold, Kind, Phase, Reason, Record
-from .exercises import Caution, Exercise
-from .guide import Part, Side
-from .timespec import humanize, weekday, weekday_date
+from ..core.dose import REST_AFTER_PAIN, STEPS, Dose, Feedback, Outcome, Rated, Why
+from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
+from ..core.untrusted import escape_markup
+from ..core.view import View
+from ..core.events import Hold, Kind, Phase, Reason, Record
+from ..core.exercises import Caution, Exercise
+from ..core.guide import Part, Side
+from . import moves
+from .times import humanize, weekday, weekday_date
 
 
 _ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -125,8 +127,9 @@ def every_not_changed() -> str:
 
 def settings_problem(error) -> str:
     """The body of the notification about a bad save: where, what, and what holds meanwhile."""
+    where, what = i18n.where_and_what(error)
     return _("{where}: {problem}. The last good settings stay in force until it is fixed.",
-             where=error.where, problem=error.problem)
+             where=where, problem=what)
 
 
 def tray_text(view: View) -> str:
@@ -158,7 +161,7 @@ def status_line(status: Status, now: float) -> str:
     """One line for the tray tooltip and `glutewake status`."""
     sitting = minutes(status.sitting)
     if status.phase == Phase.GUIDING:
-        return _("Guided break: {exercise}", exercise=status.exercise.shown_name)
+        return _("Guided break: {exercise}", exercise=moves.shown_name(status.exercise))
     if status.phase == Phase.PAUSED:
         # TRANSLATORS: {until} is "until you resume" or "until 14:30"
         return _("Paused {until}", until=pause_end(status.paused_until, now))
@@ -220,7 +223,7 @@ def status_json(view: View) -> dict:
         "hold": None if held is None else {
             "reason": held.reason.value, "source": held.source, "text": hold(held, now),
             "since": _iso(status.hold_since), "until": _iso(held.until)},
-        "paused_until": _iso(status.paused_until), "exercise": status.exercise.summary,
+        "paused_until": _iso(status.paused_until), "exercise": moves.summary(status.exercise),
         "exercise_id": status.exercise.id, "done_today": status.done_today, "goal": status.goal,
         "idle_source": view.idle_source,
         "idle_state": "none" if view.idle_source == "none" else source_state(
@@ -239,7 +242,7 @@ def status_json(view: View) -> dict:
         # what status bars read; waybar takes the tooltip as Pango markup (its "escape" setting
         # covers only the text), so it is escaped
         "text": line, "class": status.phase.value,
-        "tooltip": escape_markup(status.exercise.summary),
+        "tooltip": escape_markup(moves.summary(status.exercise)),
         "state": "Warning" if status.phase == Phase.DUE else "Idle",
     }
 
@@ -253,7 +256,7 @@ def status_text(view: View) -> list[str]:
                        "until it is fixed.", error=f"{view.settings_error.where}: "
                                                    f"{view.settings_error.what}"))
     lines += [status_line(status, now),
-              _("Next exercise: {exercise}", exercise=status.exercise.summary),
+              _("Next exercise: {exercise}", exercise=moves.summary(status.exercise)),
               today(status.done_today, status.goal)]
     if view.idle_unknown_since is None or view.idle_source == "none":
         lines.append(_("Idle detection: {source}", source=part_name(view.idle_source)))
@@ -320,8 +323,8 @@ def reminder_title(remind: Remind) -> str:
 
 def reminder_body(remind: Remind) -> str:
     exercise, amount = remind.exercise, remind.exercise.amount(remind.dose)
-    return (f"{exercise.summary_for(amount)} · {exercise.minutes_text(amount)}\n"
-            f"{exercise.shown_cue}")
+    return (f"{moves.summary(exercise, amount)} · {moves.minutes_text(exercise, amount)}\n"
+            f"{moves.shown_cue(exercise)}")
 
 
 def reminder_lesson(remind: Remind) -> str:
@@ -332,7 +335,7 @@ def reminder_lesson(remind: Remind) -> str:
 
 def lesson(exercise: Exercise, dose: int | None = None) -> str:
     """An exercise in full (at `dose`, or its range), its cautions in words."""
-    return exercise.full_text(dose, [caution(c) for c in exercise.cautions])
+    return moves.full_text(exercise, dose, [caution(c) for c in exercise.cautions])
 
 
 def caution(what: Caution) -> str:
@@ -359,15 +362,16 @@ def heads_up_title(note: HeadsUp) -> str:
 
 
 def heads_up_body(note: HeadsUp) -> str:
-    return _("Next up: {exercise}", exercise=note.exercise.summary)
+    return _("Next up: {exercise}", exercise=moves.summary(note.exercise))
 
 
 def reminder_nudge(remind: Remind) -> str:
     """A repeat of a reminder whose lesson is on the screen already: one line."""
     if remind.count > 1 and remind.limit > 1:  # a repeat; after a snooze it starts afresh
         return _("Still due: {exercise} · reminder {count} of {limit}",
-                 exercise=remind.exercise.shown_name, count=remind.count, limit=remind.limit)
-    return _("Still due: {exercise}", exercise=remind.exercise.shown_name)
+                 exercise=moves.shown_name(remind.exercise), count=remind.count,
+                 limit=remind.limit)
+    return _("Still due: {exercise}", exercise=moves.shown_name(remind.exercise))
 
 
 def answer_hint() -> str:
@@ -387,7 +391,7 @@ def answer(reply: Answer, now: float) -> str:
     to_go = left(reply.seconds or 0)  # time left rounds as the status line does
     if kind is Reply.LOGGED:
         # TRANSLATORS: what was logged when the break had no exercise
-        name = reply.exercise.shown_name if reply.exercise else _("break")
+        name = moves.shown_name(reply.exercise) if reply.exercise else _("break")
         if reply.early:
             text = _("Early break logged: {exercise}. Next break after {duration} of sitting.",
                      exercise=name, duration=seconds)
@@ -461,7 +465,7 @@ def answer(reply: Answer, now: float) -> str:
 def rating(rated: Rated, exercise: Exercise) -> str:
     """What a rating did: the dose from now on, the other way at the ends of the range, and
     after pain, a week's rest, the easier way and when to see someone."""
-    numbers = dict(exercise=exercise.shown_name, step=rated.dose.step + 1, steps=STEPS)
+    numbers = dict(exercise=moves.shown_name(exercise), step=rated.dose.step + 1, steps=STEPS)
     if rated.said is Feedback.PAIN:
         lines = [_("Noted: {exercise} is left out of your reminders for a week, and comes back "
                    "at dose {step} of {steps}.", **numbers)]
@@ -523,7 +527,7 @@ def see_someone() -> str:
 
 
 def name_of(reply: Answer) -> str:
-    return reply.exercise.shown_name if reply.exercise else _("the exercise")
+    return moves.shown_name(reply.exercise) if reply.exercise else _("the exercise")
 
 
 # --- the guided break --------------------------------------------------------------------------
@@ -562,10 +566,10 @@ def where(step, exercise: Exercise) -> str:
 def guide_title(note: Guiding) -> str:
     step = note.where.step
     if step is None:
-        return _("{exercise}: done", exercise=note.exercise.shown_name)
+        return _("{exercise}: done", exercise=moves.shown_name(note.exercise))
     if step.part == Part.REST:
         return _("Rest · next: {where}", where=where(step, note.exercise))
-    return _("{exercise} · {where}", exercise=note.exercise.shown_name,
+    return _("{exercise} · {where}", exercise=moves.shown_name(note.exercise),
              where=where(step, note.exercise))
 
 
@@ -596,7 +600,7 @@ def guide_done_title(note: GuideDone) -> str:
 
 def guide_done_body(note: GuideDone) -> str:
     return _("{exercise}, {duration} guided. Next break after {next} of sitting. Too easy, too "
-             "hard, or did it hurt? Say so below.", exercise=note.exercise.shown_name,
+             "hard, or did it hurt? Say so below.", exercise=moves.shown_name(note.exercise),
              duration=humanize(note.seconds), next=humanize(note.next_in))
 
 
@@ -765,12 +769,12 @@ def cannot_open(path, problem: str) -> str:
 
 def defaults_in_use(error) -> str:
     """A bad settings file when glutewake starts."""
-    return _("{error} (using the default settings until this is fixed)", error=error)
+    return _("{error} (using the default settings until this is fixed)", error=i18n.problem(error))
 
 
 def last_good_kept(error) -> str:
     """A bad settings file saved while glutewake runs."""
-    return _("{error} (keeping the last good settings)", error=error)
+    return _("{error} (keeping the last good settings)", error=i18n.problem(error))
 
 
 def settings_unreadable(error: Exception) -> str:
