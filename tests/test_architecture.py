@@ -7,6 +7,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "glutewake"
 
 
@@ -18,11 +20,12 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def imports(name: str, path: Path) -> set[str]:
-    """Every module `name` imports, anywhere in the file (functions included)."""
+def imports(name: str, path: Path, source: str | None = None) -> set[str]:
+    """Every module `name` imports, anywhere in the file (functions included); `source` stands
+    in for the file's text."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in ast.walk(ast.parse(path.read_text("utf-8") if source is None else source)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -69,19 +72,53 @@ def test_no_import_cycles_anywhere():
     assert not cycles, cycles
 
 
+# What the core never imports: threads, clocks, I/O, the adapters, and the language in force
+# (gettext's global catalog and the locale: the core hands over Text values, glutewake/core/text.py,
+# and glutewake.i18n says them where they are shown).
+IMPURE = ("threading", "time", "sqlite3", "socket", "subprocess", "apscheduler", "pystray",
+          "plyer", "jeepney", "PIL", "glutewake.app", "glutewake.store", "glutewake.desktop",
+          "glutewake.words", "glutewake.i18n", "gettext", "locale")
+
+
+def impurities(name: str, path: Path, source: str | None = None) -> list[str]:
+    """What makes the core module `name` impure: a forbidden import or a clock read."""
+    found = [f"{name} imports {target}" for target in sorted(imports(name, path, source))
+             if any(target == f or target.startswith(f + ".") for f in IMPURE)]
+    text = path.read_text("utf-8") if source is None else source
+    if re.search(r"\b(time\.time|datetime\.now|date\.today|monotonic)\(", text):
+        found.append(f"{name} reads a clock")
+    return found
+
+
 def test_the_core_is_pure():
-    forbidden = ("threading", "time", "sqlite3", "socket", "subprocess", "apscheduler", "pystray",
-                 "plyer", "jeepney", "PIL", "glutewake.app", "glutewake.store",
-                 "glutewake.desktop")
     for name, path in modules().items():
-        if not name.startswith("glutewake.core"):
-            continue
-        for target in imports(name, path):
-            assert not any(target == f or target.startswith(f + ".") for f in forbidden), \
-                f"{name} imports {target}"
-        text = path.read_text("utf-8")
-        assert not re.search(r"\b(time\.time|datetime\.now|date\.today|monotonic)\(", text), \
-            f"{name} reads a clock"
+        if name.startswith("glutewake.core"):
+            assert not impurities(name, path)
+
+
+@pytest.mark.parametrize("source, found", [
+    ("from ..i18n import _\n", "imports glutewake.i18n"),
+    ("from .. import i18n\n", "imports glutewake.i18n"),
+    ("import gettext\n", "imports gettext"),
+    ("def f():\n    import locale\n", "imports locale"),
+    ("from ..words.phrases import detail\n", "imports glutewake.words"),
+    ("from datetime import datetime\nnow = datetime.now()\n", "reads a clock"),
+])
+def test_the_purity_rule_fires(source, found):
+    path = PACKAGE / "core" / "example.py"
+    problems = impurities("glutewake.core.example", path, source)
+    assert any(found in problem for problem in problems), problems
+    assert not impurities("glutewake.core.example", path, "from .text import _\n")
+
+
+def test_the_words_reach_only_the_core_and_the_language():
+    """glutewake/words renders the core's values: the app, the store and the adapters use it,
+    never the other way round."""
+    for name, path in modules().items():
+        if name.startswith("glutewake.words"):
+            bad = [t for t in imports(name, path)
+                   if t.startswith(("glutewake.app", "glutewake.store", "glutewake.desktop"))]
+            assert not bad, f"{name} imports {bad}"
 
 
 def test_the_core_reads_and_writes_no_files():

@@ -575,3 +575,44 @@ def test_the_command_line_speaks_its_own_language_whatever_the_daemon_speaks(hom
         assert follow["phase"] == "snoozed" and follow["line"] and "Sitting" not in follow["line"]
     finally:
         assert daemon.stop() == 0
+
+
+def test_the_cores_mistakes_are_said_in_the_language_of_the_command_line(home):
+    """The core hands a mistake over as a Text (glutewake/core/text.py), never as words; the
+    command line and `status` say it in their language as whole sentences, a value that is
+    itself a Text (the limit "30 days", a plural) included, and never as a Text's repr."""
+    subprocess.run([sys.executable, "-m", "glutewake.locale.catalogs", "compile"], check=True,
+                   capture_output=True, timeout=120)
+    german = dict(home, LANGUAGE="de")
+    said = glutewake(german, "snooze", "soon")
+    assert said.returncode == 2
+    assert said.stderr == ('glutewake: snooze soon: „soon“ ist keine Dauer; schreib sie wie '
+                           '"45s", "10m", "1h" oder "1h30m"\n')
+    said = glutewake(german, "pause", "800h")
+    assert said.stderr == ("glutewake: pause 800h: „800h“ ist länger als 30 Tage, das erlaubte "
+                           "Maximum\n")
+    path = write_config(home, '[breaks]\nevery = "3d"\n')
+    said = glutewake(german, "config", "check")
+    assert said.returncode == 2
+    assert said.stderr == (f"glutewake: {path}: [breaks] every: „3d“ ist länger als 24 h, das "
+                           "erlaubte Maximum\n")
+    write_config(home, '[breaks]\nevery = "2s"\nsnooze = "2s"\nremind_again = "1h"\n'
+                       'natural_break = "1h"\n')
+    daemon = Running(home, "--console")  # the daemon speaks English, the command line German
+    try:
+        daemon.wait_for("glutewake is watching")
+        write_config(home, '[breaks]\nevery = "2s"\nsnooze = "1m"\n')
+        daemon.wait_for("keeping the last good settings")
+        status = glutewake(german, "status")
+        assert status.returncode == 0, status.stderr
+        assert (f"Einstellungen nicht übernommen: {path}: [breaks] snooze: ist länger als "
+                "[breaks] every; mach den Wert kürzer." in status.stdout), status.stdout
+        follow = json.loads(glutewake(german, "status", "--json").stdout)
+        assert follow["settings_error"] == (f"{path}: [breaks] snooze: ist länger als [breaks] "
+                                            "every; mach den Wert kürzer")
+        english = glutewake(home, "status").stdout
+        assert f"{path}: [breaks] snooze: is longer than [breaks] every" in english
+        everything = "\n".join([status.stdout, english, *daemon.lines])
+        assert "Text(" not in everything and "message=" not in everything
+    finally:
+        assert daemon.stop() == 0
