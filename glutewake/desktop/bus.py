@@ -237,8 +237,8 @@ _UNKNOWN = object()
 class Kept:
     """A value another program serves on the bus (a property, a setting), kept current from the
     signal it sends when the value changes, so that asking for it costs no round trip: `get()`
-    reads it only while it is not known. The first answer is not kept (the signals are listened
-    to from then on, and it may predate them); a change of the name's owner (the server
+    reads it only while it is not known. The first successful read starts listening and reads
+    again (the first answer may predate the listening); a change of the name's owner (the server
     restarted, or another took over) forgets the value. Only the owner's signals count.
 
     `changed(message)` says what a signal means: None when it is about something else, else
@@ -260,10 +260,12 @@ class Kept:
         if value is not _UNKNOWN:
             return value
         value = self._read()
-        if self._owner is None:
-            self._owner = NameOwner(self._bus, self._name, self._forget)
+        if self._owner is None:  # listening from now on (tried again if that fails)...
             self._bus.subscribe(self._rule, self._signal)
-            return value
+            self._owner = NameOwner(self._bus, self._name, self._forget)
+            with self._lock:
+                changes = self._changes
+            value = self._read()  # ...so this answer is current until a signal says otherwise
         with self._lock:
             if self._changes == changes:  # no signal came meanwhile: it is current
                 self._value = value

@@ -57,17 +57,11 @@ def server_may_answer(environ=os.environ) -> bool:
     return False
 
 
-class NoServer(Exception):
-    """No sound server socket anywhere: nothing to connect to."""
-
-
 class NoLibrary(Exception):
     """pulsectl or libpulse cannot be loaded: the detector cannot run here."""
 
 
 def _connect_pulse():
-    if not server_may_answer():
-        raise NoServer("no server socket")
     try:
         import pulsectl
     except (ImportError, OSError) as err:  # OSError: pulsectl found no libpulse
@@ -99,7 +93,8 @@ class PulseMicrophone:
     the server sends news of a source or recording stream, then asks again. A check returns the
     answer last published without a word to the server: it is as fresh as the server's news
     (which PulseAudio sends a moment after the change). While no server answers, the thread
-    sleeps with no timeout at all: only a check wakes it."""
+    sleeps with no timeout at all: only a check wakes it, and not even that while there is no
+    server socket anywhere (the check sees that itself)."""
 
     # TRANSLATORS: a detector's name in `glutewake status`; PulseAudio and PipeWire are sound
     # servers
@@ -108,13 +103,15 @@ class PulseMicrophone:
     RETRY = 30.0  # seconds between attempts to reach a server that went away
     ANSWER = 2.0  # seconds a server may take to answer one check
 
-    def __init__(self, connect=_connect_pulse, clock=time.monotonic) -> None:
+    def __init__(self, connect=_connect_pulse, clock=time.monotonic,
+                 may_answer=server_may_answer) -> None:
         import importlib.util
 
         if importlib.util.find_spec("pulsectl") is None:  # not kept without it
             raise ImportError("pulsectl is not installed")
         self._connect = connect
         self._clock = clock
+        self._may_answer = may_answer
         self._changed = threading.Condition()  # guards the fields below; notified on each
         self._thread: threading.Thread | None = None
         self._wanted = False  # a check asks the thread to connect
@@ -154,7 +151,13 @@ class PulseMicrophone:
             raise Unavailable(self.stuck(0))
         if not self._at_once and self._clock() < self._next_try:
             raise Unavailable(self.outage or _("no sound server answers"))
-        self._at_once, self._wanted = False, True
+        self._at_once = False
+        if not self._may_answer():  # said here: the thread need not even wake for it
+            self._next_try = self._clock() + self.RETRY
+            self._down(self._gone or _("no sound server answers ({error})",
+                                       error="no server socket"))
+            raise Unavailable(self.outage)
+        self._wanted = True
         self._busy_since = time.monotonic()
         attempt = self._attempts
         if self._thread is None:
