@@ -301,6 +301,34 @@ def test_kept_without_a_sound_server_and_found_when_one_starts(tmp_path, monkeyp
         server.close()
 
 
+def test_the_calendar_code_loads_only_once_a_calendar_is_named(tmp_path):
+    """With [quiet] calendars empty (the default) the daemon never imports the calendar module;
+    naming one loads it and its meetings hold."""
+    path = tmp_path / "work.ics"
+    path.write_text(calendar(event("Standup", time.time() - 600)), "utf-8")
+    script = f"""
+import sys, time
+from glutewake.desktop.quiet import Quiet, find_detectors
+from tests.helpers import configured
+current = configured(quiet={{"microphone": False, "camera": False}})
+quiet = Quiet(find_detectors(None, lambda: current, platform="linux"))
+print(quiet.hold(current), quiet.next_busy(current), "glutewake.desktop.quiet.calendar" in sys.modules)
+current = configured(quiet={{"microphone": False, "camera": False, "calendars": [{str(path)!r}]}})
+held = None
+for _ in range(200):  # read and laid out by a child process, off this thread
+    held = quiet.hold(current)
+    if held:
+        break
+    time.sleep(0.05)
+print(held and held.reason.value, "glutewake.desktop.quiet.calendar" in sys.modules)
+"""
+    env = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=30, cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.splitlines() == ["None None False", "meeting True"], \
+        done.stdout + done.stderr
+
+
 def test_pipewire_recording_from_a_source_is_a_call(tmp_path, monkeypatch):
     need("pipewire", "pipewire-pulse", "wireplumber", "dbus-run-session", "pactl", "parecord")
     server = SoundServer(tmp_path, "pipewire")
