@@ -32,7 +32,7 @@ this table with the threads of a running daemon):
 | tray-stop | app/runner.py | ends the tray's loop when the daemon stops |
 | wayland-idle | desktop/wayland.py | reads the Wayland compositor's idle events |
 | calendars | desktop/quiet/calendar.py | reads and lays out calendars, through child processes |
-| microphone | desktop/quiet/microphone.py | asks the sound server, which may hang |
+| microphone | desktop/quiet/microphone.py | keeps the sound server's news of recording streams |
 | sync | app/sync.py | writes this computer's files to the synced folder, reads the others' |
 """
 

@@ -20,7 +20,6 @@ import re
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -288,7 +287,7 @@ class Journal:
         file (or, if no spill folder can be written either, in memory), retried at every flush.
         It waits on another process's lock at most BUSY_BUDGET seconds."""
         with self._lock:
-            self._pending.append((uuid.uuid4().hex, record))
+            self._pending.append((os.urandom(16).hex(), record))  # as unique as uuid4
             if self._flush_locked():
                 return True
             self._keep_safe()
