@@ -506,6 +506,13 @@ class Journal:
                            list(breaks))
         return found[0] if found else (None, None)
 
+    def done_elsewhere(self, day: date) -> int:
+        """How many breaks other computers logged as done on `day` (their local date, as
+        `glutewake stats` counts them)."""
+        found = self._read("SELECT COUNT(*) FROM events WHERE device != '' AND kind = 'done' "
+                           "AND local_date = ?", [day.isoformat()])
+        return found[0][0] if found else 0
+
     def device_names(self) -> dict[str, str]:
         """The computers this journal has heard of through the synced folder: id -> name
         ('' is this one, once sync has written its name)."""
