@@ -61,6 +61,11 @@ STATES = ("sitting", "away", "locked")
 SHARED = ("exercise", "sitting", "reason", "reminder", "duration", "until", "early", "level",
           "dose", "feedback", "guided")
 JSONObject = dict[str, object]  # one line of a file in the folder, as read: nothing checked yet
+# An event of another computer, checked: its uid and device, then the journal's COLUMNS (the
+# source is never shared, so None).
+EventRow = tuple[str, str, float, str, int, str, str | None, float, str | None, None, int | None,
+                 float | None, float | None, int, int | None, int | None, str | None, int]
+IntervalRow = tuple[str, int, str, float, float, float | None]  # device, seq, state, begins, ends, input
 
 
 def is_conflict_copy(middle: str) -> bool:
@@ -219,8 +224,8 @@ class Reading:
     """What one look at the folder found that the journal does not have yet."""
 
     devices: list[Device] = field(default_factory=list)
-    events: list[Written] = field(default_factory=list)  # (uid, device, *journal COLUMNS)
-    presence: list[Written] = field(default_factory=list)  # (device, seq, state, begins, ends, input)
+    events: list[EventRow] = field(default_factory=list)
+    presence: list[IntervalRow] = field(default_factory=list)
     files: list[tuple[str, int, int]] = field(default_factory=list)  # (path, size, mtime ns) read completely
     skipped: list[str] = field(default_factory=list)  # one line per file with lines left out
     own: list[tuple[Path, JSONObject]] = field(default_factory=list)  # our device.json and its copies
@@ -335,11 +340,11 @@ def _read_day(path: Path, device: str, now: float, reading: Reading
                 events.append(row)
                 newest = max(newest, entry["ts"])
         elif "presence" in entry:
-            row = _interval(entry, device, now)
-            if row is None:
+            interval = _interval(entry, device, now)
+            if interval is None:
                 bad += 1
             else:
-                presence.append(row)
+                presence.append(interval)
                 newest = max(newest, entry["ends"])
         elif "format" in entry and number == 0:
             if _newer(entry["format"]):
@@ -377,7 +382,7 @@ def _parse(lines: list[bytes]) -> tuple[list[object], int]:
 
 
 def _event(entry: JSONObject, device: str, now: float, days: dict[int, str],
-           names: dict[str, str | None]) -> Written | None:
+           names: dict[str, str | None]) -> EventRow | None:
     """A journal row from an event line, or None when any field is not what it must be. (Any
     other field is let be, as a later format may add one; `source` is never taken.)"""
     get = entry.get
@@ -398,7 +403,7 @@ def _event(entry: JSONObject, device: str, now: float, days: dict[int, str],
             and type(early) is bool and type(guided) is bool
             and (level is None or (type(level) is int and 1 <= level <= 9))
             and (dose is None or (type(dose) is int and 0 <= dose <= 9))
-            and (feedback is None or feedback in ("easy", "hard"))):
+            and (feedback is None or (type(feedback) is str and feedback in ("easy", "hard")))):
         return None
     ts = min(ts, now)  # never later than this computer's clock
     if exercise is not None:  # a few ids over and over: each is cleaned once per reading
@@ -414,7 +419,7 @@ def _event(entry: JSONObject, device: str, now: float, days: dict[int, str],
             duration, until, int(early), level, dose, feedback, int(guided))
 
 
-def _interval(entry: JSONObject, device: str, now: float) -> Written | None:
+def _interval(entry: JSONObject, device: str, now: float) -> IntervalRow | None:
     seq, state = entry.get("presence"), entry.get("state")
     begins, ends, latest = entry.get("begins"), entry.get("ends"), entry.get("input")
     if not (type(seq) is int and 0 <= seq < 2 ** 62 and type(state) is str and state in STATES
