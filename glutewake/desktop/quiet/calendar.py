@@ -55,6 +55,7 @@ from ...core.untrusted import clean
 from ...files import NotAFile, TooBig, read_capped
 from ...i18n import N_, _
 from ...threads import spawn
+from . import Detector
 
 log = logging.getLogger(__name__)
 
@@ -532,7 +533,7 @@ class Source:
         return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
 
 
-class Calendars:
+class Calendars(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`; "[quiet] calendars" is the setting
     name = N_("calendars from [quiet] calendars")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...core.events import Hold, Reason
 from ...i18n import N_
+from . import Detector
 
 from jeepney import DBusAddress
 
@@ -11,7 +12,7 @@ PORTAL = DBusAddress("/org/freedesktop/portal/desktop", bus_name="org.freedeskto
                      interface="org.freedesktop.portal.Settings")
 
 
-class GnomeBanners:
+class GnomeBanners(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`: GNOME's do-not-disturb switch
     name = N_("GNOME do not disturb")
 

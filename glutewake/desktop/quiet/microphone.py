@@ -18,6 +18,7 @@ from ...core.events import Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_, _
 from ...threads import spawn
+from . import Detector
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def recorder_name(proplist: dict) -> str | None:
                  ) or None
 
 
-class PulseMicrophone:
+class PulseMicrophone(Detector):
     """Source outputs (recording streams) on a real input. With no source outputs, one round
     trip; otherwise two."""
 
@@ -261,7 +262,7 @@ def in_use(registry, capability: str) -> str | None:
     return None
 
 
-class WindowsMicrophone:
+class WindowsMicrophone(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`: Windows' record of which app uses the
     # microphone
     name = N_("microphone (Windows privacy settings)")
@@ -304,7 +305,7 @@ def load_coreaudio():
     return lib
 
 
-class MacMicrophone:
+class MacMicrophone(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`; CoreAudio is macOS' sound system
     name = N_("microphone (CoreAudio)")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...core.events import Hold, Reason
 from ...i18n import N_
+from . import Detector
 
 from jeepney import DBusAddress
 
@@ -12,7 +13,7 @@ SERVER = DBusAddress("/org/freedesktop/Notifications", bus_name="org.freedesktop
                      interface="org.freedesktop.DBus.Properties")
 
 
-class _ServerFlag:
+class _ServerFlag(Detector):
     interface = ""
     flag = ""
     name = ""
