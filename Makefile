@@ -28,7 +28,7 @@ NOT_TYPED_YET := \
   glutewake/app/cli.py glutewake/app/daemon.py glutewake/app/install.py \
   glutewake/app/manpage.py glutewake/app/runner.py glutewake/app/settings_doc.py \
   glutewake/app/settings_file.py glutewake/desktop/autostart.py glutewake/desktop/bus.py \
-  glutewake/desktop/icon.py glutewake/desktop/menu.py glutewake/desktop/quiet/calendar.py \
+  glutewake/desktop/menu.py glutewake/desktop/quiet/calendar.py \
   glutewake/desktop/quiet/microphone.py glutewake/desktop/service.py \
   glutewake/pictures/render.py
 typecheck: $(VENV)/.test

@@ -8,7 +8,8 @@ import queue
 import threading
 
 import pytest
-from jeepney import DBusAddress, MatchRule, MessageType, new_error, new_method_return, new_signal
+from jeepney import (DBusAddress, MatchRule, MessageType, new_error, new_method_call,
+                     new_method_return, new_signal)
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
 
@@ -145,3 +146,76 @@ def test_signals_count_only_from_the_connection_that_owns_the_name_now(session_b
         bus.close()
         first.close()
         other.close()
+
+
+class Portal:
+    """A desktop portal serving one GNOME setting, show-banners, through org.freedesktop.portal
+    .Settings: Read answers it (wrapped in two variants, as the real portal does) and a change
+    sends SettingChanged."""
+
+    def __init__(self, banners: bool):
+        from glutewake.desktop.quiet.gnome import KEY, NAMESPACE, PORTAL_NAME, PORTAL_PATH
+
+        self.banners, self.reads = banners, 0
+        self._bus = Bus("SESSION")
+        self._bus.export(PORTAL_PATH, self._call)
+        self._bus.call(message_bus, "RequestName", "su", (PORTAL_NAME, 4))
+        self._setting = (NAMESPACE, KEY)
+
+    def _call(self, call):
+        self.reads += 1
+        return new_method_return(call, "v", (("v", ("b", self.banners)),))
+
+    def change(self, banners: bool) -> None:
+        from glutewake.desktop.quiet.gnome import PORTAL_PATH, SETTINGS
+
+        self.banners = banners
+        self._bus.send(new_signal(DBusAddress(PORTAL_PATH, interface=SETTINGS), "SettingChanged",
+                                  "ssv", (*self._setting, ("b", banners))))
+
+    def close(self) -> None:
+        self._bus.close()
+
+
+def test_gnome_banners_are_read_once_and_then_kept_from_the_portals_signal(session_bus):
+    from glutewake.core.events import Hold, Reason
+    from glutewake.desktop.quiet.gnome import GnomeBanners
+
+    portal = Portal(banners=True)
+    bus = Bus("SESSION")
+    try:
+        detector = GnomeBanners(bus)
+        for _ in range(20):
+            assert detector.hold() is None
+        assert portal.reads == 2  # before listening, and the answer kept
+        portal.change(False)  # do not disturb
+        wait_for(lambda: detector.hold() == Hold(Reason.DO_NOT_DISTURB), "the setting's signal")
+        portal.change(True)
+        wait_for(lambda: detector.hold() is None, "banners back")
+        assert portal.reads == 2
+    finally:
+        bus.close()
+        portal.close()
+
+
+def test_a_setting_signal_from_another_connection_than_the_portal_is_ignored(session_bus):
+    from glutewake.desktop.quiet.gnome import GnomeBanners, NAMESPACE, KEY, PORTAL_PATH, SETTINGS
+
+    portal = Portal(banners=True)
+    bus = Bus("SESSION")
+    forger = open_dbus_connection(session_bus)
+    try:
+        detector = GnomeBanners(bus)
+        assert detector.hold() is None
+        forger.send(new_signal(DBusAddress(PORTAL_PATH, interface=SETTINGS), "SettingChanged",
+                               "ssv", (NAMESPACE, KEY, ("b", False))))
+        forger.send_and_get_reply(new_method_call(message_bus, "GetId"), timeout=5)  # passed on
+        bus.call(message_bus, "GetId")  # ...and read by the detector's connection
+        handled = threading.Event()
+        bus.later(handled.set)  # ...and handled (handlers run in order)
+        assert handled.wait(5)
+        assert detector.hold() is None and portal.reads == 2
+    finally:
+        forger.close()
+        bus.close()
+        portal.close()

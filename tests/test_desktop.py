@@ -314,6 +314,69 @@ def test_dunst_paused_is_do_not_disturb(desktop):
         assert daemon.stop() == 0
 
 
+def counted_calls(bus) -> list[str]:
+    """The methods `bus` calls from now on, by name."""
+    calls: list[str] = []
+    real = bus.call
+    bus.call = lambda address, method, *args, **kwargs: (
+        calls.append(method) or real(address, method, *args, **kwargs))
+    return calls
+
+
+def test_dunst_paused_is_kept_from_its_signals_not_asked_at_each_check(desktop, monkeypatch):
+    """Before, every check asked dunst (a round trip, two wakeups); now its PropertiesChanged
+    signal keeps the flag, and a new dunst is asked again."""
+    from glutewake.core.events import Hold, Reason
+    from glutewake.desktop.bus import Bus
+    from glutewake.desktop.quiet.notification_server import DunstPaused
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    bus = Bus("SESSION")
+    try:
+        calls = counted_calls(bus)
+        detector = DunstPaused(bus)
+        assert detector.hold() is None  # asked twice: before and after it listens
+        asked = calls.count("Get")
+        for _ in range(20):
+            assert detector.hold() is None
+        assert calls.count("Get") == asked == 2
+        desktop.run("dunstctl", "set-paused", "true")
+        wait_for(lambda: detector.hold() == Hold(Reason.DO_NOT_DISTURB), "the paused signal")
+        desktop.run("dunstctl", "set-paused", "false")
+        wait_for(lambda: detector.hold() is None, "the resumed signal")
+        desktop.run("dunstctl", "set-paused", "true")
+        wait_for(lambda: detector.hold() == Hold(Reason.DO_NOT_DISTURB), "paused again")
+        assert calls.count("Get") == 2
+        desktop.kill_dunst()
+        desktop.start_dunst()  # a new dunst starts unpaused: its flag is asked, not assumed
+        wait_for(lambda: detector.hold() is None, "the new dunst's flag")
+        assert calls.count("Get") == 3
+    finally:
+        bus.close()
+
+
+def test_the_notification_server_is_known_present_without_asking_the_bus(desktop, monkeypatch):
+    """`glutewake status` says whether the server is there: from the bus's signals, not a
+    NameHasOwner call for every view as before."""
+    from glutewake.desktop.bus import Bus
+    from glutewake.desktop.notify import FreedesktopNotifier
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    bus = Bus("SESSION")
+    try:
+        notifier = FreedesktopNotifier(bus, "", lambda: 0, lambda: 60, lambda key: None)
+        wait_for(notifier.available, "the server's owner to be known")
+        calls = counted_calls(bus)
+        assert all(notifier.available() for _ in range(20))
+        desktop.kill_dunst()
+        wait_for(lambda: not notifier.available(), "dunst gone")
+        desktop.start_dunst()
+        wait_for(notifier.available, "dunst back")
+        assert "NameHasOwner" not in calls
+    finally:
+        bus.close()
+
+
 def test_quiet_can_be_switched_off(desktop):
     desktop.run("dunstctl", "set-paused", "true")
     daemon = start(desktop, '[breaks]\nevery = "2s"\nsnooze = "2s"\n'

@@ -154,3 +154,44 @@ def test_the_first_lines_say_the_mode_and_why_where_reminders_appear_how_to_answ
     assert script in ("glutewake", str(Path(sys.executable).with_name("glutewake")))
     assert f"{script} done | snooze | skip | status" in said[1]
     assert home["XDG_CONFIG_HOME"] in said[2] and f"`{script} config edit`" in said[2]
+
+
+def test_the_readme_starts_with_a_quick_start_whose_commands_work(home):
+    """Item 1: right after `make run` / `make test`, the README tells a user how to get the
+    command (pipx, or the path `make run` made), what a reminder looks like, how to answer and
+    how to try a short interval; developer topics come later. Every command it shows there is a
+    real command that a running glutewake accepts."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from tests.support import Running, glutewake
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    sections = re.split(r"\n(?=## )", readme)
+    assert "make run" in sections[0] and "make test" in sections[0]
+    assert sections[1].startswith("## Quick start")
+    quick = sections[1]
+    for needed in ("pipx install", ".venv/bin/glutewake", "source .venv/bin/activate",
+                   "glutewake config set breaks.every 2m", "glutewake config set breaks.snooze 1m"):
+        assert needed in quick, needed
+    for developer in ("make soak", "make bench", "desktop-packages.sh"):
+        assert developer not in readme[:readme.index("## Before you exercise")], developer
+
+    shown = [shlex.split(line.split("#")[0]) for line in quick.splitlines()
+             if line.startswith("    glutewake ")]
+    assert {words[1] for words in shown} >= {"done", "snooze", "skip", "pause", "status",
+                                             "config", "guide"}
+    daemon = Running(home)
+    try:
+        daemon.wait_for("glutewake is watching")
+        for words in shown:
+            if words[1] in ("run", "guide"):  # run is the daemon itself; guide is interactive
+                assert glutewake(home, words[1], "--help").returncode == 0
+                continue
+            result = glutewake(home, *words[1:])
+            # understood and answered; skip with nothing due says so (exit 1), never a usage error
+            assert result.returncode == 0 or (words[1] == "skip" and "nothing to skip"
+                                              in result.stderr), (words, result.stderr)
+    finally:
+        daemon.stop()

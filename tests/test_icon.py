@@ -63,3 +63,25 @@ def test_looks_change_at_most_sixteen_times_a_stretch():
 
 def test_app_icon():
     assert app_icon(128).size == (128, 128)
+
+
+def test_the_shipped_pixmaps_are_the_drawn_ones_for_every_look():
+    """pixmaps.bin holds what the StatusNotifierItem tray sends, so that its daemon never loads
+    Pillow; a change to the drawing needs `python -m glutewake.desktop.icon` to write it again."""
+    from glutewake.desktop.icon import drawn_pixmaps, every_look, pixmaps
+
+    stale = [look for look in every_look() if pixmaps(look) != drawn_pixmaps(look)]
+    assert not stale, (f"pixmaps.bin is out of date for {stale[:3]}...: run "
+                       "`.venv/bin/python -m glutewake.desktop.icon`")
+
+
+def test_every_look_the_status_can_give_is_shipped():
+    from glutewake.desktop.icon import every_look
+
+    shipped = set(every_look())
+    every = 1800
+    for phase in ("sitting", "due", "snoozed", "paused", "away", "held"):
+        for sitting in range(0, 2 * every, 37):
+            for problem in (False, True):
+                look = look_for(status(phase, sitting, max(0, every - sitting)), every, problem)
+                assert look in shipped, look

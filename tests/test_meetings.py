@@ -10,6 +10,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -144,17 +145,61 @@ def microphone(clock=None):
 
 
 def test_recording_from_a_microphone_is_a_call_and_a_monitor_is_not(pulse):
+    """The detector knows what the server last told it, and the server tells a moment after a
+    change: hence the waiting. Its news comes in order, so once the call's end is seen, the
+    monitor recording begun before it has been seen too."""
     detector = microphone()
     assert detector.hold() is None
-    screen_recorder = pulse.record("speakers.monitor")
-    assert detector.hold() is None  # what the speakers play: a screen recorder or a meter
-    call = pulse.record("fakemic")
-    assert detector.hold() == Hold(Reason.MICROPHONE, source="parecord")
+    screen_recorder = pulse.record("speakers.monitor")  # what the speakers play: a screen
+    call = pulse.record("fakemic")  # recorder or a meter
+    wait_until(lambda: detector.hold() == Hold(Reason.MICROPHONE, source="parecord"), "the call")
     call.terminate()
     call.wait(5)
     wait_until(lambda: detector.hold() is None, "the hold to end with the recording")
     assert screen_recorder.poll() is None  # the monitor recording still runs and holds nothing
     assert detector.problems() == []
+
+
+def test_checks_ask_the_server_nothing_until_it_has_news(pulse):
+    """The thread asks once, then sleeps until the server has news: checks cost no round trip
+    (before, each check asked)."""
+    detector = microphone()
+    asked = []
+    connect = detector._connect
+
+    def counting():
+        connection = connect()
+        listing = connection.source_output_list
+        connection.source_output_list = lambda: asked.append(1) or listing()
+        return connection
+
+    detector._connect = counting
+    for _ in range(50):
+        assert detector.hold() is None
+    assert len(asked) == 1
+    pulse.record("fakemic")
+    wait_until(lambda: detector.hold() == Hold(Reason.MICROPHONE, source="parecord"), "the call")
+    assert 1 < len(asked) < 10  # a question for each piece of news
+    detector.close()
+    assert not detector._thread.is_alive()
+
+
+def test_without_a_sound_server_libpulse_is_not_loaded(tmp_path):
+    """No server socket anywhere: the detector says so without loading pulsectl and libpulse
+    (3.4 MB resident), and tries again later."""
+    (tmp_path / "config").mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "PULSE_SERVER"}
+    env.update(XDG_RUNTIME_DIR=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               HOME=str(tmp_path))
+    script = ("import sys\n"
+              "from glutewake.desktop.quiet.microphone import PulseMicrophone, Unavailable\n"
+              "detector = PulseMicrophone()\n"
+              "try:\n    detector.hold()\nexcept Unavailable as err:\n    print(err)\n"
+              "print('pulsectl' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=30)
+    assert done.stdout.splitlines() == ["no sound server answers (no server socket)", "False"], (
+        done.stdout + done.stderr)
 
 
 def test_a_modules_stream_is_not_a_call(pulse):
@@ -163,10 +208,11 @@ def test_a_modules_stream_is_not_a_call(pulse):
     detector = microphone()
     assert pulse.pactl("load-module", "module-loopback", "source=fakemic", "sink=speakers")
     wait_until(lambda: pulse.pactl("list", "short", "source-outputs").strip(), "the loopback")
-    assert detector.hold() is None
-    pulse.record("fakemic")
-    wait_until(detector.hold, "the call")
-    assert detector.hold() == Hold(Reason.MICROPHONE, source="parecord")
+    call = pulse.record("fakemic")
+    wait_until(lambda: detector.hold() == Hold(Reason.MICROPHONE, source="parecord"), "the call")
+    call.terminate()
+    call.wait(5)
+    wait_until(lambda: detector.hold() is None, "the loopback alone to hold nothing")
 
 
 def test_sound_server_going_away_and_coming_back_is_soft(pulse, caplog):
@@ -180,6 +226,7 @@ def test_sound_server_going_away_and_coming_back_is_soft(pulse, caplog):
     assert quiet.hold(on) is None and len(connects) == 1
     caplog.set_level(logging.INFO)
     pulse.stop()
+    wait_until(quiet.problems, "the detector to hear the server go")
     assert quiet.hold(on) is None  # the failure is "no reason", not an error
     assert quiet.problems() and quiet.problems()[0].startswith("microphone: the sound server")
     for _ in range(5):  # no more attempts within the 30 s
@@ -192,7 +239,7 @@ def test_sound_server_going_away_and_coming_back_is_soft(pulse, caplog):
     assert quiet.hold(on) is None and len(connects) == 3
     assert quiet.problems() == []
     pulse.record("fakemic")
-    assert quiet.hold(on) == Hold(Reason.MICROPHONE, source="parecord")
+    wait_until(lambda: quiet.hold(on) == Hold(Reason.MICROPHONE, source="parecord"), "the call")
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "microphone" in warnings[0].getMessage()
 
@@ -203,23 +250,27 @@ def test_a_restarted_server_is_reached_again_at_once(pulse):
     pulse.stop()
     pulse.start()
     pulse.record("fakemic")
-    assert detector.hold() == Hold(Reason.MICROPHONE, source="parecord")
+    wait_until(lambda: detector.hold() == Hold(Reason.MICROPHONE, source="parecord"),
+               "the call, with the clock standing still: no 30 s wait")
     assert detector.problems() == []
 
 
-def test_a_hung_server_costs_a_timeout_not_the_daemon(pulse):
+def test_a_hung_server_costs_nothing_once_connected_and_a_timeout_to_connect(pulse):
+    connected = microphone()
+    assert connected.hold() is None
     detector = microphone()
     detector.ANSWER = 0.5
-    assert detector.hold() is None
     pulse.signal(signal.SIGSTOP)
     try:
         started = time.monotonic()
+        assert connected.hold() is None  # the last answer: nothing is asked of the server
         with pytest.raises(Exception, match="did not answer"):
-            detector.hold()
+            detector.hold()  # connecting to it
         with pytest.raises(Exception, match="has not answered"):
-            detector.hold()  # the worker is still waiting: no second wait
+            detector.hold()  # the attempt is still waiting: no second wait
         assert time.monotonic() - started < 2.0
         assert "has not answered" in detector.problems()[0]
+        assert connected.problems() == []
     finally:
         pulse.signal(signal.SIGCONT)
     wait_until(lambda: detector.problems() == [], "the server to answer again")
@@ -248,6 +299,34 @@ def test_kept_without_a_sound_server_and_found_when_one_starts(tmp_path, monkeyp
         assert quiet.problems() == []
     finally:
         server.close()
+
+
+def test_the_calendar_code_loads_only_once_a_calendar_is_named(tmp_path):
+    """With [quiet] calendars empty (the default) the daemon never imports the calendar module;
+    naming one loads it and its meetings hold."""
+    path = tmp_path / "work.ics"
+    path.write_text(calendar(event("Standup", time.time() - 600)), "utf-8")
+    script = f"""
+import sys, time
+from glutewake.desktop.quiet import Quiet, find_detectors
+from tests.helpers import configured
+current = configured(quiet={{"microphone": False, "camera": False}})
+quiet = Quiet(find_detectors(None, lambda: current, platform="linux"))
+print(quiet.hold(current), quiet.next_busy(current), "glutewake.desktop.quiet.calendar" in sys.modules)
+current = configured(quiet={{"microphone": False, "camera": False, "calendars": [{str(path)!r}]}})
+held = None
+for _ in range(200):  # read and laid out by a child process, off this thread
+    held = quiet.hold(current)
+    if held:
+        break
+    time.sleep(0.05)
+print(held and held.reason.value, "glutewake.desktop.quiet.calendar" in sys.modules)
+"""
+    env = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=30, cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.splitlines() == ["None None False", "meeting True"], \
+        done.stdout + done.stderr
 
 
 def test_pipewire_recording_from_a_source_is_a_call(tmp_path, monkeypatch):

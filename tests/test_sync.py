@@ -10,11 +10,13 @@ import json
 import shutil
 import sqlite3
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from glutewake.app.sync import Sync
+from glutewake.core.commands import Done
 from glutewake.core.events import Kind, Reason, Record
 from glutewake.core.presence import DAY, Presence, State
 from glutewake.store import syncfolder
@@ -502,6 +504,12 @@ def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_inpu
         assert seen[-1].remote_input is not None and seen[-1].remote_input <= time.time()
         view = View.from_wire(daemon.view().to_wire())  # as `glutewake status` gets it
         assert abs(view.remote_break - done_at) < 0.01
+        # today's count is the day's, as `glutewake stats` gives it: the laptop's break, and
+        # then one here
+        assert seen[-1].done_elsewhere == (date.today(), 1)
+        assert view.status.done_today == 1
+        assert daemon.answer(Done()).done_today == 2
+        assert daemon.view().status.done_today == 2
         assert [(other.id, other.seen is not None) for other in view.devices] == [
             (laptop.sync.identity.id, True)]
         json_status = phrases.status_json(view)

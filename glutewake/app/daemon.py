@@ -32,7 +32,7 @@ this table with the threads of a running daemon):
 | tray-stop | app/runner.py | ends the tray's loop when the daemon stops |
 | wayland-idle | desktop/wayland.py | reads the Wayland compositor's idle events |
 | calendars | desktop/quiet/calendar.py | reads and lays out calendars, through child processes |
-| microphone | desktop/quiet/microphone.py | asks the sound server, which may hang |
+| microphone | desktop/quiet/microphone.py | keeps the sound server's news of recording streams |
 | sync | app/sync.py | writes this computer's files to the synced folder, reads the others' |
 """
 
@@ -171,9 +171,11 @@ class Daemon:
         hold = self._hold(settings) if not away and (idling or soon) else None
         next_busy = self._next_busy(settings) if planning and not away else None
         wall = self._wall()
-        remote = self.parts.sync.remote() if self.parts.sync is not None else (None, None)
+        sync = self.parts.sync
+        remote = sync.remote() if sync is not None else (None, None)
         return new, Observation(wall, self._mono(), idle, self._locked(), hold, utc_offset(wall),
-                                self.inhibitor, *remote, next_busy=next_busy)
+                                self.inhibitor, *remote, next_busy=next_busy,
+                                done_elsewhere=sync.done_elsewhere() if sync else None)
 
     def _step(self, command: Command | None = None) -> list:
         """One turn: look, apply the look (and `command`) to the coach, carry out the effects.

@@ -358,14 +358,21 @@ def tick_from_environment() -> float:
 
 def write_app_icon() -> str:
     """The application icon as a PNG for notifications to show; "" (no icon) if it cannot be
-    written: the data folder's trouble is reported by the journal."""
-    from ..desktop.icon import app_icon
+    written: the data folder's trouble is reported by the journal. The shipped one is copied
+    (drawing it would load Pillow, which the StatusNotifierItem tray does without)."""
+    from .install import shipped_icons
 
     path = paths.app_icon_file()
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            app_icon(128).save(path)  # by extension: Pillow loads only its PNG plugin
+            shipped = shipped_icons().get(128)
+            if shipped is not None:
+                path.write_bytes(shipped.read_bytes())
+            else:
+                from ..desktop.icon import app_icon
+
+                app_icon(128).save(path)  # by extension: Pillow loads only its PNG plugin
     except OSError as err:
         log.info("notifications: no icon (%s)", err)
         return ""

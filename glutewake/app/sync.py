@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from ..core import phrases
@@ -60,6 +61,7 @@ class Sync:
         self._wrote_events = False  # a journal event waits to be written
         self._write_at: float | None = None  # monotonic time the next write is due, if any
         self._remote: tuple[float | None, float | None] = (None, None)
+        self._done_elsewhere: tuple[date, int] | None = None  # (a day, breaks done elsewhere)
         self._devices: list[Device] = []
         self._problems: dict[str, str] = {}  # "folder", "read", "write": what is wrong now
         self._told: set = set()  # problems already in the log
@@ -78,6 +80,10 @@ class Sync:
     def remote(self) -> tuple[float | None, float | None]:
         """(the latest break on another computer, the latest input on another computer)."""
         return self._remote
+
+    def done_elsewhere(self) -> tuple[date, int] | None:
+        """(a local day, the breaks other computers logged as done that day), as last read."""
+        return self._done_elsewhere
 
     def saw(self, wall: float, idle: float | None, locked: bool, away: bool) -> None:
         """What one look saw; news for the other computers is written within WRITE_EVERY."""
@@ -194,6 +200,7 @@ class Sync:
         self._folder = None
         if target is None:
             self._devices, self._problems, self._remote = [], {}, (None, None)
+            self._done_elsewhere = None
             return
         try:
             own = folder_of(target, self._identity.id)
@@ -254,8 +261,12 @@ class Sync:
         latest_input = max((row[5] for row in reading.presence if row[5] is not None),
                            default=None)
         remote = (_later(self._remote[0], latest_break), _later(self._remote[1], latest_input))
-        if remote != self._remote:
-            self._remote = remote
+        today = date.fromtimestamp(now)
+        done = (today, self._journal.done_elsewhere(today)) if reading.events or (
+            self._done_elsewhere is None or self._done_elsewhere[0] != today) else \
+            self._done_elsewhere
+        if remote != self._remote or done != self._done_elsewhere:
+            self._remote, self._done_elsewhere = remote, done
             if not self._stopping:  # the daemon looks at once: the coach hears of it now
                 self.on_news()
 

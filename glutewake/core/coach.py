@@ -493,10 +493,14 @@ class Coach:
         return [self._record(Kind.LEVEL_UP, level=self.settings.prefs.level)]
 
     def _done_today(self) -> int:
-        past = self._past
-        if self._last is None or past.today != self._last.local.date():
+        """Breaks done today here and, through the synced folder, on the other computers:
+        the number `glutewake stats` gives for today."""
+        if self._last is None:
             return 0
-        return past.done_today
+        past, today = self._past, self._last.local.date()
+        elsewhere = self._last.done_elsewhere
+        return ((past.done_today if past.today == today else 0)
+                + (elsewhere[1] if elsewhere is not None and elsewhere[0] == today else 0))
 
     def _snooze(self, cmd: Snooze) -> list[Effect]:
         seconds = cmd.seconds or self.settings.breaks.snooze

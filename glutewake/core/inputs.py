@@ -24,6 +24,8 @@ class Observation:
     remote_break: float | None = None
     remote_input: float | None = None
     next_busy: Busy | None = None  # the next busy block of the calendars, when one comes soon
+    done_elsewhere: tuple[date, int] | None = None  # (a local day, breaks done that day on the
+    #                                                 other computers)
 
     @property
     def engaged(self) -> bool:

@@ -197,17 +197,25 @@ class NameOwner:
     set by the bus, tells whether it is the server's.
 
     Kept on the worker thread only (the first question is queued there too), so the answers and
-    the signals are taken in the order the bus sent them."""
+    the signals are taken in the order the bus sent them. `on_change` is called there too, after
+    each change of owner."""
 
-    def __init__(self, bus: Bus, name: str):
+    def __init__(self, bus: Bus, name: str, on_change: Callable[[], None] = lambda: None):
         self._bus = bus
         self.name = name
+        self._on_change = on_change
         self._owner: str | None = None  # "" while nobody owns it; None while not known
         bus.subscribe(owner_changes(name), self._changed)
         bus.later(self._ask)
 
+    @property
+    def owner(self) -> str | None:
+        """The owner's unique name as last known, "" for nobody, None when not known."""
+        return None if self._bus.closed.is_set() else self._owner
+
     def _changed(self, message: Message) -> None:
         self._owner = message.body[2]
+        self._on_change()
 
     def _ask(self) -> None:
         try:
@@ -221,6 +229,75 @@ class NameOwner:
             self._ask()
         sender = message.header.fields.get(HeaderFields.sender)
         return bool(sender) and sender == self._owner
+
+
+_UNKNOWN = object()
+
+
+class Kept:
+    """A value another program serves on the bus (a property, a setting), kept current from the
+    signal it sends when the value changes, so that asking for it costs no round trip: `get()`
+    reads it only while it is not known. The first successful read starts listening and reads
+    again (the first answer may predate the listening); a change of the name's owner (the server
+    restarted, or another took over) forgets the value. Only the owner's signals count.
+
+    `changed(message)` says what a signal means: None when it is about something else, else
+    (True, the new value) or (False, None) for "changed, ask again"."""
+
+    def __init__(self, bus: Bus, name: str, read: Callable[[], object], rule: MatchRule,
+                 changed: Callable[[Message], tuple[bool, object] | None]):
+        self._bus, self._name, self._read = bus, name, read
+        self._rule, self._changed = rule, changed
+        self._owner: NameOwner | None = None  # made with the first answer
+        self._lock = threading.Lock()  # the value and the count of changes go together
+        self._value: object = _UNKNOWN
+        self._changes = 0
+
+    def get(self) -> object:
+        """The value; DBusError when it must be read and cannot be. Called from one thread."""
+        with self._lock:
+            value, changes = self._value, self._changes
+        if value is not _UNKNOWN:
+            return value
+        value = self._read()
+        if self._owner is None:  # listening from now on (tried again if that fails)...
+            self._bus.subscribe(self._rule, self._signal)
+            self._owner = NameOwner(self._bus, self._name, self._forget)
+            with self._lock:
+                changes = self._changes
+            value = self._read()  # ...so this answer is current until a signal says otherwise
+        with self._lock:
+            if self._changes == changes:  # no signal came meanwhile: it is current
+                self._value = value
+        return value
+
+    def _forget(self) -> None:
+        with self._lock:
+            self._value, self._changes = _UNKNOWN, self._changes + 1
+
+    def _signal(self, message: Message) -> None:
+        said = self._changed(message)
+        if said is None or self._owner is None or not self._owner.sent(message):
+            return
+        known, value = said
+        with self._lock:
+            self._value, self._changes = value if known else _UNKNOWN, self._changes + 1
+
+
+def property_changes(path: str, interface: str, name: str) -> tuple[MatchRule, Callable]:
+    """The PropertiesChanged signals of an object, and what they say of one property (for
+    Kept)."""
+    rule = MatchRule(type="signal", interface="org.freedesktop.DBus.Properties",
+                     member="PropertiesChanged", path=path)
+    rule.add_arg_condition(0, interface)
+
+    def changed(message: Message) -> tuple[bool, object] | None:
+        _, values, invalidated = message.body
+        if name in values:
+            return True, values[name][1]
+        return (False, None) if name in invalidated else None
+
+    return rule, changed
 
 
 def connect(which: str = "SESSION") -> Bus | None:

@@ -155,8 +155,12 @@ class FreedesktopNotifier(Notifier):
                           self._signal)
 
     def available(self) -> bool:
-        """Whether a notification server is on the bus now (it may come and go)."""
-        return self._bus.name_has_owner("org.freedesktop.Notifications")
+        """Whether a notification server is on the bus now (it may come and go): as the bus's
+        signals last said, so that a status costs no round trip."""
+        owner = self._server.owner
+        if owner is None:  # not known yet (or the bus is gone: the question then says so)
+            return self._bus.name_has_owner("org.freedesktop.Notifications")
+        return bool(owner)
 
     def state(self) -> str:
         return "ok" if self.available() else "missing"

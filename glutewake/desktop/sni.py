@@ -26,7 +26,7 @@ from jeepney import new_signal
 from jeepney.bus_messages import message_bus
 
 from .bus import SNI_WATCHER, owner_changes
-from .icon import Look, draw
+from .icon import Look, pixmaps
 from .menu import Item
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ ITEM_IFACE = "org.kde.StatusNotifierItem"
 MENU_IFACE = "com.canonical.dbusmenu"
 PROPS_IFACE = "org.freedesktop.DBus.Properties"
 WATCHER = DBusAddress("/StatusNotifierWatcher", bus_name=SNI_WATCHER, interface=SNI_WATCHER)
-PIXMAP_SIZES = (22, 32, 48)
 LAYOUT = "(ia{sv}av)"
 
 INTROSPECTION = """<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"
@@ -96,17 +95,6 @@ INTROSPECTION = """<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Intro
  </interface>
 </node>
 """
-
-
-def pixmaps(look: Look) -> list[tuple[int, int, bytes]]:
-    """The icon as a(iiay): ARGB32 pixels in network byte order (A, R, G, B per pixel)."""
-    result = []
-    for size in PIXMAP_SIZES:
-        red, green, blue, alpha = draw(look, size).split()
-        from PIL import Image
-
-        result.append((size, size, Image.merge("RGBA", (alpha, red, green, blue)).tobytes()))
-    return result
 
 
 class MenuModel:

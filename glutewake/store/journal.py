@@ -20,7 +20,6 @@ import re
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -292,7 +291,7 @@ class Journal:
         file (or, if no spill folder can be written either, in memory), retried at every flush.
         It waits on another process's lock at most BUSY_BUDGET seconds."""
         with self._lock:
-            self._pending.append((uuid.uuid4().hex, record))
+            self._pending.append((os.urandom(16).hex(), record))  # as unique as uuid4
             if self._flush_locked():
                 return True
             self._keep_safe()
@@ -510,6 +509,13 @@ class Journal:
                            f"({marks})), (SELECT MAX(input) FROM presence WHERE device != '')",
                            list(breaks))
         return found[0] if found else (None, None)
+
+    def done_elsewhere(self, day: date) -> int:
+        """How many breaks other computers logged as done on `day` (their local date, as
+        `glutewake stats` counts them)."""
+        found = self._read("SELECT COUNT(*) FROM events WHERE device != '' AND kind = 'done' "
+                           "AND local_date = ?", [day.isoformat()])
+        return found[0][0] if found else 0
 
     def device_names(self) -> dict[str, str]:
         """The computers this journal has heard of through the synced folder: id -> name

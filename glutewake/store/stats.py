@@ -198,8 +198,9 @@ def past(read: Read, catalog: Sequence[Exercise], today: date, now: float | None
 
     if now is None:
         now = datetime.combine(today, time.max).timestamp()
-    rows = read("SELECT COUNT(*) FROM events WHERE kind = 'done' AND local_date = ?",
-                (today.isoformat(),))
+    # this computer's breaks today: the other computers' come from sync (Observation)
+    rows = read("SELECT COUNT(*) FROM events WHERE kind = 'done' AND local_date = ? "
+                "AND device = ''", (today.isoformat(),))
     found = counted(read, (e.id for e in catalog if e.level == 1), now)
     groups = {e.id: e.group for e in catalog}
     groups_today: dict[str, int] = {}

@@ -21,12 +21,14 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from ...core import config
 from ...core.config import Settings
 from ...core.events import Busy, Hold, Reason
 from ...i18n import _
+from .names import CALENDARS
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,9 @@ class Registered:
     needs: str = ""  # "bus": the session bus; "display": an X display
     takes: tuple[str, ...] = ()  # what it is made with, in order: "bus", "platform", and
     #                               "setting" (a function that returns its setting's value now)
+    first_use: str = ""  # its name, when it is made (and its module loaded) only the first
+    #                      time its setting turns it on: the calendar code stays out of a daemon
+    #                      without calendars
 
     def on(self, settings: Settings) -> bool:
         return bool(config.value(settings, self.setting))
@@ -100,12 +105,15 @@ DETECTORS = (
     Registered("microphone.PulseMicrophone", MICROPHONE, (Reason.MICROPHONE,), ("linux",)),
     Registered("camera.OpenCamera", CAMERA, (Reason.CAMERA,), ("linux",)),
     Registered("apps.RunningApps", "quiet.apps", (Reason.APP,), takes=("setting", "platform")),
-    Registered("calendar.Calendars", "quiet.calendars", (Reason.MEETING,), takes=("setting",)),
+    Registered("calendar.Calendars", "quiet.calendars", (Reason.MEETING,), takes=("setting",),
+               first_use=CALENDARS),
 )
 
 
 def registered(detector: Detector) -> Registered:
     """The row of `DETECTORS` a detector was made from."""
+    if isinstance(detector, OnFirstUse):
+        return detector.row
     kind = type(detector)
     where = f"{kind.__module__.rpartition('.')[2]}.{kind.__qualname__}"
     return next(row for row in DETECTORS if row.where == where)
@@ -172,8 +180,12 @@ def find_detectors(bus, settings, platform: str = sys.platform) -> list[Detector
     `settings` returns the current Settings. The microphone, camera and calendars need neither a
     display nor a session bus, so they also watch in console mode (`bus` None)."""
     wanted = [row for row in DETECTORS if row.runs_on(platform, bus)]
-    found = []
+    found: list[Detector] = []
     for row in wanted:
+        if row.first_use:
+            found.append(OnFirstUse(row, partial(row.make, bus, settings, platform)))
+            log.info("quiet: watching %s once it is turned on", row.first_use)
+            continue
         try:
             detector = row.make(bus, settings, platform)
         except Exception as err:
@@ -190,3 +202,27 @@ def find_detectors(bus, settings, platform: str = sys.platform) -> list[Detector
         log.info("quiet: watching %s", detector.name)
         found.append(detector)
     return found
+
+
+class OnFirstUse(Detector):
+    """A stand-in for a detector made the first time Quiet asks it, which is the first time
+    its setting turns it on."""
+
+    def __init__(self, row: Registered, make: Callable[[], Detector]) -> None:
+        self.row, self.name = row, row.first_use
+        self._make = make
+        self._made: Detector | None = None
+
+    def _detector(self) -> Detector:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def hold(self) -> Hold | None:
+        return self._detector().hold()
+
+    def next_busy(self) -> Busy | None:
+        return self._detector().next_busy()
+
+    def problems(self) -> list[str]:
+        return [] if self._made is None else self._made.problems()

@@ -53,7 +53,8 @@ from datetime import time as clock_time
 from ...core.events import Busy, Hold, Reason
 from ...core.untrusted import clean
 from ...files import NotAFile, TooBig, read_capped
-from ...i18n import N_, _
+from ...i18n import _
+from .names import CALENDARS
 from ...threads import spawn
 from . import Detector
 
@@ -534,8 +535,7 @@ class Source:
 
 
 class Calendars(Detector):
-    # TRANSLATORS: a detector's name in `glutewake status`; "[quiet] calendars" is the setting
-    name = N_("calendars from [quiet] calendars")
+    name = CALENDARS
 
     def __init__(self, calendars, now=time.time, clock=time.monotonic, fetch=fetch_apart,
                  expand=parse_apart) -> None:

@@ -1,15 +1,31 @@
-"""GNOME's do-not-disturb: notification banners switched off, read through the desktop portal."""
+"""GNOME's do-not-disturb: notification banners switched off, read through the desktop portal.
+The portal says when a setting changes (SettingChanged), so it is read once and then kept."""
 
 from __future__ import annotations
 
 from ...core.events import Hold, Reason
 from ...i18n import N_
+from ..bus import Kept
 from . import Detector
 
-from jeepney import DBusAddress
+from jeepney import DBusAddress, MatchRule
 
-PORTAL = DBusAddress("/org/freedesktop/portal/desktop", bus_name="org.freedesktop.portal.Desktop",
-                     interface="org.freedesktop.portal.Settings")
+PORTAL_NAME = "org.freedesktop.portal.Desktop"
+PORTAL_PATH = "/org/freedesktop/portal/desktop"
+SETTINGS = "org.freedesktop.portal.Settings"
+PORTAL = DBusAddress(PORTAL_PATH, bus_name=PORTAL_NAME, interface=SETTINGS)
+NAMESPACE, KEY = "org.gnome.desktop.notifications", "show-banners"
+
+
+def unwrapped(value):
+    while isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+        value = value[1]  # Read wraps the value in one or two variants
+    return value
+
+
+def banner_changes(message) -> tuple[bool, object] | None:
+    namespace, key, value = message.body
+    return (True, unwrapped(value)) if (namespace, key) == (NAMESPACE, KEY) else None
 
 
 class GnomeBanners(Detector):
@@ -18,11 +34,14 @@ class GnomeBanners(Detector):
 
     def __init__(self, bus):
         self._bus = bus
+        rule = MatchRule(type="signal", interface=SETTINGS, member="SettingChanged",
+                         path=PORTAL_PATH)
+        rule.add_arg_condition(0, NAMESPACE)
+        self._banners = Kept(bus, PORTAL_NAME, self._read, rule, banner_changes)
+
+    def _read(self) -> object:
+        return unwrapped(self._bus.call(PORTAL, "Read", "ss", (NAMESPACE, KEY),
+                                        auto_start=False)[0])
 
     def hold(self) -> Hold | None:
-        value = self._bus.call(PORTAL, "Read", "ss",
-                               ("org.gnome.desktop.notifications", "show-banners"),
-                               auto_start=False)[0]
-        while isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
-            value = value[1]  # Read wraps the value in one or two variants
-        return None if value else Hold(Reason.DO_NOT_DISTURB)
+        return None if self._banners.get() else Hold(Reason.DO_NOT_DISTURB)
