@@ -49,6 +49,22 @@ def test_status_reads_no_settings(home):
     heavy = {"glutewake.core.config", "glutewake.core.setting", "glutewake.app.settings_file",
              "glutewake.app.catalog", "tomlkit"}
     assert not heavy & loaded, heavy & loaded
+    # of the command modules, only the one that handles `status`
+    commands = {m for m in loaded if m.startswith("glutewake.app.cli.")}
+    assert commands == {"glutewake.app.cli.parser", "glutewake.app.cli.running"}, commands
+
+
+def test_every_command_has_a_handler():
+    """Each command the parser knows names a function that runs it, and only those do."""
+    import importlib
+
+    from glutewake.app.cli import build_parser
+    from glutewake.app.cli.parser import HANDLERS
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command")
+    assert set(commands.choices) == set(HANDLERS)
+    for module, function in HANDLERS.values():
+        assert callable(getattr(importlib.import_module(module, "glutewake.app.cli"), function))
 
 
 def test_config_set_show_and_path(home):

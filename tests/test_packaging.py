@@ -118,8 +118,8 @@ def test_the_wheel_in_a_fresh_venv_installs_and_removes_its_desktop_files(built,
     helped = run("--help")
     assert helped.returncode == 0, helped.stderr
     assert "install-desktop" in helped.stdout, (
-        "glutewake has no install-desktop command: cli.py needs the lines named in "
-        "glutewake/app/install.py's docstring")
+        "glutewake has no install-desktop command: glutewake/app/cli/parser.py declares it, as "
+        "glutewake/app/install.py's docstring says")
 
     done = run("install-desktop")
     assert done.returncode == 0 and done.stderr == "", done.stderr

@@ -179,7 +179,7 @@ def test_a_long_span_shows_weeks(week, tmp_path):
 
 
 def test_show_my_week_writes_and_opens_the_last_seven_days(week, tmp_path, monkeypatch):
-    from glutewake.app.report_cli import show_week
+    from glutewake.app.cli.report import show_week
 
     env, said = opener_env(week, tmp_path)
     monkeypatch.setenv("PATH", env["PATH"])

@@ -3,7 +3,7 @@
 import json
 import sys
 
-from glutewake.app.cli import STATUS_FIELDS
+from glutewake.app.cli.running import STATUS_FIELDS
 from tests.support import Running, glutewake, write_config
 
 

@@ -6,12 +6,8 @@ icons into the hicolor theme and the manual page into man/man1. `--remove` delet
 files. The files travel inside the wheel as glutewake/share/ (pyproject.toml's force-include); a
 source checkout reads them from assets/.
 
-cli.py offers the command with an import and a call at the end of build_parser(), plus one
-entry in COMMANDS:
-
-    from . import install
-    install.add_parser(commands)            # last in build_parser(), before `return parser`
-    "install-desktop": install.main,        # in COMMANDS
+The command is declared in cli/parser.py: its options in build_parser(), and `main` below as its
+handler in HANDLERS.
 """
 
 from __future__ import annotations
@@ -33,17 +29,6 @@ NAME = "glutewake"
 ENTRY = f"{NAME}.desktop"
 MAN_PAGE = f"{NAME}.1"
 ICON = re.compile(rf"{NAME}-(\d+)\.png")
-
-
-def add_parser(commands) -> object:
-    """Declare `install-desktop` on cli.py's subcommand list."""
-    parser = commands.add_parser(
-        "install-desktop", help=_("add glutewake to the desktop's menus, icons and manual pages"),
-        description=_("Linux: copies the menu entry (starting this glutewake), the icons and the "
-                      "manual page under $XDG_DATA_HOME (default ~/.local/share). Elsewhere it "
-                      "says what to do instead."))
-    parser.add_argument("--remove", action="store_true", help=_("take those files away again"))
-    return parser
 
 
 def main(args, platform: str = sys.platform) -> int:

@@ -267,7 +267,7 @@ class Session:
 
     def show_week(self) -> None:
         """"Show my week" in the tray: the page `glutewake report` writes, opened the same way."""
-        from .report_cli import show_week
+        from .cli.report import show_week
 
         problem = show_week(date.today())
         if problem:
