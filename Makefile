@@ -25,7 +25,7 @@ NOT_TYPED_YET := \
   glutewake/core/coach.py glutewake/core/commands.py glutewake/core/config.py \
   glutewake/core/errors.py glutewake/core/events.py glutewake/core/exercises.py \
   glutewake/core/phases.py glutewake/core/phrases.py glutewake/core/view.py \
-  glutewake/app/cli.py glutewake/app/daemon.py glutewake/app/install.py \
+  glutewake/app/daemon.py glutewake/app/install.py \
   glutewake/app/manpage.py glutewake/app/runner.py glutewake/app/settings_doc.py \
   glutewake/app/settings_file.py glutewake/desktop/autostart.py glutewake/desktop/bus.py \
   glutewake/desktop/menu.py glutewake/desktop/quiet/calendar.py \
