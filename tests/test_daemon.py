@@ -15,12 +15,13 @@ from glutewake.core.coach import HeadsUp, Remind
 from glutewake.words import phrases
 from glutewake.core.effects import Reply
 from glutewake.core.events import Hold, Kind, Reason
+from glutewake.core.ports import IdleSource, Notifier
 from glutewake.core.view import View, answer_from_wire
 from glutewake.store.journal import Journal
 from tests.helpers import START_WALL
 
 
-class FakeNotifier:
+class FakeNotifier(Notifier):
     name = "fake"
 
     def __init__(self):
@@ -42,7 +43,7 @@ class FakeNotifier:
         self.answers.append(text)
 
 
-class FakeIdle:
+class FakeIdle(IdleSource):
     name = "fake idle"
 
     def __init__(self):
@@ -358,7 +359,7 @@ def test_no_io_under_the_coachs_lock_a_slow_desktop_never_keeps_a_status_reader_
     asked = threading.Event()
     release = threading.Event()
 
-    class SlowIdle:
+    class SlowIdle(IdleSource):
         name = "slow idle"
 
         def idle_seconds(self):

@@ -8,7 +8,8 @@ import pytest
 
 from glutewake.core import config
 from glutewake.core.events import Hold
-from glutewake.desktop.quiet import DETECTORS, Quiet, Registered, find_detectors, registered
+from glutewake.desktop.quiet import (DETECTORS, Detector, Quiet, Registered, find_detectors,
+                                     registered)
 from tests.helpers import configured
 
 ROWS = [pytest.param(row, id=row.where) for row in DETECTORS]
@@ -39,6 +40,17 @@ def test_each_row_names_a_class_a_declared_setting_and_its_holds(row):
     assert set(row.takes) <= {"bus", "platform", "setting"}
     assert all(p in ("linux", "win32", "darwin") for p in row.platforms)
     assert registered(made_without_the_system(row)) is row
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_each_detector_has_every_member_quiet_asks(row):
+    """Quiet asks every detector for `recovers`, `problems()` and `next_busy()` without probing
+    for them: each class derives from Detector and so has them, the defaults where it needs
+    none."""
+    assert Detector in row.kind().__mro__
+    detector = made_without_the_system(row)
+    assert isinstance(detector.recovers, bool)
+    assert callable(detector.problems) and callable(detector.next_busy)
 
 
 @pytest.mark.parametrize("row", ROWS)

@@ -357,9 +357,8 @@ class Daemon:
         return View(
             self.snapshot(), self._wall(), os.getpid(),
             self.parts.idle.name if self.parts.idle else "none",
-            getattr(self.parts.idle, "unknown_since", None), self.inhibitor,
-            self.parts.notifier.name,
-            getattr(self.parts.notifier, "state", lambda: "ok")() == "missing",
+            self.parts.idle.unknown_since if self.parts.idle else None, self.inhibitor,
+            self.parts.notifier.name, self.parts.notifier.state() == "missing",
             tuple(self._problems()), self.tray_name,
             None if error is None else Problem(*where_and_what(error)),
             str(self.settings.path), str(self.journal.path), self.journal.pending,

@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import __version__, i18n
 from . import paths, settings_file
 from ..core import commands
+from ..core.ports import Notifier
 from ..words import phrases
 from .control import AlreadyRunning, InstanceLock, journal_lock
 from .opener import open_file
@@ -178,7 +179,7 @@ class Session:
             return ConsoleNotifier()
         icon = write_app_icon()
         timeout = lambda: self.settings.settings.notifications.timeout * 1000  # noqa: E731
-        chain = []
+        chain: list[Notifier] = []
         if self.bus is not None:
             chain.append(FreedesktopNotifier(self.bus, icon, timeout,
                                              lambda: self.settings.settings.breaks.snooze,
@@ -331,7 +332,7 @@ class Session:
         if self.service is not None:
             self.service.close()  # the bus name goes first: nobody calls a stopping daemon
         daemon.shutdown()
-        if hasattr(daemon.parts.idle, "close"):
+        if daemon.parts.idle is not None:
             daemon.parts.idle.close()  # a Wayland connection: disconnected before exit
         for bus in (self.bus, self.system_bus):
             if bus is not None:

@@ -1,10 +1,12 @@
 """The small protocols the daemon drives: each adapter in desktop/ (and the journal in store/)
-implements one, and the daemon knows them only through these."""
+implements one, and the daemon knows them only through these. Every member is declared here; an
+adapter that has no use for one derives from its protocol and takes the default, so nobody
+needs to ask whether an adapter has it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .effects import Note
 from .events import Busy, Hold, Record
@@ -16,7 +18,8 @@ if TYPE_CHECKING:
 class Notifier(Protocol):
     """Shows reminders: freedesktop notifications, plyer, a console line."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def show(self, note: Note) -> None: ...
 
@@ -31,14 +34,23 @@ class Notifier(Protocol):
         console) says so."""
         ...
 
+    def state(self) -> str:
+        """ "ok", or "missing" when it needs a server that is not there now (the desktop's
+        notification server)."""
+        return "ok"
+
 
 class IdleSource(Protocol):
     """Seconds since the last keyboard or mouse input; None when it cannot tell right now."""
 
     name: str
-    unknown_since: float | None  # wall time it stopped answering; None while it answers
+    unknown_since: float | None = None  # wall time it stopped answering; None while it answers
 
     def idle_seconds(self) -> float | None: ...
+
+    def close(self) -> None:
+        """Let go of what it holds (a Wayland connection) before glutewake exits."""
+        return None  # most hold nothing
 
 
 class HoldSource(Protocol):
@@ -58,15 +70,23 @@ class HoldSource(Protocol):
 class InhibitorSource(Protocol):
     """Programs asking the desktop not to go idle (a film, a talk): the person is still there."""
 
-    problem: str  # why it cannot read now, "" when it can
+    @property
+    def problem(self) -> str:
+        """Why it cannot read now, "" when it can."""
+        ...
 
     def inhibitor(self) -> str | None: ...
 
 
-class Tray(Protocol):
+LookT = TypeVar("LookT", contravariant=True)
+
+
+class Tray(Protocol[LookT]):
+    """The icon in the panel; `look` is what decides its picture (desktop/icon.py's Look)."""
+
     name: str
 
-    def update(self, look, line: str) -> None: ...
+    def update(self, look: LookT, line: str) -> None: ...
 
     def refresh_menu(self) -> None: ...
 
@@ -78,14 +98,26 @@ class Tray(Protocol):
 class Store(Protocol):
     """The journal, as the daemon uses it."""
 
-    pending: int  # events not in the database yet (kept safe in a spill file)
-    trouble: str  # why, or ""
-    path: object  # where it lives, for `glutewake status`
+    @property
+    def pending(self) -> int:
+        """Events not in the database yet (kept safe in a spill file)."""
+        ...
+
+    @property
+    def trouble(self) -> str:
+        """Why, or ""."""
+        ...
+
+    @property
+    def path(self) -> object:
+        """Where it lives, for `glutewake status`."""
+        ...
 
     def record(self, record: Record) -> bool: ...
 
     def flush(self) -> bool: ...
 
-    def read(self, query: str, args=()) -> list[tuple]: ...
+    # a row as sqlite3 returns it: what each column holds depends on the query
+    def read(self, query: str, args: Sequence[object] = ()) -> list[tuple[Any, ...]]: ...
 
     def close(self) -> None: ...

@@ -1,25 +1,19 @@
-"""What every idle source shares: the protocol the daemon asks, and a base class that turns a
-failing source into "unknown". A module of its own so that activity.py (the sources on Linux, and
-the choice among all of them) and idle_native.py (Windows, macOS) both build on it without
-importing each other."""
+"""What every idle source shares: a base class that turns a failing source into "unknown" (the
+protocol the daemon asks is core.ports.IdleSource). A module of its own so that activity.py
+(the sources on Linux, and the choice among all of them) and idle_native.py (Windows, macOS)
+both build on it without importing each other."""
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Protocol
+
+from ..core.ports import IdleSource
 
 log = logging.getLogger(__name__)
 
 
-class IdleSource(Protocol):
-    name: str
-    unknown_since: float | None  # when it stopped answering, if it did
-
-    def idle_seconds(self) -> float | None: ...
-
-
-class IdleReader:
+class IdleReader(IdleSource):
     """A source that reads with `_read()`, which may raise: a failure reads as None ("unknown"),
     logged once per outage."""
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..core.effects import GuideDone, Guiding, HeadsUp, Note, Remind
+from ..core.ports import Notifier
 from ..i18n import N_, _
 from ..words import moves
 from ..words.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
@@ -64,7 +65,7 @@ def picture(note: Note) -> str:
     return str(frames[min(frame, len(frames) - 1)]) if frames else ""
 
 
-class ConsoleNotifier:
+class ConsoleNotifier(Notifier):
     """Plain lines on a terminal: the console mode, and the last resort everywhere."""
 
     # TRANSLATORS: how reminders are shown, in `glutewake status`: printed in the terminal
@@ -116,7 +117,7 @@ class ConsoleNotifier:
             pass  # the terminal went away; the journal and log still have everything
 
 
-class FreedesktopNotifier:
+class FreedesktopNotifier(Notifier):
     """org.freedesktop.Notifications over jeepney: buttons, replacement, closing."""
 
     # TRANSLATORS: how reminders are shown, in `glutewake status`; "D-Bus" stays as it is
@@ -161,6 +162,9 @@ class FreedesktopNotifier:
         if owner is None:  # not known yet (or the bus is gone: the question then says so)
             return self._bus.name_has_owner("org.freedesktop.Notifications")
         return bool(owner)
+
+    def state(self) -> str:
+        return "ok" if self.available() else "missing"
 
     def capabilities(self) -> set[str]:
         if self._caps is None:
@@ -256,7 +260,7 @@ class FreedesktopNotifier:
             self.on_action(key)  # the daemon maps the key to a command, or refuses it
 
 
-class PlyerNotifier:
+class PlyerNotifier(Notifier):
     """plyer's notification facade: Windows balloons, macOS, notify-send on Linux."""
 
     name = "plyer"
@@ -291,11 +295,11 @@ class PlyerNotifier:
                                 app_icon=self._icon, timeout=30)
 
 
-class FallbackNotifier:
+class FallbackNotifier(Notifier):
     """The first notifier that works. One that failed rests for `retry` seconds: a server that
     hangs would otherwise cost a time-out at every step of a guided break."""
 
-    def __init__(self, notifiers: list, report: Callable[[str], None], retry: float = 120.0,
+    def __init__(self, notifiers: list[Notifier], report: Callable[[str], None], retry: float = 120.0,
                  clock: Callable[[], float] = time.monotonic):
         self._notifiers = notifiers
         self._report = report
@@ -305,7 +309,7 @@ class FallbackNotifier:
         self._clock = clock
         self._resting: dict[int, float] = {}  # position of a way that failed -> until when
 
-    def _ways(self):
+    def _ways(self) -> list[tuple[int, Notifier]]:
         """(position, notifier) of each way not resting now, best first."""
         now = self._clock()
         return [(position, notifier) for position, notifier in enumerate(self._notifiers)
@@ -317,9 +321,8 @@ class FallbackNotifier:
 
     def state(self) -> str:
         """"ok", or "missing" when the way in use needs a server that is not there now."""
-        check = getattr(self._working, "available", None)
         try:
-            return "ok" if check is None or check() else "missing"
+            return "ok" if self._working is None else self._working.state()
         except Exception:
             return "missing"
 

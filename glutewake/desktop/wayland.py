@@ -31,6 +31,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
+from ..core.ports import IdleSource
 from ..threads import spawn
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def _close_all() -> None:
         source.close()
 
 
-class WaylandIdle:
+class WaylandIdle(IdleSource):
     """What both protocols share; the subclasses name the global, its requests and events."""
 
     name = "Wayland idle"

@@ -122,7 +122,7 @@ def font_files() -> list[str]:
     return [found[name] for name in FONTS if name in found]
 
 
-def text_font(size: int):
+def text_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for path in font_files():
         try:
             return ImageFont.truetype(path, size)
@@ -179,8 +179,8 @@ def draw_chart(report: Report) -> Image.Image:
             pen.line((x, y, min(x + 6, right), y), fill=GOAL, width=2)
     if len(points) > 1:
         pen.line(points, fill=BOUT, width=2)
-    for x, y in points:
-        pen.ellipse((x - 3, y - 3, x + 3, y + 3), fill=BOUT)
+    for px, py in points:
+        pen.ellipse((px - 3, py - 3, px + 3, py + 3), fill=BOUT)
 
     legend = [(REMINDED, _("reminders")), (DONE, _("breaks done")),
               (GOAL, _("goal {goal}/day", goal=report.goal)), (BOUT, _("longest bout")),

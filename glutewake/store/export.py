@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, TextIO
 
 from ..words.phrases import detail
+
+if TYPE_CHECKING:
+    from .journal import Journal
 
 CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitting_seconds",
                "detail", "reason", "source", "reminder", "duration_seconds", "until_utc",
@@ -17,7 +22,7 @@ def utc(ts: float) -> str:
         "+00:00", "Z")
 
 
-def rows(journal, since: date | None = None):
+def rows(journal: Journal, since: date | None = None) -> Iterator[list[object]]:
     """One row per event, in CSV_COLUMNS order; None where the event has no such value (an
     empty cell in the CSV, null in JSON)."""
     for event in journal.events(since):
@@ -31,7 +36,7 @@ def rows(journal, since: date | None = None):
                int(event.waiting), event.device or None]
 
 
-def write_csv(journal, out, since: date | None = None) -> None:
+def write_csv(journal: Journal, out: TextIO, since: date | None = None) -> None:
     import csv
 
     writer = csv.writer(out, lineterminator="\n")

@@ -22,6 +22,7 @@ from ..words.times import day_month, humanize, weekday, weekday_date
 from ..i18n import _, language
 from . import pattern, stats
 from .pattern import Bout, Mark, Measures
+from .reading import Read
 
 MOST_DAYS = 31
 TIMELINE_DAYS = 14
@@ -71,7 +72,7 @@ class History:
         return [start + timedelta(days=n) for n in range((self.last - start).days + 1)]
 
 
-def gather(read, first: date, last: date, goal: int, today: date, names: dict[str, str],
+def gather(read: Read, first: date, last: date, goal: int, today: date, names: dict[str, str],
            device: str | None = None) -> History:
     """Everything the page shows, read from the journal."""
     report = stats.report(read, first, last, goal, today, device)
@@ -111,18 +112,18 @@ def gather(read, first: date, last: date, goal: int, today: date, names: dict[st
 
 # --- pieces -----------------------------------------------------------------------------------
 
-def e(text) -> str:
+def e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def number(key: str, value, shown: str | None = None) -> str:
+def number(key: str, value: object, shown: str | None = None) -> str:
     """A table cell with a number from `stats --json`."""
     raw = "" if value is None else value
     text = shown if shown is not None else ("—" if value is None else str(value))
     return f'<td data-key="{key}" data-value="{e(raw)}">{e(text)}</td>'
 
 
-def length(seconds: int | None) -> str:
+def length(seconds: float | None) -> str:
     return "—" if not seconds else humanize(seconds)
 
 
@@ -302,12 +303,12 @@ def timeline(h: History) -> str:
     rows, listed = [], []
     for day in days:
         bouts = per_day.get(day.isoformat(), [])
-        m = h.pattern.days.get(day.isoformat(), Measures())
+        measures = h.pattern.days.get(day.isoformat(), Measures())
         rows.append(
             f'<tr data-scope="day" data-date="{day.isoformat()}"><th scope="row">'
             f"{e(weekday_date(day))}</th><td>{clock(bouts[0].start) if bouts else '—'}</td>"
             f"<td>{clock(bouts[-1].end) if bouts else '—'}</td>"
-            f"{measure_cells(m, ('bouts', 'longest_bout_seconds', 'breaks'))}</tr>")
+            f"{measure_cells(measures, ('bouts', 'longest_bout_seconds', 'breaks'))}</tr>")
         listed += [f"<tr><td>{e(weekday_date(day))}</td><td>{clock(b.start)}–{clock(b.end)}</td>"
                    f"<td>{e(humanize(b.seconds))}</td><td>{e(ended.get(b.ended_by, ''))}</td></tr>"
                    for b in bouts]

@@ -20,19 +20,22 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.events import Kind, Reason, Record
 from ..i18n import _, ngettext
 from . import valid
+from .reading import Row, Written
 from .spill import Spill
 
 BUSY_BUDGET = 0.5  # seconds a write may wait for another process's lock before spilling
 CACHE_KIB = -512  # SQLite's page cache (negative: KiB)
 MERGE_CHUNK = 10_000  # events from other computers per transaction
+T = TypeVar("T")
 
 # The journal as this version writes it; a new journal is made so at once.
 TABLE = """
@@ -78,7 +81,8 @@ SYNC_TABLES = (
 
 # Each entry brings the schema of an existing journal from version N to N + 1; a function may
 # return a line to report once it is committed. Never change what a shipped step makes.
-MIGRATIONS = (
+Migration = str | Callable[[sqlite3.Connection], str | None] | None  # what it says, if anything
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: the first table, with a free-text `detail` for the fields. Never run any more: a new
     # journal is made as TABLE says at once (tests/test_journal.py keeps it to make old journals).
     None,
@@ -126,7 +130,7 @@ class Event:
                                       timezone(timedelta(minutes=self.utc_offset)))
 
     @classmethod
-    def from_row(cls, row: tuple, waiting: bool = False, device: str = "") -> Event:
+    def from_row(cls, row: Row, waiting: bool = False, device: str = "") -> Event:
         (ident, ts, local_date, offset, kind, exercise, sitting, reason, source, reminder,
          duration, until, early, level, dose, feedback, guided) = row
         return cls(ident, local_date, offset, Record(
@@ -360,7 +364,7 @@ class Journal:
                     "{count} events kept in {path} while the journal could not be written were "
                     "added to it", len(entries), count=len(entries), path=path)))
 
-    def _set_aside(self, path: Path, entries: list, problems: list[str]) -> str:
+    def _set_aside(self, path: Path, entries: list[tuple[str, Record]], problems: list[str]) -> str:
         assert self._spill is not None
         # TRANSLATORS: {problem} says which line of the file is wrong and how
         found = ngettext("{count} line of {path} is not a sound event ({problem})",
@@ -421,8 +425,8 @@ class Journal:
 
     # --- the synced folder (store/syncfolder.py reads and writes it; app/sync.py drives) ---
 
-    def merge(self, events: list[tuple], presence: list[tuple], devices: list[tuple],
-              files: list[tuple]) -> int:
+    def merge(self, events: Sequence[Written], presence: Sequence[Written],
+              devices: Sequence[Written], files: Sequence[Written]) -> int:
         """What other computers' files say: `events` as (uid, device, *COLUMNS), `presence` as
         (device, seq, state, begins, ends, input), `devices` as (id, name, seen), `files` as
         (path, size, mtime) read completely. An event id already here is skipped, so reading a
@@ -436,7 +440,7 @@ class Journal:
         insert = (f"INSERT OR IGNORE INTO events (uid, device, {', '.join(map(repr, COLUMNS))}) "
                   f"VALUES (?, ?, {', '.join('?' * len(COLUMNS))})")
 
-        def chunk(rows: list[tuple]):
+        def chunk(rows: Sequence[Written]) -> Callable[[sqlite3.Connection], int]:
             def work(db: sqlite3.Connection) -> int:
                 before = db.total_changes
                 db.executemany(insert, rows)
@@ -465,13 +469,13 @@ class Journal:
                         self._db.execute("PRAGMA shrink_memory")
         return added
 
-    def save_presence(self, intervals: list[tuple]) -> None:
+    def save_presence(self, intervals: Sequence[Written]) -> None:
         """This computer's intervals as (seq, state, begins, ends, input); a known one is
         replaced (the one under way grows)."""
         self._transaction(lambda db: db.executemany(
             "INSERT OR REPLACE INTO presence VALUES ('', ?, ?, ?, ?, ?)", intervals))
 
-    def own_day(self, day: int) -> tuple[list[tuple], list[tuple]]:
+    def own_day(self, day: int) -> tuple[list[Row], list[Row]]:
         """This computer's events of one UTC day (days since the epoch) as (uid, *COLUMNS), and
         its intervals beginning that day as (seq, state, begins, ends, input)."""
         span = (day * 86400.0, (day + 1) * 86400.0)
@@ -518,7 +522,7 @@ class Journal:
         ('' is this one, once sync has written its name)."""
         return dict(self._read("SELECT id, name FROM devices", []))
 
-    def _transaction(self, work, bulk: bool = False):
+    def _transaction(self, work: Callable[[sqlite3.Connection], T], bulk: bool = False) -> T:
         """`work(db)` in one write transaction. `bulk`: part of a computer's history, so room
         in the page cache for the indexes (merge gives it back), and no wait for the disk at
         the commit: what is merged can be read again from the folder, whose files are marked
@@ -557,7 +561,8 @@ class Journal:
 
     def events(self, since: date | None = None, until: date | None = None) -> Iterator[Event]:
         """Events in time order; `since`/`until` are inclusive local dates."""
-        query, args = f"SELECT id, {', '.join(COLUMNS)}, uid, device FROM events WHERE 1=1", []
+        query = f"SELECT id, {', '.join(COLUMNS)}, uid, device FROM events WHERE 1=1"
+        args: list[object] = []
         if since:
             query, args = query + " AND local_date >= ?", args + [since.isoformat()]
         if until:
@@ -565,11 +570,11 @@ class Journal:
         for row in self._read(query + " ORDER BY ts, id", args):
             yield Event.from_row(row[:-2], waiting=row[-2] in self._waiting, device=row[-1] or "")
 
-    def read(self, query: str, args=()) -> list[tuple]:
+    def read(self, query: str, args: Sequence[object] = ()) -> list[Row]:
         """Rows of a read-only query (for the statistics); empty when the journal is unreadable."""
         return self._read(query, list(args))
 
-    def _read(self, query: str, args: list) -> list[tuple]:
+    def _read(self, query: str, args: Sequence[object]) -> list[Row]:
         with self._lock:
             if not self._connect():
                 return []
@@ -614,6 +619,7 @@ def _migrate(db: sqlite3.Connection, report: Callable[[str], None]) -> None:
             if isinstance(step, str):
                 db.execute(step)
             else:
+                assert step is not None  # the first step never runs: a new journal is made whole
                 said = step(db)
             db.execute(f"PRAGMA user_version = {number}")
         except BaseException:
@@ -643,7 +649,7 @@ def _sync_tables(db: sqlite3.Connection) -> None:
 
 
 def _version(db: sqlite3.Connection) -> int:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
         raise NewerSchema(_(
             "journal schema {version} is newer than this glutewake understands; upgrade "
@@ -651,7 +657,7 @@ def _version(db: sqlite3.Connection) -> int:
     return version
 
 
-def _row(record: Record, stamp: tuple[str, int] | None = None) -> tuple:
+def _row(record: Record, stamp: tuple[str, int] | None = None) -> Written:
     """The COLUMNS of a record; `stamp`: its local date and offset, when already known."""
     return (record.wall, *(stamp or local_stamp(record.wall)), record.kind.value,
             record.exercise, record.sitting, record.reason.value if record.reason else None,

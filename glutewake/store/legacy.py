@@ -24,7 +24,7 @@ def seconds(text: str) -> float | None:
     return float(hours * 3600 + minutes * 60 + secs)
 
 
-def hold(text: str) -> dict:
+def hold(text: str) -> dict[str, object]:
     text = text.strip()
     if text.startswith("off hours"):
         return {"reason": Reason.OFF_HOURS}
@@ -56,14 +56,14 @@ def pause_end(text: str, ts: float) -> float | None:
     return end.timestamp()
 
 
-def fields_from_detail(kind: str, text: str, ts: float) -> dict:
+def fields_from_detail(kind: str, text: str, ts: float) -> dict[str, object]:
     """The typed fields an old `detail` stood for."""
     text = text or ""
     if kind == "reminded":
         match = re.fullmatch(r"reminder (\d+) of \d+(?:, held (.+?): (.*))?", text)
         if not match:
             return {}
-        found: dict = {"reminder": int(match[1])}
+        found: dict[str, object] = {"reminder": int(match[1])}
         if match[2]:
             found.update(hold(match[3]), duration=seconds(match[2]))
         return found

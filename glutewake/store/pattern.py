@@ -22,10 +22,12 @@ one pass joins them into bouts, for the measures and for the history page's time
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..i18n import _
+from .reading import Read, Row
 
 LONG = 30 * 60  # seconds: bouts of 30 minutes or more ...
 VERY_LONG = 60 * 60  # ... and of 60 or more (Diaz et al. 2017)
@@ -67,9 +69,9 @@ class Measures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.longest_bout_seconds = max(self.longest_bout_seconds, other.longest_bout_seconds)
 
-    def as_json(self) -> dict:
-        """The documented, stable keys (README: "The sitting pattern")."""
-        def share(value):
+    def as_json(self) -> dict[str, float | None]:
+        """The documented, stable keys (README: "The sitting pattern"): numbers, or None."""
+        def share(value: float | None) -> float | None:
             return None if value is None else round(value, 3)
 
         return {
@@ -85,7 +87,7 @@ class Measures:
         }
 
 
-def total(measures) -> Measures:
+def total(measures: Iterable[Measures]) -> Measures:
     found = Measures()
     for one in measures:
         found.add(one)
@@ -98,7 +100,7 @@ class Week:
     last: date
     measures: Measures
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {"from": self.first.isoformat(), "to": self.last.isoformat(),
                 **self.measures.as_json()}
 
@@ -117,7 +119,7 @@ class Pattern:
     def total(self) -> Measures:
         return total(self.days.values())
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         """`pattern` in `glutewake stats --json` (README: "The sitting pattern")."""
         return {
             "days": [{"date": day, **m.as_json()} for day, m in self.days.items()],
@@ -129,12 +131,13 @@ class Pattern:
         }
 
 
-def has_devices(read) -> bool:
+def has_devices(read: Read) -> bool:
     """Whether the journal knows which computer wrote each event (multi-device sync)."""
     return bool(read("SELECT 1 FROM pragma_table_info('events') WHERE name = 'device'"))
 
 
-def _bouts(read, first: date, last: date, device: str | None, columns: str = ""):
+def _bouts(read: Read, first: date, last: date, device: str | None, columns: str = ""
+           ) -> Iterator[Row]:
     """(device, local date, kind, seconds, *columns) of each bout that ended on first..last, in
     time order per computer. Stretch ends from the day before are read too, so a skip just
     before midnight joins the bout that ends after it. `device` keeps one computer's; it is no
@@ -161,7 +164,7 @@ def _bouts(read, first: date, last: date, device: str | None, columns: str = "")
             yield name, day, kind, seconds, *more
 
 
-def _days(read, first: date, last: date, device: str | None, by_device: bool = False
+def _days(read: Read, first: date, last: date, device: str | None, by_device: bool = False
           ) -> dict[tuple[str, str], Measures]:
     """(local date, device or "") -> that day's measures."""
     found: dict[tuple[str, str], Measures] = {}
@@ -182,7 +185,7 @@ def _days(read, first: date, last: date, device: str | None, by_device: bool = F
     return found
 
 
-def measure(read, first: date, last: date, device: str | None = None) -> Pattern:
+def measure(read: Read, first: date, last: date, device: str | None = None) -> Pattern:
     """The pattern of the local days first..last (and of the two weeks ending on `last`)."""
     start = min(first, last - timedelta(days=13))
     found = {day: m for (day, _name), m in _days(read, start, last, device).items()}
@@ -211,11 +214,11 @@ def measure(read, first: date, last: date, device: str | None = None) -> Pattern
     return Pattern(days, weeks, this, before, devices)
 
 
-def _named(read, devices: dict[str, Measures]) -> dict[str, Measures]:
+def _named(read: Read, devices: dict[str, Measures]) -> dict[str, Measures]:
     """The computers by the names sync knows them by (its `devices` table; '' is this one), an
     id where it knows none, and the id's first characters beside a name two share (a cloned
     computer keeps its name)."""
-    known = dict(read("SELECT id, name FROM devices")) if read(
+    known: dict[str, str] = dict(read("SELECT id, name FROM devices")) if read(
         "SELECT 1 FROM sqlite_master WHERE name = 'devices'") else {}
     names = {key: known.get(key) or key or _("this computer") for key in devices}
     taken = list(names.values())
@@ -253,7 +256,7 @@ def _seconds_of_day(ts: float, offset_minutes: int, local_date: str) -> float:
     return local - (midnight - date(1970, 1, 1)).days * 86400
 
 
-def timeline(read, first: date, last: date, device: str | None = None
+def timeline(read: Read, first: date, last: date, device: str | None = None
              ) -> tuple[list[Bout], list[Mark]]:
     """The bouts and breaks of the days first..last (meant for a week or so)."""
     bouts = []

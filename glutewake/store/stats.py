@@ -7,14 +7,16 @@ aggregated in SQLite: five years of heavy use answer in a few tens of millisecon
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
 from ..core.dose import REST_AFTER_PAIN, Doses, Feedback
 from ..core.inputs import Past
 from ..core.events import STRETCH_ENDS, Kind
+from ..core.exercises import Exercise
 from .pattern import Pattern, measure as measure_pattern
+from .reading import Read
 
 # A done that counts toward the dose and level 2: guided, or answering a reminder (not early).
 COUNTED = "kind = 'done' AND (guided = 1 OR early = 0)"
@@ -44,8 +46,8 @@ class Day:
         self.longest_stretch_seconds = max(self.longest_stretch_seconds,
                                            other.longest_stretch_seconds)
 
-    def as_json(self, goal: int) -> dict:
-        data = {name: getattr(self, name) for name in JSON_FIELDS}  # asdict copies deeply: slow
+    def as_json(self, goal: int) -> dict[str, object]:
+        data: dict[str, object] = {name: getattr(self, name) for name in JSON_FIELDS}  # asdict copies deeply: slow
         data["answered_share"] = None if self.answered_share is None else round(self.answered_share, 3)
         if goal:
             data["goal_met"] = self.done >= goal
@@ -68,9 +70,11 @@ class Report:
     per_exercise: dict[str, int] = field(default_factory=dict)
     pattern: Pattern | None = None  # bouts of sitting (see store/pattern.py)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         """The documented, stable shape of `glutewake stats --json` (see README)."""
-        pair = lambda p: None if p is None else {"exercise": p[0], "count": p[1]}  # noqa: E731
+        def pair(p: tuple[str, int] | None) -> dict[str, object] | None:
+            return None if p is None else {"exercise": p[0], "count": p[1]}
+
         total = self.total.as_json(0)
         total.pop("date")
         return {
@@ -86,7 +90,7 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def report(read, first: date, last: date, goal: int, today: date,
+def report(read: Read, first: date, last: date, goal: int, today: date,
            device: str | None = None) -> Report:
     """Statistics for the local days first..last; `read(sql, args)` queries the journal.
     `device` narrows the sitting pattern to one computer's (where the journal knows them)."""
@@ -124,7 +128,7 @@ def report(read, first: date, last: date, goal: int, today: date,
     total = Day("total")
     for day in days:
         total.add(day)
-    per_exercise = dict(read(
+    per_exercise: dict[str, int] = dict(read(
         """SELECT exercise, COUNT(*) FROM events WHERE kind = 'done' AND exercise IS NOT NULL
            AND local_date BETWEEN ? AND ? GROUP BY exercise ORDER BY COUNT(*) DESC, exercise""",
         span))
@@ -139,13 +143,13 @@ def report(read, first: date, last: date, goal: int, today: date,
                   per_exercise, measure_pattern(read, first, last, device))
 
 
-def streak(read, goal: int, today: date) -> int:
+def streak(read: Read, goal: int, today: date) -> int:
     """Days in a row with at least `goal` breaks done. Days glutewake did not run at all
     (weekends, holidays) neither count nor break the streak, and today, still under way, only
     counts once it is met."""
     if goal <= 0:
         return 0
-    done = dict(read("SELECT local_date, COUNT(*) FROM events WHERE kind = 'done' "
+    done: dict[str, int] = dict(read("SELECT local_date, COUNT(*) FROM events WHERE kind = 'done' "
                      "AND local_date <= ? GROUP BY local_date", (today.isoformat(),)))
     used = [row[0] for row in read("SELECT DISTINCT local_date FROM events WHERE local_date <= ? "
                                    "ORDER BY local_date DESC", (today.isoformat(),))]
@@ -158,7 +162,7 @@ def streak(read, goal: int, today: date) -> int:
     return count
 
 
-def counted(read, level_one: Iterable[str], now: float | None = None) -> Past:
+def counted(read: Read, level_one: Iterable[str], now: float | None = None) -> Past:
     """The counted breaks replayed, as the coach counts them (`Past.count`): the way to level 2
     since the last month without one, settled at `now` when given."""
     ids, found = set(level_one), Past()
@@ -170,7 +174,7 @@ def counted(read, level_one: Iterable[str], now: float | None = None) -> Past:
     return found
 
 
-def progress(read, level_one: Iterable[str], now: float | None = None
+def progress(read: Read, level_one: Iterable[str], now: float | None = None
              ) -> tuple[int, int, date | None]:
     """(counted level-1 breaks, distinct days with one, the last such day): what unlocks level
     2, counted since the last month without a counted break."""
@@ -178,14 +182,14 @@ def progress(read, level_one: Iterable[str], now: float | None = None
     return found.level_one_done, found.level_one_days, found.last_level_one_day
 
 
-def hurt(read, now: float) -> dict[str, float]:
+def hurt(read: Read, now: float) -> dict[str, float]:
     """Exercise -> when it last hurt, for the moves that hurt within REST_AFTER_PAIN of `now`."""
     return dict(read("SELECT exercise, MAX(ts) FROM events WHERE kind = 'feedback' AND "
                      "feedback = ? AND exercise IS NOT NULL AND ts > ? GROUP BY exercise",
                      (Feedback.PAIN.value, now - REST_AFTER_PAIN)))
 
 
-def past(read, catalog, today: date, now: float | None = None) -> Past:
+def past(read: Read, catalog: Sequence[Exercise], today: date, now: float | None = None) -> Past:
     """What the coach needs to know of the journal when it starts at `now` (by default the end
     of `today`)."""
     def last_times(kind: Kind) -> dict[str, float]:
@@ -211,7 +215,7 @@ def past(read, catalog, today: date, now: float | None = None) -> Past:
     return found
 
 
-def doses(read, now: float | None = None) -> Doses:
+def doses(read: Read, now: float | None = None) -> Doses:
     """Each exercise's dose, replayed from its breaks and the feedback on them as the coach
     moves it, and stepped back for the weeks since the last counted break up to `now`."""
     found = Doses()

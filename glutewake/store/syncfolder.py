@@ -28,14 +28,17 @@ import math
 import os
 import re
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeGuard
 
 from ..core.events import Kind, Reason
 from ..core.presence import DAY, Interval
 from ..core.untrusted import clean
 from ..i18n import _
+from .reading import Row, Written
 
 FORMAT = 1  # of device.json and the day files; a newer one is refused
 DEVICES = "devices"
@@ -57,6 +60,12 @@ STATES = ("sitting", "away", "locked")
 # calendar title: private) and the local date (derived from the time and the offset).
 SHARED = ("exercise", "sitting", "reason", "reminder", "duration", "until", "early", "level",
           "dose", "feedback", "guided")
+JSONObject = dict[str, object]  # one line of a file in the folder, as read: nothing checked yet
+# An event of another computer, checked: its uid and device, then the journal's COLUMNS (the
+# source is never shared, so None).
+EventRow = tuple[str, str, float, str, int, str, str | None, float, str | None, None, int | None,
+                 float | None, float | None, int, int | None, int | None, str | None, int]
+IntervalRow = tuple[str, int, str, float, float, float | None]  # device, seq, state, begins, ends, input
 
 
 def is_conflict_copy(middle: str) -> bool:
@@ -153,7 +162,7 @@ def device_json(identity: Identity, seen: float) -> bytes:
                        "stamp": identity.stamp}).encode() + b"\n"
 
 
-def day_file(device: str, day: int, events: list[tuple], intervals: list[tuple],
+def day_file(device: str, day: int, events: list[Row], intervals: list[Row],
              sealed: bool) -> bytes:
     """One UTC day of this computer: `events` as (uid, *journal COLUMNS), `intervals` as
     (seq, state, begins, ends, input)."""
@@ -215,11 +224,11 @@ class Reading:
     """What one look at the folder found that the journal does not have yet."""
 
     devices: list[Device] = field(default_factory=list)
-    events: list[tuple] = field(default_factory=list)  # (uid, device, *journal COLUMNS)
-    presence: list[tuple] = field(default_factory=list)  # (device, seq, state, begins, ends, input)
-    files: list[tuple] = field(default_factory=list)  # (path, size, mtime ns) read completely
+    events: list[EventRow] = field(default_factory=list)
+    presence: list[IntervalRow] = field(default_factory=list)
+    files: list[tuple[str, int, int]] = field(default_factory=list)  # (path, size, mtime ns) read completely
     skipped: list[str] = field(default_factory=list)  # one line per file with lines left out
-    own: list[tuple[Path, dict]] = field(default_factory=list)  # our device.json and its copies
+    own: list[tuple[Path, JSONObject]] = field(default_factory=list)  # our device.json and its copies
     names: dict[str, str | None] = field(default_factory=dict)  # exercise ids as read -> cleaned
 
 
@@ -245,7 +254,8 @@ def read_folder(root: Path, own: str, known: dict[str, tuple[int, int]] | None,
     return reading
 
 
-def _read_device(folder: Path, ident: str, ours: bool, known, now: float,
+def _read_device(folder: Path, ident: str, ours: bool, known: dict[str, tuple[int, int]] | None,
+                 now: float,
                  reading: Reading) -> None:
     try:
         names = sorted(os.listdir(folder))
@@ -290,10 +300,10 @@ def _read_device(folder: Path, ident: str, ours: bool, known, now: float,
             continue
         if known.get(key) == (info.st_size, info.st_mtime_ns) or info.st_size > LARGEST_FILE:
             continue
-        found = _read_day(path, owner, now, reading)
-        if found is None:
+        result = _read_day(path, owner, now, reading)
+        if result is None:
             continue
-        complete, newest, refused = found
+        complete, newest, refused = result
         if refused:
             device.problem = refused
             return
@@ -304,7 +314,8 @@ def _read_device(folder: Path, ident: str, ours: bool, known, now: float,
         device.ahead = max(device.ahead, latest - now)
 
 
-def _read_day(path: Path, device: str, now: float, reading: Reading):
+def _read_day(path: Path, device: str, now: float, reading: Reading
+              ) -> tuple[bool, float, str] | None:
     """Add a day file's events and intervals to `reading`: (complete, latest time in it, why it
     was refused or ""), or None when it cannot be read now."""
     try:
@@ -329,11 +340,11 @@ def _read_day(path: Path, device: str, now: float, reading: Reading):
                 events.append(row)
                 newest = max(newest, entry["ts"])
         elif "presence" in entry:
-            row = _interval(entry, device, now)
-            if row is None:
+            interval = _interval(entry, device, now)
+            if interval is None:
                 bad += 1
             else:
-                presence.append(row)
+                presence.append(interval)
                 newest = max(newest, entry["ends"])
         elif "format" in entry and number == 0:
             if _newer(entry["format"]):
@@ -351,7 +362,7 @@ def _read_day(path: Path, device: str, now: float, reading: Reading):
     return complete, newest, ""
 
 
-def _parse(lines: list[bytes]) -> tuple[list, int]:
+def _parse(lines: list[bytes]) -> tuple[list[object], int]:
     """The JSON values of `lines`, and how many lines are not JSON. A whole file is read in one
     call when it can be (a day has hundreds of lines; one call each costs more than the rest of
     reading them); a line that is not JSON sends it line by line."""
@@ -361,7 +372,7 @@ def _parse(lines: list[bytes]) -> tuple[list, int]:
             return found, 0
     except (ValueError, RecursionError):
         pass
-    found, bad = [], 0
+    found, bad = list[object](), 0
     for line in lines:
         try:
             found.append(json.loads(line))
@@ -370,8 +381,8 @@ def _parse(lines: list[bytes]) -> tuple[list, int]:
     return found, bad
 
 
-def _event(entry: dict, device: str, now: float, days: dict[int, str],
-           names: dict[str, str | None]) -> tuple | None:
+def _event(entry: JSONObject, device: str, now: float, days: dict[int, str],
+           names: dict[str, str | None]) -> EventRow | None:
     """A journal row from an event line, or None when any field is not what it must be. (Any
     other field is let be, as a later format may add one; `source` is never taken.)"""
     get = entry.get
@@ -392,7 +403,7 @@ def _event(entry: dict, device: str, now: float, days: dict[int, str],
             and type(early) is bool and type(guided) is bool
             and (level is None or (type(level) is int and 1 <= level <= 9))
             and (dose is None or (type(dose) is int and 0 <= dose <= 9))
-            and (feedback is None or feedback in ("easy", "hard"))):
+            and (feedback is None or (type(feedback) is str and feedback in ("easy", "hard")))):
         return None
     ts = min(ts, now)  # never later than this computer's clock
     if exercise is not None:  # a few ids over and over: each is cleaned once per reading
@@ -408,7 +419,7 @@ def _event(entry: dict, device: str, now: float, days: dict[int, str],
             duration, until, int(early), level, dose, feedback, int(guided))
 
 
-def _interval(entry: dict, device: str, now: float) -> tuple | None:
+def _interval(entry: JSONObject, device: str, now: float) -> IntervalRow | None:
     seq, state = entry.get("presence"), entry.get("state")
     begins, ends, latest = entry.get("begins"), entry.get("ends"), entry.get("input")
     if not (type(seq) is int and 0 <= seq < 2 ** 62 and type(state) is str and state in STATES
@@ -422,33 +433,33 @@ def _interval(entry: dict, device: str, now: float) -> tuple | None:
 
 # --- checks for values from the folder ----------------------------------------------------------
 
-def _number(value) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)
+def _number(value: object) -> TypeGuard[float]:
+    return (type(value) is int or type(value) is float) and math.isfinite(value)
 
 
-def _time(value) -> float | None:
+def _time(value: object) -> float | None:
     return float(value) if _number(value) and value >= EARLIEST else None
 
 
-def _count(value) -> int:
+def _count(value: object) -> int:
     return value if type(value) is int and 0 <= value < 2 ** 62 else 0
 
 
-def _newer(version) -> bool:
+def _newer(version: object) -> bool:
     return type(version) is int and version > FORMAT
 
 
-def _device_id(value) -> str:
+def _device_id(value: object) -> str:
     if type(value) is not str or not DEVICE_ID.fullmatch(value):
         raise ValueError("not a device id")
     return value
 
 
-def _name(value, ident: str) -> str:
+def _name(value: object, ident: str) -> str:
     return clean(value, LONGEST_NAME) if type(value) is str and clean(value) else ident[:8]
 
 
-def _json_file(path: Path, largest: int):
+def _json_file(path: Path, largest: int) -> object:
     try:
         with open(path, "rb") as source:
             data = source.read(largest + 1)
@@ -459,7 +470,7 @@ def _json_file(path: Path, largest: int):
 
 # --- whether someone else writes as us -----------------------------------------------------------
 
-def cloned(identity: Identity, own: list[tuple[Path, dict]]) -> bool:
+def cloned(identity: Identity, own: list[tuple[Path, JSONObject]]) -> bool:
     """Whether another computer writes under our id: a cloned disk or virtual machine, or a
     restored backup of the data folder. Its device.json (or a conflict copy of it) then shows a
     sequence beyond ours, or ours with another stamp: every write takes a new sequence number,
@@ -475,7 +486,7 @@ def cloned(identity: Identity, own: list[tuple[Path, dict]]) -> bool:
     return False
 
 
-def interval_row(interval: Interval) -> tuple:
+def interval_row(interval: Interval) -> Written:
     return (interval.seq, interval.state.value, interval.begins, interval.ends, interval.input)
 
 
@@ -489,7 +500,7 @@ def new_stamp() -> str:
     return _random_hex(8)
 
 
-def own_files(root: Path, own: str) -> list[tuple[Path, dict]]:
+def own_files(root: Path, own: str) -> list[tuple[Path, JSONObject]]:
     """Our device.json and any conflict copies of it, as they are in the folder now."""
     folder = folder_of(root, own)
     try:
@@ -498,7 +509,7 @@ def own_files(root: Path, own: str) -> list[tuple[Path, dict]]:
         return []
 
 
-def _device_files(folder: Path, names) -> list[tuple[Path, dict]]:
+def _device_files(folder: Path, names: Iterable[str]) -> list[tuple[Path, JSONObject]]:
     """device.json and the conflict copies of it among `names`, read."""
     found = []
     for name in names:

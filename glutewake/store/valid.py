@@ -10,7 +10,10 @@ the year three billion would otherwise stop every start).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from ..core.dose import STEPS, Feedback
 from ..core.events import Kind, Reason, Record
@@ -34,7 +37,10 @@ def _refuse(field: str, value: object) -> Unusable:
                       field=clean(field, 40), value=clean(repr(value), 40)))
 
 
-def _number(low: float, high: float):
+Check = Callable[[str, object], object]  # (field name, value) -> the value, or Unusable
+
+
+def _number(low: float, high: float) -> Callable[[str, object], float]:
     def check(field: str, value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
                 low <= value <= high):  # NaN fails the comparison too
@@ -43,7 +49,7 @@ def _number(low: float, high: float):
     return check
 
 
-def _whole(low: int, high: int):
+def _whole(low: int, high: int) -> Callable[[str, object], int]:
     def check(field: str, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise _refuse(field, value)
@@ -51,8 +57,11 @@ def _whole(low: int, high: int):
     return check
 
 
-def _one_of(choices):
-    def check(field: str, value: object):
+E = TypeVar("E", bound=StrEnum)
+
+
+def _one_of(choices: type[E]) -> Callable[[str, object], E]:
+    def check(field: str, value: object) -> E:
         if isinstance(value, str) and value in {choice.value for choice in choices}:
             return choices(value)
         raise _refuse(field, value)
@@ -72,7 +81,7 @@ def _text(field: str, value: object) -> str | None:
 
 
 # One check for each field of a Record (tests/test_journal.py keeps the two in step).
-CHECKS = {
+CHECKS: dict[str, Check] = {
     "kind": _one_of(Kind), "wall": _number(EARLIEST, LATEST), "sitting": _number(0, LONGEST),
     "exercise": _text, "reason": _one_of(Reason), "source": _text,
     "reminder": _whole(0, 10_000), "duration": _number(0, LONGEST),
@@ -89,7 +98,9 @@ def record(data: object) -> Record:
     for name in REQUIRED:
         if data.get(name) is None:
             raise Unusable(_("{field} is missing", field=name))
-    values = {}
+    # Each value is what CHECKS[name] returned: the type of that field of Record, which mypy
+    # cannot follow through the table.
+    values: dict[str, Any] = {}
     for name, value in data.items():
         check = CHECKS.get(name)
         if check is None:

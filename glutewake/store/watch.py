@@ -82,7 +82,7 @@ class PollWatch:
     def close(self) -> None:
         self._woken.set()
 
-    def _snapshot(self) -> frozenset:
+    def _snapshot(self) -> frozenset[tuple[str, str, int, int]]:
         found = set()
         devices = self.root / "devices"
         try:
@@ -107,7 +107,7 @@ class InotifyWatch:
 
     kind = "inotify"
 
-    def __init__(self, root: Path, own: str, libc):
+    def __init__(self, root: Path, own: str, libc: ctypes.CDLL):
         self.root, self.own, self._libc = root, own, libc
         self._fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         if self._fd < 0:
@@ -212,7 +212,7 @@ class InotifyWatch:
                 pass
 
 
-def _libc():
+def _libc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -225,7 +225,7 @@ def _libc():
     return libc
 
 
-def file_system(libc, path: Path) -> str | None:
+def file_system(libc: ctypes.CDLL, path: Path) -> str | None:
     """The name of a network or FUSE file system `path` is on, or None for a local one."""
     buffer = ctypes.create_string_buffer(256)  # struct statfs; f_type comes first
     if libc.statfs(os.fsencode(path), buffer) != 0:
@@ -234,7 +234,7 @@ def file_system(libc, path: Path) -> str | None:
     return REMOTE.get(kind)
 
 
-def watch(root: Path, own: str):
+def watch(root: Path, own: str) -> tuple[PollWatch | InotifyWatch, str]:
     """The best watch for `root` here, and a line for the log saying which and why."""
     libc = _libc()
     if libc is None:

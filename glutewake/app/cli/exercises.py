@@ -68,7 +68,7 @@ def show_exercises(args) -> int:
         return 0
     offered = [e for e in settings.catalog if why_not(e) is None]
     rows = [(e.id, moves.shown_name(e), moves.prescription(e)) for e in offered]
-    left_out = [(e.id, moves.shown_name(e), why_not(e)) for e in settings.catalog
+    left_out = [(e.id, moves.shown_name(e), why_not(e) or "") for e in settings.catalog
                 if e not in offered]
     widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
     print(level_line)

@@ -43,6 +43,7 @@ def main(args) -> int:
                        goal=result.goal, **span) + "\n")
     else:
         print(_("Breaks from {first} to {last}", **span) + "\n")
+    table: list[tuple[object, ...]]  # the headings, then a day a row
     # TRANSLATORS: the column headings of `glutewake stats`: keep them short
     table = [(_("day"), _("reminders"), _("done"), _("snoozed"), _("skipped"), _("natural"),
               _("answered"), _("longest"), _("sitting"), _("away"))]
@@ -64,7 +65,7 @@ def main(args) -> int:
         print(ngettext("Streak: {days} day in a row with at least {goal} breaks done",
                        "Streak: {days} days in a row with at least {goal} breaks done",
                        result.streak, days=result.streak, goal=result.goal))
-    if result.most_done:
+    if result.most_done and result.least_done:  # the least done is there when the most is
         most, least = result.most_done, result.least_done
         print(_("Done most: {most} ({most_count}) · least: {least} ({least_count})",
                 most=names.get(most[0], most[0]), most_count=most[1],

@@ -45,7 +45,7 @@ def show(folder: Path, identity) -> int:
                 "[sync] folder is set."))
     else:
         mine = [data for _path, data in own_files(folder, own) if data.get("id") == own]
-        seen = max((data["seen"] for data in mine if isinstance(data.get("seen"), (int, float))),
+        seen = max((seen for data in mine if isinstance(seen := data.get("seen"), (int, float))),
                    default=None)
         print(_("This computer: {seen} (id {id})", seen=phrases.seen(identity.name, seen, now),
                 id=own))

@@ -21,6 +21,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from ...core import config
@@ -33,15 +34,23 @@ log = logging.getLogger(__name__)
 
 
 class Detector(Protocol):
+    """What Quiet asks of a detector. Each detector class derives from it, and so has the
+    defaults of the members it does not need."""
+
     name: str
+    # True: kept even when it fails at start (a sound server may come later), and it logs its
+    # own outages
+    recovers: bool = False
 
     def hold(self) -> Hold | None: ...
 
-    # Optional:
-    #   recovers = True: kept even when it fails at start (a sound server may come later), and
-    #       it logs its own outages;
-    #   problems() -> list[str]: what fails now, one line each (else Quiet's record is used);
-    #   next_busy() -> Busy | None: for a detector that holds for meetings.
+    def problems(self) -> list[str]:
+        """What fails now, one line each; none: Quiet's record of the last failure is used."""
+        return []
+
+    def next_busy(self) -> Busy | None:
+        """The next busy block, for a detector that holds for meetings."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -128,12 +137,11 @@ class Quiet:
                 found = detector.hold()
             except Exception as err:
                 why = str(err) or type(err).__name__
-                if detector.name not in self._failing and not getattr(detector, "recovers", False):
+                if detector.name not in self._failing and not detector.recovers:
                     log.warning("quiet: %s stopped answering (%s); ignoring it", detector.name, why)
                 self._failing[detector.name] = why
                 continue
-            if self._failing.pop(detector.name, None) is not None and not getattr(
-                    detector, "recovers", False):
+            if self._failing.pop(detector.name, None) is not None and not detector.recovers:
                 log.info("quiet: %s answers again", detector.name)
             if found:
                 return found
@@ -154,10 +162,9 @@ class Quiet:
         """One line for each detector that is on and failing now, for `glutewake status`."""
         lines = []
         for detector in self._wanted(self._settings):
-            own = getattr(detector, "problems", None)
             name = _(detector.name)  # marked with N_ where the detector is defined
             try:
-                found = own() if own is not None else []
+                found = detector.problems()
             except Exception as err:  # a status line must not fail for it
                 found = [_("{detector}: cannot tell ({error})", detector=name, error=err)]
             if not found and detector.name in self._failing:
@@ -176,7 +183,7 @@ def find_detectors(bus, settings, platform: str = sys.platform) -> list[Detector
     found: list[Detector] = []
     for row in wanted:
         if row.first_use:
-            found.append(OnFirstUse(row, lambda row=row: row.make(bus, settings, platform)))
+            found.append(OnFirstUse(row, partial(row.make, bus, settings, platform)))
             log.info("quiet: watching %s once it is turned on", row.first_use)
             continue
         try:
@@ -188,7 +195,7 @@ def find_detectors(bus, settings, platform: str = sys.platform) -> list[Detector
         try:
             detector.hold()  # it must answer once to be kept...
         except Exception as err:
-            if not getattr(detector, "recovers", False):  # ...unless it can recover later
+            if not detector.recovers:  # ...unless it can recover later
                 log.info("quiet: %s cannot run here (%s: %s); skipped", detector.name,
                          type(err).__name__, err)
                 continue
@@ -197,7 +204,7 @@ def find_detectors(bus, settings, platform: str = sys.platform) -> list[Detector
     return found
 
 
-class OnFirstUse:
+class OnFirstUse(Detector):
     """A stand-in for a detector made the first time Quiet asks it, which is the first time
     its setting turns it on."""
 
@@ -215,7 +222,7 @@ class OnFirstUse:
         return self._detector().hold()
 
     def next_busy(self) -> Busy | None:
-        return self._detector().next_busy()  # type: ignore[attr-defined]
+        return self._detector().next_busy()
 
     def problems(self) -> list[str]:
-        return [] if self._made is None else self._made.problems()  # type: ignore[attr-defined]
+        return [] if self._made is None else self._made.problems()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...core.events import Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_
+from . import Detector
 
 import math
 import os
@@ -70,7 +71,7 @@ def matches(program: str, wanted: str) -> bool:
     return wanted in re.split(r"[^a-z0-9]+", program.lower())
 
 
-class RunningApps:
+class RunningApps(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`; "[quiet] apps" is the setting
     name = N_("programs from [quiet] apps")
 

@@ -56,6 +56,7 @@ from ...files import NotAFile, TooBig, read_capped
 from ...i18n import _
 from .names import CALENDARS
 from ...threads import spawn
+from . import Detector
 
 log = logging.getLogger(__name__)
 
@@ -533,7 +534,7 @@ class Source:
         return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
 
 
-class Calendars:
+class Calendars(Detector):
     name = CALENDARS
 
     def __init__(self, calendars, now=time.time, clock=time.monotonic, fetch=fetch_apart,

@@ -18,6 +18,7 @@ import os
 from ...core.events import Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_, _
+from . import Detector
 from .microphone import ELEMENT_MAIN, RUNNING_SOMEWHERE, SCOPE_GLOBAL, SYSTEM_OBJECT
 from .microphone import PropertyAddress, WinRegistry, fourcc, in_use
 
@@ -68,7 +69,7 @@ class Changes:
         os.close(self._fd)
 
 
-class OpenCamera:
+class OpenCamera(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`: a program holding /dev/video* open
     name = N_("camera (Linux video devices)")
 
@@ -152,7 +153,7 @@ def _comm(process: str) -> str | None:
 
 # --- Windows ---
 
-class WindowsCamera:
+class WindowsCamera(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`: Windows' record of which app uses the
     # camera
     name = N_("camera (Windows privacy settings)")
@@ -184,7 +185,7 @@ def load_coremediaio():
     return lib
 
 
-class MacCamera:
+class MacCamera(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`; CoreMediaIO is macOS' video system
     name = N_("camera (CoreMediaIO)")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ...core.events import Hold, Reason
 from ...i18n import N_
+from . import Detector
 
 
-class FullScreen:
+class FullScreen(Detector):
     name = N_("full-screen window (X11)")
 
     def __init__(self) -> None:

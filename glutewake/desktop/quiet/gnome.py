@@ -6,6 +6,7 @@ from __future__ import annotations
 from ...core.events import Hold, Reason
 from ...i18n import N_
 from ..bus import Kept
+from . import Detector
 
 from jeepney import DBusAddress, MatchRule
 
@@ -27,7 +28,7 @@ def banner_changes(message) -> tuple[bool, object] | None:
     return (True, unwrapped(value)) if (namespace, key) == (NAMESPACE, KEY) else None
 
 
-class GnomeBanners:
+class GnomeBanners(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`: GNOME's do-not-disturb switch
     name = N_("GNOME do not disturb")
 

@@ -23,6 +23,7 @@ from ...core.events import Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_, _
 from ...threads import spawn
+from . import Detector
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def recorder_name(proplist: dict) -> str | None:
                  ) or None
 
 
-class PulseMicrophone:
+class PulseMicrophone(Detector):
     """Source outputs (recording streams) on a real input, as the sound server last told.
 
     The thread "microphone" owns the connection. A check asks it to connect (at most every RETRY
@@ -385,7 +386,7 @@ def in_use(registry, capability: str) -> str | None:
     return None
 
 
-class WindowsMicrophone:
+class WindowsMicrophone(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`: Windows' record of which app uses the
     # microphone
     name = N_("microphone (Windows privacy settings)")
@@ -428,7 +429,7 @@ def load_coreaudio():
     return lib
 
 
-class MacMicrophone:
+class MacMicrophone(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`; CoreAudio is macOS' sound system
     name = N_("microphone (CoreAudio)")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ...core.events import Hold, Reason
 from ...i18n import N_
 from ..bus import Kept, property_changes
+from . import Detector
 
 from jeepney import DBusAddress
 
@@ -18,7 +19,7 @@ PATH = "/org/freedesktop/Notifications"
 SERVER = DBusAddress(PATH, bus_name=NAME, interface="org.freedesktop.DBus.Properties")
 
 
-class _ServerFlag:
+class _ServerFlag(Detector):
     interface = ""
     flag = ""
     name = ""

@@ -7,6 +7,7 @@ import ctypes
 
 from ...core.events import Hold, Reason
 from ...i18n import N_, _
+from . import Detector
 
 HOLDS = {
     2: Hold(Reason.FULLSCREEN),  # QUNS_BUSY: a full-screen app
@@ -17,7 +18,7 @@ HOLDS = {
 }
 
 
-class NotificationState:
+class NotificationState(Detector):
     # TRANSLATORS: a detector's name in `glutewake status`: whether Windows asks
     # notifications to wait (full screen, presentation, Focus Assist)
     name = N_("Windows notification state")
