@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -270,6 +271,7 @@ class Coach:
             self._put(stretch.sat(elapsed), None)
             return []
         if present:
+            assert absence is not None
             self._put(stretch, absence.longer(elapsed - since_input))
             effects = self._natural_break() + self._absence_over(obs.wall - since_input)
             self._put(self.state.stretch.sat(since_input), None)
@@ -356,7 +358,8 @@ class Coach:
             self.state = Held(stretch, hold, self._now, repeats, reminded_at)
             return [self._record(Kind.HELD, self._exercise.id, reason=hold.reason,
                                  source=hold.source)]
-        held, after = {}, None
+        held: dict[str, Any] = {}  # the hold it waited for, in the reminder's row
+        after = None
         if isinstance(state, Held):
             after = state.hold if state.hold.reason.call else None
             held = dict(reason=state.hold.reason, source=state.hold.source,
@@ -384,7 +387,7 @@ class Coach:
         busy = None if obs is None else obs.next_busy
         if busy is None or busy.seconds < PLAN_BLOCK or busy.start == self._planned:
             return None
-        return busy if busy.start > obs.wall else None
+        return busy if obs is not None and busy.start > obs.wall else None
 
     def _plan_in(self) -> float | None:
         """Real seconds until a break could be offered before the meeting ahead, if one is."""
@@ -419,11 +422,13 @@ class Coach:
                              reason=Reason.MEETING, until=busy.start)]
 
     def _maybe_heads_up(self) -> list[Effect]:
-        s, stretch = self.settings.breaks, self.state.stretch
+        s, state = self.settings.breaks, self.state
+        assert isinstance(state, AT_DESK)  # asked only at the desk, by _maybe_remind
+        stretch = state.stretch
         due_in = stretch.due_at - stretch.sitting
         if not s.heads_up or stretch.headed_up or due_in > s.heads_up or self._hold:
             return []
-        self.state = replace(self.state, stretch=replace(stretch, headed_up=True))
+        self.state = replace(state, stretch=replace(stretch, headed_up=True))
         return [HeadsUp(self._exercise, stretch.sitting, due_in)]
 
     # --- commands ---
@@ -465,7 +470,7 @@ class Coach:
                 Answer(Reply.RATED, exercise=self._find(done), dose=rated.dose.step,
                        rating=rated)]
 
-    def _log_done(self, exercise: Exercise, **fields) -> list[Effect]:
+    def _log_done(self, exercise: Exercise, **fields: Any) -> list[Effect]:
         """A break done: its journal row, the dose and the day's count move on."""
         effects: list[Effect] = [self._record(Kind.DONE, exercise.id, **fields)]
         # only a guided break or one that answers a reminder counts toward the dose and level 2
@@ -478,7 +483,7 @@ class Coach:
     def _count_done(self, exercise: Exercise, counts: bool) -> list[Effect]:
         """Today's count, and level-1 progress: a counted done may be the one that unlocks level
         2, or the first after a month without one, which locks it again."""
-        past, today = self._past, self._last.local.date()
+        past, today = self._past, self._seen.local.date()
         if past.today != today:
             past.today, past.done_today, past.groups_today = today, 0, {}
         past.done_today += 1
@@ -541,7 +546,7 @@ class Coach:
 
     def _pause_end(self, cmd: Pause) -> float | None:
         """The wall time a pause ends; None: until resumed."""
-        local = self._last.local
+        local = self._seen.local
         if cmd.seconds is not None:
             return self._now + cmd.seconds
         if cmd.at is not None:
@@ -709,8 +714,13 @@ class Coach:
 
     @property
     def _now(self) -> float:
+        return self._seen.wall
+
+    @property
+    def _seen(self) -> Observation:
+        """The last look: a command always comes after the first."""
         assert self._last is not None
-        return self._last.wall
+        return self._last
 
     def _at_desk(self, phase: Sitting | Snoozed | Due | Held) -> None:
         """Another phase at the desk, keeping an absence or a pause around it."""
@@ -751,7 +761,7 @@ class Coach:
 
     def _pick(self, current: str | None) -> Exercise:
         """Never what is suggested now, nor what the last reminder showed, when there is a choice."""
-        avoid = {current, self._shown}
+        avoid = {name for name in (current, self._shown) if name is not None}
         past = self._past
         today = self._last.local.date() if self._last is not None else past.today
         groups = past.groups_today if past.today == today else {}
@@ -761,14 +771,16 @@ class Coach:
         return choice
 
     def _record(self, kind: Kind, exercise: str | None = None, wall: float | None = None,
-                **fields) -> Record:
+                **fields: Any) -> Record:
         return Record(kind, self._now if wall is None else wall,
                       round(self.state.stretch.sitting, 3), exercise, **fields)
 
 
 # --- the tables -------------------------------------------------------------------------------
 
-Handler = Callable[[Coach, CoachCommand], list[Effect]]
+# A handler takes the command its key names (Done for (Sitting, Done), ...): the table's keys say
+# what the argument is, which a dict's type cannot, so the argument is typed Any here.
+Handler = Callable[[Coach, Any], list[Effect]]
 
 
 def _after_guide(then: Handler) -> Handler:

@@ -7,9 +7,10 @@ words of the command line, `from_wire`/`to_wire` carry a command over the contro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .text import Text, _
 from .dose import Feedback
@@ -114,7 +115,7 @@ Command = (Done | Rate | Start | EndGuide | Guided | Snooze | Skip | Pause | Res
 CoachCommand = (Done | Rate | Start | EndGuide | Guided | Snooze | Skip | Pause | Resume | Stop
                 | Reconfigure)
 
-NAMES: dict[str, type] = {"status": ShowStatus, "done": Done, "rate": Rate, "snooze": Snooze,
+NAMES: dict[str, Callable[..., Command]] = {"status": ShowStatus, "done": Done, "rate": Rate, "snooze": Snooze,
                           "skip": Skip, "pause": Pause, "resume": Resume, "quit": Quit,
                           "reload": Reload, "start": Start, "stop-guide": EndGuide,
                           "guided": Guided}
@@ -135,7 +136,7 @@ def pause_hint() -> Text:
              'you resume')
 
 
-def _command(name) -> Text:
+def _command(name: object) -> Text:
     """Where an error about a command word is: "command 'dance'"."""
     # TRANSLATORS: names a command word in an error: "command 'dance': is not a glutewake command"
     return _("command {name}", name=name)
@@ -225,10 +226,10 @@ def _duration(text: str, command: str) -> int:
     return seconds
 
 
-def to_wire(command: Command) -> dict:
+def to_wire(command: Command) -> dict[str, object]:
     """The JSON form a command travels in over the control socket."""
-    name = next(key for key, kind in NAMES.items() if isinstance(command, kind))
-    message: dict = {"cmd": name}
+    name = next(key for key, kind in NAMES.items() if type(command) is kind)
+    message: dict[str, object] = {"cmd": name}
     if isinstance(command, Snooze) and command.seconds is not None:
         message["seconds"] = command.seconds
     elif isinstance(command, (Done, Rate)) and command.feedback is not None:
@@ -252,7 +253,7 @@ def to_wire(command: Command) -> dict:
 
 
 # The fields each command may carry over the control socket (besides "cmd" and "id").
-WIRE_FIELDS: dict[type, frozenset[str]] = {
+WIRE_FIELDS: dict[Callable[..., Command], frozenset[str]] = {
     Snooze: frozenset({"seconds"}), Pause: frozenset({"seconds", "at", "tomorrow"}),
     Done: frozenset({"feedback"}), Rate: frozenset({"feedback"}),
     Guided: frozenset({"exercise", "seconds", "complete"}),
@@ -260,7 +261,7 @@ WIRE_FIELDS: dict[type, frozenset[str]] = {
 }
 
 
-def from_wire(message: dict) -> Command:
+def from_wire(message: dict[str, Any]) -> Command:
     """The inverse of to_wire, checked as strictly as the command line: each field of its type,
     and only the fields the command takes."""
     name = message.get("cmd")
@@ -316,10 +317,11 @@ def _pause_from_wire(seconds: int | None, at: object, tomorrow: object) -> Pause
         raise UserError("pause at", _('must be a time of day as text, like "14:30"'))
     if tomorrow is not None and not isinstance(tomorrow, bool):
         raise UserError("pause tomorrow", _("must be true or false"))
+    clock_text = at or ""
     try:
         clock = parse_clock(at) if at is not None else None
     except ValueError as err:
-        raise UserError(f"pause until {at[:20]}", problem_of(err)) from None
+        raise UserError(f"pause until {clock_text[:20]}", problem_of(err)) from None
     if sum(x is not None and x is not False for x in (seconds, clock, tomorrow)) > 1:
         raise UserError("pause", _("give one of a duration, a time or tomorrow"))
     return Pause(seconds, clock, bool(tomorrow))

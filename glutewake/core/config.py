@@ -306,13 +306,13 @@ def keys(section_name: str) -> dict[str, Setting]:
     return {f.name: f.metadata[SETTING] for f in _fields(SECTIONS[section_name])}
 
 
-def _fields(kind: type) -> tuple[Field, ...]:
+def _fields(kind: type) -> tuple[Field[Any], ...]:
     return tuple(f for f in fields(kind) if SETTING in f.metadata)
 
 
 # --- reading ------------------------------------------------------------------------------------
 
-def parse_toml(data: bytes | None, where: str) -> dict[str, Any]:
+def parse_toml(data: bytes | None, where: str | Text) -> dict[str, Any]:
     """A TOML document as a dict; None (no file) is empty; syntax errors name line and column."""
     if data is None:
         return {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .text import Text
 
@@ -49,13 +50,13 @@ def typo_distance(typed: str, word: str) -> float:
     return rows[-1][-1]
 
 
-def closest(name: str, known) -> str | None:
+def closest(name: str, known: Iterable[str]) -> str | None:
     """The known name nearest to a misspelt one, if one is near enough."""
-    known = list(known)
-    scored = sorted((typo_distance(name.lower(), k.lower()), k) for k in known)
+    names = list(known)
+    scored = sorted((typo_distance(name.lower(), k.lower()), k) for k in names)
     if scored and scored[0][0] <= max(1.0, len(name) / 3):
         return scored[0][1]
     import difflib  # only on the way to an error message: the daemon never needs it
 
-    found = difflib.get_close_matches(name, known, n=1)
+    found = difflib.get_close_matches(name, names, n=1)
     return found[0] if found else None

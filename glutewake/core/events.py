@@ -8,6 +8,7 @@ The values of the enums are what the journal stores, so they never change once s
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 from enum import StrEnum
 
 
@@ -114,12 +115,12 @@ class Record:
         if self.reason is not None:
             object.__setattr__(self, "reason", Reason(self.reason))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items()
                 if value is not None and value is not False}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Record:
+    def from_dict(cls, data: dict[str, Any]) -> Record:
         """The inverse of as_dict; ValueError or TypeError on anything else."""
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known

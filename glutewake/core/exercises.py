@@ -6,9 +6,12 @@ import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from .text import N_, Text, _
 from .errors import UserError, closest
+
+T = TypeVar("T")  # a value checked to be of one type, in the catalog reader
 
 POSTURES = ("standing", "floor")
 EQUIPMENT = ("none", "wall", "desk", "chair", "band")
@@ -239,7 +242,7 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
                             if hint else _("unknown field; allowed: {fields}",
                                            fields=", ".join(_FIELDS)))
 
-    def need(key: str, kind: type, what: Text):
+    def need(key: str, kind: type[T], what: Text) -> T:
         if key not in table:
             raise UserError(f"{label}: {key}", _("missing; give {what}", what=what))
         value = table[key]
@@ -272,14 +275,14 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
                                                          low=low, high=high))
         return value
 
-    def choice(key: str, allowed: tuple, default: object = None) -> object:
+    def choice(key: str, allowed: tuple[T, ...], default: T | None = None) -> T:
         if key not in table and default is not None:
             return default
         value = table.get(key)
         if value not in allowed:
             raise UserError(f"{label}: {key}", _("must be one of {choices}",
                                                          choices=", ".join(map(repr, allowed))))
-        return value
+        return allowed[allowed.index(value)]
 
     def span(key: str) -> tuple[int, int] | None:
         if key not in table:
@@ -340,12 +343,12 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
         reps=reps, hold=hold, per_side=per_side,
         targets=targets, steps=steps, cue=text("cue"),
         safety=line("safety", SAFETY), easier=line("easier", ""), harder=line("harder", ""),
-        group=group,  # type: ignore[arg-type]
+        group=group,
         rest=whole("rest", REST, 0, 300, _("a whole number of seconds")),
         rep_seconds=whole("rep_seconds", REP_SECONDS, 1, 60, _("a whole number of seconds")),
         unit=line("unit", ""),
-        side=choice("side", SIDE_NAMES, "side"),  # type: ignore[arg-type]
-        first_side=choice("first_side", SIDES, "right"),  # type: ignore[arg-type]
+        side=choice("side", SIDE_NAMES, "side"),
+        first_side=choice("first_side", SIDES, "right"),
         cautions=cautions(),
     )
 

@@ -127,7 +127,7 @@ class GuidedBreak:
     elsewhere: bool = False  # `glutewake guide` in a terminal keeps its time and says the end
     elapsed: float = 0.0  # seconds of guided time (waits not counted)
     paused: bool = False  # waiting: the screen locked, you away, a call
-    shown: tuple | None = field(default=None, compare=False)  # (step, countdown, paused) shown
+    shown: tuple[object, ...] | None = field(default=None, compare=False)  # (step, countdown, paused) shown
     locked_since: float | None = None  # wall time the screen locked during it
 
     @property

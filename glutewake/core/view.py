@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from .dose import Dose, Feedback, Outcome, Rated, Why
 from .effects import Answer, Reply, Status
 from .events import Hold, Phase, Reason
 from .exercises import Caution, Exercise
+
+Wire = dict[str, Any]  # a value as JSON carries it over the control channel
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class View:
 
     # --- over the control channel ---
 
-    def to_wire(self) -> dict:
+    def to_wire(self) -> Wire:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "status"}
         data["detector_problems"] = list(self.detector_problems)
         data["devices"] = [asdict(device) for device in self.devices]
@@ -78,7 +81,7 @@ class View:
         return {"view": data, "coach": status_to_wire(self.status)}
 
     @classmethod
-    def from_wire(cls, data: dict) -> View:
+    def from_wire(cls, data: Wire) -> View:
         """The inverse of to_wire; TypeError, KeyError or ValueError on anything else."""
         view = dict(data["view"])
         view["detector_problems"] = tuple(str(p) for p in view["detector_problems"])
@@ -90,26 +93,27 @@ class View:
         return cls(status=status_from_wire(data["coach"]), **view)
 
 
-def exercise_to_wire(exercise: Exercise) -> dict:
+def exercise_to_wire(exercise: Exercise) -> Wire:
     return asdict(exercise)
 
 
-def exercise_from_wire(data: dict) -> Exercise:
-    exercise = Exercise(**{key: tuple(value) if isinstance(value, list) else value
-                           for key, value in data.items()})
+def exercise_from_wire(data: Wire) -> Exercise:
+    given: Wire = {key: tuple(value) if isinstance(value, list) else value
+                   for key, value in data.items()}
+    exercise = Exercise(**given)
     return replace(exercise, cautions=tuple(map(Caution, exercise.cautions)))
 
 
-def _hold_to_wire(hold: Hold | None) -> dict | None:
+def _hold_to_wire(hold: Hold | None) -> Wire | None:
     return None if hold is None else {"reason": hold.reason.value, "source": hold.source,
                                       "until": hold.until}
 
 
-def _hold_from_wire(data: dict | None) -> Hold | None:
+def _hold_from_wire(data: Wire | None) -> Hold | None:
     return None if data is None else Hold(Reason(data["reason"]), data["source"], data["until"])
 
 
-def status_to_wire(status: Status) -> dict:
+def status_to_wire(status: Status) -> Wire:
     data = {f.name: getattr(status, f.name) for f in fields(status)}
     data.update(phase=status.phase.value, exercise=exercise_to_wire(status.exercise),
                 hold=_hold_to_wire(status.hold),
@@ -118,7 +122,7 @@ def status_to_wire(status: Status) -> dict:
     return data
 
 
-def status_from_wire(data: dict) -> Status:
+def status_from_wire(data: Wire) -> Status:
     data = dict(data)
     until = data["paused_until"]
     data.update(phase=Phase(data["phase"]), exercise=exercise_from_wire(data["exercise"]),
@@ -127,7 +131,7 @@ def status_from_wire(data: dict) -> Status:
     return Status(**data)
 
 
-def answer_to_wire(answer: Answer) -> dict:
+def answer_to_wire(answer: Answer) -> Wire:
     data = {f.name: getattr(answer, f.name) for f in fields(answer)}
     data.update(reply=answer.reply.value, exercise=None if answer.exercise is None else
                 exercise_to_wire(answer.exercise),
@@ -135,7 +139,7 @@ def answer_to_wire(answer: Answer) -> dict:
     return data
 
 
-def answer_from_wire(data: dict) -> Answer:
+def answer_from_wire(data: Wire) -> Answer:
     data = dict(data)
     rating = data.get("rating")
     data.update(reply=Reply(data["reply"]), exercise=None if data["exercise"] is None else

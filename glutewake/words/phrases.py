@@ -656,9 +656,10 @@ def detail(record: Record) -> str:
     if kind is Kind.PARTIAL:
         return _("stopped after {duration}", duration=humanize(record.duration or 0))
     if kind is Kind.FEEDBACK:
-        return {Feedback.EASY: lambda: _("too easy"), Feedback.HARD: lambda: _("too hard"),
+        said = {Feedback.EASY: lambda: _("too easy"), Feedback.HARD: lambda: _("too hard"),
                 # TRANSLATORS: a rating in `glutewake log`: the exercise hurt
-                Feedback.PAIN: lambda: _("pain")}.get(record.feedback, lambda: "")()
+                Feedback.PAIN: lambda: _("pain")}
+        return said[Feedback(record.feedback)]() if record.feedback in said else ""
     if kind is Kind.SNOOZED:
         return humanize(record.duration or 0)
     if kind is Kind.NATURAL_BREAK:
