@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test typecheck soak gtk bench clean
+.PHONY: run test lint soak gtk bench clean
 
 run: $(VENV)/.runtime gtk
 	$(BIN)/glutewake run
@@ -12,25 +12,17 @@ run: $(VENV)/.runtime gtk
 test:
 	@bash .ci/desktop-packages.sh
 	@$(MAKE) --no-print-directory $(VENV)/.test gtk
-	@$(MAKE) --no-print-directory typecheck
+	@$(MAKE) --no-print-directory lint
 	@$(BIN)/python -m pytest -rfEs; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; \
 	  exit $$rc
 
-# mypy as pyproject.toml's [tool.mypy] says: strict on the core and the store, the rest checked
-# with its annotations. The modules in NOT_TYPED_YET still have errors and are left out (their
-# imports are still read for the types they give); the rest must stay clean. Take a module off
-# the list once `$(BIN)/mypy` finds nothing in it; with the list empty, this is `mypy`.
-NOT_TYPED_YET := \
-  glutewake/app/daemon.py glutewake/app/install.py glutewake/app/manpage.py \
-  glutewake/app/runner.py glutewake/app/settings_doc.py glutewake/app/settings_file.py \
-  glutewake/desktop/autostart.py glutewake/desktop/bus.py glutewake/desktop/menu.py \
-  glutewake/desktop/quiet/calendar.py glutewake/desktop/quiet/microphone.py \
-  glutewake/desktop/service.py glutewake/pictures/render.py
-typecheck: $(VENV)/.test
-	@echo "mypy (left out until fixed: $(words $(NOT_TYPED_YET)) modules, NOT_TYPED_YET in the Makefile)"
-	@$(BIN)/python -m mypy --follow-imports=silent \
-	  $(filter-out $(NOT_TYPED_YET),$(sort $(shell find glutewake -name '*.py')))
+# Types and lint, as pyproject.toml's [tool.mypy] and [tool.ruff] say: mypy strict on the core
+# and the store and the rest checked with its annotations; ruff's pycodestyle, pyflakes, bugbear,
+# pyupgrade and import-order rules over the code, the tests and the benches.
+lint: $(VENV)/.test
+	@$(BIN)/python -m mypy
+	@$(BIN)/python -m ruff check
 
 # A 20-minute run with second-long intervals and a scripted person (GLUTEWAKE_SOAK_MINUTES).
 soak:

@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec
 
 from ..core import commands
 from ..words import phrases
@@ -55,7 +55,7 @@ from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
 from ..core.inputs import Observation
 from ..core.view import Other, Problem, View, answer_to_wire
-from ..core.commands import Command, Quit, Reconfigure, Reload, ShowStatus, Stop
+from ..core.commands import Command, CoachCommand, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
 from ..i18n import problem, where_and_what
 from ..core.events import Hold, Kind, Phase, Record
@@ -67,9 +67,11 @@ from .notice import HealthNotice
 from .settings_file import SettingsFile
 
 if TYPE_CHECKING:
+    from .control import ControlServer
     from .sync import Sync
 
 log = logging.getLogger(__name__)
+Args = ParamSpec("Args")
 
 # The longest the daemon goes without looking. The coach asks for an earlier look whenever a
 # reminder, a heads-up, the end of a pause, a guide step or an idle spell turning into a natural
@@ -140,7 +142,7 @@ class Daemon:
         self._answered: dict[str, dict] = {}  # request id -> reply, the last 64
         self._loop: threading.Thread | None = None
         self._replan = threading.Event()
-        self._control = None
+        self._control: ControlServer | None = None
         self._last_look = mono()
         self._told_bad_saves = 0
         self._retry = RETRY  # seconds to the next try of events the journal did not take yet
@@ -157,7 +159,7 @@ class Daemon:
         new = self.settings.changed()  # a stat and a small read: cheap enough for every look
         if self.settings.bad_saves != self._told_bad_saves and self.settings.error is not None:
             self._told_bad_saves = self.settings.bad_saves
-            self._notify("tell", phrases.SETTINGS_NOT_APPLIED,
+            self._notify(self.parts.notifier.tell, phrases.SETTINGS_NOT_APPLIED,
                          phrases.settings_problem(self.settings.error))
         with self._lock:
             away = self.coach.away
@@ -179,7 +181,7 @@ class Daemon:
                                 self.inhibitor, *remote, next_busy=next_busy,
                                 done_elsewhere=sync.done_elsewhere() if sync else None)
 
-    def _step(self, command: Command | None = None) -> list:
+    def _step(self, command: CoachCommand | None = None) -> list:
         """One turn: look, apply the look (and `command`) to the coach, carry out the effects.
         Returns the effects."""
         with self._turn:
@@ -244,12 +246,13 @@ class Daemon:
                 if effect.kind is Kind.LEVEL_UP:
                     self.report(phrases.level_up(effect.level or 1))
             elif isinstance(effect, (Remind, HeadsUp, Guiding, GuideDone)):
-                self._notify("show", effect)
+                self._notify(self.parts.notifier.show, effect)
                 if (isinstance(effect, Remind) and self.notice is not None
                         and self.notice.with_reminder()):
-                    self._notify("tell", phrases.health_notice_title(), phrases.health_notice())
+                    self._notify(self.parts.notifier.tell, phrases.health_notice_title(),
+                                 phrases.health_notice())
             elif isinstance(effect, Withdraw):
-                self._notify("withdraw")
+                self._notify(self.parts.notifier.withdraw)
             elif isinstance(effect, Answer):
                 answer = effect
         return answer
@@ -266,9 +269,11 @@ class Daemon:
             except Exception:
                 log.exception("a status listener failed")
 
-    def _notify(self, action: str, *args) -> None:
+    def _notify(self, action: Callable[Args, None], *args: Args.args,
+                **kwargs: Args.kwargs) -> None:
+        """`action`: a method of the notifier."""
         try:
-            getattr(self.parts.notifier, action)(*args)
+            action(*args, **kwargs)
         except Exception as err:  # a notifier must never take the daemon down
             self.report(phrases.notification_failed(self.parts.notifier.name, err))
 
@@ -293,9 +298,10 @@ class Daemon:
         self._summarised = pattern.week_key(today)  # off, or a week without sitting: no word
         found = wanted and pattern.measure(self.journal.read, last - timedelta(days=6), last)
         if found and found.this_week.measures.bouts:
-            self._notify("tell", phrases.weekly_summary_title(), phrases.weekly_summary_body(
-                found.this_week.first, last, found.this_week.measures,
-                found.week_before.measures))
+            self._notify(self.parts.notifier.tell, phrases.weekly_summary_title(),
+                         phrases.weekly_summary_body(found.this_week.first, last,
+                                                     found.this_week.measures,
+                                                     found.week_before.measures))
         try:
             self._weekly.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._weekly.write_text(self._summarised, "utf-8")
@@ -337,10 +343,10 @@ class Daemon:
         answer = self.answer(command)
         return answer.ok, phrases.answer(answer, self._wall())
 
-    def answer(self, command: Command) -> Answer:
+    def answer(self, command: CoachCommand) -> Answer:
         """Carry out a command for the coach; its typed answer."""
         answer = next(e for e in self._step(command) if isinstance(e, Answer))
-        self._notify("answered", phrases.answer(answer, self._wall()))
+        self._notify(self.parts.notifier.answered, phrases.answer(answer, self._wall()))
         self._announce()
         self._reschedule()
         return answer

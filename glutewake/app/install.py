@@ -19,7 +19,9 @@ import subprocess
 import sys
 from contextlib import suppress
 from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ..core.errors import UserError
@@ -48,7 +50,7 @@ def main(args, platform: str = sys.platform) -> int:
 
 # --- what is installed -------------------------------------------------------------------------
 
-def shipped():
+def shipped() -> Traversable:
     """The folder holding the desktop entry, icons and man page: inside the installed package,
     or assets/ in a source checkout (where an editable install also finds them)."""
     packaged = resources.files(NAME) / "share"
@@ -64,7 +66,7 @@ def entry_icon() -> str:
     return str(icons[max(icons)]) if icons else NAME
 
 
-def shipped_icons(folder=None) -> dict[int, object]:
+def shipped_icons(folder: Traversable | None = None) -> dict[int, Traversable]:
     """Size in pixels -> the shipped PNG of that size."""
     folder = folder or shipped()
     found = {}
@@ -118,7 +120,7 @@ def desktop_entry(template: str, command: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def data_home(environ=os.environ) -> Path:
+def data_home(environ: Mapping[str, str] = os.environ) -> Path:
     """$XDG_DATA_HOME when it is an absolute path (the spec says to ignore others)."""
     value = environ.get("XDG_DATA_HOME", "")
     return Path(value) if os.path.isabs(value) else Path.home() / ".local" / "share"
@@ -149,10 +151,10 @@ class Target:
     def icon(self, size: int) -> Path:
         return self.hicolor / f"{size}x{size}" / "apps" / f"{NAME}.png"
 
-    def files(self, sizes) -> list[Path]:
+    def files(self, sizes: Iterable[int]) -> list[Path]:
         return [self.applications / ENTRY, *(self.icon(s) for s in sizes), self.man1 / MAN_PAGE]
 
-    def install(self, command: list[str], source=None) -> list[str]:
+    def install(self, command: list[str], source: Traversable | None = None) -> list[str]:
         source = source or shipped()
         icons = shipped_icons(source)
         entry = desktop_entry((source / ENTRY).read_text("utf-8"), command)
@@ -169,7 +171,7 @@ class Target:
                   hint=man_hint(self.man1.parent)),
                 _("`glutewake install-desktop --remove` takes them away again")]
 
-    def remove(self, source=None) -> list[str]:
+    def remove(self, source: Traversable | None = None) -> list[str]:
         sizes = shipped_icons(source or shipped())
         gone = []
         for path in self.files(sizes):

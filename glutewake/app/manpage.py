@@ -53,6 +53,8 @@ def sentence(text: str) -> str:
 
 
 def _value(action: argparse.Action) -> str:
+    if isinstance(action.metavar, tuple):  # one name per value, as --help shows them
+        return " ".join(italic(name) for name in action.metavar)
     if action.metavar:
         return italic(action.metavar)
     if action.choices:
@@ -109,7 +111,7 @@ def option_items(parser: argparse.ArgumentParser) -> list[str]:
     for action in _listed(parser):
         if not action.help and not (action.option_strings and action.choices):
             continue
-        text = action.help or "one of " + ", ".join(map(str, action.choices))
+        text = action.help or "one of " + ", ".join(map(str, action.choices or ()))
         if action.option_strings:
             label = ", ".join(bold(flag) for flag in action.option_strings)
             label += "" if action.nargs == 0 else f" {_value(action)}"

@@ -105,10 +105,12 @@ def run(console: bool = False, tray: bool = True) -> int:
     leave_out_openssl()
     desktop = not console and has_desktop()
     setup_logging()
-    locks = []
+    locks: list[InstanceLock] = []
     try:
         locks.append(InstanceLock(paths.runtime_dir()))
-        locks.append(journal_lock(paths.journal_file()))
+        beside_journal = journal_lock(paths.journal_file())  # None: the folder cannot hold it
+        if beside_journal is not None:
+            locks.append(beside_journal)
     except AlreadyRunning as running:
         for lock in locks:
             lock.release()
@@ -118,8 +120,7 @@ def run(console: bool = False, tray: bool = True) -> int:
         return Session(desktop, tray).run()
     finally:
         for lock in reversed(locks):
-            if lock is not None:
-                lock.release()
+            lock.release()
 
 
 class Session:
@@ -262,7 +263,7 @@ class Session:
             with open(path, "w", encoding="utf-8", newline="") as out:
                 write_csv(self.journal, out)
         except OSError as err:
-            report(phrases.log_not_written(path, err.strerror))
+            report(phrases.log_not_written(path, err.strerror or str(err)))
             return
         open_path(path)
 
@@ -313,7 +314,8 @@ class Session:
         for name in ("SIGTERM", "SIGINT", "SIGHUP"):
             if hasattr(signal, name):  # Windows has no SIGHUP
                 signal.signal(getattr(signal, name), lambda *_: daemon.stopping.set())
-        first_start = daemon.notice.at_start()  # before the loop runs: it may remind at once
+        # Before the loop runs: it may remind at once.
+        first_start = daemon.notice is not None and daemon.notice.at_start()
         daemon.start()
         mode = "desktop" if self.desktop else "console"
         log.info("glutewake %s started in %s mode (pid %d)", __version__, mode, os.getpid())

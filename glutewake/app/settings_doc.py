@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 from ..core import config
-from ..core.setting import OneOf, Setting, Whole, Words
+from ..core.setting import OneOf, Section, Setting, Whole, Words
 
 WIDTH = 99  # the longest comment line in default.toml
 TABLE_START = ("<!-- The table below is written by `python -m glutewake.app.settings_doc` from "
@@ -69,7 +69,7 @@ def defaults_file() -> str:
         lines += ["", f"[{name}]"]
         for key, known in config.keys(name).items():
             lines += comment(known.doc) + [f"{key} = {config.toml_text(known.default)}"]
-        if kind.TAIL:
+        if issubclass(kind, Section) and kind.TAIL:  # each is one; SECTIONS says only `type`
             lines += ["#"] + comment(kind.TAIL)
     return "\n".join(lines) + "\n"
 

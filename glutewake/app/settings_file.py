@@ -102,7 +102,7 @@ def set_values(path: Path, changes: dict[str, Any]) -> Settings:
             if document.body:
                 document.add(tomlkit.nl())
             document.add(section, tomlkit.table())
-        document[section][key] = value  # type: ignore[index]
+        document[section][key] = value
     settings = build(user, path)
     _replace(path, tomlkit.dumps(document))
     return settings

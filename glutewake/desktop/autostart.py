@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..i18n import _
 
@@ -134,9 +134,10 @@ class WindowsRun:
 
     KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
-    def __init__(self, winreg=None):
+    def __init__(self, winreg: Any = None) -> None:
+        """`winreg`, or a stand-in with its calls (the tests' fake registry)."""
         if winreg is None:
-            import winreg  # type: ignore[no-redef]
+            import winreg
         self._reg = winreg
 
     @property

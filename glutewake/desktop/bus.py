@@ -14,6 +14,8 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
 from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_error
 from jeepney import new_method_call
@@ -44,17 +46,26 @@ class DBusError(Exception):
         self.name = name
 
 
+@dataclass
+class _Waiting:
+    """A call waiting for its reply: the reader thread sets `reply` (None: the connection
+    closed), then `answered`."""
+
+    answered: threading.Event = field(default_factory=threading.Event)
+    reply: Message | None = None
+
+
 class Bus:
     def __init__(self, which: str = "SESSION"):
         self.which = which
         self._conn = open_dbus_connection(which)
         self.unique_name = self._conn.unique_name
         self._serials = self._conn.outgoing_serial  # shared with the Hello jeepney sent
-        self._waiting: dict[int, list] = {}  # serial -> [event, reply]
+        self._waiting: dict[int, _Waiting] = {}  # serial -> its call
         self._waiting_lock = threading.Lock()
         self._signals: list[tuple[MatchRule, SignalHandler]] = []
         self._methods: dict[str, MethodHandler] = {}  # object path -> handler
-        self._work: queue.SimpleQueue = queue.SimpleQueue()
+        self._work: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self.closed = threading.Event()
         spawn(f"dbus-{which.lower()}", self._read)
         spawn(f"dbus-{which.lower()}-work", self._run_work)
@@ -73,19 +84,19 @@ class Bus:
         if self.closed.is_set():
             raise DBusError("glutewake.Closed", "the bus connection is closed")
         serial = next(self._serials)
-        slot = [threading.Event(), None]
+        slot = _Waiting()
         with self._waiting_lock:
             self._waiting[serial] = slot
         try:
             self._conn.send(message, serial=serial)
-            if not slot[0].wait(timeout):
+            if not slot.answered.wait(timeout):
                 raise DBusError("glutewake.Timeout", f"no answer within {timeout:.0f} s")
         except OSError as err:
             raise DBusError("glutewake.Disconnected", str(err)) from None
         finally:
             with self._waiting_lock:
                 self._waiting.pop(serial, None)
-        reply: Message = slot[1]
+        reply = slot.reply
         if reply is None:
             raise DBusError("glutewake.Disconnected", "the bus connection closed")
         if reply.header.message_type == MessageType.error:
@@ -132,7 +143,7 @@ class Bus:
             self.closed.set()
             with self._waiting_lock:
                 for slot in self._waiting.values():
-                    slot[0].set()
+                    slot.answered.set()
             self._work.put(None)
 
     def _route(self, message: Message) -> None:
@@ -141,11 +152,12 @@ class Bus:
             serial = message.header.fields.get(HeaderFields.reply_serial)
             with self._waiting_lock:
                 slot = self._waiting.get(serial)
-                first = slot is not None and slot[1] is None
-                if first:
-                    slot[1] = message
-            if first:
-                slot[0].set()
+                if slot is not None and slot.reply is None:  # the first answer
+                    slot.reply = message
+                else:
+                    slot = None
+            if slot is not None:
+                slot.answered.set()
             else:  # a second answer to one call, or one after its caller gave up
                 log.debug("D-Bus: dropped a %s for call %s from %s: the call is answered or "
                           "given up", kind.name.replace("_", " "), serial,
@@ -153,12 +165,12 @@ class Bus:
         elif kind == MessageType.signal:
             for rule, handler in self._signals:
                 if rule.matches(message):
-                    self._work.put(lambda h=handler: h(message))
+                    self._work.put(partial(handler, message))
         elif kind == MessageType.method_call:
             path = message.header.fields.get(HeaderFields.path)
-            handler = self._methods.get(path)
+            method = self._methods.get(path)
             try:
-                reply = handler(message) if handler else new_error(
+                reply = method(message) if method else new_error(
                     message, "org.freedesktop.DBus.Error.UnknownObject", "s", (f"no object {path}",))
             except Exception as err:
                 log.exception("D-Bus method %s failed", message.header.fields.get(HeaderFields.member))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..core.commands import (Command, Done, EndGuide, Pause, Quit, Rate, Resume, Skip, Snooze,
                              Start)
@@ -65,6 +66,13 @@ class Controls:
     show_week: Callable[[], None] | None = None  # the history page, as `glutewake report` does
 
 
+def _sends(run: Callable[[Command], object], command: Command) -> Callable[[], None]:
+    """An item's action: `command` to the daemon, whose answer the menu does not show."""
+    def send() -> None:
+        run(command)
+    return send
+
+
 def build(view: View, controls: Controls) -> tuple[Item, ...]:
     phase, run = view.status.phase, controls.run
     paused = phase == Phase.PAUSED
@@ -75,21 +83,21 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
         Item(_("Now: {exercise}", exercise=moves.summary(view.status.exercise)) if due else
              _("Next: {exercise}", exercise=moves.summary(view.status.exercise)), enabled=False),
         SEPARATOR,
-        Item(_("Done — I took my break"), lambda: run(Done()), default=True),
-        *([Item(_("Stop the guided break"), lambda: run(EndGuide()))] if guiding else
-          [Item(_("Start the guided break"), lambda: run(Start()))] if due else []),
+        Item(_("Done — I took my break"), _sends(run, Done()), default=True),
+        *([Item(_("Stop the guided break"), _sends(run, EndGuide()))] if guiding else
+          [Item(_("Start the guided break"), _sends(run, Start()))] if due else []),
         Item(_("Snooze"), enabled=not paused, children=tuple(
-            Item(humanize(seconds), lambda s=seconds: run(Snooze(s)))
+            Item(humanize(seconds), _sends(run, Snooze(seconds)))
             for seconds in view.snooze_choices)),
-        Item(_("Skip this break"), lambda: run(Skip()), enabled=due),
+        Item(_("Skip this break"), _sends(run, Skip()), enabled=due),
         Item(_("Rate the last exercise"), children=tuple(
-            Item(label, lambda c=command: run(c)) for label, command in ratings())),
+            Item(label, _sends(run, command)) for label, command in ratings())),
     ]
     if paused:
-        items.append(Item(_("Resume reminders"), lambda: run(Resume())))
+        items.append(Item(_("Resume reminders"), _sends(run, Resume())))
     else:
         items.append(Item(_("Pause"), children=tuple(
-            Item(label, lambda c=command: run(c)) for label, command in pauses())))
+            Item(label, _sends(run, command)) for label, command in pauses())))
     items += [
         SEPARATOR,
         Item(phrases.today(view.status.done_today, view.status.goal, view.streak), enabled=False),
@@ -99,7 +107,7 @@ def build(view: View, controls: Controls) -> tuple[Item, ...]:
         Item(_("Open break log"), controls.open_log),
         *([Item(_("Show my week"), controls.show_week)] if controls.show_week else []),
         SEPARATOR,
-        Item(_("Quit glutewake"), lambda: run(Quit())),
+        Item(_("Quit glutewake"), _sends(run, Quit())),
     ]
     return tuple(items)
 
@@ -108,5 +116,5 @@ def every_menu(every: int, choose: Callable[[int], None]) -> Item:
     """The interval choices, with the one in force checked (and listed, when it is not one)."""
     choices = sorted(set(EVERY) | {every}) if every else EVERY
     return Item(_("Break every"), children=tuple(
-        Item(humanize(seconds), lambda s=seconds: choose(s), checked=seconds == every)
+        Item(humanize(seconds), partial(choose, seconds), checked=seconds == every)
         for seconds in choices))

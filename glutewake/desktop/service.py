@@ -265,7 +265,7 @@ class Service:
             return new_error(message, "org.freedesktop.DBus.Error.PropertyReadOnly", "s",
                              ("glutewake's properties are read-only; use its methods",))
         wanted = {"Get": "ss", "GetAll": "s"}.get(member or "")
-        if wanted is None:
+        if member is None or wanted is None:
             return new_error(message, "org.freedesktop.DBus.Error.UnknownMethod", "s",
                              (f"{PROPS_IFACE} has no method {member}",))
         if signature != wanted:

@@ -19,8 +19,10 @@ from __future__ import annotations
 import math
 import sys
 import tomllib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -125,6 +127,11 @@ def cross(a: Vec, b: Vec) -> Vec:
     return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
 
 
+def vec(values: list[float]) -> Vec:
+    """The first three values, as a vector."""
+    return (values[0], values[1], values[2])
+
+
 def length(a: Vec) -> float:
     return math.sqrt(dot(a, a))
 
@@ -185,7 +192,7 @@ def load(path: Path = POSES) -> dict[str, Exercise]:
 
 
 def parse(name: str, table: dict) -> Exercise:
-    def fail(where: str, why: str):
+    def fail(where: str, why: str) -> NoReturn:
         raise PoseError(f"{POSES.name}: [{name}] {where}: {why}")
 
     for key in table:
@@ -397,11 +404,11 @@ def contact_points(fig: Figure, name: str) -> list[tuple[Vec, float]]:
     return [(p[name], POINT_R[name.split("_")[-1]])]
 
 
-def lowest(fig: Figure, skip: set[str]) -> float:
+def lowest(fig: Figure, skip: Collection[str]) -> float:
     return min(point[1] - r for point, r in body_circles(fig, skip))
 
 
-def body_circles(fig: Figure, skip: set[str] = frozenset()) -> list[tuple[Vec, float]]:
+def body_circles(fig: Figure, skip: Collection[str] = frozenset()) -> list[tuple[Vec, float]]:
     """Sample circles along every part: enough to find the lowest point and the extent."""
     found = []
     for a, b, ra, rb, _side in segments(fig):
@@ -479,14 +486,14 @@ def place(exercise: Exercise, frame: dict) -> Figure:
             # the wall, kept off their edges
             lo, hi = supports(exercise)[target]
             hand = fig.points[f"{side}_hand"]
-            goal = [min(max(c, a + 4.0), b - 4.0) for c, a, b in zip(hand, lo, hi)]
+            near = [min(max(c, a + 4.0), b - 4.0) for c, a, b in zip(hand, lo, hi)]
             if target == "desk":
-                goal[1] = DESK_TOP + R_HAND * 0.8
+                near[1] = DESK_TOP + R_HAND * 0.8
             else:
                 axis, sign = SIDES[exercise.places[target].side]
                 k = 0 if axis[0] else 2
-                goal[k] = sign * (exercise.places[target].gap - R_HAND)
-            goal = tuple(goal)
+                near[k] = sign * (exercise.places[target].gap - R_HAND)
+            goal = vec(near)
         elbow, hand, missing = reach(shoulder, goal, pole)
         fig.points[f"{side}_elbow"], fig.points[f"{side}_hand"] = elbow, hand
         fig.reach_error[side] = missing
@@ -524,7 +531,7 @@ def clearance(point: Vec, radius: float, box: Box) -> float:
     lo, hi = box
     outside = [max(lo[k] - point[k], 0.0, point[k] - hi[k]) for k in range(3)]
     if any(outside):
-        return length(tuple(outside)) - radius
+        return length(vec(outside)) - radius
     return -min(min(point[k] - lo[k], hi[k] - point[k]) for k in range(3)) - radius
 
 
@@ -574,8 +581,8 @@ def hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     if len(pts) <= 2:
         return pts
 
-    def half(seq):
-        out = []
+    def half(seq: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
         for q in seq:
             while len(out) >= 2 and ((out[-1][0] - out[-2][0]) * (q[1] - out[-2][1])
                                      - (out[-1][1] - out[-2][1]) * (q[0] - out[-2][0])) <= 0:
@@ -602,17 +609,17 @@ def prop_shapes(exercise: Exercise, figures: list[Figure], cam: Camera) -> list[
             behind.append(Shape(depth + 0.1, "polygon", face_pts, 0, top))
 
     # The floor: a slab whose top is the floor, reaching far to each side and behind.
-    lo, hi = [-300.0, -120.0, -300.0], [300.0, 0.0, 300.0]
+    floor_lo, floor_hi = [-300.0, -120.0, -300.0], [300.0, 0.0, 300.0]
     if cam.sp > 0.05:  # seen from above: the floor ends at the wall, or a little behind
-        lo[0 if abs(cam.sy) > 0.7 else 2] = -70.0
+        floor_lo[0 if abs(cam.sy) > 0.7 else 2] = -70.0
     if "wall" in exercise.places:  # the floor ends where the wall stands
         axis, sign = SIDES[exercise.places["wall"].side]
         k = 0 if axis[0] else 2
         if sign > 0:
-            hi[k] = exercise.places["wall"].gap
+            floor_hi[k] = exercise.places["wall"].gap
         else:
-            lo[k] = -exercise.places["wall"].gap
-    solid((tuple(lo), tuple(hi)), GROUND, GROUND_TOP, depth=-2e6)
+            floor_lo[k] = -exercise.places["wall"].gap
+    solid((vec(floor_lo), vec(floor_hi)), GROUND, GROUND_TOP, depth=-2e6)
     if "wall" in exercise.places:
         wall = exercise.places["wall"]
         (lo, hi) = supports(exercise)["wall"]
@@ -731,7 +738,7 @@ def layout(exercise: Exercise, figures: list[Figure], cam: Camera) -> tuple[floa
     for prop in ("wall", "desk", "chair"):
         if prop in exercise.places:
             axis, sign = SIDES[exercise.places[prop].side]
-            edge = cam.view(tuple(sign * exercise.places[prop].gap * c for c in axis))
+            edge = cam.view(mul(axis, sign * exercise.places[prop].gap))
             xs += [edge[0] + (4 if edge[0] > 0 else -4)]
             if prop == "desk":
                 ys.append(DESK_TOP + 26)
@@ -818,12 +825,11 @@ def paint(shapes: list[Shape], scale: float, ox: float, oy: float) -> Image.Imag
             if len(shape.points) >= 3:
                 draw.polygon([px(q) for q in shape.points], fill=colour)
             return
+        radii = shape.radius if isinstance(shape.radius, (tuple, list)) else (shape.radius,) * 2
         if shape.kind == "blob":  # the hull of circles: the trunk
-            outline = [q for c, r in zip(shape.points, shape.radius)
-                       for q in circle_points(c, r + grow)]
+            outline = [q for c, r in zip(shape.points, radii) for q in circle_points(c, r + grow)]
             draw.polygon(hull(outline), fill=colour)
             return
-        radii = shape.radius if isinstance(shape.radius, tuple) else (shape.radius,) * 2
         ends = [px(q) for q in shape.points]
         for (x, y), r in zip(ends, radii):
             r = (r + grow) * k
@@ -872,14 +878,15 @@ def scenes(exercise: Exercise) -> tuple[dict[str, list[Shape]], tuple[float, flo
     frames = figures(exercise)
     view = layout(exercise, list(frames.values()), cam)
     scenes = {}
-    before = None
+    before: Figure | None = None
     for name, fig in frames.items():
         behind = prop_shapes(exercise, list(frames.values()), cam)
-        marks = []
-        for point in exercise.move if before else ():
-            clear = 12.0 if point in ("pelvis", "belly", "chest", "neck") else 6.0
-            marks += arrow(cam.view(before.points[point]), cam.view(fig.points[point]),
-                           cam.view(fig.points["belly"]), clear)
+        marks: list[Shape] = []
+        if before is not None:  # arrows from the frame before
+            for point in exercise.move:
+                clear = 12.0 if point in ("pelvis", "belly", "chest", "neck") else 6.0
+                marks += arrow(cam.view(before.points[point]), cam.view(fig.points[point]),
+                               cam.view(fig.points["belly"]), clear)
         if exercise.frames[name].get("squeeze"):
             marks += squeeze_marks(fig, cam)
         if exercise.ghost and before:

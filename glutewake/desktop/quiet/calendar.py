@@ -288,10 +288,11 @@ def answer(data: bytes, start: float, end: float, most: int = MOST_EVENTS) -> di
     except TooMuch as err:
         return {"too_much": err.what}
     except Exception as err:  # the calendar libraries raise many kinds for bad input...
-        causes = []
-        while isinstance(err, BaseException) and len(causes) < 10:
-            causes.append(err)  # ...and wrap running out of memory or depth in a ValueError
-            err = err.__cause__ or err.__context__
+        causes: list[BaseException] = []
+        link: BaseException | None = err
+        while link is not None and len(causes) < 10:
+            causes.append(link)  # ...and wrap running out of memory or depth in a ValueError
+            link = link.__cause__ or link.__context__
         if any(isinstance(cause, MemoryError) for cause in causes):
             return {"too_much": "memory"}
         if any(isinstance(cause, RecursionError) for cause in causes):
@@ -419,7 +420,7 @@ def is_private(host: str | None) -> bool:
     if not host:
         return False
     try:
-        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        found = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
     except (OSError, UnicodeError):
         return False
     for text in found:
@@ -557,7 +558,9 @@ class Calendars(Detector):
             timeline = source.timeline
             if timeline is not None and timeline.covers(now):
                 found = timeline.at(now)
-                if found is not None and (best is None or found.until > best.until):
+                # a meeting's hold has its end; the one that ends last holds longest
+                if found is not None and (best is None
+                                          or (found.until or now) > (best.until or now)):
                     best = found
         return best
 
@@ -646,8 +649,9 @@ class Calendars(Detector):
             try:
                 if work == "read":
                     self._read(source)
-                if self._stale(source, self._now()):
-                    problem = self._lay_out(source, source.good)
+                good = source.good
+                if good is not None and self._stale(source, self._now()):
+                    problem = self._lay_out(source, good)
                     source.relaid = None if problem is None else self._clock()
                     if problem is not None:
                         self._failed(source, problem)

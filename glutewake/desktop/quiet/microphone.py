@@ -345,7 +345,7 @@ class WinRegistry:
         except FileNotFoundError:
             return []
         with key:
-            names = []
+            names: list[str] = []
             while True:
                 try:
                     names.append(winreg.EnumKey(key, len(names)))
