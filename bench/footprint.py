@@ -45,8 +45,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from tests.support import Running, write_config
 from tests.desktop import BUS_CONFIG, Desktop, wait_for
+from tests.support import Running, write_config
 
 NATURAL_BREAK = 300.0  # seconds of idle time that make a natural break: the default, written out
 # idle with the tray up: nothing due while measuring

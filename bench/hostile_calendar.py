@@ -17,7 +17,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.support import Running, glutewake, write_config
@@ -28,7 +28,7 @@ FAST = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\nnatural_bre
 
 def every_second(title: str = "Always busy") -> bytes:
     """One event of one second that repeats every second from yesterday on, with no end."""
-    start = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y%m%dT%H%M%SZ")
+    start = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y%m%dT%H%M%SZ")
     return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//glutewake bench//EN\r\n"
             f"BEGIN:VEVENT\r\nUID:every-second@bench\r\nSUMMARY:{title}\r\n"
             f"DTSTART:{start}\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY\r\n"

@@ -147,7 +147,7 @@ class Mutter:
         self._bus: subprocess.Popen | None = None
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "Mutter":
+    def start(self) -> Mutter:
         if self._bus is None:
             self._bus, self.bus_address = private_bus(self.folder, self.env)
             self.env["DBUS_SESSION_BUS_ADDRESS"] = self.bus_address
@@ -239,7 +239,7 @@ class Sway:
         return ["setpriv", f"--reuid={UNPRIVILEGED}", f"--regid={UNPRIVILEGED}",
                 "--clear-groups", *argv]
 
-    def start(self) -> "Sway":
+    def start(self) -> Sway:
         for stale in self.runtime.glob("wayland-*"):  # a killed sway leaves its socket behind
             stale.unlink()
         self.proc = subprocess.Popen(self._as_user(["sway", "-c", str(self.config)]),
@@ -350,7 +350,7 @@ class KWin:
                        capture_output=True, timeout=30)
         return out / "fake_input.py"
 
-    def start(self) -> "KWin":
+    def start(self) -> KWin:
         self.proc = subprocess.Popen(
             ["dbus-run-session", "--", str(self.binary), "--virtual", "--socket", self.name,
              "--no-lockscreen", "--no-global-shortcuts", "--no-kactivities"],

@@ -86,7 +86,7 @@ class Desktop:
 
     # --- parts ---
 
-    def start(self, tray: str = "trayer") -> "Desktop":
+    def start(self, tray: str = "trayer") -> Desktop:
         self.start_x()
         self.start_bus()
         self.start_dunst()
@@ -262,7 +262,7 @@ class Desktop:
         if keys:
             self.run("xdotool", "key", "--delay", "150", *keys)
 
-    def fullscreen_window(self) -> "FullScreenWindow":
+    def fullscreen_window(self) -> FullScreenWindow:
         return FullScreenWindow(self.env["DISPLAY"])
 
     def _menu_open(self) -> bool:

@@ -26,7 +26,7 @@ import json
 import re
 import signal
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib import util
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from glutewake.core.untrusted import LONGEST, clean
 from glutewake.desktop.quiet import calendar as pipeline
 
 OWN_CODE = Path(glutewake.__file__).resolve().parent
-NOW = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC).timestamp()
 IN_PROCESS_MOST = 2_000  # a smaller cap keeps each example quick; the cap's path is the same
 FREQUENCIES = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Pacific/Chatham",
@@ -68,7 +68,7 @@ def window(data: bytes) -> tuple[float, float]:
     moment = NOW
     if found:
         try:
-            day = datetime.strptime(found[1].decode(), "%Y%m%d").replace(tzinfo=timezone.utc)
+            day = datetime.strptime(found[1].decode(), "%Y%m%d").replace(tzinfo=UTC)
             moment = max(day.timestamp() + 86400, 86400.0 * 400)
         except (ValueError, OverflowError):
             pass
@@ -99,7 +99,7 @@ TITLES = st.one_of(
 
 @st.composite
 def events(draw) -> str:
-    base = datetime.fromtimestamp(NOW, timezone.utc).replace(tzinfo=None)
+    base = datetime.fromtimestamp(NOW, UTC).replace(tzinfo=None)
     start = shifted(base, draw(st.integers(-40 * 86400, 10 * 86400)))
     if draw(st.integers(0, 4)) == 0:  # now and then far away
         start = datetime(draw(st.sampled_from((1, 1582, 1900, 1970, 2038, 2100, 9999))),

@@ -60,7 +60,7 @@ class Running:
         self._reader.start()
 
     @classmethod
-    def command(cls, env: dict[str, str], argv: list[str]) -> "Running":
+    def command(cls, env: dict[str, str], argv: list[str]) -> Running:
         return cls(env, argv=argv)
 
     def _read(self) -> None:

@@ -67,7 +67,7 @@ class Syncthing:
             element.text = value
         tree.write(path)
 
-    def start(self) -> "Syncthing":
+    def start(self) -> Syncthing:
         log = open(self.home / "syncthing.log", "ab")
         self.proc = subprocess.Popen(
             ["syncthing", "serve", f"--home={self.home}", "--no-browser", "--no-restart",
@@ -90,12 +90,12 @@ class Syncthing:
             text = answer.read()
         return json.loads(text) if text.strip() else None
 
-    def meet(self, other: "Syncthing") -> None:
+    def meet(self, other: Syncthing) -> None:
         self.rest("POST", "/rest/config/devices", {
             "deviceID": other.id, "name": other.name,
             "addresses": [f"tcp://127.0.0.1:{other.listen}"], "autoAcceptFolders": False})
 
-    def share(self, folder: Path, other: "Syncthing") -> None:
+    def share(self, folder: Path, other: Syncthing) -> None:
         """One folder with the other instance, watched for changes as Syncthing does by
         default (its file watcher, ten seconds' delay to gather changes)."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -104,14 +104,14 @@ class Syncthing:
             "devices": [{"deviceID": self.id}, {"deviceID": other.id}],
             "fsWatcherEnabled": True, "rescanIntervalS": 3600})
 
-    def connected(self, other: "Syncthing") -> bool:
+    def connected(self, other: Syncthing) -> bool:
         found = self._try("GET", "/rest/system/connections") or {}
         return bool(found.get("connections", {}).get(other.id, {}).get("connected"))
 
-    def pause(self, other: "Syncthing") -> None:
+    def pause(self, other: Syncthing) -> None:
         self.rest("POST", f"/rest/system/pause?device={other.id}")
 
-    def resume(self, other: "Syncthing") -> None:
+    def resume(self, other: Syncthing) -> None:
         self.rest("POST", f"/rest/system/resume?device={other.id}")
 
     def idle(self) -> bool:

@@ -8,8 +8,15 @@ import queue
 import threading
 
 import pytest
-from jeepney import (DBusAddress, MatchRule, MessageType, new_error, new_method_call,
-                     new_method_return, new_signal)
+from jeepney import (
+    DBusAddress,
+    MatchRule,
+    MessageType,
+    new_error,
+    new_method_call,
+    new_method_return,
+    new_signal,
+)
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
 
@@ -199,7 +206,7 @@ def test_gnome_banners_are_read_once_and_then_kept_from_the_portals_signal(sessi
 
 
 def test_a_setting_signal_from_another_connection_than_the_portal_is_ignored(session_bus):
-    from glutewake.desktop.quiet.gnome import GnomeBanners, NAMESPACE, KEY, PORTAL_PATH, SETTINGS
+    from glutewake.desktop.quiet.gnome import KEY, NAMESPACE, PORTAL_PATH, SETTINGS, GnomeBanners
 
     portal = Portal(banners=True)
     bus = Bus("SESSION")

@@ -12,20 +12,29 @@ import subprocess
 import sys
 import time
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from glutewake.core.untrusted import LONGEST
-from glutewake.desktop.quiet.calendar import (AFTER, MAX_ANSWER, MAX_BYTES, MEMORY, MOST_EVENTS,
-                                              Calendars, parse_apart, runs, shown)
+from glutewake.desktop.quiet.calendar import (
+    AFTER,
+    MAX_ANSWER,
+    MAX_BYTES,
+    MEMORY,
+    MOST_EVENTS,
+    Calendars,
+    parse_apart,
+    runs,
+    shown,
+)
 from tests.support import Server, command_lines, skip_or_fail, stray_module
 from tests.test_meetings import NOW, FakeClock, calendar, event
 
 
 def stamp(moment: float) -> str:
-    return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def every(frequency: str, title: str, start: float, length: str) -> str:

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from glutewake.store.export import CSV_COLUMNS
 from glutewake.core.coach import Record
+from glutewake.store.export import CSV_COLUMNS
 from glutewake.store.journal import Journal
-from tests.support import glutewake, journal_path, write_config
 from tests.helpers import START_WALL
+from tests.support import glutewake, journal_path, write_config
 
 
 def test_config_check_with_a_misspelt_key_prints_one_line_and_exits_2(home):

@@ -1,7 +1,7 @@
 """The sitting coach, driven by a fake clock: every rule of DESIGN.md section 3."""
 
 import math
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -207,16 +207,16 @@ def test_pause_withdraws_the_reminder_on_screen():
 def test_pause_until_a_clock_time_is_its_next_occurrence_in_local_time():
     desk = Desk()  # START_WALL is 08:26:40 UTC; the desk's clock is UTC
     later = answer(desk.command(Pause(at=time(14, 30))))
-    assert later.until == datetime(2025, 11, 22, 14, 30, tzinfo=timezone.utc).timestamp()
+    assert later.until == datetime(2025, 11, 22, 14, 30, tzinfo=UTC).timestamp()
     desk.command(Resume())
     tomorrow = answer(desk.command(Pause(at=time(7, 0))))
-    assert tomorrow.until == datetime(2025, 11, 23, 7, 0, tzinfo=timezone.utc).timestamp()
+    assert tomorrow.until == datetime(2025, 11, 23, 7, 0, tzinfo=UTC).timestamp()
 
 
 def test_pause_until_tomorrow_ends_at_the_morning_setting():
     desk = Desk()
     ends = answer(desk.command(Pause(tomorrow=True))).until
-    assert ends == datetime(2025, 11, 23, 7, 0, tzinfo=timezone.utc).timestamp()
+    assert ends == datetime(2025, 11, 23, 7, 0, tzinfo=UTC).timestamp()
 
 
 def test_pause_ending_in_the_past_is_refused():
@@ -386,9 +386,8 @@ def test_no_heads_up_while_quiet_or_when_off():
 # --- pain ---------------------------------------------------------------------------------------
 
 def test_pain_rests_the_move_for_a_week_and_says_when_to_see_someone():
-    from glutewake.core.dose import REST_AFTER_PAIN
     from glutewake.core.commands import Rate
-    from glutewake.core.dose import Feedback, Why
+    from glutewake.core.dose import REST_AFTER_PAIN, Feedback, Why
 
     desk = Desk(every="30m")
     desk.sit(30 * 60)
@@ -422,11 +421,12 @@ def test_pain_rests_the_move_for_a_week_and_says_when_to_see_someone():
 
 
 def test_a_move_that_hurt_stays_out_after_a_restart():
+    import tempfile
+    from pathlib import Path
+
     from glutewake.core.dose import Feedback
     from glutewake.store import stats
     from glutewake.store.journal import Journal
-    import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
         journal = Journal(Path(folder) / "j.sqlite3")

@@ -1,6 +1,8 @@
 """Property tests: random days of sitting, idling, locking, sleeping, clock jumps and commands."""
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from glutewake.core.coach import Coach, Observation, Remind, Withdraw
 from glutewake.core.commands import Done, Pause, Reconfigure, Resume, Skip, Snooze

@@ -5,12 +5,25 @@ phase checks the invariants around the table."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from glutewake.core import phases
 from glutewake.core.coach import LOOKS, TRANSITIONS, Answer, Coach, Reply
-from glutewake.core.commands import (Done, EndGuide, Guided, Pause, Rate, Reconfigure, Resume,
-                                     Skip, Snooze, Start, Stop)
+from glutewake.core.commands import (
+    Done,
+    EndGuide,
+    Guided,
+    Pause,
+    Rate,
+    Reconfigure,
+    Resume,
+    Skip,
+    Snooze,
+    Start,
+    Stop,
+)
 from glutewake.core.dose import Feedback
 from glutewake.core.events import Hold, Kind, Reason
 from tests.helpers import Desk, records, settings

@@ -4,11 +4,22 @@ become the same typed commands, and anything unknown is an error, never a defaul
 from datetime import time
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from glutewake.core import commands
-from glutewake.core.commands import (Done, Pause, Quit, Rate, Reload, Resume, ShowStatus, Skip,
-                                     Snooze, UnknownAction)
+from glutewake.core.commands import (
+    Done,
+    Pause,
+    Quit,
+    Rate,
+    Reload,
+    Resume,
+    ShowStatus,
+    Skip,
+    Snooze,
+    UnknownAction,
+)
 from glutewake.core.dose import Feedback
 from glutewake.core.errors import UserError
 from glutewake.i18n import render

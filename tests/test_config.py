@@ -4,7 +4,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from glutewake.app import settings_file
 from glutewake.core import config

@@ -8,9 +8,15 @@ from multiprocessing import connection as mpc
 import pytest
 
 from glutewake.app import paths
-from glutewake.app.control import (MAX_MESSAGE, AlreadyRunning, ControlServer, InstanceLock,
-                                   NotRunning, read_key,
-                               request)
+from glutewake.app.control import (
+    MAX_MESSAGE,
+    AlreadyRunning,
+    ControlServer,
+    InstanceLock,
+    NotRunning,
+    read_key,
+    request,
+)
 from glutewake.core.errors import UserError
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys

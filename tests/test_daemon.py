@@ -12,12 +12,12 @@ import pytest
 from glutewake.app.daemon import Daemon, Parts, SettingsFile
 from glutewake.core import commands
 from glutewake.core.coach import HeadsUp, Remind
-from glutewake.words import phrases
 from glutewake.core.effects import Reply
 from glutewake.core.events import Hold, Kind, Reason
 from glutewake.core.ports import IdleSource, Notifier
 from glutewake.core.view import View, answer_from_wire
 from glutewake.store.journal import Journal
+from glutewake.words import phrases
 from tests.helpers import START_WALL
 
 

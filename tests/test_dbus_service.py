@@ -22,12 +22,12 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.threading import open_dbus_router
 
 from glutewake.app.daemon import Daemon, Parts, SettingsFile
-from glutewake.words import phrases
 from glutewake.core.coach import Remind
 from glutewake.core.events import Kind
 from glutewake.desktop import service
 from glutewake.desktop.bus import Bus
 from glutewake.store.journal import Journal
+from glutewake.words import phrases
 from tests.desktop import Desktop, require, wait_for
 from tests.support import Running, glutewake, write_config
 from tests.test_daemon import Clock, FakeIdle, FakeNotifier

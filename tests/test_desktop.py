@@ -10,8 +10,8 @@ import pytest
 
 from glutewake.app.catalog import builtin
 from glutewake.desktop.icon import ALERT, CALM
-from tests.support import Running, glutewake, journal_path, write_config
 from tests.desktop import forge_notification_signals, share, wait_for
+from tests.support import Running, glutewake, journal_path, write_config
 
 pytestmark = pytest.mark.desktop
 
@@ -32,8 +32,8 @@ def status_text(env) -> str:
 
 def rows(env, kind=None):
     """(kind, exercise, sitting, detail as `glutewake log` words it) for each journal row."""
-    from glutewake.words.phrases import detail
     from glutewake.store.journal import Journal
+    from glutewake.words.phrases import detail
 
     if not journal_path(env).exists():
         return []

@@ -8,8 +8,14 @@ import pytest
 
 from glutewake.core import config
 from glutewake.core.events import Hold
-from glutewake.desktop.quiet import (DETECTORS, Detector, Quiet, Registered, find_detectors,
-                                     registered)
+from glutewake.desktop.quiet import (
+    DETECTORS,
+    Detector,
+    Quiet,
+    Registered,
+    find_detectors,
+    registered,
+)
 from tests.helpers import configured
 
 ROWS = [pytest.param(row, id=row.where) for row in DETECTORS]

@@ -7,17 +7,18 @@ way. Each rule is checked on a fake journal replayed as `glutewake` replays it a
 from datetime import date, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from glutewake.core.coach import Answer, Coach, Past, level_in_force
 from glutewake.core.commands import Done, Guided, Rate
-from glutewake.core.dose import (LOCK_AFTER, PROMOTE_AFTER, TOP, Dose, Doses, Feedback, Outcome,
-                                 Why)
+from glutewake.core.dose import LOCK_AFTER, PROMOTE_AFTER, TOP, Dose, Doses, Feedback, Outcome, Why
 from glutewake.core.events import Kind, Record
-from glutewake.words.phrases import answer as words
 from glutewake.store import stats
 from glutewake.store.journal import Journal
-from tests.helpers import START_WALL, Desk, configured, records, settings
+from glutewake.words.phrases import answer as words
+from tests.helpers import START_WALL, Desk, configured, records
 from tests.support import glutewake, journal_path
 
 DAY = 86400

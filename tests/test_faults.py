@@ -12,8 +12,8 @@ import pytest
 from glutewake.app.control import NotRunning, request
 from glutewake.core.errors import UserError
 from glutewake.core.view import View
-from tests.support import Running, glutewake, journal_path, spill_with_a_bad_line, write_config
 from tests.desktop import Desktop, require
+from tests.support import Running, glutewake, journal_path, spill_with_a_bad_line, write_config
 
 
 def test_kill_9_loses_no_acknowledged_done(home):

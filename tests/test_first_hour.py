@@ -8,7 +8,7 @@ import pytest
 from glutewake.core.commands import Pause, Resume
 from glutewake.core.effects import Answer
 from glutewake.words.phrases import answer, left, status_line
-from tests.helpers import Desk, START_WALL
+from tests.helpers import START_WALL, Desk
 
 
 @pytest.mark.parametrize("seconds, words", [(17, "17 s"), (0.4, "1 s"), (59.5, "1 min"),

@@ -135,8 +135,8 @@ def french(tmp_path, monkeypatch):
 
 
 def test_french_spacing_holds_where_the_code_joins_texts(french, home):
-    from glutewake.words import phrases
     from glutewake.desktop.notify import ConsoleNotifier
+    from glutewake.words import phrases
 
     assert phrases.labelled("Réglages", "ligne 3") == "Réglages\u00a0: ligne 3"
     assert phrases.in_a_row(["/a (refusé)", "/b (plein)"]) == "/a (refusé)\u00a0; /b (plein)"

@@ -3,11 +3,11 @@ clock: through the sets to a guided done, stopped early to a partial break, paus
 
 import pytest
 
+from glutewake.app.catalog import builtin
 from glutewake.core import guide
 from glutewake.core.coach import Answer, Coach, GuideDone, Guiding, Observation, Remind
 from glutewake.core.commands import Done, EndGuide, Guided, Skip, Start
 from glutewake.core.events import Phase
-from glutewake.app.catalog import builtin
 from glutewake.words.phrases import guide_body, guide_title
 from tests.helpers import START_WALL, records, settings
 from tests.support import QUICK_EXERCISE

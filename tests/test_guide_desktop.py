@@ -4,7 +4,6 @@ as a guided done with its time. Screenshots of two phases stay in the artefacts.
 
 from __future__ import annotations
 
-
 from tests.desktop import wait_for
 from tests.support import QUICK_EXERCISE, Running, write_config
 from tests.test_desktop import rows

@@ -12,8 +12,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from glutewake.core.untrusted import LONGEST
 from tests.desktop import Desktop, require, wait_for
 from tests.support import Running, glutewake, write_config

@@ -10,8 +10,8 @@ catalogs the same way, against the English run.
 from __future__ import annotations
 
 import ctypes
-import re
 import json
+import re
 import subprocess
 import sys
 import time

@@ -2,9 +2,9 @@
 
 import pytest
 
+from glutewake.app.catalog import builtin
 from glutewake.core.coach import Status
 from glutewake.desktop.icon import ALERT, CALM, SIZES, STEPS, WARM, Look, app_icon, draw, look_for
-from glutewake.app.catalog import builtin
 
 LOOKS = [Look("sitting", 5), Look("warm", 14), Look("due", STEPS), Look("snoozed", 8),
          Look("paused"), Look("away")]

@@ -20,14 +20,21 @@ import time
 from pathlib import Path
 
 import pytest
-from jeepney import new_error, new_method_return
-from jeepney import HeaderFields
+from jeepney import HeaderFields, new_error, new_method_return
 from jeepney.bus_messages import message_bus
 
 from glutewake.desktop.bus import Bus
-from glutewake.desktop.inhibitors import (GNOME_SESSION, POWERDEVIL, POWERDEVIL_PATH,
-                                          GnomeSessionSource, Inhibitors, LogindSource,
-                                          PowerDevilSource, describe, find_inhibitors)
+from glutewake.desktop.inhibitors import (
+    GNOME_SESSION,
+    POWERDEVIL,
+    POWERDEVIL_PATH,
+    GnomeSessionSource,
+    Inhibitors,
+    LogindSource,
+    PowerDevilSource,
+    describe,
+    find_inhibitors,
+)
 from tests.desktop import listening, wait_for
 from tests.support import skip_or_fail
 

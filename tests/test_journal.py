@@ -4,10 +4,9 @@ import json
 import os
 import pathlib
 import sqlite3
-
-import pytest
 from datetime import date
 
+import pytest
 
 from glutewake.core.events import Kind, Reason, Record
 from glutewake.store.journal import MIGRATIONS, Journal, JournalDamaged

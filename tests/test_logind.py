@@ -5,7 +5,7 @@ import subprocess
 import threading
 
 import pytest
-from jeepney import new_method_return, new_signal, DBusAddress, HeaderFields
+from jeepney import DBusAddress, HeaderFields, new_method_return, new_signal
 from jeepney.bus_messages import message_bus
 
 from glutewake.desktop.activity import LockWatch

@@ -1,8 +1,8 @@
 """The coach in calls and meetings: a call holds the reminder and counts as sitting, even with no
 input; an idle inhibitor keeps the sitting clock running; a locked screen is still away."""
 
-from glutewake.words import phrases
 from glutewake.core.events import Hold, Kind, Phase, Reason
+from glutewake.words import phrases
 from tests.helpers import Desk, records, reminders
 
 CALL = Hold(Reason.MICROPHONE, source="zoom")

@@ -10,9 +10,17 @@ import pytest
 from glutewake.core.events import Hold, Reason
 from glutewake.desktop.quiet import Quiet, find_detectors, registered
 from glutewake.desktop.quiet.camera import DEVICES_PROPERTY, MacCamera, WindowsCamera
-from glutewake.desktop.quiet.microphone import (CONSENT_STORE, DEFAULT_INPUT, RUNNING_SOMEWHERE,
-                                                SCOPE_GLOBAL, SYSTEM_OBJECT, MacMicrophone,
-                                                WindowsMicrophone, app_name, fourcc)
+from glutewake.desktop.quiet.microphone import (
+    CONSENT_STORE,
+    DEFAULT_INPUT,
+    RUNNING_SOMEWHERE,
+    SCOPE_GLOBAL,
+    SYSTEM_OBJECT,
+    MacMicrophone,
+    WindowsMicrophone,
+    app_name,
+    fourcc,
+)
 from tests.helpers import configured, settings
 
 # --- Windows: HKCU\...\CapabilityAccessManager\ConsentStore ---

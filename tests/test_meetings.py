@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,8 +23,8 @@ import pytest
 from glutewake.core.events import Hold, Reason
 from glutewake.desktop.quiet import Quiet, find_detectors, registered
 from glutewake.desktop.quiet.calendar import Calendars, parse_here
-from tests.helpers import configured
 from tests.desktop import wait_for as wait_until
+from tests.helpers import configured
 from tests.support import Server, skip_or_fail
 
 
@@ -57,7 +57,7 @@ class SoundServer:
         self.proc: subprocess.Popen | None = None
         self.recorders: list[subprocess.Popen] = []
 
-    def start(self) -> "SoundServer":
+    def start(self) -> SoundServer:
         if self.kind == "pulseaudio":
             argv = ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
                     "--load=module-native-protocol-unix",
@@ -549,7 +549,7 @@ def at(zone, *when) -> float:
 
 
 def utc(*when) -> float:
-    return at(timezone.utc, *when)
+    return at(UTC, *when)
 
 
 @pytest.fixture
@@ -620,7 +620,7 @@ def test_busy_events_hold_at_the_right_moments(tmp_path, tokyo):
 
 def event(summary: str, start: float, minutes: int = 60, extra: str = "") -> str:
     def stamp(t):
-        return datetime.fromtimestamp(t, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return datetime.fromtimestamp(t, UTC).strftime("%Y%m%dT%H%M%SZ")
 
     return (f"BEGIN:VEVENT\nUID:{summary}@test\nSUMMARY:{summary}\nDTSTART:{stamp(start)}\n"
             f"DTEND:{stamp(start + minutes * 60)}\n{extra}END:VEVENT\n")

@@ -1,9 +1,9 @@
 """The one menu description every tray backend shows."""
 
+from glutewake.app.catalog import builtin
 from glutewake.core.coach import Status
 from glutewake.core.commands import Done, EndGuide, Pause, Quit, Snooze, Start
 from glutewake.core.events import Phase
-from glutewake.app.catalog import builtin
 from glutewake.desktop import menu
 
 calls = []

@@ -3,8 +3,8 @@ says when it is back."""
 
 from __future__ import annotations
 
-from glutewake.core.effects import Remind
 from glutewake.app.catalog import builtin
+from glutewake.core.effects import Remind
 from glutewake.desktop.notify import FallbackNotifier
 
 

@@ -3,9 +3,9 @@ and the journal's detail column."""
 
 import math
 
+from glutewake.app.catalog import builtin
 from glutewake.core.coach import Answer, Reply, Status
 from glutewake.core.events import Hold, Kind, Phase, Reason, Record
-from glutewake.app.catalog import builtin
 from glutewake.words.phrases import answer, clock, detail, status_line, today, tray_line
 
 NOW = 1_763_800_000.0

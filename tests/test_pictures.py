@@ -19,8 +19,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from glutewake.app.catalog import builtin
-from glutewake.pictures import HERE, NEUTRAL, frames
-from glutewake.pictures import render
+from glutewake.pictures import HERE, NEUTRAL, frames, render
 
 IDS = [exercise.id for exercise in builtin()]
 SIZE = 256

@@ -5,7 +5,7 @@ console mode against an .ics file."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -80,7 +80,7 @@ def test_planning_end_to_end_in_console_mode_against_an_ics_file(home, tmp_path)
     from tests.support import Running, write_config
 
     # on a whole minute: the line shows minutes, as the clock rounds them
-    start = datetime.now(timezone.utc).replace(second=0, microsecond=0) + timedelta(minutes=4)
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=4)
     stamp = lambda t: t.strftime("%Y%m%dT%H%M%SZ")  # noqa: E731
     ics = tmp_path / "work.ics"
     ics.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"

@@ -2,18 +2,20 @@
 counted per local day, and level 2 unlocks from the breaks done."""
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from glutewake.core.coach import Answer, Coach, Observation, Past, Remind, Status
 from glutewake.core.commands import Done
 from glutewake.core.events import Hold, Phase, Reason
-from glutewake.words.phrases import status_line
 from glutewake.core.schedule import Schedule
+from glutewake.words.phrases import status_line
 from tests.helpers import configured, records, settings
 
-MONDAY_8 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc).timestamp()
+MONDAY_8 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC).timestamp()
 HOURS = Schedule(True, frozenset(range(5)), time(9, 0), time(17, 0), (time(12, 0), time(13, 0)))
 
 

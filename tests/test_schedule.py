@@ -5,12 +5,11 @@ from datetime import datetime, time
 
 import pytest
 
+from glutewake.core.errors import UserError
 from glutewake.core.events import Hold, Reason
-
+from glutewake.core.schedule import Schedule
 from glutewake.desktop.quiet.apps import RunningApps, matches, process_names
 from glutewake.desktop.quiet.windows import NotificationState
-from glutewake.core.errors import UserError
-from glutewake.core.schedule import Schedule
 from tests.helpers import settings
 
 WORK = Schedule(True, frozenset(range(5)), time(9), time(18), (time(12, 30), time(13, 15)))

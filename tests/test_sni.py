@@ -12,8 +12,8 @@ from jeepney import DBusAddress, MatchRule, MessageType, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
 from glutewake.desktop.icon import ALERT, CALM
-from tests.support import Running, glutewake, write_config
 from tests.desktop import share, wait_for
+from tests.support import Running, glutewake, write_config
 from tests.test_desktop import rows
 
 pytestmark = pytest.mark.desktop

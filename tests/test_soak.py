@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import Running, glutewake, journal_path, write_config
 from tests.desktop import Desktop, require, resident_mb, wait_for
+from tests.support import Running, glutewake, journal_path, write_config
 
 pytestmark = [pytest.mark.soak, pytest.mark.desktop]
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from glutewake.core.coach import level_in_force
+from glutewake.core.events import Record
 from glutewake.store import stats
 from glutewake.store.chart import DONE, HEIGHT, REMINDED, WIDTH, draw_chart, layout_for
 from glutewake.store.export import CSV_COLUMNS
-from glutewake.core.coach import level_in_force
-from glutewake.core.events import Record
 from glutewake.store.journal import Journal
 from tests.support import glutewake, journal_path, skip_or_fail
 
@@ -228,7 +228,8 @@ def test_export_csv_and_json_columns(home):
 
 
 def test_level_two_unlocks_after_enough_level_one_breaks_over_enough_days(tmp_path, zone):
-    from tests.helpers import configured, settings as make
+    from tests.helpers import configured
+    from tests.helpers import settings as make
 
     zone("UTC")
     auto = make()

@@ -361,7 +361,7 @@ class Follower:
     def __init__(self, env: dict[str, str], command: str):
         self.proc = subprocess.Popen(command, shell=True, env=env, stdout=subprocess.PIPE,
                                      text=True, start_new_session=True)
-        self.lines: "queue.Queue[tuple[float, dict]]" = queue.Queue()
+        self.lines: queue.Queue[tuple[float, dict]] = queue.Queue()
         self.seen: list[tuple[float, dict]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

@@ -21,7 +21,7 @@ from glutewake.core.events import Kind, Reason, Record
 from glutewake.core.presence import DAY, Presence, State
 from glutewake.store import syncfolder
 from glutewake.store.journal import MIGRATIONS, Journal
-from glutewake.store.syncfolder import FORMAT, Identity, day_name, read_folder
+from glutewake.store.syncfolder import FORMAT, day_name, read_folder
 from glutewake.store.watch import InotifyWatch, PollWatch, _libc, watch
 from tests.desktop import wait_for
 from tests.helpers import START_WALL
@@ -329,7 +329,7 @@ class Computer:
         self.journal.record(Record(kind, self.wall(), 1800, **fields))
         self.sync.recorded()
 
-    def kinds_from(self, other: "Computer") -> list[str]:
+    def kinds_from(self, other: Computer) -> list[str]:
         return [kind for (kind,) in self.journal.read(
             "SELECT kind FROM events WHERE device = ? ORDER BY ts", (other.sync.identity.id,))]
 
@@ -475,8 +475,8 @@ def test_the_daemon_hands_the_coach_what_other_computers_say_and_writes_its_inpu
     input goes out in its presence intervals."""
     from glutewake.app.daemon import Daemon, Parts
     from glutewake.app.settings_file import SettingsFile
-    from glutewake.words import phrases
     from glutewake.core.view import View
+    from glutewake.words import phrases
     from tests.test_daemon import FakeIdle, FakeNotifier
 
     folder = tmp_path / "shared"

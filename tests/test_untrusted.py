@@ -1,6 +1,7 @@
 """Outside text is made safe once, where it enters."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from glutewake.core.untrusted import LONGEST, clean, escape_markup
 

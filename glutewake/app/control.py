@@ -21,9 +21,8 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..i18n import _
-from .paths import check_private, runtime_dir
 from ..threads import spawn
-
+from .paths import check_private, runtime_dir
 
 
 def _log():
@@ -95,7 +94,7 @@ def _open_for_lock(path: Path):
     except PermissionError:
         if not path.exists():
             raise
-        return open(path, "r")  # a read-only folder: flock works on a file opened for reading
+        return open(path)  # a read-only folder: flock works on a file opened for reading
 
 
 def journal_lock(journal: Path) -> InstanceLock | None:

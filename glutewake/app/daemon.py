@@ -49,20 +49,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec
 
 from ..core import commands
-from ..words import phrases
 from ..core.coach import Coach
+from ..core.commands import CoachCommand, Command, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
-from ..core.inputs import Observation
-from ..core.view import Other, Problem, View, answer_to_wire
-from ..core.commands import Command, CoachCommand, Quit, Reconfigure, Reload, ShowStatus, Stop
 from ..core.errors import UserError
-from ..i18n import problem, where_and_what
 from ..core.events import Hold, Kind, Phase, Record
+from ..core.inputs import Observation
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
+from ..core.view import Other, Problem, View, answer_to_wire
+from ..i18n import problem, where_and_what
 from ..store import pattern, stats
-from . import paths
 from ..threads import spawn
+from ..words import phrases
+from . import paths
 from .notice import HealthNotice
 from .settings_file import SettingsFile
 

@@ -17,9 +17,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
-from collections.abc import Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -133,7 +133,7 @@ class Target:
     data: Path
 
     @classmethod
-    def for_this_user(cls) -> "Target":
+    def for_this_user(cls) -> Target:
         return cls(data_home())
 
     @property

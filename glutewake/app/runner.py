@@ -17,26 +17,26 @@ from datetime import date
 from pathlib import Path
 
 from .. import __version__, i18n
-from . import paths, settings_file
 from ..core import commands
 from ..core.ports import Notifier
-from ..words import phrases
-from .control import AlreadyRunning, InstanceLock, journal_lock
-from .opener import open_file
-from .daemon import TICK, Daemon, Parts, never_locked
-from .notice import HealthNotice
-from .settings_file import SettingsFile
-from .sync import Sync
 from ..desktop.activity import find_idle_source, watch_locks
 from ..desktop.inhibitors import find_inhibitors
-from ..desktop.service import publish
 from ..desktop.notify import ConsoleNotifier, FallbackNotifier, FreedesktopNotifier, PlyerNotifier
 from ..desktop.quiet import Quiet, find_detectors
+from ..desktop.service import publish
 from ..store.export import write_csv
 from ..store.journal import Journal
 from ..store.spill import Spill
 from ..store.stats import streak
 from ..threads import spawn
+from ..words import phrases
+from . import paths, settings_file
+from .control import AlreadyRunning, InstanceLock, journal_lock
+from .daemon import TICK, Daemon, Parts, never_locked
+from .notice import HealthNotice
+from .opener import open_file
+from .settings_file import SettingsFile
+from .sync import Sync
 
 log = logging.getLogger("glutewake")
 
@@ -168,7 +168,6 @@ class Session:
         self.tray = None
         self._streak_for: tuple = (None, 0)
         from ..desktop.autostart import for_this_system
-
         from .install import entry_icon
 
         self.autostart = for_this_system(icon=entry_icon())

@@ -16,11 +16,11 @@ from typing import Any
 
 from .. import i18n
 from ..core import config
-from ..words import phrases
 from ..core.config import Settings
 from ..core.errors import UserError
 from ..files import NotAFile, TooBig, read_capped
 from ..i18n import _
+from ..words import phrases
 from .catalog import builtin
 
 log = logging.getLogger(__name__)

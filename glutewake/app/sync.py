@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from ..words import phrases
 from ..core.events import Kind
 from ..core.presence import Presence, utc_day
 from ..i18n import _
@@ -28,6 +27,7 @@ from ..store.journal import Journal
 from ..store.syncfolder import Device, Identity, day_name, folder_of
 from ..store.watch import watch as watch_folder
 from ..threads import spawn
+from ..words import phrases
 
 log = logging.getLogger(__name__)
 

@@ -24,22 +24,44 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from . import guide
-from .commands import (CoachCommand, Done, EndGuide, Guided, Pause, Rate, Reconfigure, Resume,
-                       Skip, Snooze, Start, Stop)
+from .commands import (
+    CoachCommand,
+    Done,
+    EndGuide,
+    Guided,
+    Pause,
+    Rate,
+    Reconfigure,
+    Resume,
+    Skip,
+    Snooze,
+    Start,
+    Stop,
+)
 from .config import Settings
 from .dose import Feedback
-from .effects import (Answer, Effect, GuideDone, Guiding, HeadsUp, Remind, Reply, Status,
-                      Withdraw)
+from .effects import Answer, Effect, GuideDone, Guiding, HeadsUp, Remind, Reply, Status, Withdraw
 from .events import Busy, Hold, Kind, Reason, Record
 from .exercises import Exercise, pick
 from .inputs import Observation, Past
-from .phases import (AT_DESK, Absence, Away, Due, GuidedBreak, Held, Paused, Sitting, Snoozed,
-                     State, Stretch)
+from .phases import (
+    AT_DESK,
+    Absence,
+    Away,
+    Due,
+    GuidedBreak,
+    Held,
+    Paused,
+    Sitting,
+    Snoozed,
+    State,
+    Stretch,
+)
 
 __all__ = ["Answer", "Coach", "Effect", "GuideDone", "Guiding", "HeadsUp", "Observation", "Past",
            "Remind", "Reply", "Status", "Withdraw", "TRANSITIONS", "LOOKS", "level_in_force"]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING, Any
 
-from .text import Text, _
 from .dose import Feedback
 from .errors import UserError, problem_of
+from .text import Text, _
 from .timespec import LONGEST_INTERVAL, LONGEST_PAUSE, duration_hint, parse_clock, parse_duration
 
 if TYPE_CHECKING:

@@ -24,13 +24,13 @@ from datetime import time
 from functools import cached_property
 from typing import Any
 
-from .text import LANGUAGES, Text, _
 from . import exercises
+from . import setting as parse
 from .errors import UserError, closest
 from .exercises import Condition, Exercise, Preferences
 from .schedule import Schedule
-from . import setting as parse
 from .setting import SETTING, Section, Setting, setting
+from .text import LANGUAGES, Text, _
 from .timespec import setting_text
 
 

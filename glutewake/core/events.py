@@ -8,8 +8,8 @@ The values of the enums are what the journal stores, so they never change once s
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):

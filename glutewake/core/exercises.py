@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from .text import N_, Text, _
 from .errors import UserError, closest
+from .text import N_, Text, _
 
 T = TypeVar("T")  # a value checked to be of one type, in the catalog reader
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from .text import Text, _
 from . import setting as parse
 from .setting import Section, setting
+from .text import Text, _
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

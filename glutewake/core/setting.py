@@ -19,10 +19,10 @@ from datetime import time
 from pathlib import PurePath
 from typing import Any, ClassVar, NoReturn
 
-from .text import Text, _
 from . import exercises
 from .errors import UserError, problem_of
 from .exercises import Exercise
+from .text import Text, _
 from .timespec import parse_clock, parse_duration
 
 Parser = Callable[[Any, str], Any]

@@ -17,8 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_error
-from jeepney import new_method_call
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    MatchRule,
+    Message,
+    MessageType,
+    new_error,
+    new_method_call,
+)
 from jeepney.bus_messages import message_bus
 from jeepney.io.threading import ReceiveStopped, open_dbus_connection
 

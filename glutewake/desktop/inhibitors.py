@@ -33,9 +33,9 @@ from __future__ import annotations
 import logging
 import os
 
-from ..words.phrases import in_a_row
 from ..core.untrusted import clean
 from ..i18n import N_, _
+from ..words.phrases import in_a_row
 
 log = logging.getLogger(__name__)
 

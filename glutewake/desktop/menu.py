@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from ..core.commands import (Command, Done, EndGuide, Pause, Quit, Rate, Resume, Skip, Snooze,
-                             Start)
+from ..core.commands import Command, Done, EndGuide, Pause, Quit, Rate, Resume, Skip, Snooze, Start
 from ..core.dose import Feedback
 from ..core.effects import Status
 from ..core.events import Phase

@@ -21,9 +21,22 @@ from ..core.effects import GuideDone, Guiding, HeadsUp, Note, Remind
 from ..core.ports import Notifier
 from ..i18n import N_, _
 from ..words import moves
-from ..words.phrases import (answer_hint, answer_hint_no_buttons, guide_body, guide_done_body,
-                            guide_done_title, guide_title, heads_up_body, heads_up_title, labelled,
-                            part_name, reminder_body, reminder_lesson, reminder_nudge, reminder_title)
+from ..words.phrases import (
+    answer_hint,
+    answer_hint_no_buttons,
+    guide_body,
+    guide_done_body,
+    guide_done_title,
+    guide_title,
+    heads_up_body,
+    heads_up_title,
+    labelled,
+    part_name,
+    reminder_body,
+    reminder_lesson,
+    reminder_nudge,
+    reminder_title,
+)
 from ..words.times import humanize
 
 log = logging.getLogger(__name__)

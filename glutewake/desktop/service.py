@@ -22,13 +22,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..words import phrases
-from ..core.view import View
 from ..core.commands import Command, Done, Pause, Resume, Skip, Snooze
 from ..core.events import Phase
 from ..core.timespec import LONGEST_INTERVAL, LONGEST_PAUSE
-from ..words.times import humanize
+from ..core.view import View
 from ..threads import later
+from ..words import phrases
+from ..words.times import humanize
 
 if TYPE_CHECKING:
     from jeepney import Message

@@ -21,8 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jeepney import DBusAddress, HeaderFields, Message, new_error, new_method_return
-from jeepney import new_signal
+from jeepney import DBusAddress, HeaderFields, Message, new_error, new_method_return, new_signal
 from jeepney.bus_messages import message_bus
 
 from .bus import SNI_WATCHER, owner_changes

@@ -16,9 +16,9 @@ import sys
 import threading
 from collections.abc import Callable
 
+from ..threads import spawn
 from .icon import Look, draw
 from .menu import Item
-from ..threads import spawn
 
 log = logging.getLogger(__name__)
 

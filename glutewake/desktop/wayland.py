@@ -31,6 +31,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
+
 from ..core.ports import IdleSource
 from ..threads import spawn
 

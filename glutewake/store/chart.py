@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..words.times import day_month, day_month_year
 from ..i18n import _
+from ..words.times import day_month, day_month_year
 from .stats import Report
 
 WIDTH, HEIGHT = 800, 400

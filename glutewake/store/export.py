@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, TextIO
 
 from ..words.phrases import detail
@@ -18,7 +18,7 @@ CSV_COLUMNS = ("time_utc", "local_time", "local_date", "kind", "exercise", "sitt
 
 
 def utc(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds").replace(
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace(
         "+00:00", "Z")
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
 
-from ..words import phrases
 from ..core.dose import STEPS
-from ..words.times import day_month, humanize, weekday, weekday_date
 from ..i18n import _, language
+from ..words import phrases
+from ..words.times import day_month, humanize, weekday, weekday_date
 from . import pattern, stats
 from .pattern import Bout, Mark, Measures
 from .reading import Read

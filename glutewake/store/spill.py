@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..core.events import Record
-from ..words.phrases import in_a_row
 from ..i18n import _, ngettext
+from ..words.phrases import in_a_row
 from . import valid
 from .valid import Unusable
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
 from ..core.dose import REST_AFTER_PAIN, Doses, Feedback
-from ..core.inputs import Past
 from ..core.events import STRETCH_ENDS, Kind
 from ..core.exercises import Exercise
-from .pattern import Pattern, measure as measure_pattern
+from ..core.inputs import Past
+from .pattern import Pattern
+from .pattern import measure as measure_pattern
 from .reading import Read
 
 # A done that counts toward the dose and level 2: guided, or answering a reminder (not early).
@@ -39,7 +40,7 @@ class Day:
     def answered_share(self) -> float | None:
         return min(1.0, self.answered / self.reminders) if self.reminders else None
 
-    def add(self, other: "Day") -> None:
+    def add(self, other: Day) -> None:
         for name in ("reminders", "done", "answered", "snoozed", "skipped", "natural_breaks",
                      "sitting_seconds", "away_seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))

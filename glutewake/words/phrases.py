@@ -12,17 +12,16 @@ import math
 from datetime import datetime, timedelta
 
 from .. import i18n
-from ..i18n import _, ngettext, pgettext
 from ..core.dose import REST_AFTER_PAIN, STEPS, Dose, Feedback, Outcome, Rated, Why
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Reply, Status
-from ..core.untrusted import escape_markup
-from ..core.view import View
 from ..core.events import Hold, Kind, Phase, Reason, Record
 from ..core.exercises import Caution, Exercise
 from ..core.guide import Part, Side
+from ..core.untrusted import escape_markup
+from ..core.view import View
+from ..i18n import _, ngettext, pgettext
 from . import moves
 from .times import humanize, weekday, weekday_date
-
 
 _ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

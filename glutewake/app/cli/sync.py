@@ -10,8 +10,17 @@ from pathlib import Path
 from ...core.errors import UserError
 from ...core.untrusted import clean
 from ...i18n import _
-from ...store.syncfolder import (DAY_FILE, DEVICE_VARIANT, LONGEST_NAME, Identity, folder_of,
-                                 name_file, own_files, read_folder, write_atomic)
+from ...store.syncfolder import (
+    DAY_FILE,
+    DEVICE_VARIANT,
+    LONGEST_NAME,
+    Identity,
+    folder_of,
+    name_file,
+    own_files,
+    read_folder,
+    write_atomic,
+)
 from ...words import phrases
 from .. import paths, settings_file
 from ..control import NoAnswer, NotRunning, request

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pywayland.protocol_core import Argument, ArgumentType, Global, Interface, Proxy, Resource
 
-from .wayland import WlSeat
-from .wayland import WlSeatProxy
+from .wayland import WlSeat, WlSeatProxy
 
 
 class OrgKdeKwinIdle(Interface):

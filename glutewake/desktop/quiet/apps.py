@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from ...core.events import Hold, Reason
-from ...core.untrusted import clean
-from ...i18n import N_
-from . import Detector
-
 import math
 import os
 import re
 import subprocess
 import sys
 import time
+
+from ...core.events import Hold, Reason
+from ...core.untrusted import clean
+from ...i18n import N_
+from . import Detector
 
 
 class _LinuxNames:

@@ -54,9 +54,9 @@ from ...core.events import Busy, Hold, Reason
 from ...core.untrusted import clean
 from ...files import NotAFile, TooBig, read_capped
 from ...i18n import _
-from .names import CALENDARS
 from ...threads import spawn
 from . import Detector
+from .names import CALENDARS
 
 log = logging.getLogger(__name__)
 

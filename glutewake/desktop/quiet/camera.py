@@ -19,8 +19,16 @@ from ...core.events import Hold, Reason
 from ...core.untrusted import clean
 from ...i18n import N_, _
 from . import Detector
-from .microphone import ELEMENT_MAIN, RUNNING_SOMEWHERE, SCOPE_GLOBAL, SYSTEM_OBJECT
-from .microphone import PropertyAddress, WinRegistry, fourcc, in_use
+from .microphone import (
+    ELEMENT_MAIN,
+    RUNNING_SOMEWHERE,
+    SCOPE_GLOBAL,
+    SYSTEM_OBJECT,
+    PropertyAddress,
+    WinRegistry,
+    fourcc,
+    in_use,
+)
 
 log = logging.getLogger(__name__)
 

@@ -3,12 +3,12 @@ The portal says when a setting changes (SettingChanged), so it is read once and 
 
 from __future__ import annotations
 
+from jeepney import DBusAddress, MatchRule
+
 from ...core.events import Hold, Reason
 from ...i18n import N_
 from ..bus import Kept
 from . import Detector
-
-from jeepney import DBusAddress, MatchRule
 
 PORTAL_NAME = "org.freedesktop.portal.Desktop"
 PORTAL_PATH = "/org/freedesktop/portal/desktop"

@@ -7,12 +7,12 @@ check costs no round trip."""
 
 from __future__ import annotations
 
+from jeepney import DBusAddress
+
 from ...core.events import Hold, Reason
 from ...i18n import N_
 from ..bus import Kept, property_changes
 from . import Detector
-
-from jeepney import DBusAddress
 
 NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
