@@ -117,7 +117,7 @@ def kill_9_under_load(rounds: int) -> Row:
         answers: list[bool | None] = []
         dead = threading.Event()
 
-        def load() -> None:
+        def load(dead: threading.Event = dead, answers: list[bool | None] = answers) -> None:
             while not dead.is_set():
                 answers.append(done(env))
 
@@ -341,7 +341,8 @@ def forged_signal(rounds: int) -> Row:
             forge_notification_signals(bus, ident, to=me)
             try:
                 desk.press_in_notification("#Done")  # gone if a forgery took it down
-                wait_for(lambda: count_done(desk.env) >= round_, "the break", timeout=10)
+                wait_for(lambda round_=round_: count_done(desk.env) >= round_, "the break",
+                         timeout=10)
             except AssertionError:
                 continue
             row.acknowledged += 1
@@ -378,7 +379,7 @@ def doubled_reply(rounds: int) -> Row:
                 buttons.append(set(shown["actions"]))
                 if mako.makoctl("invoke", "-n", str(shown["id"]), "done").returncode == 0:
                     row.acknowledged += 1
-                wait_for(lambda: count_done(env) >= round_, "the break", timeout=10)
+                wait_for(lambda round_=round_: count_done(env) >= round_, "the break", timeout=10)
             except AssertionError:
                 pass  # counted below: a Done that was no break is lost
             finally:
@@ -433,7 +434,8 @@ CALENDAR_LOOK = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "2s"\n'
 
 
 def calendars_setting(*calendars: str) -> str:
-    return CALENDAR_LOOK + "calendars = [%s]\n" % ", ".join(f'"{c}"' for c in calendars)
+    names = ", ".join(f'"{c}"' for c in calendars)
+    return CALENDAR_LOOK + f"calendars = [{names}]\n"
 
 
 def one_event(title: str, start: float, every: str = "", length: str = "PT1H") -> bytes:

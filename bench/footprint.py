@@ -112,7 +112,8 @@ def per_thread(first: dict, after: dict, elapsed: float) -> list[dict]:
             "pid": pid, "tid": tid, "name": "main" if tid == pid and now["name"].startswith(
                 ("python", "glutewake")) else now["name"],
             "wakeups_per_min": round((now["voluntary"] - then["voluntary"]) * 60 / elapsed, 2),
-            "preempted_per_min": round((now["involuntary"] - then["involuntary"]) * 60 / elapsed, 2),
+            "preempted_per_min": round(
+                (now["involuntary"] - then["involuntary"]) * 60 / elapsed, 2),
             "cpu_s_per_hour": round((now["cpu_ns"] - then["cpu_ns"]) / 1e9 * 3600 / elapsed, 3),
         })
     return sorted(rows, key=lambda row: (-row["wakeups_per_min"], row["tid"]))
@@ -227,7 +228,7 @@ def measure(subjects: list[Subject], seconds: float) -> dict[str, dict]:
             results[label] = {"error": "exited before the measurement ended"}
             continue
         worst = max((row[label]["switches"] - previous[label]["switches"]) * 60 / (at - then)
-                    for (then, previous), (at, row) in zip(samples, samples[1:]))
+                    for (then, previous), (at, row) in zip(samples, samples[1:], strict=False))
         now, then = after[label], first[label]
         results[label] = {
             "rss_mb": round(now["rss_kb"] / 1024, 1),
@@ -282,9 +283,11 @@ def main() -> int:
     desktop.start_sni_host()
     system_socket = folder / "system_bus"
     (folder / "system.conf").write_text(
-        BUS_CONFIG.format(socket=system_socket).replace("<type>session</type>", "<type>system</type>"))
+        BUS_CONFIG.format(socket=system_socket).replace("<type>session</type>",
+                                                        "<type>system</type>"))
     system_bus = subprocess.Popen(["dbus-daemon", f"--config-file={folder / 'system.conf'}",
-                                   "--nofork"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   "--nofork"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(system_socket.exists, "the private system bus")
     sound = sound_server(folder) if "sound" in only else None
 

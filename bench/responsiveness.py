@@ -106,7 +106,7 @@ def main() -> int:
         # reminder latency over 20 reminders
         latencies = []
         for n in range(20):
-            wait_for(lambda: len(watch.arrivals) > n, f"reminder {n + 1}", 10)
+            wait_for(lambda n=n: len(watch.arrivals) > n, f"reminder {n + 1}", 10)
             arrival = watch.arrivals[n]
             stretch_began = (journal_rows(desktop.env, "started") if n == 0
                              else journal_rows(desktop.env, "done"))[-1]
@@ -143,7 +143,8 @@ def main() -> int:
         warm = None
         started = time.monotonic()
         for n in range(args.growth):
-            wait_for(lambda: len(watch.arrivals) > seen, f"reminder {n + 1}", 15, every=0.02)
+            wait_for(lambda seen=seen: len(watch.arrivals) > seen, f"reminder {n + 1}", 15,
+                     every=0.02)
             seen = len(watch.arrivals)
             answer = answers[n % len(answers)]
             if answer == "button":

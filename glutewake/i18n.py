@@ -160,7 +160,9 @@ def wanted(environ=None, platform: str | None = None) -> list[str]:
     for variable in ENVIRONMENT:
         value = environ.get(variable, "").strip()
         if value:
-            return [part for part in value.split(":") if part] if variable == "LANGUAGE" else [value]
+            if variable == "LANGUAGE":
+                return [part for part in value.split(":") if part]
+            return [value]
     if (platform or sys.platform) == "win32":
         found = _windows_language()
         return [found] if found else []

@@ -159,8 +159,8 @@ class Session:
             locks.locked if locks is not None else never_locked,
             Quiet(find_detectors(self.bus, settings)),
             find_inhibitors(self.system_bus, self.bus),
-            Sync(lambda: paths.folder(settings().sync.folder), self.journal, paths.sync_identity_file(),
-                 report))
+            Sync(lambda: paths.folder(settings().sync.folder), self.journal,
+                 paths.sync_identity_file(), report))
         self.daemon = daemon = Daemon(self.settings, self.journal, parts, report, tick=tick,
                                       weekly=paths.weekly_summary_file(),
                                       notice=HealthNotice(paths.health_notice_file()))
@@ -304,7 +304,8 @@ class Session:
         else:
             where = phrases.shown_here(console_reason())
         command = typed_command()
-        return [where, phrases.answer_from(command), phrases.settings_at(self.settings.path, command)]
+        return [where, phrases.answer_from(command),
+                phrases.settings_at(self.settings.path, command)]
 
     def run(self) -> int:
         daemon = self.daemon

@@ -131,7 +131,8 @@ class Coach:
         return Status(state.phase, stretch.sitting, stretch.due_in, repeats,
                       state.until if isinstance(state, Paused) else None,
                       absence.seconds if absence else 0.0, self._exercise, self._hold,
-                      self._done_today(), self.settings.goals.daily_breaks, self.settings.prefs.level,
+                      self._done_today(), self.settings.goals.daily_breaks,
+                      self.settings.prefs.level,
                       self._past.doses.of(self._exercise.id).step, self._hold_since)
 
     def wake_in(self) -> float | None:
@@ -328,7 +329,8 @@ class Coach:
 
     def _natural_break(self) -> list[Effect]:
         absence = self._absence
-        if absence is None or absence.logged or absence.seconds < self.settings.breaks.natural_break:
+        natural = self.settings.breaks.natural_break
+        if absence is None or absence.logged or absence.seconds < natural:
             return []
         reminded = self._repeats > 0
         effects: list[Effect] = [Withdraw()] if reminded else []
@@ -551,7 +553,8 @@ class Coach:
         exercise = self._exercise
         effects = self._withdraw() + [self._record(Kind.SKIPPED, exercise.id)]
         self._new_stretch(repick=True)
-        return effects + [Answer(Reply.SKIPPED, exercise=exercise, seconds=self.settings.breaks.every)]
+        return effects + [Answer(Reply.SKIPPED, exercise=exercise,
+                                 seconds=self.settings.breaks.every)]
 
     def _pause(self, cmd: Pause) -> list[Effect]:
         until = self._pause_end(cmd)
@@ -687,8 +690,7 @@ class Coach:
                                  dose=g.dose)
         self._new_stretch(repick=True)
         return effects + [GuideDone(g.exercise, g.elapsed, self.settings.breaks.every),
-                          Answer(Reply.LOGGED, exercise=g.exercise, seconds=self.settings.breaks.every,
-                                 done_today=self._done_today(), goal=self.settings.goals.daily_breaks)]
+                          self._logged(g.exercise)]
 
     def _guide_stopped(self, _: object = None, answer: bool = True) -> list[Effect]:
         """Stopped early: a partial break with its time, never a full one. The stretch goes on
@@ -729,8 +731,12 @@ class Coach:
         effects = self._withdraw() + self._log_done(exercise, early=early, guided=True,
                                                     duration=cmd.seconds, dose=dose)
         self._new_stretch(repick=True)
-        return effects + [Answer(Reply.LOGGED, exercise=exercise, seconds=self.settings.breaks.every,
-                                 done_today=self._done_today(), goal=self.settings.goals.daily_breaks)]
+        return effects + [self._logged(exercise)]
+
+    def _logged(self, exercise: Exercise) -> Answer:
+        """The answer to a break logged: the next one's distance and today's count."""
+        return Answer(Reply.LOGGED, exercise=exercise, seconds=self.settings.breaks.every,
+                      done_today=self._done_today(), goal=self.settings.goals.daily_breaks)
 
     # --- helpers ---
 
@@ -782,7 +788,8 @@ class Coach:
             self._exercise = self._pick(self._exercise.id)
 
     def _pick(self, current: str | None) -> Exercise:
-        """Never what is suggested now, nor what the last reminder showed, when there is a choice."""
+        """Never what is suggested now, nor what the last reminder showed, when there is a
+        choice."""
         avoid = {name for name in (current, self._shown) if name is not None}
         past = self._past
         today = self._last.local.date() if self._last is not None else past.today

@@ -115,10 +115,10 @@ Command = (Done | Rate | Start | EndGuide | Guided | Snooze | Skip | Pause | Res
 CoachCommand = (Done | Rate | Start | EndGuide | Guided | Snooze | Skip | Pause | Resume | Stop
                 | Reconfigure)
 
-NAMES: dict[str, Callable[..., Command]] = {"status": ShowStatus, "done": Done, "rate": Rate, "snooze": Snooze,
-                          "skip": Skip, "pause": Pause, "resume": Resume, "quit": Quit,
-                          "reload": Reload, "start": Start, "stop-guide": EndGuide,
-                          "guided": Guided}
+NAMES: dict[str, Callable[..., Command]] = {
+    "status": ShowStatus, "done": Done, "rate": Rate, "snooze": Snooze, "skip": Skip,
+    "pause": Pause, "resume": Resume, "quit": Quit, "reload": Reload, "start": Start,
+    "stop-guide": EndGuide, "guided": Guided}
 # The keys notification buttons carry; a rating's key is its feedback word.
 ACTIONS: dict[str, Command] = {"done": Done(), "snooze": Snooze(), "skip": Skip(),
                                "start": Start(), "stop": EndGuide(),

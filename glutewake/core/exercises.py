@@ -233,7 +233,8 @@ def parse_exercise(table: object, where: str, *, builtin: bool = False) -> Exerc
     `builtin` holds the shipped catalog to more: safety, easier, harder and group are required
     and every move has at least MIN_STEPS steps."""
     if not isinstance(table, dict):
-        raise UserError(where, _("each exercise must be a table with id, name, posture, ... fields"))
+        raise UserError(where, _("each exercise must be a table with id, name, posture, ... "
+                                 "fields"))
     label = f"{where} ({table['id']})" if isinstance(table.get("id"), str) else where
     for key in table:
         if key not in _FIELDS:

@@ -41,7 +41,8 @@ def plan(exercise: Exercise, dose: int) -> tuple[Step, ...]:
     rest, rep = float(exercise.rest), float(exercise.rep_seconds)
     sides: tuple[Side | None, ...] = (None,)
     if exercise.per_side:  # in the order the steps take them
-        sides = (Side.LEFT, Side.RIGHT) if exercise.first_side == "left" else (Side.RIGHT, Side.LEFT)
+        first_left = exercise.first_side == "left"
+        sides = (Side.LEFT, Side.RIGHT) if first_left else (Side.RIGHT, Side.LEFT)
     steps: list[Step] = []
     for number in range(1, exercise.sets + 1):
         for side in sides:

@@ -127,7 +127,8 @@ class GuidedBreak:
     elsewhere: bool = False  # `glutewake guide` in a terminal keeps its time and says the end
     elapsed: float = 0.0  # seconds of guided time (waits not counted)
     paused: bool = False  # waiting: the screen locked, you away, a call
-    shown: tuple[object, ...] | None = field(default=None, compare=False)  # (step, countdown, paused) shown
+    # what was shown last: (step, countdown, paused)
+    shown: tuple[object, ...] | None = field(default=None, compare=False)
     locked_since: float | None = None  # wall time the screen locked during it
 
     @property

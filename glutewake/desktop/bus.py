@@ -178,9 +178,11 @@ class Bus:
             method = self._methods.get(path)
             try:
                 reply = method(message) if method else new_error(
-                    message, "org.freedesktop.DBus.Error.UnknownObject", "s", (f"no object {path}",))
+                    message, "org.freedesktop.DBus.Error.UnknownObject", "s",
+                    (f"no object {path}",))
             except Exception as err:
-                log.exception("D-Bus method %s failed", message.header.fields.get(HeaderFields.member))
+                log.exception("D-Bus method %s failed",
+                              message.header.fields.get(HeaderFields.member))
                 reply = new_error(message, "org.freedesktop.DBus.Error.Failed", "s", (str(err),))
             if reply is not None:
                 self.send(reply)

@@ -312,8 +312,8 @@ class FallbackNotifier(Notifier):
     """The first notifier that works. One that failed rests for `retry` seconds: a server that
     hangs would otherwise cost a time-out at every step of a guided break."""
 
-    def __init__(self, notifiers: list[Notifier], report: Callable[[str], None], retry: float = 120.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, notifiers: list[Notifier], report: Callable[[str], None],
+                 retry: float = 120.0, clock: Callable[[], float] = time.monotonic):
         self._notifiers = notifiers
         self._report = report
         self._working = notifiers[0] if notifiers else None

@@ -1,9 +1,9 @@
 """The message catalogs, kept in step with the code and the exercise catalog.
 
-    python -m glutewake.locale.catalogs extract        # glutewake.pot from the code and exercises.toml
-    python -m glutewake.locale.catalogs update         # every shipped .po follows the template
-    python -m glutewake.locale.catalogs compile        # every .po to its .mo (fuzzy entries left out)
-    python -m glutewake.locale.catalogs init LANG      # a new LANG/LC_MESSAGES/glutewake.po
+    python -m glutewake.locale.catalogs extract    # glutewake.pot from the code and exercises.toml
+    python -m glutewake.locale.catalogs update     # every shipped .po follows the template
+    python -m glutewake.locale.catalogs compile    # every .po to its .mo (fuzzy entries left out)
+    python -m glutewake.locale.catalogs init LANG  # a new LANG/LC_MESSAGES/glutewake.po
 
 `make translations` runs extract, update and compile. Babel does the work; it is needed here, at
 build time and in the tests, never by a running glutewake. This module imports nothing of

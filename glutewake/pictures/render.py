@@ -486,7 +486,7 @@ def place(exercise: Exercise, frame: dict) -> Figure:
             # the wall, kept off their edges
             lo, hi = supports(exercise)[target]
             hand = fig.points[f"{side}_hand"]
-            near = [min(max(c, a + 4.0), b - 4.0) for c, a, b in zip(hand, lo, hi)]
+            near = [min(max(c, a + 4.0), b - 4.0) for c, a, b in zip(hand, lo, hi, strict=True)]
             if target == "desk":
                 near[1] = DESK_TOP + R_HAND * 0.8
             else:
@@ -771,7 +771,8 @@ def arrow(a: Vec, b: Vec, centre: Vec, clear: float = 5.0) -> list[Shape]:
 
     t0, t1 = min(0.25, 3.0 / span), 1 - min(0.3, 5.0 / span)
     steps = [at(t0 + (t1 - t0) * k / 10) for k in range(11)]
-    shapes = [Shape(-1e5, "capsule", [p, q], 0.75, ARROW) for p, q in zip(steps, steps[1:])]
+    shapes = [Shape(-1e5, "capsule", [p, q], 0.75, ARROW)
+              for p, q in zip(steps, steps[1:], strict=False)]  # neighbours
     tip, back = at(t1 + 0.001), steps[-1]
     tx, ty = tip[0] - back[0], tip[1] - back[1]
     n = math.hypot(tx, ty) or 1.0
@@ -827,11 +828,12 @@ def paint(shapes: list[Shape], scale: float, ox: float, oy: float) -> Image.Imag
             return
         radii = shape.radius if isinstance(shape.radius, (tuple, list)) else (shape.radius,) * 2
         if shape.kind == "blob":  # the hull of circles: the trunk
-            outline = [q for c, r in zip(shape.points, radii) for q in circle_points(c, r + grow)]
+            outline = [q for c, r in zip(shape.points, radii, strict=True)
+                       for q in circle_points(c, r + grow)]
             draw.polygon(hull(outline), fill=colour)
             return
         ends = [px(q) for q in shape.points]
-        for (x, y), r in zip(ends, radii):
+        for (x, y), r in zip(ends, radii, strict=False):  # a one-radius shape has a pair
             r = (r + grow) * k
             draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
         if shape.kind == "capsule":

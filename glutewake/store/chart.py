@@ -160,7 +160,7 @@ def draw_chart(report: Report) -> Image.Image:
 
     label_every = max(1, math.ceil(layout.days / 14))
     points = []
-    for index, (day, bout) in enumerate(zip(report.days, longest_bouts(report))):
+    for index, (day, bout) in enumerate(zip(report.days, longest_bouts(report), strict=True)):
         for series, value, colour in ((0, day.reminders, REMINDED), (1, day.done, DONE)):
             if value:
                 pen.rectangle(layout.bar(index, series, value), fill=colour)

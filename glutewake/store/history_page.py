@@ -212,8 +212,11 @@ def summary(h: History) -> str:
         ("breaks_per_sitting_hour", _("Breaks per sitting hour"), rate(total.breaks_per_hour)),
     ]
     data = total.as_json()
+    def value(key: str) -> str:
+        return e(data[key] if data[key] is not None else "")
+
     items = "".join(
-        f'<div class="card"><dt>{e(label)}</dt><dd data-key="{key}" data-value="{e(data[key] if data[key] is not None else "")}">'
+        f'<div class="card"><dt>{e(label)}</dt><dd data-key="{key}" data-value="{value(key)}">'
         f"{e(shown)}</dd></div>" for key, label, shown in cards)
     this, before = h.pattern.this_week, h.pattern.week_before
     trend = phrases.trend_lines(this.measures, before.measures)

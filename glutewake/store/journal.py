@@ -230,7 +230,8 @@ class Journal:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # a logged break survives a power cut
-            db.execute(f"PRAGMA cache_size={CACHE_KIB}")  # a daemon that mostly appends needs little
+            # a daemon that mostly appends needs little
+            db.execute(f"PRAGMA cache_size={CACHE_KIB}")
             verdict = db.execute("PRAGMA quick_check").fetchone()[0] if self._check else "ok"
             if verdict != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {verdict}")

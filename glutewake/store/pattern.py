@@ -194,8 +194,8 @@ def measure(read: Read, first: date, last: date, device: str | None = None) -> P
         return total(found.get((a + timedelta(days=n)).isoformat(), Measures())
                      for n in range((b - a).days + 1))
 
-    days = {(first + timedelta(days=n)).isoformat(): found.get(
-        (first + timedelta(days=n)).isoformat(), Measures()) for n in range((last - first).days + 1)}
+    names = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    days = {name: found.get(name, Measures()) for name in names}
     weeks = []
     end = last
     while end >= first:

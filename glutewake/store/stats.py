@@ -48,8 +48,10 @@ class Day:
                                            other.longest_stretch_seconds)
 
     def as_json(self, goal: int) -> dict[str, object]:
-        data: dict[str, object] = {name: getattr(self, name) for name in JSON_FIELDS}  # asdict copies deeply: slow
-        data["answered_share"] = None if self.answered_share is None else round(self.answered_share, 3)
+        # asdict copies deeply: slow
+        data: dict[str, object] = {name: getattr(self, name) for name in JSON_FIELDS}
+        share = self.answered_share
+        data["answered_share"] = None if share is None else round(share, 3)
         if goal:
             data["goal_met"] = self.done >= goal
         return data

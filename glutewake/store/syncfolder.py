@@ -65,7 +65,8 @@ JSONObject = dict[str, object]  # one line of a file in the folder, as read: not
 # source is never shared, so None).
 EventRow = tuple[str, str, float, str, int, str, str | None, float, str | None, None, int | None,
                  float | None, float | None, int, int | None, int | None, str | None, int]
-IntervalRow = tuple[str, int, str, float, float, float | None]  # device, seq, state, begins, ends, input
+# device, seq, state, begins, ends, input
+IntervalRow = tuple[str, int, str, float, float, float | None]
 
 
 def is_conflict_copy(middle: str) -> bool:
@@ -171,7 +172,7 @@ def day_file(device: str, day: int, events: list[Row], intervals: list[Row],
          until, early, level, dose, feedback, guided) in events:
         entry = {"event": uid, "kind": kind, "ts": round(ts, 3), "offset": offset}
         for key, value in zip(SHARED, (exercise, sitting, reason, reminder, duration, until,
-                                       early, level, dose, feedback, guided)):
+                                       early, level, dose, feedback, guided), strict=True):
             if key in ("early", "guided"):
                 if value:
                     entry[key] = True
@@ -226,9 +227,11 @@ class Reading:
     devices: list[Device] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
     presence: list[IntervalRow] = field(default_factory=list)
-    files: list[tuple[str, int, int]] = field(default_factory=list)  # (path, size, mtime ns) read completely
+    # (path, size, mtime ns) of the files read completely
+    files: list[tuple[str, int, int]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # one line per file with lines left out
-    own: list[tuple[Path, JSONObject]] = field(default_factory=list)  # our device.json and its copies
+    # our device.json and its copies
+    own: list[tuple[Path, JSONObject]] = field(default_factory=list)
     names: dict[str, str | None] = field(default_factory=dict)  # exercise ids as read -> cleaned
 
 

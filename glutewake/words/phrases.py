@@ -147,7 +147,9 @@ def with_settings_problem(line: str, error) -> str:
 def source_state(unknown_since: float | None, now: float) -> str:
     """How an idle source answers now: "answering", or "unknown since 10:05". This is the
     idle_state value of `status --json`, which scripts read, so it stays English."""
-    return "answering" if unknown_since is None else f"unknown since {clock(unknown_since, now, True)}"
+    if unknown_since is None:
+        return "answering"
+    return f"unknown since {clock(unknown_since, now, True)}"
 
 
 def pause_end(until: float | None, now: float) -> str:

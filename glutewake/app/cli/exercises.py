@@ -70,7 +70,7 @@ def show_exercises(args) -> int:
     rows = [(e.id, moves.shown_name(e), moves.prescription(e)) for e in offered]
     left_out = [(e.id, moves.shown_name(e), why_not(e) or "") for e in settings.catalog
                 if e not in offered]
-    widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out)]
+    widths = [max(map(shown_width, column)) for column in zip(*rows, *left_out, strict=True)]
     print(level_line)
     print(_("Offered in reminders ({count}):", count=len(offered)))
     for row in rows:

@@ -164,7 +164,7 @@ def export(args) -> int:
         if args.format == "csv":
             export_rows.write_csv(journal, sys.stdout, since)
         else:
-            json.dump([dict(zip(export_rows.CSV_COLUMNS, row))
+            json.dump([dict(zip(export_rows.CSV_COLUMNS, row, strict=True))
                        for row in export_rows.rows(journal, since)],
                       sys.stdout, indent=1, ensure_ascii=False)
             print()
@@ -192,6 +192,7 @@ def shown_width(text: str) -> int:
 def columns(cells, widths) -> str:
     """One indented table row: each cell but the last padded to its column's width, two spaces
     between columns."""
-    padded = [cell + " " * (width - shown_width(cell)) for cell, width in zip(cells[:-1], widths)]
+    padded = [cell + " " * (width - shown_width(cell))
+              for cell, width in zip(cells[:-1], widths, strict=False)]  # the last is not padded
     return "  " + "  ".join([*padded, cells[-1]])
 

@@ -72,8 +72,8 @@ class Registered:
         return bool(config.value(settings, self.setting))
 
     def runs_on(self, platform: str, bus: object) -> bool:
-        return (not self.platforms or platform.startswith(self.platforms)) and {
-            "": True, "bus": bus is not None, "display": bool(os.environ.get("DISPLAY"))}[self.needs]
+        has = {"": True, "bus": bus is not None, "display": bool(os.environ.get("DISPLAY"))}
+        return (not self.platforms or platform.startswith(self.platforms)) and has[self.needs]
 
     def kind(self) -> type:
         module, _dot, name = self.where.rpartition(".")
