@@ -72,7 +72,9 @@ exit 0
 
 RECORDER = """#!/bin/sh
 # Called by dunst for each notification it shows: append it as one JSON line.
-python3 -c 'import json, os, sys; print(json.dumps({{k[6:].lower(): v for k, v in os.environ.items() if k.startswith("DUNST_")}}))' >> "{folder}/shown.jsonl"
+python3 -c 'import json, os, sys
+print(json.dumps({{k[6:].lower(): v for k, v in os.environ.items()
+                  if k.startswith("DUNST_")}}))' >> "{folder}/shown.jsonl"
 """
 
 
@@ -331,7 +333,8 @@ def forge_notification_signals(bus_address: str, ident: int, key: str = "done",
     from jeepney.bus_messages import message_bus
     from jeepney.io.blocking import open_dbus_connection
 
-    server = DBusAddress("/org/freedesktop/Notifications", interface="org.freedesktop.Notifications")
+    server = DBusAddress("/org/freedesktop/Notifications",
+                         interface="org.freedesktop.Notifications")
     with open_dbus_connection(bus_address) as conn:
         for member, signature, body in (("ActionInvoked", "us", (ident, key)),
                                         ("NotificationClosed", "uu", (ident, 2))):
@@ -355,7 +358,8 @@ def share(image: Image.Image, box: tuple[int, int, int, int], colour: tuple[int,
     """The share of pixels in `box` (x, y, w, h) within `tolerance` of `colour`."""
     x, y, w, h = box
     counts = image.crop((x, y, x + w, y + h)).getcolors(w * h)
-    near = sum(n for n, pixel in counts if sum(abs(a - b) for a, b in zip(pixel, colour)) <= tolerance)
+    near = sum(n for n, pixel in counts
+               if sum(abs(a - b) for a, b in zip(pixel, colour, strict=True)) <= tolerance)
     return near / (w * h)
 
 

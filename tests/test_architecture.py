@@ -146,7 +146,8 @@ def test_the_core_reads_and_writes_no_files():
 def test_adapters_do_not_reach_into_the_app_or_the_store():
     for name, path in modules().items():
         if name.startswith("glutewake.desktop"):
-            bad = [t for t in imports(name, path) if t.startswith(("glutewake.app", "glutewake.store"))]
+            bad = [t for t in imports(name, path)
+                   if t.startswith(("glutewake.app", "glutewake.store"))]
             assert not bad, f"{name} imports {bad}"
 
 
@@ -185,5 +186,6 @@ def test_the_cli_imports_at_the_top_but_where_it_says_why():
                 continue
             for node in ast.walk(function):
                 if isinstance(node, (ast.Import, ast.ImportFrom)):
-                    said = "#" in lines[node.lineno - 1] or lines[node.lineno - 2].strip()[:1] == "#"
+                    said = ("#" in lines[node.lineno - 1]
+                            or lines[node.lineno - 2].strip()[:1] == "#")
                     assert said, f"{path.name}:{node.lineno} imports inside a function unexplained"

@@ -92,9 +92,9 @@ def test_the_child_sets_its_own_limits():
               "print([resource.getrlimit(getattr(resource, n))[0] for n in "
               "('RLIMIT_AS', 'RLIMIT_CPU', 'RLIMIT_FSIZE')])\n"
               "try:\n"
-              "    bytearray(%d)\n"
+              f"    bytearray({MEMORY})\n"
               "except MemoryError:\n"
-              "    print('MemoryError')\n" % MEMORY)
+              "    print('MemoryError')\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60)
     limits, allocated = done.stdout.split("\n")[:2]
@@ -311,8 +311,8 @@ def test_no_secret_of_a_calendar_address_shows_anywhere(home, trusted):
                  plain.address(f"/private/{secrets['token2']}/gone.ics"),
                  plain.address(f"/x/{secrets['token3']}.ics", f"bob:{secrets['password3']}")]
     env = dict(home, SSL_CERT_FILE=trusted[0])
-    write_config(env, FAST + "[quiet]\napps = []\ncalendars = [%s]\n"
-                 % ", ".join(f'"{a}"' for a in addresses))
+    listed = ", ".join(f'"{a}"' for a in addresses)
+    write_config(env, FAST + f"[quiet]\napps = []\ncalendars = [{listed}]\n")
     daemon = Running(env, "--console")
     seen: list[str] = []
     children = 0

@@ -83,7 +83,8 @@ def test_config_edit_runs_the_editor_then_checks(home, tmp_path):
     editor.chmod(0o755)
     env = dict(home, VISUAL=str(editor))
     result = glutewake(env, "config", "edit")
-    assert result.returncode == 2 and "every" in result.stderr and "your edit is saved" in result.stderr
+    assert (result.returncode == 2 and "every" in result.stderr
+            and "your edit is saved" in result.stderr)
 
 
 def test_unknown_command_is_one_line_with_a_suggestion(home):

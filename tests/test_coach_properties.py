@@ -69,7 +69,8 @@ def test_invariants_hold_for_any_day(steps):
                 assert effect.exercise.id in offered
                 assert effect.count <= SETTINGS.breaks.max_reminders
                 if last_remind_sitting is not None:
-                    assert effect.sitting - last_remind_sitting >= SETTINGS.breaks.remind_again - 1e-6
+                    assert (effect.sitting - last_remind_sitting
+                            >= SETTINGS.breaks.remind_again - 1e-6)
                 last_remind_sitting = effect.sitting
         wake = coach.wake_in()
         assert wake is None or wake >= 0
@@ -93,4 +94,4 @@ def test_never_the_same_exercise_twice_in_a_row(answers):
         else:
             wall, mono = wall + 600, mono + 600
             coach.observe(Observation(wall, mono, 600.0))
-    assert all(a != b for a, b in zip(shown, shown[1:]))
+    assert all(a != b for a, b in zip(shown, shown[1:], strict=False))

@@ -112,8 +112,9 @@ def test_any_words_give_a_command_or_a_one_line_error(name, words):
     coach_takes(command)
 
 
-wire_values = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.text(max_size=20),
-                        st.floats(allow_nan=True), st.lists(st.integers(), max_size=3))
+wire_values = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
+                        st.text(max_size=20), st.floats(allow_nan=True),
+                        st.lists(st.integers(), max_size=3))
 
 
 @given(st.dictionaries(st.sampled_from(["cmd", "seconds", "at", "tomorrow", "id", "arg"]),

@@ -55,8 +55,9 @@ def test_defaults_are_the_documented_values(tmp_path):
 
 
 def test_overrides_apply(tmp_path):
-    settings = settings_file.load(write(tmp_path, '[breaks]\nevery = "45m"\n[exercises]\nfloor = true\n'
-                                           'equipment = ["wall", "band"]\n'))
+    settings = settings_file.load(write(tmp_path, '[breaks]\nevery = "45m"\n'
+                                                  '[exercises]\nfloor = true\n'
+                                                  'equipment = ["wall", "band"]\n'))
     assert settings.breaks.every == 2700
     assert any(e.posture == "floor" for e in settings.offered)
     assert any(e.equipment == "band" for e in settings.offered)
@@ -64,7 +65,8 @@ def test_overrides_apply(tmp_path):
 
 def test_misspelt_key_names_file_key_and_suggestion(tmp_path):
     message = error_for(tmp_path, '[breaks]\nevrey = "20m"\n')
-    assert message == f'{tmp_path / "config.toml"}: [breaks] evrey: unknown key; did you mean "every"?'
+    assert message == (f'{tmp_path / "config.toml"}: [breaks] evrey: unknown key; '
+                       'did you mean "every"?')
 
 
 def test_unknown_section(tmp_path):
@@ -172,7 +174,8 @@ def test_set_value_validates_writes_atomically_and_keeps_a_backup(tmp_path):
                     "exercises": {"equipment": ["wall", "band"]}}
     assert path.read_text().startswith("# glutewake settings")
     backup = tomllib.loads((tmp_path / "config.toml.bak").read_text())
-    assert backup == {"breaks": {"every": "45m", "max_reminders": 5}}  # the file before the last set
+    # the backup is the file before the last set
+    assert backup == {"breaks": {"every": "45m", "max_reminders": 5}}
     with pytest.raises(UserError, match="must be a duration"):
         settings_file.set_value(path, "breaks.every", "5")
     assert tomllib.loads(path.read_text())["breaks"]["every"] == "45m"  # untouched

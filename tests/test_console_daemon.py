@@ -35,7 +35,8 @@ def test_reminder_answered_with_done_from_another_process(home):
         daemon.stop()
     rows = kinds(home)
     done = [r for r in rows if r[0] == "done"]
-    assert len(done) == 1 and done[0][1] and done[0][1].replace("-", " ") in body.lower().replace("-", " ")
+    assert (len(done) == 1 and done[0][1]
+            and done[0][1].replace("-", " ") in body.lower().replace("-", " "))
     assert done[0][2] >= 3.0 and done[0][3] == 0  # not early: it was due
     assert rows[0][0] == "started" and rows[-1][0] == "stopped"
     assert ("reminded" in [r[0] for r in rows])

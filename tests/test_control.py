@@ -110,7 +110,8 @@ def test_a_reply_larger_than_the_channel_is_cut_to_fit(home):
     finally:
         server.close()
     assert reply["ok"] and reply["status"]["pid"] == 7
-    assert reply["status"]["line"].startswith("Design review") and reply["status"]["line"].endswith("…")
+    assert (reply["status"]["line"].startswith("Design review")
+            and reply["status"]["line"].endswith("…"))
     assert len(json.dumps(reply).encode()) <= MAX_MESSAGE
 
 

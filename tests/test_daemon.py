@@ -86,7 +86,8 @@ def desk(tmp_path):
         pass
 
     d = Desk()
-    d.clock, d.notifier, d.idle, d.holds, d.said = Clock(), FakeNotifier(), FakeIdle(), FakeHolds(), []
+    d.clock, d.notifier, d.idle = Clock(), FakeNotifier(), FakeIdle()
+    d.holds, d.said = FakeHolds(), []
     d.config = tmp_path / "config.toml"
     d.config.write_text('[breaks]\nevery = "30m"\nnatural_break = "5m"\n')
     d.journal = Journal(tmp_path / "journal.sqlite3")

@@ -198,7 +198,7 @@ def test_too_easy_at_the_top_and_too_hard_at_the_bottom_offer_the_other_way(tmp_
     coach = Desk().coach
     ident = coach.exercise.id
     exercise = coach.exercise
-    for n in range(3 * PROMOTE_AFTER):
+    for _ in range(3 * PROMOTE_AFTER):
         coach.past.doses.done(ident, START_WALL)
     Desk(coach).sit(30 * 60)
     said = words(answer(coach.command(Done(Feedback.EASY))), START_WALL)

@@ -71,7 +71,8 @@ def test_every_dose_step_is_a_two_to_five_minute_break(exercise):
     assert (low, high) == (exercise.reps or exercise.hold)
     assert low <= middle <= high
     for dose in (low, middle, high):
-        assert SHORTEST <= exercise.break_seconds(dose) <= LONGEST, (dose, exercise.break_seconds(dose))
+        assert SHORTEST <= exercise.break_seconds(dose) <= LONGEST, \
+            (dose, exercise.break_seconds(dose))
 
 
 def test_levels_follow_the_articles():

@@ -36,7 +36,8 @@ class Transcript:
 def test_the_first_hour(home):
     make = subprocess.run(["make", "-n", "run"], cwd=ROOT, text=True, capture_output=True,
                           timeout=30)
-    assert ".venv/bin/glutewake run" in make.stdout, make.stdout  # what the README's first line runs
+    # what the README's first line runs
+    assert ".venv/bin/glutewake run" in make.stdout, make.stdout
     assert SCRIPT.is_file()
     write_config(home, '[breaks]\nevery = "3s"\nsnooze = "3s"\nremind_again = "1h"\n'
                        'natural_break = "1h"\n')

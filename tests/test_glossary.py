@@ -106,7 +106,8 @@ def test_exercise_names_follow_one_rule(lang):
     for ident, english in catalog.items():
         shown = texts.get(english, [""])[0]
         wanted = english if names["rule"] == "english" else names["exercises"][ident]
-        assert shown == wanted, f"{lang} {ident}: the catalog says {shown!r}, the glossary {wanted!r}"
+        assert shown == wanted, \
+            f"{lang} {ident}: the catalog says {shown!r}, the glossary {wanted!r}"
         if names["rule"] == "translated":
             assert shown.lower() != english.lower(), f"{lang} {ident}: {shown!r} is the English"
 

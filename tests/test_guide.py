@@ -146,13 +146,14 @@ def work_titles(ident: str) -> list[str]:
     steps = guide.plan(exercise, 0)
     starts = [sum(s.seconds for s in steps[:n]) for n in range(len(steps))]
     return [guide_title(Guiding(exercise, 0, guide.place(steps, start + 0.5), len(steps)))
-            for start, step in zip(starts, steps) if step.part == guide.Part.WORK]
+            for start, step in zip(starts, steps, strict=True) if step.part == guide.Part.WORK]
 
 
 def test_the_guide_names_sides_as_the_steps_do():
     figure_four = work_titles("standing-figure-four-stretch")
-    assert figure_four[:2] == ["Standing figure-four stretch · set 1 of 3, standing on your left leg",
-                               "Standing figure-four stretch · set 1 of 3, standing on your right leg"]
+    assert figure_four[:2] == [
+        "Standing figure-four stretch · set 1 of 3, standing on your left leg",
+        "Standing figure-four stretch · set 1 of 3, standing on your right leg"]
     assert work_titles("bird-dog")[0] == "Bird dog · set 1 of 2, left arm and right leg"
     walk = work_titles("lateral-band-walk")
     assert walk[:2] == ["Lateral band walk · set 1 of 3, to the right",

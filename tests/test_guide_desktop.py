@@ -9,7 +9,8 @@ from tests.support import QUICK_EXERCISE, Running, write_config
 from tests.test_desktop import rows
 
 QUICK = ('[breaks]\nevery = "3s"\nsnooze = "2s"\nremind_again = "1h"\n\n'
-         '[exercises]\ndisabled = {builtin}\n' + QUICK_EXERCISE.replace("{", "{{").replace("}", "}}"))
+         '[exercises]\ndisabled = {builtin}\n'
+         + QUICK_EXERCISE.replace("{", "{{").replace("}", "}}"))
 
 
 def test_start_in_the_reminder_guides_the_break_in_the_same_notification(desktop):
@@ -31,7 +32,7 @@ def test_start_in_the_reminder_guides_the_break_in_the_same_notification(desktop
         desktop.press_in_notification("#Start")
         shots = {}
         for phase, words in (("set-1", "set 1 of 2"), ("rest", "Rest")):
-            wait_for(lambda: any(words in n["summary"] for n in desktop.shown()),
+            wait_for(lambda words=words: any(words in n["summary"] for n in desktop.shown()),
                      f"the guide at {words!r}", timeout=15)
             shots[phase] = desktop.screenshot(f"guide-{phase}")
         wait_for(lambda: any(n["summary"].startswith("Break logged") for n in desktop.shown()),

@@ -107,8 +107,9 @@ def test_an_error_another_program_answers_on_the_bus(session_bus):
 def test_a_recording_programs_name_from_the_sound_server(home, pulse):  # noqa: F811
     env = dict(home, PULSE_SERVER=pulse.env["PULSE_SERVER"])
     write_config(env, FAST + "[quiet]\napps = []\n")
-    recorder = subprocess.Popen(["parecord", "-d", "fakemic", f"--property=application.name={HOSTILE}",
-                                 "/dev/null"], env=pulse.env, stdout=subprocess.DEVNULL,
+    recorder = subprocess.Popen(["parecord", "-d", "fakemic",
+                                 f"--property=application.name={HOSTILE}", "/dev/null"],
+                                env=pulse.env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
     pulse.recorders.append(recorder)
     daemon = Running(env, "--console")

@@ -253,7 +253,7 @@ def pseudo(text: str) -> str:
     no English is left in it."""
     parts, found = FIELD.split(text), FIELD.findall(text)
     return "⟦" + parts[0].swapcase() + "".join(
-        field + part.swapcase() for field, part in zip(found, parts[1:])) + "⟧"
+        field + part.swapcase() for field, part in zip(found, parts[1:], strict=True)) + "⟧"
 
 
 def build(base: Path, lang: str, po: Path | None = None, transform=None) -> Path:

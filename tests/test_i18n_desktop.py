@@ -145,8 +145,8 @@ def test_the_gtk_tray_menu_opens_in_german_in_trayer(desktop, locale_dir):
         desktop.screenshot_when(
             "tray-menu-de", lambda shot: share(shot, below, (255, 255, 255), tolerance=90) > 0.5,
             "the German menu under the icon")
-        status = glutewake(env, "status").stdout
-        assert Speech(locale_dir, "de").pattern("Tray: {tray}").search(status), status  # the CLI too
+        status = glutewake(env, "status").stdout  # the CLI too
+        assert Speech(locale_dir, "de").pattern("Tray: {tray}").search(status), status
         desktop.run("xdotool", "key", "Escape")
     finally:
         assert daemon.stop() == 0

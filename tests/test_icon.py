@@ -16,7 +16,8 @@ def status(phase, sitting, due_in):
 
 def coloured(image, colour, tolerance=60):
     pixels = [p for n, p in image.getcolors(image.width * image.height) for _ in range(n)]
-    near = [p for p in pixels if p[3] > 128 and sum(abs(a - b) for a, b in zip(p, colour)) <= tolerance]
+    near = [p for p in pixels
+            if p[3] > 128 and sum(abs(a - b) for a, b in zip(p, colour, strict=True)) <= tolerance]
     return len(near) / len(pixels)
 
 

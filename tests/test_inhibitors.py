@@ -394,7 +394,8 @@ def test_gnome_session_counts_only_idle_inhibitors(session_bus, caplog):
     assert inhibitors.inhibitor() is None
     session.inhibit("org.gnome.Totem", "Playing a film", 8 | 4)
     assert inhibitors.inhibitor() == "org.gnome.Totem (Playing a film)"
-    print(f"\nGNOME session manager: {cost_ms(inhibitors.inhibitor):.2f} ms per call (median of 50)")
+    print(f"\nGNOME session manager: {cost_ms(inhibitors.inhibitor):.2f} ms per call "
+          "(median of 50)")
     session.close()
     wait_for(lambda: not bus.name_has_owner(GNOME_SESSION), "the stand-in to leave the bus")
     assert inhibitors.inhibitor() is None
@@ -487,7 +488,8 @@ def natural_breaks(desk) -> list:
 FAST = '[breaks]\nevery = "1h"\nnatural_break = "3s"\n'
 
 
-def test_a_film_keeps_the_daemon_counting_sitting_and_its_end_brings_the_natural_break(desk, logind):
+def test_a_film_keeps_the_daemon_counting_sitting_and_its_end_brings_the_natural_break(
+        desk, logind):
     player = logind.inhibit("idle", "testplayer", "Playing video")
     daemon = run_daemon(desk, FAST)
     try:

@@ -88,7 +88,8 @@ def installed_files(data: Path) -> list[Path]:
 
 
 def expected_files(data: Path) -> list[Path]:
-    return sorted([data / "applications" / "glutewake.desktop", data / "man" / "man1" / "glutewake.1",
+    return sorted([data / "applications" / "glutewake.desktop",
+                   data / "man" / "man1" / "glutewake.1",
                    *(data / "icons" / "hicolor" / f"{n}x{n}" / "apps" / "glutewake.png"
                      for n in SIZES)])
 
@@ -130,7 +131,8 @@ def test_install_puts_each_file_in_place_twice_over_and_remove_takes_exactly_tho
         assert icon.read_bytes() == (ASSETS / f"glutewake-{size}.png").read_bytes()
         assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert icon.stat().st_mode & 0o777 == 0o644  # shared data, not glutewake's private files
-    assert (data / "man" / "man1" / "glutewake.1").read_bytes() == (ASSETS / "glutewake.1").read_bytes()
+    assert ((data / "man" / "man1" / "glutewake.1").read_bytes()
+            == (ASSETS / "glutewake.1").read_bytes())
 
     assert target.remove() == [f"Removed {len(expected_files(data))} files: the menu entry, icons "
                                f"and manual page under {data}"]

@@ -294,8 +294,8 @@ def test_schema_2_journal_migrates_to_typed_fields_without_losing_a_row(tmp_path
 def test_a_spill_file_from_before_typed_fields_is_imported(tmp_path):
     path = tmp_path / "j.sqlite3"
     spill = tmp_path / "j.sqlite3.pending.jsonl"
-    spill.write_text('{"kind": "done", "wall": %r, "sitting": 12.0, "exercise": "wall-lean", '
-                     '"detail": "early"}\n' % START_WALL)
+    spill.write_text(f'{{"kind": "done", "wall": {START_WALL!r}, "sitting": 12.0, '
+                     '"exercise": "wall-lean", "detail": "early"}\n')
     journal = Journal(path, spill=spill_for(tmp_path))
     assert [(e.record.kind, e.record.early) for e in journal.events()] == [(Kind.DONE, True)]
     assert not spill.exists()
@@ -340,7 +340,7 @@ BAD_LINES = [  # each with one field a journal record cannot hold
 
 def test_a_bad_spill_line_is_set_aside_and_the_good_lines_are_imported(tmp_path):
     good = [spilled("a" * 32, kind="done", wall=START_WALL),
-            '{"kind": "paused", "wall": %r, "sitting": 0, "detail": "until 25:99"}' % START_WALL,
+            f'{{"kind": "paused", "wall": {START_WALL!r}, "sitting": 0, "detail": "until 25:99"}}',
             spilled("a" * 31 + "b", kind="skipped", wall=START_WALL + 2,
                     source="zoom\x1b[31m\u202e" + "z" * 500)]
     path = spill_file(tmp_path, good[:1] + BAD_LINES + good[1:])

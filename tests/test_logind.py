@@ -52,7 +52,8 @@ class FakeLogind:
         self.locked = value
         self.bus.send(new_signal(DBusAddress(SESSION, interface="org.freedesktop.DBus.Properties"),
                                  "PropertiesChanged", "sa{sv}as",
-                                 ("org.freedesktop.login1.Session", {"LockedHint": ("b", value)}, [])))
+                                 ("org.freedesktop.login1.Session",
+                                  {"LockedHint": ("b", value)}, [])))
 
     def sleep(self, value):
         self.bus.send(new_signal(DBusAddress("/org/freedesktop/login1",

@@ -312,7 +312,8 @@ from glutewake.desktop.quiet import Quiet, find_detectors
 from tests.helpers import configured
 current = configured(quiet={{"microphone": False, "camera": False}})
 quiet = Quiet(find_detectors(None, lambda: current, platform="linux"))
-print(quiet.hold(current), quiet.next_busy(current), "glutewake.desktop.quiet.calendar" in sys.modules)
+print(quiet.hold(current), quiet.next_busy(current),
+      "glutewake.desktop.quiet.calendar" in sys.modules)
 current = configured(quiet={{"microphone": False, "camera": False, "calendars": [{str(path)!r}]}})
 held = None
 for _ in range(200):  # read and laid out by a child process, off this thread
@@ -757,9 +758,9 @@ def test_an_address_is_fetched_every_15_minutes_and_keeps_its_last_good_copy(cap
             assert detector.hold() == held  # the last good copy
         assert len(served.requests) == 4
         [problem] = detector.problems()
-        assert problem == ("calendar http://127.0.0.1:%d: the address answered "
-                           "500 (Internal Server Error); the last good copy stays in use"
-                           % served.server.server_address[1])
+        assert problem == (f"calendar http://127.0.0.1:{served.server.server_address[1]}: "
+                           "the address answered 500 (Internal Server Error); "
+                           "the last good copy stays in use")
         warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
         assert len(warnings) == 1  # once, not on every attempt
     finally:

@@ -56,7 +56,8 @@ def test_wheel_ships_defaults_catalog_and_desktop_files(built):
     wheel = zipfile.ZipFile(built[0])
     names = wheel.namelist()
     assert "glutewake/core/default.toml" in names and "glutewake/core/exercises.toml" in names
-    assert wheel.read("glutewake/core/default.toml") == (ROOT / "config" / "default.toml").read_bytes()
+    assert (wheel.read("glutewake/core/default.toml")
+            == (ROOT / "config" / "default.toml").read_bytes())
     assert any(name.endswith("entry_points.txt") for name in names)
     for name in SHARED:
         assert wheel.read(name) == (ROOT / "assets" / Path(name).name).read_bytes(), name

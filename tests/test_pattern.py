@@ -133,7 +133,8 @@ def test_devices_split_bouts_and_filter_when_the_journal_has_them(tmp_path):
     db.close()
     j = Journal(tmp_path / "j.sqlite3")
     found = pattern.measure(j.read, DAY, DAY)
-    assert found.devices["desk"].bouts == 5 and found.devices["desk"].longest_bout_seconds == 80 * MIN
+    assert (found.devices["desk"].bouts == 5
+            and found.devices["desk"].longest_bout_seconds == 80 * MIN)
     assert found.devices["laptop"].bouts == 1
     assert found.devices["laptop"].longest_bout_seconds == 45 * MIN  # its own skip, its own bout
     assert found.total.bouts == 6

@@ -25,7 +25,8 @@ def test_each_phase_reads_naturally():
     assert line("away", away_for=400) == "Away 6 min"
     assert line("held", 1920, 0, hold=Hold(Reason.FULLSCREEN)) == \
         "Break due · held: full-screen window"
-    assert line("held", 1920, 0, hold=Hold(Reason.APP, "zoom")) == "Break due · held: zoom is running"
+    assert line("held", 1920, 0, hold=Hold(Reason.APP, "zoom")) == \
+        "Break due · held: zoom is running"
 
 
 def test_time_left_rounds_up_and_time_spent_down():
@@ -52,9 +53,11 @@ def test_the_daily_count_says_break_or_breaks_never_break_s():
 def test_replies_are_rendered_from_their_facts():
     wall = builtin()[0]
     logged = Answer(Reply.LOGGED, exercise=wall, seconds=1800, done_today=2, goal=6)
-    assert answer(logged, NOW) == f"Break logged: {wall.name}. Next break after 30 min of sitting. 2 of 6 today."
+    assert answer(logged, NOW) == (f"Break logged: {wall.name}. Next break after 30 min of "
+                                   "sitting. 2 of 6 today.")
     assert answer(Answer(Reply.SNOOZED, seconds=600), NOW).startswith("Snoozed:")
-    assert answer(Answer(Reply.SNOOZED, seconds=600, early=True), NOW).startswith("Next break put off")
+    assert answer(Answer(Reply.SNOOZED, seconds=600, early=True), NOW).startswith(
+        "Next break put off")
     assert answer(Answer(Reply.PAUSED), NOW) == "Reminders paused until you resume."
     for reply in Reply:  # every reply has words
         assert answer(Answer(reply, seconds=60, until=NOW + 60), NOW)

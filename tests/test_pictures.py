@@ -174,8 +174,8 @@ def test_every_support_the_steps_name_is_one_the_figure_rests_on():
 def test_the_figure_touches_the_supports_its_steps_name(ident):
     exercise, figures, _scenes = drawn(ident)
     for name, fig in figures.items():
-        for point, prop, frames in SUPPORTS[ident]:
-            if frames and name not in frames:
+        for point, prop, in_frames in SUPPORTS[ident]:
+            if in_frames and name not in in_frames:
                 continue
             missing = gap(exercise, fig, point, prop)
             assert abs(missing) <= TOUCH, \
@@ -324,7 +324,7 @@ def test_standing_march_stands_tall_then_lifts_a_knee_to_hip_height():
     p = end.points
     knee = max(("left", "right"), key=lambda side: p[f"{side}_knee"][1])
     assert abs(p[f"{knee}_knee"][1] - p[f"{knee}_hip"][1]) <= 6, "the knee is not at hip height"
-    for name, (exercise, fig) in frames.items():
+    for name, (_exercise, fig) in frames.items():
         assert fig.points["pelvis"][1] >= render.DESK_TOP + 5, f"{name}: sits on the desk"
 
 

@@ -128,7 +128,7 @@ def test_the_page_in_chromium_has_the_numbers_of_stats_json(week, tmp_path):
     check("totals", "", pattern["totals"])
     for name in ("this_week", "week_before"):
         check(name, f"{pattern[name]['from']}/{pattern[name]['to']}", pattern[name])
-    for day, sitting in zip(data["days"], pattern["days"]):
+    for day, sitting in zip(data["days"], pattern["days"], strict=True):
         assert day["date"] == sitting["date"]
         check("day", day["date"], day | sitting)
     for ident, count in data["done_per_exercise"].items():

@@ -46,8 +46,9 @@ def test_pause_until_tomorrow_follows_the_schedule():
 def test_schedule_settings_are_validated(tmp_path):
     from glutewake.app import settings_file
 
-    good = settings_file.build({"schedule": {"enabled": True, "days": ["mon", "sun"], "start": "08:00",
-                                      "end": "16:30", "lunch": "12:00-12:45"}}, tmp_path / "c")
+    good = settings_file.build({"schedule": {"enabled": True, "days": ["mon", "sun"],
+                                             "start": "08:00", "end": "16:30",
+                                             "lunch": "12:00-12:45"}}, tmp_path / "c")
     assert good.schedule.days == {0, 6} and good.schedule.lunch == (time(12), time(12, 45))
     for bad, message in [({"days": ["monday"]}, '"monday" is not allowed'),
                          ({"days": []}, "at least one day"),

@@ -35,7 +35,8 @@ def test_config_show_defaults_prints_the_same_file(home):
 def test_the_readmes_table_of_settings_is_the_one_the_declaration_makes():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert readme.count(settings_doc.TABLE_START) == 1 and readme.count(settings_doc.TABLE_END) == 1
-    assert settings_doc.with_table(readme) == readme, f"README.md's settings are stale: {REGENERATE}"
+    assert settings_doc.with_table(readme) == readme, \
+        f"README.md's settings are stale: {REGENERATE}"
 
 
 def table_rows() -> dict[str, tuple[str, str]]:

@@ -117,7 +117,7 @@ def test_due_means_needs_attention_and_a_red_pixmap(sni_desktop):
         width, _, data = icons[1]
         middle = (width // 2 * width + width // 2 - 3) * 4  # left of the exclamation mark
         alpha, *rgb = data[middle:middle + 4]  # network order: A, R, G, B
-        assert alpha == 255 and sum(abs(a - b) for a, b in zip(rgb, ALERT[:3])) < 30
+        assert alpha == 255 and sum(abs(a - b) for a, b in zip(rgb, ALERT[:3], strict=True)) < 30
     finally:
         assert daemon.stop() == 0
 
@@ -334,7 +334,7 @@ def test_a_bad_save_is_told_once_by_notification_tray_line_icon_and_status_until
         width, _, data = icons[-1]
         corner = ((width - width // 8) * width + width - width // 8) * 4  # inside the badge
         alpha, *rgb = data[corner:corner + 4]
-        assert alpha > 200 and sum(abs(a - b) for a, b in zip(rgb, WARM[:3])) < 40
+        assert alpha > 200 and sum(abs(a - b) for a, b in zip(rgb, WARM[:3], strict=True)) < 40
         status = json.loads(glutewake(sni_desktop.env, "status", "--json").stdout)
         assert "[breaks] every" in status["settings_error"]
         time.sleep(3)  # more looks (GLUTEWAKE_TICK=1): the same bad save is not told again

@@ -76,7 +76,8 @@ def test_soak(tmp_path, home):
                 assert glutewake(desktop.env, command).returncode == 0
                 kind = {"done": "done", "snooze": "snoozed", "skip": "skipped"}[command]
             expected[kind] += 1
-            wait_for(lambda: counts(desktop.env)[kind] == before[kind] + 1,
+            wait_for(lambda kind=kind, before=before:
+                     counts(desktop.env)[kind] == before[kind] + 1,
                      f"{action} to reach the journal (cycle {cycle})", 10)
             if time.monotonic() > warm_until:
                 memory.append(resident_mb(daemon.proc.pid))

@@ -102,7 +102,8 @@ def test_empty_days_and_a_day_with_only_natural_breaks(tmp_path, zone):
                                 Record("natural_break", at(DAY, 15), 2400, None, duration=540)])
     report = stats.report(j.read, DAY - timedelta(days=2), DAY, 6, DAY)
     empty, _, only = report.days
-    assert (empty.reminders, empty.done, empty.sitting_seconds, empty.answered_share) == (0, 0, 0, None)
+    assert ((empty.reminders, empty.done, empty.sitting_seconds, empty.answered_share)
+            == (0, 0, 0, None))
     assert (only.natural_breaks, only.done, only.longest_stretch_seconds) == (2, 0, 2400)
     assert report.most_done is None and report.streak == 0
 
@@ -185,7 +186,8 @@ def test_chart_size_and_bar_heights_match_the_data(tmp_path, zone):
         for series, value, colour in ((0, reminded, REMINDED), (1, done, DONE)):
             x0, _, x1, _ = layout.bar(index, series, value)
             column = (x0 + x1) // 2
-            painted = [y for y in range(top - 5, bottom + 1) if image.getpixel((column, y)) == colour]
+            painted = [y for y in range(top - 5, bottom + 1)
+                       if image.getpixel((column, y)) == colour]
             height = bottom - min(painted) if painted else 0  # lines drawn over a bar hide a few
             assert abs(height - value * unit) <= 1, (index, series, height, value * unit)
 
@@ -217,14 +219,15 @@ def test_export_csv_and_json_columns(home):
     journal.close()
     rows = list(csv.reader(io.StringIO(glutewake(home, "export").stdout)))
     assert tuple(rows[0]) == CSV_COLUMNS and rows[1][3:7] == ["done", "wall-lean", "1834", "early"]
-    assert dict(zip(rows[0], rows[1]))["early"] == "1"
+    assert dict(zip(rows[0], rows[1], strict=True))["early"] == "1"
     data = json.loads(glutewake(home, "export", "--format", "json").stdout)
     assert list(data[0]) == list(CSV_COLUMNS) and data[0]["sitting_seconds"] == 1834
     # a value an event does not have is null in JSON (an empty cell in the CSV), never ""
     assert data[0]["reminder"] is None and data[0]["duration_seconds"] is None
     assert data[0]["reason"] is None and data[0]["until_utc"] is None
-    assert dict(zip(rows[0], rows[1]))["reminder"] == ""
-    assert json.loads(glutewake(home, "export", "--format", "json", "--since", "2999-01-01").stdout) == []
+    assert dict(zip(rows[0], rows[1], strict=True))["reminder"] == ""
+    assert json.loads(glutewake(home, "export", "--format", "json",
+                                "--since", "2999-01-01").stdout) == []
 
 
 def test_level_two_unlocks_after_enough_level_one_breaks_over_enough_days(tmp_path, zone):
@@ -336,7 +339,8 @@ def test_the_chart_font_is_loaded_by_absolute_path_never_from_the_working_folder
     bold = Path(found[0]).with_name("DejaVuSans-Bold.ttf")
     if not bold.exists():
         skip_or_fail(f"no {bold} to plant (Debian: fonts-dejavu-core)")
-    for planted in (tmp_path / "DejaVuSans.ttf", tmp_path / "relative" / "fonts" / "DejaVuSans.ttf"):
+    for planted in (tmp_path / "DejaVuSans.ttf",
+                    tmp_path / "relative" / "fonts" / "DejaVuSans.ttf"):
         planted.parent.mkdir(parents=True, exist_ok=True)
         planted.write_bytes(bold.read_bytes())
     monkeypatch.chdir(tmp_path)

@@ -177,9 +177,10 @@ def test_a_cloned_computer_takes_a_new_id_and_no_break_is_lost_or_doubled(tmp_pa
         glutewake(desk, "done")
         glutewake(clone, "done")
         for env, other in ((desk, clone), (clone, desk)):
-            wait_for(lambda: [d["id"] for d in status(env)["devices"]
-                              if d["id"] == identity(other)["id"]], "each to see the other")
-            wait_for(lambda: stats(env)["done"] == 3, "three breaks: one before the copy")
+            wait_for(lambda env=env, other=other: [d["id"] for d in status(env)["devices"]
+                                                   if d["id"] == identity(other)["id"]],
+                     "each to see the other")
+            wait_for(lambda env=env: stats(env)["done"] == 3, "three breaks: one before the copy")
         time.sleep(2)
         assert stats(desk)["done"] == stats(clone)["done"] == 3
     said = "\n".join(copy.lines)

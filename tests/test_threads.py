@@ -96,7 +96,8 @@ def test_sni_tray_updated_from_many_threads_serves_consistent_state(session_bus)
             try:
                 while time.monotonic() < deadline:
                     revision, root = call(host, menu, "GetLayout", "iias", (0, -1, []))
-                    assert revision >= last, f"GetLayout went back from revision {last} to {revision}"
+                    assert revision >= last, \
+                        f"GetLayout went back from revision {last} to {revision}"
                     last = revision
                     check_layout(revision, root, shapes)
                     props = call(host, item, "GetAll", "s", ("org.kde.StatusNotifierItem",))[0]
@@ -120,7 +121,8 @@ def test_sni_tray_updated_from_many_threads_serves_consistent_state(session_bus)
         props = call(host, item, "GetAll", "s", ("org.kde.StatusNotifierItem",))[0]
         assert props["ToolTip"][1][3] == line_for(final)
         assert props["IconPixmap"][1] == pixmaps(final)
-        assert revisions == sorted(set(revisions)), "LayoutUpdated revisions out of order or repeated"
+        assert revisions == sorted(set(revisions)), \
+            "LayoutUpdated revisions out of order or repeated"
         assert revisions[-1] == call(host, menu, "GetLayout", "iias", (0, -1, []))[0]
         host.close()
     finally:
