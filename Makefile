@@ -28,7 +28,7 @@ lint: $(VENV)/.test
 soak:
 	@bash .ci/desktop-packages.sh
 	@$(MAKE) --no-print-directory $(VENV)/.test gtk
-	$(BIN)/python -m pytest -m soak -s tests/test_soak.py
+	$(BIN)/python -m pytest -m soak -s tests/app/test_soak.py
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

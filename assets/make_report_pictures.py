@@ -18,8 +18,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # bench/ and tests/ from the source checkout
 
 from bench.fake_journal import generate  # noqa: E402
-from tests import browser  # noqa: E402
-from tests.test_report_page import FIRST, LAST, SECTIONS, two_computers  # noqa: E402
+from tests.app.test_report_page import FIRST, LAST, SECTIONS, two_computers  # noqa: E402
+from tests.support import browser  # noqa: E402
 
 
 def main() -> None:

@@ -290,7 +290,7 @@ def nested_settings(rounds: int) -> Row:
 
 def hostile_messages(rounds: int) -> Row:
     """The control channel fed garbage: not JSON, deep nesting, wrong types, over the limit."""
-    from tests.fuzz_inputs import send_raw
+    from tests.support.fuzz_inputs import send_raw
 
     row = Row("hostile control messages", must="each refused in one line; daemon answers")
     env = home()
@@ -322,7 +322,7 @@ def forged_signal(rounds: int) -> Row:
     pressed and the notification closed, to everyone and to the daemon alone. Then the person
     presses Done in dunst. Only that press is a break."""
     from glutewake.desktop.service import NAME
-    from tests.desktop import Desktop, forge_notification_signals, wait_for
+    from tests.support.desktop import Desktop, forge_notification_signals, wait_for
 
     row = Row("forged signal", must="a forged Done is no break, dunst's own Done is one")
     env = home()
@@ -359,8 +359,8 @@ def doubled_reply(rounds: int) -> Row:
     """mako 1.7 on a headless sway answers GetCapabilities twice (a return, then an error). A
     daemon is started for each round (each asks afresh); the person presses Done on its
     reminder through `makoctl invoke`."""
-    from tests.compositors import Mako
-    from tests.desktop import wait_for
+    from tests.support.compositors import Mako
+    from tests.support.desktop import wait_for
 
     row = Row("doubled reply", must="reminders in mako keep their buttons; each Done is a break")
     env = home()

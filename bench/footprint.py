@@ -45,8 +45,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from tests.desktop import BUS_CONFIG, Desktop, wait_for
 from tests.support import Running, write_config
+from tests.support.desktop import BUS_CONFIG, Desktop, wait_for
 
 NATURAL_BREAK = 300.0  # seconds of idle time that make a natural break: the default, written out
 # idle with the tray up: nothing due while measuring
@@ -251,7 +251,7 @@ def sound_server(folder: Path):
         print("pulseaudio is not installed (sudo bash .ci/desktop-packages.sh); the sound case "
               "is left out")
         return None
-    from tests.test_meetings import SoundServer
+    from tests.desktop.test_meetings import SoundServer
 
     return SoundServer(folder / "sound").start()
 

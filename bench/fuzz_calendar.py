@@ -1,5 +1,6 @@
-"""A longer fuzz run of the calendar pipeline than `make test` makes (tests/fuzz_calendar.py says
-what must hold), with the figures: answers by kind, the slowest example, the children's peak.
+"""A longer fuzz run of the calendar pipeline than `make test` makes (tests/support/fuzz_calendar.py
+says what must hold), with the figures: answers by kind, the slowest example, the children's
+peak.
 
     .venv/bin/python -m bench.fuzz_calendar [--seconds N] [--apart] [--calendar FILE ...]
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from glutewake.desktop.quiet.calendar import CPU_SECONDS, MOST_EVENTS
-from tests import fuzz_calendar as fuzz
+from tests.support import fuzz_calendar as fuzz
 
 OUT = Path("artifacts/bench")
 

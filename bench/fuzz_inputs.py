@@ -3,10 +3,10 @@
     .venv/bin/python -m bench.fuzz_inputs [--examples N]
 
 A real `glutewake run --console` in a private home takes N generated control messages and N/10
-generated settings files (tests/fuzz_inputs.py has the generators; `make test` runs a bounded
-version in tests/test_fuzz_inputs.py). Prints how many cases ran, the slowest answer, the
-daemon's resident memory before and after; exits 1 on a traceback, a crash or a daemon that
-stops answering."""
+generated settings files (tests/support/fuzz_inputs.py has the generators; `make test` runs a
+bounded version in tests/app/test_fuzz_inputs.py). Prints how many cases ran, the slowest
+answer, the daemon's resident memory before and after; exits 1 on a traceback, a crash or a
+daemon that stops answering."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 
 from bench.faults import home, started
 from glutewake.core.view import View
-from tests.desktop import resident_mb
-from tests.fuzz_inputs import check_reply, raw_messages, send_raw, settings_bytes
+from tests.support.desktop import resident_mb
+from tests.support.fuzz_inputs import check_reply, raw_messages, send_raw, settings_bytes
 
 
 def main() -> int:

@@ -32,8 +32,8 @@ from jeepney import HeaderFields, MatchRule, MessageType, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
 from glutewake.app.control import request
-from tests.desktop import Desktop, resident_mb, wait_for
 from tests.support import Running, journal_path, write_config
+from tests.support.desktop import Desktop, resident_mb, wait_for
 
 
 class NotifyWatch:

@@ -1,5 +1,5 @@
 """Where every thread of glutewake starts: one function, so the running threads are exactly the
-ones the table in glutewake/app/daemon.py names (tests/test_threads_table.py checks it against a
+ones the table in glutewake/app/daemon.py names (tests/app/test_threads_table.py checks it against a
 running daemon, and tests/test_architecture.py that no other module starts one).
 
 Every thread is a daemon thread: the process ends when the main thread is done, whatever a

@@ -1,4 +1,8 @@
-"""Fixtures only; helpers live in tests/support.py (processes) and tests/helpers.py (the coach)."""
+"""Fixtures only; helpers live in tests/support/: __init__.py (processes), helpers.py (the
+coach), desktop.py, compositors.py, browser.py and syncthing.py (the parts of a real desktop), and
+fuzz_calendar.py and fuzz_inputs.py (the fuzzers' generators). The tests themselves mirror the
+package: tests/core, tests/store, tests/words, tests/app, tests/desktop, tests/pictures, and at
+the top what spans it all (architecture, languages, glossaries, packaging)."""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop import SNI_TOOLS, Desktop, require
 from tests.support import TEST_TICK
+from tests.support.desktop import SNI_TOOLS, Desktop, require
 
 
 @pytest.fixture
@@ -41,7 +45,7 @@ def home(tmp_path, monkeypatch) -> dict[str, str]:
 
 def told_already(env: dict[str, str]) -> None:
     """The health notice marked as told, so it does not come first in the tests of other things
-    (tests/test_notice.py removes the mark)."""
+    (tests/app/test_notice.py removes the mark)."""
     state = Path(env["XDG_STATE_HOME"], "glutewake")
     state.mkdir(mode=0o700, parents=True)
     (state / "health-notice").write_text("reminded\n")

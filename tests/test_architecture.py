@@ -189,3 +189,18 @@ def test_the_cli_imports_at_the_top_but_where_it_says_why():
                     said = ("#" in lines[node.lineno - 1]
                             or lines[node.lineno - 2].strip()[:1] == "#")
                     assert said, f"{path.name}:{node.lineno} imports inside a function unexplained"
+
+
+def test_the_tests_mirror_the_package():
+    """tests/ holds a folder per part of the package (core, store, words, app, desktop,
+    pictures), the shared helpers in tests/support, and at its top only the tests that span the
+    whole package."""
+    tests = Path(__file__).resolve().parent
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    parts = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert folders - {"support"} <= parts, folders - parts
+    assert {"core", "store", "app", "desktop"} <= folders
+    spanning = {"test_architecture.py", "test_glossary.py", "test_i18n.py", "test_packaging.py"}
+    assert {p.name for p in tests.glob("test_*.py")} == spanning
+    helpers = {p.name for p in tests.glob("*.py")} - spanning - {"__init__.py", "conftest.py"}
+    assert not helpers, f"helpers belong in tests/support: {helpers}"

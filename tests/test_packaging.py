@@ -16,8 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.test_install import (
+    SIZES,
+    exec_argv,
+    expected_files,
+    read_entry,
+    string_value,
+    validate,
+)
 from tests.support import skip_or_fail
-from tests.test_install import SIZES, exec_argv, expected_files, read_entry, string_value, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ["glutewake/share/glutewake.desktop", "glutewake/share/glutewake.1",
@@ -71,7 +78,7 @@ def test_the_sdist_alone_rebuilds_the_same_wheel(built, tmp_path):
         sdist.extractall(tmp_path, filter="data")
     unpacked = next(tmp_path.glob("glutewake-*"))
     for needed in ("pyproject.toml", "README.md", "Makefile", "config/default.toml",
-                   "assets/glutewake.1", "assets/glutewake.desktop", "tests/test_install.py"):
+                   "assets/glutewake.1", "assets/glutewake.desktop", "tests/app/test_install.py"):
         assert (unpacked / needed).is_file(), needed
     again = build(unpacked, tmp_path / "again", "--wheel")
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]

@@ -84,7 +84,8 @@ SYNC_TABLES = (
 Migration = str | Callable[[sqlite3.Connection], str | None] | None  # what it says, if anything
 MIGRATIONS: tuple[Migration, ...] = (
     # 1: the first table, with a free-text `detail` for the fields. Never run any more: a new
-    # journal is made as TABLE says at once (tests/test_journal.py keeps it to make old journals).
+    # journal is made as TABLE says at once (tests/store/test_journal.py keeps it to make old
+    # journals).
     None,
     # 2: statistics by kind and day (streaks, favourite exercises) without scanning every row
     """

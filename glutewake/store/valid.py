@@ -80,7 +80,7 @@ def _text(field: str, value: object) -> str | None:
     return clean(value) or None
 
 
-# One check for each field of a Record (tests/test_journal.py keeps the two in step).
+# One check for each field of a Record (tests/store/test_journal.py keeps the two in step).
 CHECKS: dict[str, Check] = {
     "kind": _one_of(Kind), "wall": _number(EARLIEST, LATEST), "sitting": _number(0, LONGEST),
     "exercise": _text, "reason": _one_of(Reason), "source": _text,
