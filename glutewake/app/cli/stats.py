@@ -71,7 +71,9 @@ def main(args) -> int:
                 most=names.get(most[0], most[0]), most_count=most[1],
                 least=names.get(least[0], least[0]), least_count=least[1]))
     print(_("* today. Natural: breaks you took by being away. Answered: reminded breaks you then "
-            "did or skipped. Away: time away from the desk in natural breaks."))
+            "did or skipped. Longest: the most sitting before a break was done or skipped or you "
+            "went away (a skip does not end a bout below). Away: time away from the desk in "
+            "natural breaks."))
     print_pattern(result.pattern, today)
     if args.chart:
         print(_("Chart written to {file}", file=args.chart))
