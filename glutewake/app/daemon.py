@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from ..core import commands
 from ..core.coach import Coach
@@ -54,7 +54,7 @@ from ..core.commands import CoachCommand, Command, Quit, Reconfigure, Reload, Sh
 from ..core.config import Settings
 from ..core.effects import Answer, GuideDone, Guiding, HeadsUp, Remind, Status, Withdraw
 from ..core.errors import UserError
-from ..core.events import Hold, Kind, Phase, Record
+from ..core.events import Busy, Hold, Kind, Phase, Record
 from ..core.inputs import Observation
 from ..core.ports import HoldSource, IdleSource, InhibitorSource, Notifier, Store
 from ..core.view import Other, Problem, View, answer_to_wire
@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Args = ParamSpec("Args")
+T = TypeVar("T")  # what a question to the hold detectors answers
 
 # The longest the daemon goes without looking. The coach asks for an earlier look whenever a
 # reminder, a heads-up, the end of a pause, a guide step or an idle spell turning into a natural
@@ -203,21 +204,21 @@ class Daemon:
         """Whether the desktop says reminders must wait. Asked only when something could fire
         before the next look, or idle time could turn into a break: the detectors cost more than
         the rest of a look."""
-        if self.parts.holds is None:
-            return None
-        try:
-            return self.parts.holds.hold(settings)
-        except Exception as err:  # an adapter must never stop a look
-            log.warning("quiet detectors unknown (%s)", err)
-            return None
+        return self._ask_holds(lambda holds: holds.hold(settings), "quiet detectors unknown")
 
-    def _next_busy(self, settings: Settings):
+    def _next_busy(self, settings: Settings) -> Busy | None:
+        return self._ask_holds(lambda holds: holds.next_busy(settings),
+                               "the next meeting is unknown")
+
+    def _ask_holds(self, question: Callable[[HoldSource], T], unknown: str) -> T | None:
+        """The detectors' answer to `question`, or None (logged as `unknown`) when there are
+        none or they fail: an adapter must never stop a look."""
         if self.parts.holds is None:
             return None
         try:
-            return self.parts.holds.next_busy(settings)
-        except Exception as err:  # an adapter must never stop a look
-            log.warning("the next meeting is unknown (%s)", err)
+            return question(self.parts.holds)
+        except Exception as err:
+            log.warning("%s (%s)", unknown, err)
             return None
 
     def _inhibitor(self, settings: Settings) -> str | None:

@@ -3,13 +3,14 @@ time in long bouts, breaks per sitting hour, the weekly trend, devices, the time
 the weekly summary is due."""
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from glutewake.core.events import Record
 from glutewake.store import pattern, stats
 from glutewake.store.journal import Journal
+from tests.support.helpers import at, journal_with
 
 DAY = date(2026, 3, 10)  # a Tuesday
 MIN = 60
@@ -22,17 +23,6 @@ def utc(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-def at(day: date, hour: int, minute: int = 0) -> float:
-    return datetime(day.year, day.month, day.day, hour, minute).timestamp()
-
-
-def journal_with(tmp_path, records) -> Journal:
-    journal = Journal(tmp_path / "j.sqlite3")
-    for record in records:
-        journal.record(record)
-    return journal
 
 
 def a_day(day: date) -> list[Record]:

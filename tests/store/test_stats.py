@@ -5,7 +5,7 @@ import io
 import json
 import os
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from glutewake.store.chart import DONE, HEIGHT, REMINDED, WIDTH, draw_chart, lay
 from glutewake.store.export import CSV_COLUMNS
 from glutewake.store.journal import Journal
 from tests.support import glutewake, journal_path, skip_or_fail
+from tests.support.helpers import at, journal_with
 
 DAY = date(2026, 3, 10)
 
@@ -33,17 +34,6 @@ def zone(monkeypatch):
     yield use
     monkeypatch.undo()
     time.tzset()
-
-
-def at(day: date, hour: int, minute: int = 0) -> float:
-    return datetime(day.year, day.month, day.day, hour, minute).timestamp()
-
-
-def journal_with(tmp_path, records) -> Journal:
-    journal = Journal(tmp_path / "j.sqlite3")
-    for record in records:
-        journal.record(record)
-    return journal
 
 
 def test_counts_shares_stretches_per_day(tmp_path, zone):

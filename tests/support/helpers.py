@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from glutewake.app import settings_file
 from glutewake.core.coach import Coach, Observation, Remind
 from glutewake.core.events import Hold, Record
+from glutewake.store.journal import Journal
 
 START_WALL = 1_763_800_000.0  # a fixed moment, so tests never depend on today's date
 
@@ -21,6 +23,19 @@ def configured(**tables):
     configured(quiet={"microphone": False})."""
     return settings_file.build({name: table for name, table in tables.items() if table},
                                Path("test.toml"))
+
+
+def at(day: date, hour: int, minute: int = 0) -> float:
+    """The wall time of a local clock time on a day."""
+    return datetime(day.year, day.month, day.day, hour, minute).timestamp()
+
+
+def journal_with(tmp_path: Path, records: list[Record]) -> Journal:
+    """A journal in tmp_path holding `records`."""
+    journal = Journal(tmp_path / "j.sqlite3")
+    for record in records:
+        journal.record(record)
+    return journal
 
 
 class Desk:
